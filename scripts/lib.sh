@@ -1,0 +1,266 @@
+# Shared by scripts/run, scripts/check and scripts/bench. Sourced, not run.
+#
+# Everything lives under a state directory $STATE (var/ for run, var/check
+# for check): db/ (MariaDB datadir), run/ (sockets, pids), log/, conf/
+# (generated configs and secrets), nginx/ (temp paths).
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Debian packages the project needs to build, run and test.
+PACKAGES="build-essential autoconf automake libtool pkg-config clang-format
+  libfcgi-dev libctemplate-dev libmariadb-dev libcmocka-dev libjansson-dev
+  libssl-dev mariadb-server mariadb-client nginx apache2-utils openssl curl
+  nodejs npm chromium fonts-dejavu-core wrk procps psmisc"
+
+# A package is also satisfied by its command being on the PATH (nginx from
+# nginx-light, node and npm from another distribution of Node.js).
+provides_cmd() {
+  case "$1" in
+    nginx) echo nginx ;; nodejs) echo node ;; npm) echo npm ;; chromium) echo chromium ;;
+    *) echo "" ;;
+  esac
+}
+
+ensure_packages() {
+  local missing="" p cmd
+  for p in $PACKAGES "$@"; do
+    cmd=$(provides_cmd "$p")
+    if [ -n "$cmd" ] && command -v "$cmd" >/dev/null 2>&1; then continue; fi
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+      missing="$missing $p"
+  done
+  [ -z "$missing" ] && return 0
+  say "installing Debian packages:$missing"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null ||
+    die "apt-get update failed"
+  # policy-rc.d keeps the packaged mariadb/nginx services from starting.
+  as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d'
+  # shellcheck disable=SC2086
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    --no-install-recommends $missing >/dev/null || die "apt-get install failed"
+}
+
+# configure + make in $BUILD (out of tree) when anything changed.
+# $CONFIGURE_FLAGS and $CFLAGS select a variant (e.g. sanitizers).
+build_app() {
+  (cd "$ROOT" && { [ -x configure ] && [ configure -nt configure.ac ] &&
+    [ Makefile.in -nt Makefile.am ]; } || autoreconf -fi >/dev/null 2>&1) ||
+    die "autoreconf failed"
+  mkdir -p "$BUILD"
+  local stamp="$BUILD/.configured-flags" want="${CONFIGURE_FLAGS:-}|${CFLAGS:-}"
+  if [ ! -f "$BUILD/Makefile" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    # shellcheck disable=SC2086
+    (cd "$BUILD" && "$ROOT/configure" -q ${CONFIGURE_FLAGS:-}) >/dev/null ||
+      die "configure failed (see $BUILD/config.log)"
+    printf '%s' "$want" > "$stamp"
+  fi
+  make -C "$BUILD" -s -j"$(nproc)" >/dev/null || make -C "$BUILD" -j1 ||
+    die "make failed"
+}
+
+# ---- paths in a state dir -------------------------------------------------
+
+set_state() {
+  STATE=$1
+  DB_DIR=$STATE/db
+  RUN_DIR=$STATE/run
+  LOG_DIR=$STATE/log
+  CONF_DIR=$STATE/conf
+  DB_SOCK=$RUN_DIR/mariadb.sock
+  APP_SOCK=$RUN_DIR/app.sock
+  mkdir -p "$RUN_DIR" "$LOG_DIR" "$CONF_DIR" "$STATE/nginx"
+}
+
+secret() { # name: a random hex secret kept in $CONF_DIR
+  local f="$CONF_DIR/$1"
+  [ -s "$f" ] || { umask 077; openssl rand -hex 24 > "$f"; }
+  cat "$f"
+}
+
+# ---- MariaDB ---------------------------------------------------------------
+
+sql_root() { mariadb --no-defaults -S "$DB_SOCK" -u root "$@"; }
+
+db_start() {
+  if [ -S "$DB_SOCK" ] && sql_root -e 'SELECT 1' >/dev/null 2>&1; then return 0; fi
+  if [ ! -d "$DB_DIR/mysql" ]; then
+    mkdir -p "$DB_DIR"
+    mariadb-install-db --no-defaults --datadir="$DB_DIR" --user="$(id -un)" \
+      --auth-root-authentication-method=normal --skip-test-db \
+      > "$LOG_DIR/mariadb-install.log" 2>&1 || die "mariadb-install-db failed"
+  fi
+  # shellcheck disable=SC2086
+  mariadbd --no-defaults --datadir="$DB_DIR" --socket="$DB_SOCK" \
+    --skip-networking --user="$(id -un)" --pid-file="$RUN_DIR/mariadb.pid" \
+    --log-error="$LOG_DIR/mariadb.err" \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+    --skip-name-resolve --max-connections=400 \
+    --innodb-buffer-pool-size="${DB_BUFFER_POOL:-2G}" \
+    --innodb-log-file-size=1G --innodb-flush-log-at-trx-commit=1 \
+    --innodb-lock-wait-timeout=50 ${DB_EXTRA_OPTS:-} \
+    > /dev/null 2>&1 &
+  local i
+  for i in $(seq 1 300); do
+    sql_root -e 'SELECT 1' >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  tail -20 "$LOG_DIR/mariadb.err" >&2
+  die "mariadbd did not start"
+}
+
+db_stop() {
+  local pid
+  pid=$(cat "$RUN_DIR/mariadb.pid" 2>/dev/null) || return 0
+  kill "$pid" 2>/dev/null || return 0
+  local i
+  for i in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null
+}
+
+# Creates the schema, account and demo data unless already there.
+db_init() {
+  local customers=${CUSTOMERS:-10000}
+  local have
+  have=$(sql_root -N -e "SELECT COUNT(*) FROM information_schema.tables
+    WHERE table_schema='custodian' AND table_name='demo_meta'" 2>/dev/null)
+  if [ "$have" = 1 ]; then
+    local loaded
+    loaded=$(sql_root -N -e "SELECT customers FROM custodian.demo_meta" 2>/dev/null)
+    if [ "$loaded" = "$customers" ] || [ -n "${REUSE_ANY:-}" ]; then
+      apply_grants
+      return 0
+    fi
+    say "database holds $loaded demo customers, CUSTOMERS=$customers: reloading"
+  fi
+  local t0 t1
+  t0=$(date +%s.%N)
+  say "loading schema and $customers demo customers ..."
+  sql_root -e "DROP DATABASE IF EXISTS custodian;
+    CREATE DATABASE custodian CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+  sql_root custodian < "$ROOT/sql/schema.sql" || die "schema failed"
+  sql_root custodian -e "SET @customers = $customers; SOURCE $ROOT/sql/demo.sql;" ||
+    die "demo data failed"
+  sql_root custodian < "$ROOT/sql/triggers.sql" || die "triggers failed"
+  sql_root custodian < "$ROOT/sql/fixtures.sql" || die "fixtures failed"
+  apply_grants
+  sql_root custodian -e "CREATE TABLE demo_meta (customers BIGINT NOT NULL);
+    INSERT INTO demo_meta VALUES ($customers)"
+  t1=$(date +%s.%N)
+  DB_LOAD_SECONDS=$(echo "$t1 - $t0" | bc 2>/dev/null || echo "?")
+  say "demo data loaded in ${DB_LOAD_SECONDS}s"
+}
+
+apply_grants() {
+  local pw
+  pw=$(secret db-password)
+  sed "s/@APP_PASSWORD@/$pw/g" "$ROOT/sql/grants.sql" | sql_root || die "grants failed"
+}
+
+# ---- app + nginx -------------------------------------------------------------
+
+write_configs() {
+  local port=$1 workers=${WORKERS:-$(nproc)} password=${DEMO_PASSWORD:-custodian}
+  cat > "$CONF_DIR/custodian.conf" <<EOF
+# generated by scripts/lib.sh; see conf/custodian.conf.sample
+socket = $APP_SOCK
+socket_mode = 0666
+workers = $workers
+templates = $ROOT/templates
+log = $LOG_DIR/app.log
+db_socket = $DB_SOCK
+db_name = custodian
+db_user = custodian_app
+db_password_file = $CONF_DIR/db-password
+secret_file = $CONF_DIR/app-secret
+lock_wait_timeout = ${LOCK_WAIT_TIMEOUT:-5}
+api_rate_limit = ${API_RATE_LIMIT:-600}
+EOF
+  secret app-secret >/dev/null
+  secret db-password >/dev/null
+  : > "$CONF_DIR/htpasswd"
+  local u
+  for u in admin operator viewer globex; do
+    printf '%s:%s\n' "$u" "$(openssl passwd -apr1 "$password")" >> "$CONF_DIR/htpasswd"
+  done
+  chmod 0644 "$CONF_DIR/htpasswd"
+  local nginx_user=""
+  [ "$(id -u)" = 0 ] && nginx_user="user www-data;"
+  sed -e "s|@ROOT@|$ROOT|g" -e "s|@STATE@|$STATE|g" -e "s|@PORT@|$port|g" \
+      -e "s|@APP_SOCK@|$APP_SOCK|g" -e "s|@USER@|$nginx_user|g" \
+      "$ROOT/conf/nginx-dev.conf.in" > "$CONF_DIR/nginx.conf"
+  # nginx workers (www-data when root) write temp files and read htpasswd.
+  if [ "$(id -u)" = 0 ]; then chown -R www-data "$STATE/nginx"; fi
+}
+
+app_start() {
+  "$BUILD/custodian" --config "$CONF_DIR/custodian.conf" --daemon \
+    --pid-file "$RUN_DIR/app.pid" 2>> "$LOG_DIR/app.err" || die "app did not start"
+  local i
+  for i in $(seq 1 100); do [ -S "$APP_SOCK" ] && return 0; sleep 0.05; done
+  die "app socket did not appear"
+}
+
+app_stop() {
+  local pid
+  pid=$(cat "$RUN_DIR/app.pid" 2>/dev/null) || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  local i
+  for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
+  kill -9 "$pid" 2>/dev/null
+}
+
+nginx_start() {
+  nginx -p "$STATE/nginx" -c "$CONF_DIR/nginx.conf" -e "$LOG_DIR/nginx-error.log" ||
+    die "nginx did not start (see $LOG_DIR/nginx-error.log)"
+}
+
+nginx_stop() {
+  local pid
+  pid=$(cat "$RUN_DIR/nginx.pid" 2>/dev/null) || return 0
+  kill -QUIT "$pid" 2>/dev/null || return 0
+  local i
+  for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
+  kill -9 "$pid" 2>/dev/null
+}
+
+wait_http() { # url: until it answers
+  local i
+  for i in $(seq 1 200); do
+    curl -s -o /dev/null "$1" && return 0
+    sleep 0.05
+  done
+  die "$1 does not answer"
+}
+
+free_port() {
+  local p
+  for p in $(shuf -i 20000-45000 -n 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+  done
+  die "no free port"
+}
+
+stack_stop() {
+  nginx_stop
+  app_stop
+  db_stop
+}
+
+# Creates the demo API key (issue 5) when the key tool exists; prints it.
+demo_api_key() {
+  [ -x "$BUILD/custodian-keys" ] || return 0
+  local f="$CONF_DIR/demo-api-key"
+  if [ ! -s "$f" ]; then
+    "$BUILD/custodian-keys" --config "$CONF_DIR/custodian.conf" create \
+      --tenant northwind --role admin --label demo > "$f" || return 0
+  fi
+  cat "$f"
+}

@@ -1,0 +1,128 @@
+-- Named fixture customers, one per case of SPEC §4 rule 2 (listed in the
+-- README). Loaded after sql/triggers.sql, so the triggers keep their
+-- aggregates and the list counters like any other write.
+
+SET NAMES utf8mb4;
+
+DELIMITER //
+DROP PROCEDURE IF EXISTS fixture_customer//
+CREATE PROCEDURE fixture_customer(IN pid VARCHAR(40), IN tenant INT, IN fname VARCHAR(100),
+                                  IN lname VARCHAR(100), IN mail VARCHAR(254),
+                                  IN ctype VARCHAR(16), IN comp VARCHAR(200),
+                                  OUT cid BIGINT)
+BEGIN
+  INSERT INTO customers (public_id, tenant_id, email, first_name, last_name, customer_type,
+                         company, phone, status, created_at, updated_at)
+  VALUES (pid, tenant, mail, fname, lname, ctype, comp, '+31 20 555 0100', 'active',
+          '2024-03-01 09:00:00', '2024-03-01 09:00:00');
+  SET cid = LAST_INSERT_ID();
+  INSERT INTO addresses (tenant_id, customer_id, kind, contact_name, street_address, city,
+                         postal_code, country, created_at)
+  VALUES (tenant, cid, 'billing', CONCAT(fname, ' ', lname), '1 Fixture Lane', 'Amsterdam',
+          '1011', 'NL', '2024-03-01 09:00:00'),
+         (tenant, cid, 'shipping', CONCAT(fname, ' ', lname), '2 Fixture Lane', 'Amsterdam',
+          '1012', 'NL', '2024-03-01 09:00:00');
+END//
+
+-- A past rental: fulfilled order, ended subscription, returned device, paid
+-- months. Gives the retention pages something to count.
+DROP PROCEDURE IF EXISTS fixture_history//
+CREATE PROCEDURE fixture_history(IN cid BIGINT, IN tag VARCHAR(20))
+BEGIN
+  DECLARE oid BIGINT;
+  DECLARE sid BIGINT;
+  DECLARE t INT;
+  SELECT tenant_id INTO t FROM customers WHERE id = cid;
+  INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
+  VALUES (CONCAT('ord_', tag, '_hist'), t, cid, 'fulfilled', 39.00, IF(t = 2, 'USD', 'EUR'), '2024-03-02 10:00:00');
+  SET oid = LAST_INSERT_ID();
+  INSERT INTO assets (serial_number, tenant_id, sku, product_name, status, customer_id, acquisition_cost)
+  VALUES (CONCAT('SN-', UPPER(tag), '-H'), t, 'FW-PHN-6', 'Phone 6"', 'returned', NULL, 800.00);
+  INSERT INTO subscriptions (public_id, tenant_id, customer_id, order_id, asset_serial, status,
+                             monthly_amount, start_date, end_date, created_at)
+  VALUES (CONCAT('sub_', tag, '_hist'), t, cid, oid, CONCAT('SN-', UPPER(tag), '-H'),
+          'ended_completed', 39.00, '2024-03-02', '2025-03-02', '2024-03-02 10:00:00');
+  SET sid = LAST_INSERT_ID();
+  INSERT INTO payments (public_id, tenant_id, customer_id, subscription_id, amount, currency,
+                        status, paid_at, created_at)
+  VALUES (CONCAT('pay_', tag, '_h1'), t, cid, sid, 39.00, IF(t = 2, 'USD', 'EUR'), 'paid', '2024-04-02', '2024-04-01'),
+         (CONCAT('pay_', tag, '_h2'), t, cid, sid, 39.00, IF(t = 2, 'USD', 'EUR'), 'paid', '2024-05-02', '2024-05-01'),
+         (CONCAT('pay_', tag, '_h3'), t, cid, sid, 39.00, IF(t = 2, 'USD', 'EUR'), 'failed', NULL, '2024-06-01');
+END//
+DELIMITER ;
+
+-- Clean: history only, nothing in flight. Deactivation succeeds.
+CALL fixture_customer('cus_fixture_clean', 1, 'Clara', 'Clean', 'clara.clean@fixture.example',
+                      'individual', NULL, @c);
+CALL fixture_history(@c, 'clean');
+
+-- Blocked by an active subscription only (a protection plan: no device).
+CALL fixture_customer('cus_fixture_subscription', 1, 'Sam', 'Subscribed',
+                      'sam.subscribed@fixture.example', 'individual', NULL, @c);
+CALL fixture_history(@c, 'subs');
+INSERT INTO subscriptions (public_id, tenant_id, customer_id, order_id, asset_serial, status,
+                           monthly_amount, start_date, end_date, created_at)
+VALUES ('sub_fixture_active', 1, @c, NULL, NULL, 'active', 9.00, '2025-01-01', NULL,
+        '2025-01-01 08:00:00');
+
+-- Blocked by an order still in flight only.
+CALL fixture_customer('cus_fixture_pending_order', 1, 'Penny', 'Pending',
+                      'penny.pending@fixture.example', 'individual', NULL, @c);
+CALL fixture_history(@c, 'pend');
+INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
+VALUES ('ord_fixture_pending', 1, @c, 'pending', 59.00, 'EUR', '2026-10-20 12:00:00');
+
+-- Blocked by a device not yet returned only (early return in transit).
+CALL fixture_customer('cus_fixture_device_out', 1, 'Devi', 'Outstanding',
+                      'devi.outstanding@fixture.example', 'individual', NULL, @c);
+CALL fixture_history(@c, 'dev');
+INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
+VALUES ('ord_fixture_device', 1, @c, 'fulfilled', 29.00, 'EUR', '2025-02-01 12:00:00');
+SET @o = LAST_INSERT_ID();
+INSERT INTO assets (serial_number, tenant_id, sku, product_name, status, customer_id, acquisition_cost)
+VALUES ('SN-FIXTURE-DEV', 1, 'FW-TAB-11', 'Tablet 11"', 'rented_out', @c, 600.00);
+INSERT INTO subscriptions (public_id, tenant_id, customer_id, order_id, asset_serial, status,
+                           monthly_amount, start_date, end_date, created_at)
+VALUES ('sub_fixture_early_return', 1, @c, @o, 'SN-FIXTURE-DEV', 'ended_early_return', 29.00,
+        '2025-02-01', '2026-10-01', '2025-02-01 12:00:00');
+
+-- Blocked by all three.
+CALL fixture_customer('cus_fixture_all_three', 1, 'Alba', 'Allthree',
+                      'alba.allthree@fixture.example', 'business', 'Threefold BV', @c);
+CALL fixture_history(@c, 'all');
+INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
+VALUES ('ord_fixture_all_rental', 1, @c, 'fulfilled', 59.00, 'EUR', '2025-05-01 12:00:00');
+SET @o = LAST_INSERT_ID();
+INSERT INTO assets (serial_number, tenant_id, sku, product_name, status, customer_id, acquisition_cost)
+VALUES ('SN-FIXTURE-ALL', 1, 'FW-LAP-14', 'Laptop 14"', 'rented_out', @c, 1200.00);
+INSERT INTO subscriptions (public_id, tenant_id, customer_id, order_id, asset_serial, status,
+                           monthly_amount, start_date, end_date, created_at)
+VALUES ('sub_fixture_all', 1, @c, @o, 'SN-FIXTURE-ALL', 'active', 59.00, '2025-05-01', NULL,
+        '2025-05-01 12:00:00');
+INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
+VALUES ('ord_fixture_all_confirmed', 1, @c, 'confirmed', 39.00, 'EUR', '2026-10-25 12:00:00'),
+       ('ord_fixture_all_partial', 1, @c, 'partial', 78.00, 'EUR', '2026-10-26 12:00:00');
+
+-- Already inactive, with its deactivation record.
+CALL fixture_customer('cus_fixture_inactive', 1, 'Ines', 'Inactive',
+                      'ines.inactive@fixture.example', 'individual', NULL, @c);
+CALL fixture_history(@c, 'inact');
+UPDATE customers SET status = 'inactive', deactivated_at = '2026-01-15 14:30:00',
+       deactivated_by = 'admin', deactivation_reason = 'account_closure',
+       deactivation_note = 'Customer asked to close the account by e-mail.',
+       updated_at = '2026-01-15 14:30:00'
+ WHERE id = @c;
+
+-- Hostile text in every field that is shown: must render escaped.
+CALL fixture_customer('cus_fixture_xss', 1, '<script>alert(1)</script>', '"><img src=x onerror=alert(2)>',
+                      'xss+<b>@fixture.example', 'business', '</td><script>alert(3)</script>', @c);
+UPDATE customers SET phone = '<svg onload=alert(4)>',
+       custom_fields = JSON_OBJECT('note', '<script>alert(5)</script>') WHERE id = @c;
+
+-- Another tenant's customer: invisible to northwind's staff and keys.
+CALL fixture_customer('cus_fixture_globex', 2, 'Gina', 'Globex', 'gina.globex@fixture.example',
+                      'individual', NULL, @c);
+CALL fixture_history(@c, 'glbx');
+
+DROP PROCEDURE fixture_customer;
+DROP PROCEDURE fixture_history;

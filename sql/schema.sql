@@ -1,0 +1,261 @@
+-- Custodian schema (MariaDB 10.6+). Loaded by scripts/db-init as root.
+--
+-- Every business row carries tenant_id. Nothing is ever deleted: the
+-- application account (sql/grants.sql) has no DELETE privilege anywhere and
+-- may only INSERT/SELECT audit_log. Triggers (sql/triggers.sql) enforce the
+-- lifecycle rules in the database and maintain the sortable aggregates; they
+-- are created after the demo data is loaded, which sets the aggregates itself.
+--
+-- Index naming: ix_<table>_<what>. Every list filter, sort, search and
+-- prerequisite query has an index; tests/http/explain.test.mjs checks it.
+
+SET NAMES utf8mb4;
+
+CREATE TABLE IF NOT EXISTS tenants (
+  id        INT UNSIGNED NOT NULL PRIMARY KEY,
+  slug      VARCHAR(40)  NOT NULL,
+  name      VARCHAR(100) NOT NULL,
+  currency  CHAR(3)      NOT NULL DEFAULT 'EUR',
+  UNIQUE KEY ux_tenants_slug (slug)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS customers (
+  id                  BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  public_id           VARCHAR(40)  NOT NULL,
+  tenant_id           INT UNSIGNED NOT NULL,
+  email               VARCHAR(254) NOT NULL,
+  first_name          VARCHAR(100) NOT NULL DEFAULT '',
+  last_name           VARCHAR(100) NOT NULL DEFAULT '',
+  customer_type       ENUM('individual','business') NOT NULL DEFAULT 'individual',
+  company             VARCHAR(200) NULL,
+  phone               VARCHAR(40)  NULL,
+  status              ENUM('active','inactive') NOT NULL DEFAULT 'active',
+  custom_fields       JSON NULL,
+  created_at          DATETIME NOT NULL,
+  updated_at          DATETIME NOT NULL,
+  deactivated_at      DATETIME NULL,
+  deactivated_by      VARCHAR(100) NULL,
+  deactivation_reason ENUM('data_cleanup','account_closure','compliance',
+                           'fraud_prevention') NULL,
+  deactivation_note   VARCHAR(500) NULL,
+  -- Aggregates kept by triggers so that lists can sort on them by index.
+  mrr_cents           BIGINT NOT NULL DEFAULT 0,      -- sum of active subscriptions
+  devices_out         INT UNSIGNED NOT NULL DEFAULT 0, -- assets rented_out now
+  total_orders        INT UNSIGNED NOT NULL DEFAULT 0,
+  -- Derived keys for sorting and searching by name.
+  sort_name           VARCHAR(202) AS (CONCAT(last_name, ' ', first_name)) STORED,
+  full_name           VARCHAR(202) AS (CONCAT(first_name, ' ', last_name)) STORED,
+  UNIQUE KEY ux_customers_public_id (public_id),
+  CONSTRAINT fk_customers_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id),
+  -- list: status filter + sort (keyset on key, id)
+  KEY ix_customers_status_created (tenant_id, status, created_at, id),
+  KEY ix_customers_status_name    (tenant_id, status, sort_name, id),
+  KEY ix_customers_status_email   (tenant_id, status, email, id),
+  KEY ix_customers_status_mrr     (tenant_id, status, mrr_cents, id),
+  KEY ix_customers_status_devices (tenant_id, status, devices_out, id),
+  KEY ix_customers_status_first   (tenant_id, status, full_name, id),
+  -- list: "all statuses" + sort; also the search prefixes
+  KEY ix_customers_created   (tenant_id, created_at, id),
+  KEY ix_customers_name      (tenant_id, sort_name, id),
+  KEY ix_customers_email     (tenant_id, email, id),
+  KEY ix_customers_mrr       (tenant_id, mrr_cents, id),
+  KEY ix_customers_devices   (tenant_id, devices_out, id),
+  KEY ix_customers_full_name (tenant_id, full_name, id),
+  KEY ix_customers_company   (tenant_id, company),
+  KEY ix_customers_phone     (tenant_id, phone)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- Exact counts per tenant, status and type for the list header, kept by
+-- triggers so that a page view never runs COUNT(*) over a million rows.
+CREATE TABLE IF NOT EXISTS customer_counts (
+  tenant_id     INT UNSIGNED NOT NULL,
+  status        ENUM('active','inactive') NOT NULL,
+  customer_type ENUM('individual','business') NOT NULL,
+  n             BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant_id, customer_type, status),
+  CONSTRAINT fk_counts_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS addresses (
+  id             BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  tenant_id      INT UNSIGNED NOT NULL,
+  customer_id    BIGINT UNSIGNED NOT NULL,
+  kind           ENUM('billing','shipping') NOT NULL,
+  contact_name   VARCHAR(200) NULL,
+  street_address VARCHAR(200) NOT NULL,
+  building_info  VARCHAR(100) NULL,
+  locality       VARCHAR(100) NULL,
+  city           VARCHAR(100) NOT NULL,
+  admin_area     VARCHAR(100) NULL,
+  postal_code    VARCHAR(20)  NULL,
+  country        CHAR(2)      NOT NULL,
+  company        VARCHAR(200) NULL,
+  created_at     DATETIME NOT NULL,
+  KEY ix_addresses_customer (customer_id, kind, id),
+  CONSTRAINT fk_addresses_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS orders (
+  id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  public_id   VARCHAR(40)  NOT NULL,
+  tenant_id   INT UNSIGNED NOT NULL,
+  customer_id BIGINT UNSIGNED NOT NULL,
+  status      ENUM('pending','confirmed','partial','fulfilled','cancelled') NOT NULL,
+  total       DECIMAL(12,2) NOT NULL DEFAULT 0,
+  currency    CHAR(3) NOT NULL DEFAULT 'EUR',
+  created_at  DATETIME NOT NULL,
+  UNIQUE KEY ux_orders_public_id (public_id),
+  -- prerequisite (in-flight orders) and the customer page's order list
+  KEY ix_orders_customer_status (customer_id, status, id),
+  KEY ix_orders_customer (customer_id),   -- (customer_id, id): newest first
+  KEY ix_orders_tenant_created (tenant_id, created_at, id),
+  CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS assets (
+  serial_number    VARCHAR(40) NOT NULL PRIMARY KEY,
+  tenant_id        INT UNSIGNED NOT NULL,
+  sku              VARCHAR(40)  NOT NULL,
+  product_name     VARCHAR(200) NOT NULL,
+  status           ENUM('available','rented_out','returned','sold','unavailable') NOT NULL,
+  customer_id      BIGINT UNSIGNED NULL,
+  acquisition_cost DECIMAL(12,2) NOT NULL DEFAULT 0,
+  -- prerequisite (devices still out) and the customer page's device list
+  KEY ix_assets_customer_status (customer_id, status),
+  KEY ix_assets_tenant_status (tenant_id, status),
+  CONSTRAINT fk_assets_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS subscriptions (
+  id             BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  public_id      VARCHAR(40)  NOT NULL,
+  tenant_id      INT UNSIGNED NOT NULL,
+  customer_id    BIGINT UNSIGNED NOT NULL,
+  order_id       BIGINT UNSIGNED NULL,
+  asset_serial   VARCHAR(40)  NULL,
+  status         ENUM('active','ended_completed','ended_buyout','ended_upgrade',
+                      'ended_early_return','cancelled') NOT NULL,
+  monthly_amount DECIMAL(10,2) NOT NULL DEFAULT 0,
+  start_date     DATE NOT NULL,
+  end_date       DATE NULL,
+  created_at     DATETIME NOT NULL,
+  UNIQUE KEY ux_subscriptions_public_id (public_id),
+  -- prerequisite (active subscriptions) and the customer page's list
+  KEY ix_subscriptions_customer_status (customer_id, status, id),
+  KEY ix_subscriptions_customer (customer_id),
+  KEY ix_subscriptions_order (order_id),
+  KEY ix_subscriptions_asset (asset_serial),
+  CONSTRAINT fk_subscriptions_customer FOREIGN KEY (customer_id) REFERENCES customers (id),
+  CONSTRAINT fk_subscriptions_order FOREIGN KEY (order_id) REFERENCES orders (id),
+  CONSTRAINT fk_subscriptions_asset FOREIGN KEY (asset_serial) REFERENCES assets (serial_number)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS payments (
+  id              BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  public_id       VARCHAR(40)  NOT NULL,
+  tenant_id       INT UNSIGNED NOT NULL,
+  customer_id     BIGINT UNSIGNED NOT NULL,
+  subscription_id BIGINT UNSIGNED NULL,
+  amount          DECIMAL(12,2) NOT NULL,
+  currency        CHAR(3) NOT NULL DEFAULT 'EUR',
+  status          ENUM('pending','processing','paid','failed','cancelled') NOT NULL,
+  paid_at         DATETIME NULL,
+  created_at      DATETIME NOT NULL,
+  UNIQUE KEY ux_payments_public_id (public_id),
+  KEY ix_payments_customer_status (customer_id, status),
+  KEY ix_payments_customer (customer_id),
+  KEY ix_payments_subscription (subscription_id),
+  CONSTRAINT fk_payments_customer FOREIGN KEY (customer_id) REFERENCES customers (id),
+  CONSTRAINT fk_payments_subscription FOREIGN KEY (subscription_id) REFERENCES subscriptions (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS operators (
+  username     VARCHAR(100) NOT NULL PRIMARY KEY,
+  tenant_id    INT UNSIGNED NOT NULL,
+  role         ENUM('viewer','operator','admin') NOT NULL,
+  display_name VARCHAR(100) NOT NULL,
+  CONSTRAINT fk_operators_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- API keys: only the SHA-256 of the key is stored. rl_* hold the current
+-- one-minute rate-limit window, updated in place.
+CREATE TABLE IF NOT EXISTS api_keys (
+  id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  tenant_id   INT UNSIGNED NOT NULL,
+  role        ENUM('viewer','operator','admin') NOT NULL,
+  label       VARCHAR(100) NOT NULL,
+  key_prefix  VARCHAR(16)  NOT NULL,
+  key_hash    BINARY(32)   NOT NULL,
+  created_at  DATETIME NOT NULL,
+  revoked_at  DATETIME NULL,
+  rate_limit  INT UNSIGNED NULL,
+  rl_window   BIGINT NOT NULL DEFAULT 0,
+  rl_count    INT UNSIGNED NOT NULL DEFAULT 0,
+  UNIQUE KEY ux_api_keys_hash (key_hash),
+  CONSTRAINT fk_api_keys_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- Bulk runs: one row per apply; one bulk_items row per selected customer.
+CREATE TABLE IF NOT EXISTS bulk_runs (
+  id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  public_id   VARCHAR(40)  NOT NULL,
+  tenant_id   INT UNSIGNED NOT NULL,
+  actor       VARCHAR(100) NOT NULL,
+  reason      ENUM('data_cleanup','account_closure','compliance','fraud_prevention') NOT NULL,
+  note        VARCHAR(500) NULL,
+  source      VARCHAR(200) NOT NULL,
+  form_nonce  CHAR(32)     NOT NULL,
+  status      ENUM('queued','running','done','interrupted') NOT NULL DEFAULT 'queued',
+  total       INT UNSIGNED NOT NULL DEFAULT 0,
+  processed   INT UNSIGNED NOT NULL DEFAULT 0,
+  succeeded   INT UNSIGNED NOT NULL DEFAULT 0,
+  refused     INT UNSIGNED NOT NULL DEFAULT 0,
+  created_at  DATETIME(3) NOT NULL,
+  started_at  DATETIME(3) NULL,
+  finished_at DATETIME(3) NULL,
+  worker_pid  INT NULL,
+  request_id  VARCHAR(64) NULL,
+  UNIQUE KEY ux_bulk_runs_public_id (public_id),
+  UNIQUE KEY ux_bulk_runs_nonce (tenant_id, form_nonce),
+  KEY ix_bulk_runs_tenant (tenant_id, id),
+  CONSTRAINT fk_bulk_runs_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS bulk_items (
+  run_id      BIGINT UNSIGNED NOT NULL,
+  seq         INT UNSIGNED NOT NULL,
+  customer_id BIGINT UNSIGNED NOT NULL,
+  outcome     VARCHAR(64) NULL,        -- NULL until processed; 'ok' or an error code
+  detail      VARCHAR(200) NULL,
+  done_at     DATETIME(3) NULL,
+  PRIMARY KEY (run_id, seq),
+  KEY ix_bulk_items_customer (customer_id),
+  CONSTRAINT fk_bulk_items_run FOREIGN KEY (run_id) REFERENCES bulk_runs (id),
+  CONSTRAINT fk_bulk_items_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- One row per attempt, success or refusal. subject keeps the id the user
+-- typed when no customer matched (NOT_FOUND), customer_id the row otherwise.
+CREATE TABLE IF NOT EXISTS audit_log (
+  id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  at          DATETIME(3) NOT NULL,
+  actor       VARCHAR(100) NOT NULL,
+  tenant_id   INT UNSIGNED NOT NULL,
+  customer_id BIGINT UNSIGNED NULL,
+  subject     VARCHAR(254) NOT NULL,
+  action      VARCHAR(32) NOT NULL,
+  channel     ENUM('page','bulk','api') NOT NULL,
+  reason      ENUM('data_cleanup','account_closure','compliance','fraud_prevention') NULL,
+  note        VARCHAR(500) NULL,
+  outcome     VARCHAR(120) NOT NULL,
+  request_id  VARCHAR(64) NULL,
+  bulk_run_id BIGINT UNSIGNED NULL,
+  KEY ix_audit_tenant (tenant_id, id),
+  KEY ix_audit_customer (tenant_id, customer_id, id),
+  KEY ix_audit_actor (tenant_id, actor, id),
+  KEY ix_audit_action (tenant_id, action, id),
+  KEY ix_audit_outcome (tenant_id, outcome, id),
+  KEY ix_audit_run (bulk_run_id, id),
+  CONSTRAINT fk_audit_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id),
+  CONSTRAINT fk_audit_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

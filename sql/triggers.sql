@@ -1,0 +1,160 @@
+-- Lifecycle rules enforced in the database, and the aggregates the lists
+-- sort on. Loaded after the demo data (which computes the aggregates
+-- set-based). Every program that writes orders obeys SPEC rule 6 because the
+-- check lives here.
+--
+-- Race freedom: each guard reads the customer row FOR UPDATE. A deactivation
+-- holds that row's exclusive lock from its first statement to its commit, so
+-- an order insert either takes the lock first (and its order then blocks the
+-- deactivation's re-check) or waits and then sees 'inactive' and is refused.
+
+DELIMITER //
+
+DROP TRIGGER IF EXISTS customers_ai//
+CREATE TRIGGER customers_ai AFTER INSERT ON customers FOR EACH ROW
+BEGIN
+  INSERT INTO customer_counts (tenant_id, status, customer_type, n)
+  VALUES (NEW.tenant_id, NEW.status, NEW.customer_type, 1)
+  ON DUPLICATE KEY UPDATE n = n + 1;
+END//
+
+-- Both count rows change in one statement, which locks them in index order,
+-- so a deactivation and a reactivation cannot deadlock on the counters.
+DROP TRIGGER IF EXISTS customers_au//
+CREATE TRIGGER customers_au AFTER UPDATE ON customers FOR EACH ROW
+BEGIN
+  IF NEW.status <> OLD.status OR NEW.customer_type <> OLD.customer_type THEN
+    INSERT IGNORE INTO customer_counts (tenant_id, status, customer_type, n)
+    VALUES (NEW.tenant_id, NEW.status, NEW.customer_type, 0);
+    UPDATE customer_counts
+       SET n = n
+             - (status = OLD.status AND customer_type = OLD.customer_type)
+             + (status = NEW.status AND customer_type = NEW.customer_type)
+     WHERE tenant_id = NEW.tenant_id
+       AND ((status = OLD.status AND customer_type = OLD.customer_type)
+         OR (status = NEW.status AND customer_type = NEW.customer_type));
+  END IF;
+END//
+
+DROP TRIGGER IF EXISTS orders_bi//
+CREATE TRIGGER orders_bi BEFORE INSERT ON orders FOR EACH ROW
+BEGIN
+  DECLARE st VARCHAR(16);
+  SELECT status INTO st FROM customers WHERE id = NEW.customer_id FOR UPDATE;
+  IF st = 'inactive' THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
+  END IF;
+END//
+
+DROP TRIGGER IF EXISTS orders_ai//
+CREATE TRIGGER orders_ai AFTER INSERT ON orders FOR EACH ROW
+BEGIN
+  UPDATE customers SET total_orders = total_orders + 1 WHERE id = NEW.customer_id;
+END//
+
+-- An order may move back into flight (e.g. cancelled -> pending) only for an
+-- active customer.
+DROP TRIGGER IF EXISTS orders_bu//
+CREATE TRIGGER orders_bu BEFORE UPDATE ON orders FOR EACH ROW
+BEGIN
+  DECLARE st VARCHAR(16);
+  IF NEW.status IN ('pending','confirmed','partial')
+     AND OLD.status NOT IN ('pending','confirmed','partial') THEN
+    SELECT status INTO st FROM customers WHERE id = NEW.customer_id FOR UPDATE;
+    IF st = 'inactive' THEN
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
+    END IF;
+  END IF;
+END//
+
+DROP TRIGGER IF EXISTS subscriptions_bi//
+CREATE TRIGGER subscriptions_bi BEFORE INSERT ON subscriptions FOR EACH ROW
+BEGIN
+  DECLARE st VARCHAR(16);
+  IF NEW.status = 'active' THEN
+    SELECT status INTO st FROM customers WHERE id = NEW.customer_id FOR UPDATE;
+    IF st = 'inactive' THEN
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
+    END IF;
+  END IF;
+END//
+
+DROP TRIGGER IF EXISTS subscriptions_ai//
+CREATE TRIGGER subscriptions_ai AFTER INSERT ON subscriptions FOR EACH ROW
+BEGIN
+  IF NEW.status = 'active' THEN
+    UPDATE customers SET mrr_cents = mrr_cents + ROUND(NEW.monthly_amount * 100)
+     WHERE id = NEW.customer_id;
+  END IF;
+END//
+
+DROP TRIGGER IF EXISTS subscriptions_bu//
+CREATE TRIGGER subscriptions_bu BEFORE UPDATE ON subscriptions FOR EACH ROW
+BEGIN
+  DECLARE st VARCHAR(16);
+  IF NEW.status = 'active' AND OLD.status <> 'active' THEN
+    SELECT status INTO st FROM customers WHERE id = NEW.customer_id FOR UPDATE;
+    IF st = 'inactive' THEN
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
+    END IF;
+  END IF;
+END//
+
+DROP TRIGGER IF EXISTS subscriptions_au//
+CREATE TRIGGER subscriptions_au AFTER UPDATE ON subscriptions FOR EACH ROW
+BEGIN
+  IF OLD.status = 'active' THEN
+    UPDATE customers SET mrr_cents = mrr_cents - ROUND(OLD.monthly_amount * 100)
+     WHERE id = OLD.customer_id;
+  END IF;
+  IF NEW.status = 'active' THEN
+    UPDATE customers SET mrr_cents = mrr_cents + ROUND(NEW.monthly_amount * 100)
+     WHERE id = NEW.customer_id;
+  END IF;
+END//
+
+DROP TRIGGER IF EXISTS assets_bi//
+CREATE TRIGGER assets_bi BEFORE INSERT ON assets FOR EACH ROW
+BEGIN
+  DECLARE st VARCHAR(16);
+  IF NEW.status = 'rented_out' AND NEW.customer_id IS NOT NULL THEN
+    SELECT status INTO st FROM customers WHERE id = NEW.customer_id FOR UPDATE;
+    IF st = 'inactive' THEN
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
+    END IF;
+  END IF;
+END//
+
+DROP TRIGGER IF EXISTS assets_ai//
+CREATE TRIGGER assets_ai AFTER INSERT ON assets FOR EACH ROW
+BEGIN
+  IF NEW.status = 'rented_out' AND NEW.customer_id IS NOT NULL THEN
+    UPDATE customers SET devices_out = devices_out + 1 WHERE id = NEW.customer_id;
+  END IF;
+END//
+
+DROP TRIGGER IF EXISTS assets_bu//
+CREATE TRIGGER assets_bu BEFORE UPDATE ON assets FOR EACH ROW
+BEGIN
+  DECLARE st VARCHAR(16);
+  IF NEW.status = 'rented_out' AND NEW.customer_id IS NOT NULL
+     AND NOT (OLD.status = 'rented_out' AND OLD.customer_id <=> NEW.customer_id) THEN
+    SELECT status INTO st FROM customers WHERE id = NEW.customer_id FOR UPDATE;
+    IF st = 'inactive' THEN
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
+    END IF;
+  END IF;
+END//
+
+DROP TRIGGER IF EXISTS assets_au//
+CREATE TRIGGER assets_au AFTER UPDATE ON assets FOR EACH ROW
+BEGIN
+  IF OLD.status = 'rented_out' AND OLD.customer_id IS NOT NULL THEN
+    UPDATE customers SET devices_out = devices_out - 1 WHERE id = OLD.customer_id;
+  END IF;
+  IF NEW.status = 'rented_out' AND NEW.customer_id IS NOT NULL THEN
+    UPDATE customers SET devices_out = devices_out + 1 WHERE id = NEW.customer_id;
+  END IF;
+END//
+
+DELIMITER ;

@@ -1,0 +1,549 @@
+#include "db/db.h"
+
+#include <errmsg.h>
+#include <errno.h>
+#include <mysql.h>
+#include <mysqld_error.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/sql.h"
+#include "util/log.h"
+
+#define DB_MAX_PARAMS 48
+#define DB_NSLOTS     (STMT__MAX + DYN_SLOTS)
+
+struct db {
+	const struct config *cfg;
+	MYSQL *conn;
+	MYSQL_STMT *stmt[DB_NSLOTS];
+	int endpoint; /* index of the endpoint in use or to try first */
+	bool in_tx;
+	unsigned err;
+	char errmsg[256];
+	unsigned long long affected;
+	unsigned long long insert_id;
+	int attempts;
+};
+
+/* The SQL of every named statement, gathered from the family files. */
+static const char *stmt_text[STMT__MAX];
+
+static void sql_table_load(void)
+{
+	static bool loaded;
+	if (loaded)
+		return;
+	const struct {
+		const struct stmt_sql *t;
+		size_t n;
+	} families[] = {
+	    {db_sql_session, db_sql_session_n},
+	    {db_sql_tenants, db_sql_tenants_n},
+	    {db_sql_customers, db_sql_customers_n},
+	    {db_sql_orders, db_sql_orders_n},
+	    {db_sql_subscriptions, db_sql_subscriptions_n},
+	    {db_sql_assets, db_sql_assets_n},
+	    {db_sql_payments, db_sql_payments_n},
+	    {db_sql_audit, db_sql_audit_n},
+	};
+	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++)
+		for (size_t i = 0; i < families[f].n; i++) {
+			const struct stmt_sql *s = &families[f].t[i];
+			if (stmt_text[s->id] != NULL)
+				log_error("statement %d defined twice", (int)s->id);
+			stmt_text[s->id] = s->sql;
+		}
+	for (int i = 0; i < STMT__MAX; i++)
+		if (stmt_text[i] == NULL)
+			log_error("statement %d has no SQL", i);
+	loaded = true;
+}
+
+const char *db_stmt_sql(enum stmt id)
+{
+	sql_table_load();
+	return stmt_text[id];
+}
+
+struct db *db_new(const struct config *cfg)
+{
+	struct db *db = calloc(1, sizeof(*db));
+	if (db == NULL)
+		return NULL;
+	db->cfg = cfg;
+	sql_table_load();
+	return db;
+}
+
+void db_disconnect(struct db *db)
+{
+	if (db == NULL)
+		return;
+	for (size_t i = 0; i < DB_NSLOTS; i++) {
+		if (db->stmt[i] != NULL)
+			mysql_stmt_close(db->stmt[i]);
+		db->stmt[i] = NULL;
+	}
+	if (db->conn != NULL)
+		mysql_close(db->conn);
+	db->conn = NULL;
+	db->in_tx = false;
+}
+
+void db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	db_disconnect(db);
+	free(db);
+}
+
+static void set_error(struct db *db, unsigned err, const char *msg)
+{
+	db->err = err;
+	snprintf(db->errmsg, sizeof(db->errmsg), "%s", msg ? msg : "");
+}
+
+/* Classifies a server or client error number. */
+static enum db_rc classify(unsigned err)
+{
+	switch (err) {
+	case ER_LOCK_DEADLOCK:
+	case ER_LOCK_WAIT_TIMEOUT: return DB_RETRY;
+	case ER_SIGNAL_EXCEPTION: return DB_SIGNAL;
+	case ER_DUP_ENTRY: return DB_DUPLICATE;
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case CR_UNKNOWN_HOST:
+	case CR_COMMANDS_OUT_OF_SYNC:
+	case ER_SERVER_SHUTDOWN:
+	case ER_CONNECTION_KILLED:
+	case ER_QUERY_INTERRUPTED:
+	case ER_STATEMENT_TIMEOUT:
+	case ER_UNKNOWN_COM_ERROR: /* Galera node not ready (WSREP) */
+	case ER_CON_COUNT_ERROR:
+	case ER_TOO_MANY_USER_CONNECTIONS: return DB_UNAVAILABLE;
+	default:
+		/* Client-side errors (2000-2999) mean the link is unusable. */
+		if (err >= 2000 && err < 3000)
+			return DB_UNAVAILABLE;
+		return DB_ERROR;
+	}
+}
+
+static enum db_rc connect_endpoint(struct db *db, const struct db_endpoint *e)
+{
+	const struct config *cfg = db->cfg;
+	MYSQL *m = mysql_init(NULL);
+	if (m == NULL)
+		return DB_UNAVAILABLE;
+	unsigned int ct = (unsigned)cfg->db_connect_timeout;
+	unsigned int rw = (unsigned)cfg->db_rw_timeout;
+	my_bool off = 0;
+	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
+	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw);
+	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
+	mysql_options(m, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	const char *host = e->socket[0] ? "localhost" : e->host;
+	if (mysql_real_connect(m, host, cfg->db_user, cfg->db_password, cfg->db_name,
+	                       e->port ? e->port : 3306, e->socket[0] ? e->socket : NULL,
+	                       0) == NULL) {
+		set_error(db, mysql_errno(m), mysql_error(m));
+		mysql_close(m);
+		return DB_UNAVAILABLE;
+	}
+	db->conn = m;
+	return DB_OK;
+}
+
+static enum db_rc run(struct db *db, struct arena *a, unsigned slot, const char *sql,
+                      struct db_res *out, const struct db_param *p, size_t n);
+
+static enum db_rc session_setup(struct db *db)
+{
+	struct arena *a = arena_new();
+	if (a == NULL)
+		return DB_UNAVAILABLE;
+	enum db_rc rc = db_exec(db, a, STMT_SESSION_LOCK_WAIT, NULL, "i",
+	                        (long long)db->cfg->lock_wait_timeout);
+	arena_free(a);
+	return rc;
+}
+
+enum db_rc db_connect(struct db *db)
+{
+	if (db->conn != NULL)
+		return DB_OK;
+	int n = db->cfg->ndb;
+	for (int i = 0; i < n; i++) {
+		int idx = (db->endpoint + i) % n;
+		if (connect_endpoint(db, &db->cfg->db[idx]) != DB_OK)
+			continue;
+		db->endpoint = idx;
+		if (session_setup(db) == DB_OK)
+			return DB_OK;
+		db_disconnect(db);
+	}
+	return DB_UNAVAILABLE;
+}
+
+/* Prepares the statement of slot on the current connection. */
+static MYSQL_STMT *prepare(struct db *db, unsigned slot, const char *sql)
+{
+	if (db->stmt[slot] != NULL)
+		return db->stmt[slot];
+	MYSQL_STMT *st = mysql_stmt_init(db->conn);
+	if (st == NULL) {
+		set_error(db, CR_OUT_OF_MEMORY, "out of memory");
+		return NULL;
+	}
+	my_bool on = 1;
+	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
+	if (mysql_stmt_prepare(st, sql, (unsigned long)strlen(sql)) != 0) {
+		set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		if (classify(db->err) == DB_ERROR)
+			log_error("prepare failed: %s: %s", db->errmsg, sql);
+		mysql_stmt_close(st);
+		return NULL;
+	}
+	db->stmt[slot] = st;
+	return st;
+}
+
+struct param_store {
+	MYSQL_BIND bind[DB_MAX_PARAMS];
+	unsigned long lens[DB_MAX_PARAMS];
+	my_bool nulls[DB_MAX_PARAMS];
+};
+
+static int bind_params(struct param_store *ps, const struct db_param *p, size_t n)
+{
+	if (n > DB_MAX_PARAMS)
+		return -1;
+	memset(ps->bind, 0, sizeof(MYSQL_BIND) * n);
+	for (size_t i = 0; i < n; i++) {
+		MYSQL_BIND *b = &ps->bind[i];
+		ps->nulls[i] = p[i].null;
+		b->is_null = &ps->nulls[i];
+		switch (p[i].type) {
+		case DB_P_STR:
+			b->buffer_type = MYSQL_TYPE_STRING;
+			if (p[i].s == NULL) {
+				ps->nulls[i] = 1;
+				break;
+			}
+			b->buffer = (void *)(uintptr_t)p[i].s;
+			ps->lens[i] = (unsigned long)strlen(p[i].s);
+			b->buffer_length = ps->lens[i];
+			b->length = &ps->lens[i];
+			break;
+		case DB_P_INT:
+		case DB_P_UINT:
+			b->buffer_type = MYSQL_TYPE_LONGLONG;
+			b->buffer = (void *)(uintptr_t)&p[i].i;
+			b->is_unsigned = p[i].type == DB_P_UINT;
+			break;
+		case DB_P_DOUBLE:
+			b->buffer_type = MYSQL_TYPE_DOUBLE;
+			b->buffer = (void *)(uintptr_t)&p[i].d;
+			break;
+		default: return -1;
+		}
+	}
+	return 0;
+}
+
+/* Converts a db_exec() format and its arguments into parameters. */
+static size_t params_from_fmt(struct db_param *p, const char *fmt, va_list ap)
+{
+	size_t n = 0;
+	for (; fmt[n] != '\0' && n < DB_MAX_PARAMS; n++) {
+		memset(&p[n], 0, sizeof(p[n]));
+		switch (fmt[n]) {
+		case 's':
+			p[n].type = DB_P_STR;
+			p[n].s = va_arg(ap, const char *);
+			p[n].null = p[n].s == NULL;
+			break;
+		case 'i':
+			p[n].type = DB_P_INT;
+			p[n].i = va_arg(ap, long long);
+			break;
+		case 'u':
+			p[n].type = DB_P_UINT;
+			p[n].i = (long long)va_arg(ap, unsigned long long);
+			break;
+		case 'I': {
+			const long long *v = va_arg(ap, const long long *);
+			p[n].type = DB_P_INT;
+			p[n].null = v == NULL;
+			p[n].i = v ? *v : 0;
+			break;
+		}
+		case 'd':
+			p[n].type = DB_P_DOUBLE;
+			p[n].d = va_arg(ap, double);
+			break;
+		default: p[n].type = DB_P_INVALID; break;
+		}
+	}
+	return n;
+}
+
+static enum db_rc fail(struct db *db, MYSQL_STMT *st)
+{
+	set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+	enum db_rc rc = classify(db->err);
+	if (rc == DB_ERROR)
+		log_error("query failed: %u %s", db->err, db->errmsg);
+	return rc;
+}
+
+/* Fetches every row of st into out, all values as text. */
+static enum db_rc fetch_all(struct db *db, struct arena *a, MYSQL_STMT *st, struct db_res *out)
+{
+	if (mysql_stmt_store_result(st) != 0)
+		return fail(db, st);
+	MYSQL_RES *meta = mysql_stmt_result_metadata(st);
+	if (meta == NULL) {
+		mysql_stmt_free_result(st);
+		return DB_OK;
+	}
+	size_t ncols = mysql_num_fields(meta);
+	size_t nrows = (size_t)mysql_stmt_num_rows(st);
+	MYSQL_FIELD *fields = mysql_fetch_fields(meta);
+	MYSQL_BIND *bind = arena_calloc(a, ncols, sizeof(MYSQL_BIND));
+	unsigned long *lens = arena_calloc(a, ncols, sizeof(unsigned long));
+	my_bool *nulls = arena_calloc(a, ncols, sizeof(my_bool));
+	my_bool *errs = arena_calloc(a, ncols, sizeof(my_bool));
+	char **bufs = arena_calloc(a, ncols, sizeof(char *));
+	for (size_t c = 0; c < ncols; c++) {
+		unsigned long size = fields[c].max_length;
+		if (size < 64)
+			size = 64;
+		bufs[c] = arena_alloc(a, size + 1);
+		bind[c].buffer_type = MYSQL_TYPE_STRING;
+		bind[c].buffer = bufs[c];
+		bind[c].buffer_length = size + 1;
+		bind[c].length = &lens[c];
+		bind[c].is_null = &nulls[c];
+		bind[c].error = &errs[c];
+	}
+	mysql_free_result(meta);
+	if (mysql_stmt_bind_result(st, bind) != 0) {
+		enum db_rc rc = fail(db, st);
+		mysql_stmt_free_result(st);
+		return rc;
+	}
+	out->ncols = ncols;
+	out->nrows = 0;
+	out->v = arena_alloc(a, sizeof(char *) * (nrows * ncols + 1));
+	out->len = arena_alloc(a, sizeof(unsigned long) * (nrows * ncols + 1));
+	int r;
+	while ((r = mysql_stmt_fetch(st)) == 0 || r == MYSQL_DATA_TRUNCATED) {
+		if (out->nrows >= nrows)
+			break;
+		for (size_t c = 0; c < ncols; c++) {
+			size_t i = out->nrows * ncols + c;
+			if (nulls[c]) {
+				out->v[i] = NULL;
+				out->len[i] = 0;
+				continue;
+			}
+			if (lens[c] < bind[c].buffer_length) {
+				out->v[i] = arena_strndup(a, bufs[c], lens[c]);
+			} else {
+				/* Longer than the buffer: fetch the whole value. */
+				char *big = arena_alloc(a, lens[c] + 1);
+				MYSQL_BIND one;
+				memset(&one, 0, sizeof(one));
+				unsigned long got = 0;
+				one.buffer_type = MYSQL_TYPE_STRING;
+				one.buffer = big;
+				one.buffer_length = lens[c] + 1;
+				one.length = &got;
+				if (mysql_stmt_fetch_column(st, &one, (unsigned)c, 0) != 0)
+					got = 0;
+				big[got < lens[c] ? got : lens[c]] = '\0';
+				out->v[i] = big;
+			}
+			out->len[i] = lens[c];
+		}
+		out->nrows++;
+	}
+	enum db_rc rc = DB_OK;
+	if (r == 1)
+		rc = fail(db, st);
+	mysql_stmt_free_result(st);
+	return rc;
+}
+
+static enum db_rc run_once(struct db *db, struct arena *a, unsigned slot, const char *sql,
+                           struct db_res *out, const struct db_param *p, size_t n)
+{
+	if (db_connect(db) != DB_OK)
+		return DB_UNAVAILABLE;
+	MYSQL_STMT *st = prepare(db, slot, sql);
+	if (st == NULL) {
+		enum db_rc rc = classify(db->err);
+		if (rc == DB_UNAVAILABLE)
+			db_disconnect(db);
+		return rc;
+	}
+	struct param_store ps;
+	if (bind_params(&ps, p, n) != 0) {
+		log_error("bad parameters for: %s", sql);
+		return DB_ERROR;
+	}
+	if (mysql_stmt_param_count(st) != n) {
+		log_error("statement wants %lu parameters, got %zu: %s", mysql_stmt_param_count(st),
+		          n, sql);
+		return DB_ERROR;
+	}
+	if (n > 0 && mysql_stmt_bind_param(st, ps.bind) != 0)
+		return fail(db, st);
+	if (mysql_stmt_execute(st) != 0) {
+		enum db_rc rc = fail(db, st);
+		if (db->err == ER_NEED_REPREPARE) {
+			mysql_stmt_close(st);
+			db->stmt[slot] = NULL;
+		}
+		if (rc == DB_UNAVAILABLE)
+			db_disconnect(db);
+		return rc;
+	}
+	db->affected = (unsigned long long)mysql_stmt_affected_rows(st);
+	db->insert_id = (unsigned long long)mysql_stmt_insert_id(st);
+	if (mysql_stmt_field_count(st) == 0)
+		return DB_OK;
+	struct db_res scratch;
+	enum db_rc rc = fetch_all(db, a, st, out ? out : &scratch);
+	if (rc == DB_UNAVAILABLE)
+		db_disconnect(db);
+	return rc;
+}
+
+static enum db_rc run(struct db *db, struct arena *a, unsigned slot, const char *sql,
+                      struct db_res *out, const struct db_param *p, size_t n)
+{
+	if (out != NULL)
+		memset(out, 0, sizeof(*out));
+	bool had_conn = db->conn != NULL;
+	bool in_tx = db->in_tx;
+	enum db_rc rc = run_once(db, a, slot, sql, out, p, n);
+	/* A connection that went stale while idle: one fresh try. */
+	if (rc == DB_UNAVAILABLE && had_conn && !in_tx)
+		rc = run_once(db, a, slot, sql, out, p, n);
+	if (rc == DB_UNAVAILABLE)
+		db->in_tx = false;
+	return rc;
+}
+
+enum db_rc db_exec(struct db *db, struct arena *a, enum stmt id, struct db_res *out,
+                   const char *fmt, ...)
+{
+	struct db_param p[DB_MAX_PARAMS];
+	va_list ap;
+	va_start(ap, fmt);
+	size_t n = params_from_fmt(p, fmt, ap);
+	va_end(ap);
+	return run(db, a, (unsigned)id, stmt_text[id], out, p, n);
+}
+
+enum db_rc db_exec_params(struct db *db, struct arena *a, unsigned slot, const char *sql,
+                          struct db_res *out, const struct db_param *p, size_t n)
+{
+	if (slot >= DYN_SLOTS)
+		return DB_ERROR;
+	return run(db, a, STMT__MAX + slot, sql, out, p, n);
+}
+
+unsigned long long db_affected(const struct db *db)
+{
+	return db->affected;
+}
+
+unsigned long long db_insert_id(const struct db *db)
+{
+	return db->insert_id;
+}
+
+const char *db_error(const struct db *db)
+{
+	return db->errmsg;
+}
+
+unsigned db_errno(const struct db *db)
+{
+	return db->err;
+}
+
+int db_last_attempts(const struct db *db)
+{
+	return db->attempts;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void backoff(int attempt)
+{
+	/* 2, 4, 8 ... ms, capped, with jitter so that two losers of the same
+	 * deadlock do not collide again. */
+	long ms = 2L << (attempt < 6 ? attempt : 6);
+	ms += rand() % (ms + 1);
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+enum db_rc db_transaction(struct db *db, struct arena *a, db_tx_fn fn, void *ctx)
+{
+	double start = now_seconds();
+	double budget = db->cfg->lock_wait_timeout;
+	enum db_rc rc = DB_RETRY;
+	db->attempts = 0;
+	for (int attempt = 0; attempt < db->cfg->deadlock_retries; attempt++) {
+		db->attempts = attempt + 1;
+		rc = db_exec(db, a, STMT_BEGIN, NULL, "");
+		if (rc != DB_OK)
+			return rc;
+		db->in_tx = true;
+		rc = fn(db, a, ctx);
+		if (rc == DB_OK) {
+			rc = db_exec(db, a, STMT_COMMIT, NULL, "");
+			if (rc == DB_OK) {
+				db->in_tx = false;
+				return DB_OK;
+			}
+		}
+		if (db->in_tx) {
+			unsigned err = db->err;
+			char msg[sizeof(db->errmsg)];
+			memcpy(msg, db->errmsg, sizeof(msg));
+			db_exec(db, a, STMT_ROLLBACK, NULL, "");
+			db->err = err; /* keep the cause, not the rollback's */
+			memcpy(db->errmsg, msg, sizeof(msg));
+		}
+		db->in_tx = false;
+		if (rc != DB_RETRY)
+			return rc;
+		/* Lock waits already spent their time; do not wait past the budget. */
+		if (now_seconds() - start >= budget)
+			break;
+		backoff(attempt);
+	}
+	return DB_RETRY;
+}

@@ -1,0 +1,165 @@
+#ifndef CUSTODIAN_SQL_H
+#define CUSTODIAN_SQL_H
+
+/*
+ * The statement tables of the table families, and the column order of each
+ * query's result (the enums below are the contract between the SQL text
+ * and the code that reads it).
+ */
+
+#include <stddef.h>
+
+#include "db/stmt.h"
+
+extern const struct stmt_sql db_sql_session[];
+extern const size_t db_sql_session_n;
+extern const struct stmt_sql db_sql_tenants[];
+extern const size_t db_sql_tenants_n;
+extern const struct stmt_sql db_sql_customers[];
+extern const size_t db_sql_customers_n;
+extern const struct stmt_sql db_sql_orders[];
+extern const size_t db_sql_orders_n;
+extern const struct stmt_sql db_sql_subscriptions[];
+extern const size_t db_sql_subscriptions_n;
+extern const struct stmt_sql db_sql_assets[];
+extern const size_t db_sql_assets_n;
+extern const struct stmt_sql db_sql_payments[];
+extern const size_t db_sql_payments_n;
+extern const struct stmt_sql db_sql_audit[];
+extern const size_t db_sql_audit_n;
+
+/* STMT_OPERATOR_BY_NAME */
+enum {
+	OP_USERNAME,
+	OP_DISPLAY,
+	OP_ROLE,
+	OP_TENANT_ID,
+	OP_TENANT_SLUG,
+	OP_TENANT_NAME,
+	OP_CURRENCY
+};
+
+/* STMT_API_KEY_BY_HASH */
+enum {
+	KEY_ID,
+	KEY_TENANT_ID,
+	KEY_TENANT_SLUG,
+	KEY_TENANT_NAME,
+	KEY_CURRENCY,
+	KEY_ROLE,
+	KEY_LABEL,
+	KEY_REVOKED,
+	KEY_RATE_LIMIT
+};
+
+/* STMT_CUSTOMER_BY_PUBLIC_ID and the customer list (same leading columns) */
+enum {
+	CU_ID,
+	CU_PUBLIC_ID,
+	CU_EMAIL,
+	CU_FIRST,
+	CU_LAST,
+	CU_TYPE,
+	CU_COMPANY,
+	CU_PHONE,
+	CU_STATUS,
+	CU_CREATED,
+	CU_UPDATED,
+	CU_MRR,
+	CU_DEVICES,
+	CU_ORDERS,
+	CU_SORT_NAME,
+	CU_FULL_NAME,
+	CU_DEACT_AT,
+	CU_DEACT_BY,
+	CU_DEACT_REASON,
+	CU_DEACT_NOTE,
+	CU_CUSTOM,
+	CU__LIST_END,
+	/* list only, when addresses are asked for: */
+	CU_BILLING_JSON = CU__LIST_END,
+	CU_SHIPPING_JSON
+};
+
+/* STMT_CUSTOMER_LOCK */
+enum { CL_ID, CL_STATUS, CL_FIRST, CL_LAST, CL_EMAIL };
+
+/* STMT_CUSTOMER_COUNTS */
+enum { CC_STATUS, CC_TYPE, CC_N };
+
+/* STMT_CUSTOMER_ADDRESSES */
+enum {
+	AD_KIND,
+	AD_CONTACT,
+	AD_STREET,
+	AD_BUILDING,
+	AD_LOCALITY,
+	AD_CITY,
+	AD_ADMIN,
+	AD_POSTAL,
+	AD_COUNTRY,
+	AD_COMPANY
+};
+
+/* STMT_CUSTOMER_PROFIT */
+enum { PR_COLLECTED, PR_ACQUISITION, PR_DEVICES_EVER, PR_FIRST_START, PR_MONTHS };
+
+/* STMT_ORDERS_PAGE, STMT_ORDERS_IN_FLIGHT(_LOCK) */
+enum { OR_ID, OR_PUBLIC_ID, OR_STATUS, OR_TOTAL, OR_CURRENCY, OR_CREATED };
+
+/* STMT_SUBS_PAGE, STMT_SUBS_ACTIVE(_LOCK) */
+enum { SU_ID, SU_PUBLIC_ID, SU_STATUS, SU_AMOUNT, SU_START, SU_END, SU_ASSET, SU_ORDER };
+
+/* STMT_DEVICES_PAGE */
+enum {
+	DV_SUB_ID,
+	DV_SERIAL,
+	DV_PRODUCT,
+	DV_SKU,
+	DV_STATUS,
+	DV_WITH_CUSTOMER,
+	DV_SUB_PUBLIC,
+	DV_COST
+};
+
+/* STMT_ASSETS_OUT(_LOCK) */
+enum { AS_SERIAL, AS_PRODUCT, AS_SKU, AS_COST };
+
+/* STMT_PAYMENTS_PAGE */
+enum {
+	PA_ID,
+	PA_PUBLIC_ID,
+	PA_STATUS,
+	PA_AMOUNT,
+	PA_CURRENCY,
+	PA_PAID_AT,
+	PA_CREATED,
+	PA_SUB_PUBLIC
+};
+
+/* STMT_*_BY_STATUS */
+enum { BS_STATUS, BS_COUNT, BS_SUM };
+
+/* STMT_AUDIT_BY_CUSTOMER and the audit list */
+enum {
+	AU_ID,
+	AU_AT,
+	AU_ACTOR,
+	AU_SUBJECT,
+	AU_ACTION,
+	AU_CHANNEL,
+	AU_REASON,
+	AU_NOTE,
+	AU_OUTCOME,
+	AU_REQUEST_ID,
+	AU_RUN_ID,
+	AU_CUSTOMER_PUBLIC
+};
+
+/* STMT_RETENTION_BY_REASON_MONTH */
+enum { RT_REASON, RT_MONTH, RT_CUSTOMERS, RT_ORDERS, RT_MRR_ZERO };
+
+/* STMT_RETENTION_TOTALS */
+enum { RTT_CUSTOMERS, RTT_ORDERS, RTT_SUBS, RTT_PAYMENTS, RTT_COLLECTED, RTT_ADDRESSES };
+
+#endif

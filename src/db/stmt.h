@@ -1,0 +1,71 @@
+#ifndef CUSTODIAN_STMT_H
+#define CUSTODIAN_STMT_H
+
+/*
+ * Every named SQL statement, grouped by table family. The SQL text of each
+ * lives in the family's file (db/customers.c, db/orders.c, ...) in a table
+ * of { id, sql } pairs; db.c gathers the tables and checks that every id
+ * has exactly one statement.
+ */
+enum stmt {
+	/* db/session.c */
+	STMT_PING,
+	STMT_SESSION_LOCK_WAIT,
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	/* db/tenants.c: tenants, operators, api_keys */
+	STMT_OPERATOR_BY_NAME,
+	STMT_TENANT_BY_SLUG,
+	STMT_API_KEY_BY_HASH,
+	STMT_API_KEY_INSERT,
+	STMT_API_KEY_LIST,
+	STMT_API_KEY_REVOKE,
+	/* db/customers.c */
+	STMT_CUSTOMER_BY_PUBLIC_ID,
+	STMT_CUSTOMER_LOCK,
+	STMT_CUSTOMER_DEACTIVATE,
+	STMT_CUSTOMER_REACTIVATE,
+	STMT_CUSTOMER_COUNTS,
+	STMT_CUSTOMER_ADDRESSES,
+	STMT_CUSTOMER_PROFIT,
+	/* db/orders.c */
+	STMT_ORDERS_PAGE,
+	STMT_ORDERS_IN_FLIGHT,
+	STMT_ORDERS_IN_FLIGHT_LOCK,
+	STMT_ORDERS_BY_STATUS,
+	/* db/subscriptions.c */
+	STMT_SUBS_PAGE,
+	STMT_SUBS_ACTIVE,
+	STMT_SUBS_ACTIVE_LOCK,
+	STMT_SUBS_BY_STATUS,
+	STMT_DEVICES_PAGE,
+	/* db/assets.c */
+	STMT_ASSETS_OUT,
+	STMT_ASSETS_OUT_LOCK,
+	STMT_ADDRESSES_COUNT,
+	STMT_RETENTION_BY_REASON_MONTH,
+	STMT_RETENTION_TOTALS,
+	/* db/payments.c */
+	STMT_PAYMENTS_PAGE,
+	STMT_PAYMENTS_BY_STATUS,
+	/* db/audit.c */
+	STMT_AUDIT_INSERT,
+	STMT_AUDIT_BY_CUSTOMER,
+	STMT__MAX
+};
+
+/* Slots for statements built from fixed fragments (db_exec_dyn). */
+enum dyn_slot {
+	DYN_CUSTOMER_LIST = 0, /* 320 variants, db/customers.c */
+	DYN_AUDIT_LIST = 320,  /* 64 variants, db/audit.c */
+	DYN_BULK = 384,        /* 64 variants, db/bulk.c */
+	DYN_SLOTS = 448
+};
+
+struct stmt_sql {
+	enum stmt id;
+	const char *sql;
+};
+
+#endif

@@ -1,0 +1,154 @@
+#include "domain/lifecycle.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/sql.h"
+#include "util/log.h"
+
+const char *const lifecycle_reason_code[LIFECYCLE_REASONS] = {"data_cleanup", "account_closure",
+                                                              "compliance", "fraud_prevention"};
+const char *const lifecycle_reason_label[LIFECYCLE_REASONS] = {"Data cleanup", "Account closure",
+                                                               "Compliance", "Fraud prevention"};
+const char *const lifecycle_reason_hint[LIFECYCLE_REASONS] = {
+    "Remove test customers or duplicate records", "The customer asked for the account to be closed",
+    "Remove inactive customers per data retention policies",
+    "Disable an account flagged for suspicious activity"};
+
+enum change { CHANGE_DEACTIVATE, CHANGE_REACTIVATE };
+
+struct tx {
+	enum change change;
+	const struct actor *who;
+	const char *public_id;
+	const char *reason;
+	const char *note;
+	struct lifecycle_outcome *out;
+};
+
+static enum db_rc audit(struct db *db, struct arena *a, const struct actor *who,
+                        unsigned long long customer_id, const char *subject, const char *action,
+                        const char *reason, const char *note, const char *outcome)
+{
+	long long cid = (long long)customer_id;
+	long long run = (long long)who->bulk_run_id;
+	return db_exec(db, a, STMT_AUDIT_INSERT, NULL, "siIsssssssI", who->name,
+	               (long long)who->tenant, customer_id ? &cid : NULL, subject, action,
+	               who->channel, reason, note, outcome, who->request_id,
+	               who->bulk_run_id ? &run : NULL);
+}
+
+/*
+ * The rule, in the order it reads: lock the customer row, check its state,
+ * check every prerequisite with locking reads, write, audit. Refusals are
+ * audited and committed too (the transaction changed nothing else).
+ */
+static enum db_rc change_tx(struct db *db, struct arena *a, void *vctx)
+{
+	struct tx *t = vctx;
+	struct lifecycle_outcome *out = t->out;
+	const char *action = t->change == CHANGE_DEACTIVATE ? "deactivate" : "reactivate";
+	memset(out, 0, sizeof(*out));
+
+	struct db_res c;
+	enum db_rc rc =
+	    db_exec(db, a, STMT_CUSTOMER_LOCK, &c, "si", t->public_id, (long long)t->who->tenant);
+	if (rc != DB_OK)
+		return rc;
+	if (c.nrows == 0) {
+		out->result = LC_NOT_FOUND;
+		out->outcome = "NOT_FOUND";
+		return audit(db, a, t->who, 0, t->public_id, action, t->reason, t->note,
+		             out->outcome);
+	}
+	out->customer_id = strtoull(DB_V(&c, 0, CL_ID), NULL, 10);
+	const char *status = DB_V(&c, 0, CL_STATUS);
+
+	if (t->change == CHANGE_REACTIVATE) {
+		if (strcmp(status, "active") == 0) {
+			out->result = LC_NOOP;
+			out->outcome = "ALREADY_ACTIVE";
+		} else {
+			rc = db_exec(db, a, STMT_CUSTOMER_REACTIVATE, NULL, "u", out->customer_id);
+			if (rc != DB_OK)
+				return rc;
+			out->result = LC_DONE;
+			out->outcome = "ok";
+		}
+		return audit(db, a, t->who, out->customer_id, t->public_id, action, NULL, t->note,
+		             out->outcome);
+	}
+
+	if (strcmp(status, "inactive") == 0) {
+		out->result = LC_NOOP;
+		out->outcome = "ALREADY_INACTIVE";
+		return audit(db, a, t->who, out->customer_id, t->public_id, action, t->reason,
+		             t->note, out->outcome);
+	}
+	rc = prereq_check(db, a, out->customer_id, true, &out->prereq);
+	if (rc != DB_OK)
+		return rc;
+	if (!prereq_passed(&out->prereq)) {
+		out->result = LC_BLOCKED;
+		out->outcome = prereq_codes(a, &out->prereq);
+		return audit(db, a, t->who, out->customer_id, t->public_id, action, t->reason,
+		             t->note, out->outcome);
+	}
+	rc = db_exec(db, a, STMT_CUSTOMER_DEACTIVATE, NULL, "sssu", t->who->name, t->reason,
+	             t->note, out->customer_id);
+	if (rc != DB_OK)
+		return rc;
+	out->result = LC_DONE;
+	out->outcome = "ok";
+	return audit(db, a, t->who, out->customer_id, t->public_id, action, t->reason, t->note,
+	             out->outcome);
+}
+
+static enum lifecycle_result run(struct db *db, struct arena *a, struct tx *t)
+{
+	enum db_rc rc = db_transaction(db, a, change_tx, t);
+	if (rc == DB_OK)
+		return t->out->result;
+	const char *action = t->change == CHANGE_DEACTIVATE ? "deactivate" : "reactivate";
+	if (rc == DB_RETRY || rc == DB_UNAVAILABLE) {
+		/* Still one audit row for the attempt, when the database lets us. */
+		audit(db, a, t->who, t->out->customer_id, t->public_id, action, t->reason, t->note,
+		      rc == DB_RETRY ? "LOCK_TIMEOUT" : "UNAVAILABLE");
+		t->out->result = LC_UNAVAILABLE;
+		return LC_UNAVAILABLE;
+	}
+	log_error("%s %s failed: %s", action, t->public_id, db_error(db));
+	t->out->result = LC_ERROR;
+	return LC_ERROR;
+}
+
+enum lifecycle_result lifecycle_deactivate(struct db *db, struct arena *a, const struct actor *who,
+                                           const char *public_id, const char *reason,
+                                           const char *note, struct lifecycle_outcome *out)
+{
+	struct tx t = {CHANGE_DEACTIVATE, who, public_id, reason, note, out};
+	return run(db, a, &t);
+}
+
+enum lifecycle_result lifecycle_reactivate(struct db *db, struct arena *a, const struct actor *who,
+                                           const char *public_id, const char *note,
+                                           struct lifecycle_outcome *out)
+{
+	struct tx t = {CHANGE_REACTIVATE, who, public_id, NULL, note, out};
+	return run(db, a, &t);
+}
+
+void lifecycle_audit_refusal(struct db *db, struct arena *a, const struct actor *who,
+                             const char *public_id, const char *action, const char *outcome)
+{
+	unsigned long long cid = 0;
+	struct db_res c;
+	if (public_id != NULL &&
+	    db_exec(db, a, STMT_CUSTOMER_BY_PUBLIC_ID, &c, "si", public_id,
+	            (long long)who->tenant) == DB_OK &&
+	    c.nrows == 1)
+		cid = strtoull(DB_V(&c, 0, CU_ID), NULL, 10);
+	if (audit(db, a, who, cid, public_id ? public_id : "", action, NULL, NULL, outcome) !=
+	    DB_OK)
+		log_error("could not audit refused %s of %s", action, public_id ? public_id : "-");
+}

@@ -1,0 +1,93 @@
+#ifndef CUSTODIAN_INPUT_H
+#define CUSTODIAN_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http/kv.h"
+#include "util/arena.h"
+
+/*
+ * Every input field the application accepts, validated once, up front, by
+ * the table in input.c (name, validator, limits). Handlers see only typed,
+ * already-checked values; an invalid field stops the request with 400 and
+ * the field's name before any handler runs. Unknown names are ignored.
+ */
+
+enum key {
+	/* lists and filters */
+	KEY_Q,
+	KEY_STATUS,
+	KEY_TYPE,
+	KEY_SORT,
+	KEY_DIR,
+	KEY_AFTER,
+	KEY_FORMAT,
+	/* customer page sections */
+	KEY_ORDERS_BEFORE,
+	KEY_SUBS_BEFORE,
+	KEY_DEVICES_BEFORE,
+	KEY_PAYMENTS_BEFORE,
+	KEY_AUDIT_BEFORE,
+	/* lifecycle forms */
+	KEY_REASON,
+	KEY_NOTE,
+	KEY_CSRF,
+	/* audit filters */
+	KEY_ACTOR,
+	KEY_ACTION,
+	KEY_OUTCOME,
+	KEY_FROM,
+	KEY_TO,
+	KEY_CUSTOMER,
+	/* bulk */
+	KEY_LINES,
+	KEY_MODE,
+	KEY_FILTER,
+	KEY_DOMAIN,
+	KEY_DATE,
+	KEY_SELECT,
+	KEY_NONCE,
+	/* JSON API query parameters (FlexPortal names) */
+	KEY_LIMIT,
+	KEY_START_AFTER,
+	KEY_CUSTOMER_TYPE,
+	KEY_EMAIL,
+	KEY_HAS_ACTIVE_RENTALS,
+	KEY_SORT_BY,
+	KEY_SORT_DIR,
+	KEY_CUSTOMER_ID,
+	KEY__MAX
+};
+
+enum field_state { FIELD_ABSENT = 0, FIELD_OK, FIELD_INVALID };
+
+struct field {
+	enum field_state state;
+	const char *s; /* the value (last one given) */
+	size_t len;
+	long long i;        /* for integer fields */
+	const char **multi; /* every value, for fields that repeat */
+	size_t nmulti;
+	const char *problem; /* why it is invalid */
+};
+
+/* The name of a key as it appears in URLs and forms. */
+const char *input_name(enum key k);
+
+/*
+ * Validates the values of qs then form (a form value wins over a query
+ * value of the same name) into fields. Returns the first invalid key, or
+ * KEY__MAX when every present field is valid.
+ */
+enum key input_validate(struct arena *a, const struct kvlist *qs, const struct kvlist *form,
+                        struct field fields[KEY__MAX]);
+
+/* Checks one value against a key's rules: NULL if valid, else why not. */
+const char *input_check(enum key k, const char *v, size_t len);
+
+/* Helpers shared with the JSON API and bulk parsing. */
+bool utf8_valid(const char *s, size_t n, size_t *codepoints);
+bool public_id_valid(const char *s, const char *prefix);
+
+#endif

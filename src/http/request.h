@@ -1,0 +1,92 @@
+#ifndef CUSTODIAN_REQUEST_H
+#define CUSTODIAN_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "http/input.h"
+#include "route.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+/*
+ * One struct per request, passed to every handler: the transport, the
+ * parsed and validated input, the user, and the response state. Its memory
+ * comes from req->arena and is released when the request ends.
+ */
+
+enum role { ROLE_NONE = 0, ROLE_VIEWER, ROLE_OPERATOR, ROLE_ADMIN };
+
+struct user {
+	const char *name;    /* login, or "api:<label>" for an API key */
+	const char *display; /* for the layout */
+	unsigned tenant;
+	const char *tenant_slug;
+	const char *tenant_name;
+	const char *currency;
+	enum role role;
+	uint64_t key_id; /* API key id, 0 for a person */
+};
+
+/* How the request reaches the transport, so tests can run handlers
+ * without FastCGI. */
+struct req_io {
+	const char *(*param)(void *ctx, const char *name);
+	long (*read)(void *ctx, char *buf, size_t n);
+	int (*write)(void *ctx, const char *buf, size_t n);
+	void *ctx;
+};
+
+struct req {
+	struct app *app;
+	struct arena *arena;
+	struct req_io io;
+
+	/* request line and headers */
+	enum method method;
+	const char *method_name;
+	const char *path;
+	const char *query;
+	const char *request_id;
+	const char *content_type;
+	size_t content_length;
+	const char *body;
+	size_t body_len;
+
+	/* input */
+	struct kvlist qs;
+	struct kvlist form;
+	struct kvlist cookies;
+	struct field fields[KEY__MAX];
+
+	/* routing and identity */
+	enum page page;
+	const struct route *route;
+	const char *arg; /* the {id} segment of the path */
+	struct user user;
+
+	/* response */
+	int status;
+	bool started;
+	struct buf headers;
+	size_t bytes_out;
+	double t_start;
+	void *dicts[8]; /* template dictionaries freed when the request ends */
+	size_t ndicts;
+};
+
+/* Reads a CGI parameter ("REQUEST_METHOD", "HTTP_COOKIE", ...). */
+const char *req_param(struct req *r, const char *name);
+
+/* The validated value of a field, or NULL when absent. */
+const char *req_str(const struct req *r, enum key k);
+
+/* The validated integer of a field, or def when absent. */
+long long req_int(const struct req *r, enum key k, long long def);
+
+/* True for operator and admin. */
+bool req_can_write(const struct req *r);
+
+#endif

@@ -1,0 +1,35 @@
+#ifndef CUSTODIAN_RESPONSE_H
+#define CUSTODIAN_RESPONSE_H
+
+#include <stddef.h>
+
+#include "http/request.h"
+
+/*
+ * Responses. Headers are collected until the first byte of the body (or
+ * resp_start()), then sent with the status line and, always, the security
+ * headers (CSP, frame and sniffing protection, no-store, the request id).
+ * A HEAD request gets the headers only.
+ */
+
+/* Adds a header; ignored once the response has started. */
+void resp_header(struct req *r, const char *name, const char *value);
+
+/* Sends the status line and headers (once). */
+void resp_start(struct req *r, int status, const char *content_type);
+
+/* Body bytes; starts the response as 200 text/html if not started. */
+void resp_write(struct req *r, const char *data, size_t n);
+void resp_puts(struct req *r, const char *s);
+
+/* 303 See Other to a local path. */
+void resp_redirect(struct req *r, const char *location);
+
+/* Sets a cookie with HttpOnly, SameSite=Strict and Path=/ (and Secure over
+ * HTTPS); max_age 0 deletes it. */
+void resp_cookie(struct req *r, const char *name, const char *value, int max_age);
+
+/* The reason phrase of a status code. */
+const char *http_reason(int status);
+
+#endif

@@ -1,0 +1,45 @@
+#ifndef CUSTODIAN_PAGES_COMMON_H
+#define CUSTODIAN_PAGES_COMMON_H
+
+#include <stdbool.h>
+
+#include "db/db.h"
+#include "domain/lifecycle.h"
+#include "domain/retention.h"
+#include "http/request.h"
+#include "tmpl/tmpl.h"
+
+/* Helpers shared by the pages. */
+
+/*
+ * Loads the customer named by the path in the user's tenant into out (one
+ * row, CU_* columns). When it cannot (no such customer: 404 NOT_FOUND;
+ * database down: 503) it answers itself and returns false.
+ */
+bool page_load_customer(struct req *r, struct db_res *out);
+
+/* "Jane Doe" (or the e-mail when both names are empty). */
+const char *customer_name(struct arena *a, const struct db_res *c, size_t row);
+
+/* Sets CUSTOMER_ID, CUSTOMER_NAME, EMAIL, STATUS, TYPE, COMPANY, CUSTOMER_URL. */
+void fill_customer_head(struct req *r, struct tmpl_dict *d, const struct db_res *c, size_t row);
+
+/* Adds a hidden CSRF token bound to the user, action and subject as CSRF. */
+void fill_csrf(struct req *r, struct tmpl_dict *d, const char *action, const char *subject);
+
+/* The three prerequisite checks as the CHECK section (with the blocking
+ * records and their links), plus BLOCKED or CLEAR. */
+void fill_prereq(struct req *r, struct tmpl_dict *d, const char *customer_pid,
+                 const struct prereq *p);
+
+/* The retention table: fills the include {{>RETENTION_TABLE}}. */
+void fill_retention(struct req *r, struct tmpl_dict *d, const struct retention *ret, bool inactive,
+                    long long devices_out);
+
+/* The actor of a page request. */
+struct actor page_actor(struct req *r);
+
+/* Answers the database failure rc (503 for unavailable, 500 otherwise). */
+void page_db_failed(struct req *r, enum db_rc rc);
+
+#endif

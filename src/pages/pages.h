@@ -1,0 +1,37 @@
+#ifndef CUSTODIAN_PAGES_H
+#define CUSTODIAN_PAGES_H
+
+/* The HTML handlers, one file per resource (see route.c and the README's
+ * route map). Each reads validated input from req, calls the domain, fills
+ * a template, and answers. */
+
+struct req;
+
+/* pages/customers.c */
+void page_root(struct req *r);
+void page_customers(struct req *r);
+void page_customer(struct req *r);
+
+/* pages/lifecycle.c */
+void page_deactivate_form(struct req *r);
+void page_deactivate(struct req *r);
+void page_reactivate_form(struct req *r);
+void page_reactivate(struct req *r);
+
+/* pages/retention.c */
+void page_customer_retention(struct req *r);
+void page_retention(struct req *r);
+
+/* pages/audit.c */
+void page_audit(struct req *r);
+
+/* pages/bulk.c */
+void page_bulk(struct req *r);
+void page_bulk_preview(struct req *r);
+void page_bulk_apply(struct req *r);
+void page_bulk_run(struct req *r);
+
+/* pages/health.c */
+void page_healthz(struct req *r);
+
+#endif

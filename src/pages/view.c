@@ -1,0 +1,128 @@
+#include "pages/view.h"
+
+#include <string.h>
+
+#include "api/json.h"
+#include "http/response.h"
+
+static void track(struct req *r, struct tmpl_dict *d)
+{
+	if (d != NULL && r->ndicts < sizeof(r->dicts) / sizeof(r->dicts[0]))
+		r->dicts[r->ndicts++] = d;
+}
+
+/* Fixed texts for flash codes; unknown codes show nothing. */
+static const struct {
+	const char *code;
+	const char *kind;
+	const char *text;
+} flashes[] = {
+    {"deactivated", "success", "The customer was deactivated. Everything below is preserved."},
+    {"reactivated", "success", "The customer is active again."},
+    {"already_inactive", "info", "The customer was already inactive; nothing changed."},
+    {"already_active", "info", "The customer was already active; nothing changed."},
+    {"bulk_started", "success", "The bulk run has started; this page follows its progress."},
+    {"bulk_resubmitted", "info", "This form was already applied; here is its run."},
+};
+
+static void layout_flash(struct req *r, struct tmpl_dict *root)
+{
+	const char *code = kv_get(&r->cookies, "flash");
+	if (code == NULL)
+		return;
+	resp_cookie(r, "flash", "", 0);
+	for (size_t i = 0; i < sizeof(flashes) / sizeof(flashes[0]); i++)
+		if (strcmp(flashes[i].code, code) == 0) {
+			struct tmpl_dict *f = tmpl_add(root, "FLASH");
+			tmpl_set(f, "FLASH_KIND", flashes[i].kind);
+			tmpl_set(f, "FLASH_TEXT", flashes[i].text);
+		}
+}
+
+void view_flash(struct req *r, const char *code)
+{
+	resp_cookie(r, "flash", code, 60);
+}
+
+struct tmpl_dict *view_begin(struct req *r, struct view *v, const char *title,
+                             const char *body_template, enum nav nav)
+{
+	v->root = tmpl_dict_new();
+	track(r, v->root);
+	tmpl_set(v->root, "TITLE", title);
+	tmpl_set(v->root, "REQUEST_ID", r->request_id);
+	if (r->user.name != NULL) {
+		struct tmpl_dict *u = tmpl_add(v->root, "SIGNED_IN");
+		tmpl_set(u, "USER_DISPLAY", r->user.display);
+		tmpl_set(u, "USER_NAME", r->user.name);
+		tmpl_set(u, "ROLE",
+		         r->user.role == ROLE_ADMIN      ? "admin"
+		         : r->user.role == ROLE_OPERATOR ? "operator"
+		                                         : "viewer");
+		tmpl_set(u, "TENANT_NAME", r->user.tenant_name);
+		static const char *const navs[] = {NULL, "NAV_CUSTOMERS", "NAV_RETENTION",
+		                                   "NAV_BULK", "NAV_AUDIT"};
+		if (nav != NAV_NONE)
+			tmpl_show(u, navs[nav]);
+	}
+	layout_flash(r, v->root);
+	v->body = tmpl_include(v->root, "BODY", body_template);
+	return v->body;
+}
+
+struct emit_ctx {
+	struct req *r;
+	int status;
+};
+
+static void emit_page(void *ctx, const char *text, size_t len)
+{
+	struct emit_ctx *e = ctx;
+	resp_start(e->r, e->status, "text/html; charset=utf-8");
+	resp_write(e->r, text, len);
+}
+
+void view_send(struct req *r, struct view *v, int status)
+{
+	struct emit_ctx e = {r, status};
+	if (v->root == NULL || v->body == NULL ||
+	    tmpl_expand("layout.tpl", v->root, emit_page, &e) != 0) {
+		if (!r->started) {
+			resp_start(r, 500, "text/plain; charset=utf-8");
+			resp_puts(r, "500 Internal Server Error: a page template failed.\n");
+		}
+	}
+}
+
+void http_error(struct req *r, int status, const char *code, const char *message)
+{
+	if (r->started)
+		return;
+	if (r->route != NULL && r->route->area == AREA_API) {
+		api_error(r, status, code, message, NULL);
+		return;
+	}
+	if (r->route != NULL && r->route->area == AREA_OPEN) {
+		resp_start(r, status, "text/plain; charset=utf-8");
+		resp_puts(r, message);
+		resp_puts(r, "\n");
+		return;
+	}
+	struct view v;
+	char title[64];
+	snprintf(title, sizeof(title), "%d %s", status, http_reason(status));
+	struct tmpl_dict *d = view_begin(r, &v, title, "error.tpl", NAV_NONE);
+	tmpl_set_int(d, "STATUS", status);
+	tmpl_set(d, "REASON", http_reason(status));
+	tmpl_set(d, "CODE", code);
+	tmpl_set(d, "MESSAGE", message);
+	view_send(r, &v, status);
+}
+
+void http_unavailable(struct req *r)
+{
+	resp_header(r, "Retry-After", "5");
+	http_error(r, 503, "UNAVAILABLE",
+	           "The database is not answering right now. Nothing was changed; "
+	           "try again in a few seconds.");
+}

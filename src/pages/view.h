@@ -1,0 +1,40 @@
+#ifndef CUSTODIAN_VIEW_H
+#define CUSTODIAN_VIEW_H
+
+#include "http/request.h"
+#include "tmpl/tmpl.h"
+
+/*
+ * Pages in the layout (templates/layout.tpl): navigation, the signed-in
+ * user, the flash notice, and the page's own template as {{>BODY}}.
+ */
+
+enum nav { NAV_NONE, NAV_CUSTOMERS, NAV_RETENTION, NAV_BULK, NAV_AUDIT };
+
+struct view {
+	struct tmpl_dict *root;
+	struct tmpl_dict *body;
+};
+
+/* Starts a page; returns the body dictionary (never NULL: on failure a
+ * dummy that ignores values, and view_send() answers 500). */
+struct tmpl_dict *view_begin(struct req *r, struct view *v, const char *title,
+                             const char *body_template, enum nav nav);
+
+/* Expands and sends the page with status. */
+void view_send(struct req *r, struct view *v, int status);
+
+/*
+ * An error in the form the area expects: an HTML page in the layout, a
+ * FlexPortal JSON error for the API, plain text for /healthz. code is the
+ * error code (e.g. "NOT_FOUND"), message says what to do.
+ */
+void http_error(struct req *r, int status, const char *code, const char *message);
+
+/* 503 with Retry-After, for a database that is down or too slow. */
+void http_unavailable(struct req *r);
+
+/* Sets a flash notice (a fixed code, never user text) for the next page. */
+void view_flash(struct req *r, const char *code);
+
+#endif

@@ -1,0 +1,100 @@
+#include "route.h"
+
+#include <string.h>
+
+#include "pages/pages.h"
+#include "util/buf.h"
+
+#define GET(h) [METHOD_GET] = (h), [METHOD_HEAD] = (h)
+
+const struct route routes[PAGE__MAX] = {
+    [PAGE_ROOT] = {"/", "root", AREA_HTML, ARG_NONE, {GET(page_root)}, NULL},
+    [PAGE_CUSTOMERS] =
+        {"/customers", "customers", AREA_HTML, ARG_NONE, {GET(page_customers)}, NULL},
+    [PAGE_CUSTOMER] =
+        {"/customers/{}", "customer", AREA_HTML, ARG_CUSTOMER, {GET(page_customer)}, NULL},
+    [PAGE_DEACTIVATE] = {"/customers/{}/deactivate",
+                         "deactivate",
+                         AREA_HTML,
+                         ARG_CUSTOMER,
+                         {GET(page_deactivate_form), [METHOD_POST] = page_deactivate},
+                         "deactivate"},
+    [PAGE_REACTIVATE] = {"/customers/{}/reactivate",
+                         "reactivate",
+                         AREA_HTML,
+                         ARG_CUSTOMER,
+                         {GET(page_reactivate_form), [METHOD_POST] = page_reactivate},
+                         "reactivate"},
+    [PAGE_CUSTOMER_RETENTION] = {"/customers/{}/retention",
+                                 "customer-retention",
+                                 AREA_HTML,
+                                 ARG_CUSTOMER,
+                                 {GET(page_customer_retention)},
+                                 NULL},
+    [PAGE_RETENTION] =
+        {"/retention", "retention", AREA_HTML, ARG_NONE, {GET(page_retention)}, NULL},
+    [PAGE_AUDIT] = {"/audit", "audit", AREA_HTML, ARG_NONE, {GET(page_audit)}, NULL},
+    [PAGE_HEALTHZ] = {"/healthz", "healthz", AREA_OPEN, ARG_NONE, {GET(page_healthz)}, NULL},
+};
+
+/* Compares one pattern with path; literal segments must match exactly. */
+static int match(const char *pattern, const char *path, const char **seg, size_t *seglen)
+{
+	const char *p = pattern, *s = path;
+	*seg = NULL;
+	*seglen = 0;
+	while (*p && *s) {
+		if (p[0] == '{' && p[1] == '}') {
+			const char *end = strchr(s, '/');
+			size_t n = end ? (size_t)(end - s) : strlen(s);
+			if (n == 0)
+				return 0;
+			*seg = s;
+			*seglen = n;
+			s += n;
+			p += 2;
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++;
+		s++;
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+enum page route_match(struct arena *a, const char *path, const char **arg)
+{
+	*arg = NULL;
+	if (path == NULL || path[0] != '/')
+		return PAGE__MAX;
+	for (int i = 0; i < PAGE__MAX; i++) {
+		if (routes[i].pattern == NULL)
+			continue;
+		const char *seg;
+		size_t n;
+		if (match(routes[i].pattern, path, &seg, &n)) {
+			/* "/bulk/preview" is its own page, not a run id. */
+			if (seg != NULL)
+				*arg = arena_strndup(a, seg, n);
+			return (enum page)i;
+		}
+	}
+	return PAGE__MAX;
+}
+
+const char *route_allow(struct arena *a, enum page p)
+{
+	static const char *const names[METHOD__MAX] = {"GET", "HEAD",   "POST",
+	                                               "PUT", "DELETE", NULL};
+	struct buf b;
+	buf_init(&b, a, 64);
+	for (int m = 0; m < METHOD_OTHER; m++) {
+		if (routes[p].on[m] == NULL)
+			continue;
+		if (b.len)
+			buf_puts(&b, ", ");
+		buf_puts(&b, names[m]);
+	}
+	return b.p;
+}

@@ -1,0 +1,21 @@
+#ifndef CUSTODIAN_LOG_H
+#define CUSTODIAN_LOG_H
+
+/*
+ * Logging. One line per request to the application log (and nothing else
+ * there), so it can be parsed; diagnostics go to stderr with the pid.
+ * Lines are written with one write() to an O_APPEND descriptor, so lines
+ * from concurrent workers never interleave.
+ */
+
+/* Opens (or reopens) the request log; -1 if it cannot be opened. */
+int log_open(const char *path);
+
+/* Appends: time, request id, user, method, route, status, duration. */
+void log_request(const char *request_id, const char *user, const char *method, const char *route,
+                 int status, double ms);
+
+/* A diagnostic line on stderr: "custodian[pid]: ...". */
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

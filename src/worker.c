@@ -1,0 +1,350 @@
+#include "worker.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "api/json.h"
+#include "db/db.h"
+#include "domain/lifecycle.h"
+#include "http/auth.h"
+#include "http/response.h"
+#include "pages/view.h"
+#include "tmpl/tmpl.h"
+#include "util/csrf.h"
+#include "util/log.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static enum method parse_method(const char *m)
+{
+	static const char *const names[] = {"GET", "HEAD", "POST", "PUT", "DELETE"};
+	if (m != NULL)
+		for (int i = 0; i < METHOD_OTHER; i++)
+			if (strcmp(m, names[i]) == 0)
+				return (enum method)i;
+	return METHOD_OTHER;
+}
+
+/* Stands in for the route of a path that matched nothing, so the error
+ * still comes in the area's format. */
+static const struct route api_unknown = {"/v1/", "api-unknown", AREA_API, ARG_NONE, {0}, NULL};
+static const struct route html_unknown = {"/", "unknown", AREA_HTML, ARG_NONE, {0}, NULL};
+
+static bool media_type_is(const char *ct, const char *want)
+{
+	if (ct == NULL)
+		return false;
+	size_t n = strlen(want);
+	return strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Reads the body (CONTENT_LENGTH bytes). Returns 0, or a status. */
+static int read_body(struct req *r)
+{
+	const char *cl = req_param(r, "CONTENT_LENGTH");
+	if (cl == NULL || cl[0] == '\0')
+		return 0;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(cl, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return 400;
+	if (n > r->app->cfg.max_body)
+		return 413;
+	char *body = arena_alloc(r->arena, (size_t)n + 1);
+	size_t got = 0;
+	while (got < n) {
+		long k = r->io.read(r->io.ctx, body + got, (size_t)n - got);
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	if (got != n)
+		return 400;
+	body[n] = '\0';
+	r->body = body;
+	r->body_len = (size_t)n;
+	r->content_length = (size_t)n;
+	return 0;
+}
+
+static void refuse_write(struct req *r, int status, const char *code, const char *message)
+{
+	/* A refused lifecycle write is an attempt too: one audit row. */
+	if (r->route->action != NULL && r->route->arg == ARG_CUSTOMER && r->user.name != NULL) {
+		struct actor who = {r->user.name, r->user.tenant, "page", r->request_id, 0};
+		lifecycle_audit_refusal(r->app->db, r->arena, &who, r->arg, r->route->action, code);
+	}
+	http_error(r, status, code, message);
+}
+
+/* Identity for HTML pages; answers and returns false when refused. */
+static bool identify_operator(struct req *r)
+{
+	int st = auth_operator(r);
+	if (st == 0)
+		return true;
+	if (st == 401)
+		http_error(r, 401, "UNAUTHENTICATED", "Sign in to use Custodian.");
+	else if (st == 403)
+		http_error(
+		    r, 403, "FORBIDDEN",
+		    "Your login is not a Custodian operator. Ask an administrator for access.");
+	else
+		http_unavailable(r);
+	return false;
+}
+
+static bool check_csrf(struct req *r)
+{
+	const struct config *cfg = &r->app->cfg;
+	const char *subject = r->arg ? r->arg : "";
+	enum csrf_result cr =
+	    csrf_token_check(cfg->secret, cfg->secretlen, r->user.name, r->route->action, subject,
+	                     time(NULL), req_str(r, KEY_CSRF));
+	if (cr == CSRF_OK)
+		return true;
+	refuse_write(r, 403, csrf_result_code(cr),
+	             cr == CSRF_EXPIRED
+	                 ? "This form has expired. Go back, reload the page and submit it again."
+	                 : "This form is not valid for you (missing or wrong security token). "
+	                   "Reload the page and submit it again.");
+	return false;
+}
+
+void worker_handle(struct req *r)
+{
+	/* Copies: the transport's parameters end with the request, the log
+	 * line is written after. */
+	r->method_name = arena_strdup(r->arena, req_param(r, "REQUEST_METHOD"));
+	r->method = parse_method(r->method_name);
+	r->path = req_param(r, "DOCUMENT_URI");
+	if (r->path == NULL)
+		r->path = req_param(r, "SCRIPT_NAME");
+	r->query = req_param(r, "QUERY_STRING");
+	r->request_id = arena_strdup(r->arena, req_param(r, "REQUEST_ID"));
+	r->content_type = req_param(r, "CONTENT_TYPE");
+	kv_parse_cookies(r->arena, req_param(r, "HTTP_COOKIE"), &r->cookies);
+
+	r->page = route_match(r->arena, r->path, &r->arg);
+	if (r->page == PAGE__MAX) {
+		bool api = r->path && strncmp(r->path, "/v1/", 4) == 0;
+		r->route = api ? &api_unknown : &html_unknown;
+		if (!api && !identify_operator(r))
+			return;
+		http_error(r, 404, "NOT_FOUND", "There is no page at this address.");
+		return;
+	}
+	r->route = &routes[r->page];
+	handler h = r->method < METHOD_OTHER ? r->route->on[r->method] : NULL;
+	if (h == NULL) {
+		resp_header(r, "Allow", route_allow(r->arena, r->page));
+		http_error(r, 405, "METHOD_NOT_ALLOWED",
+		           arena_printf(r->arena, "%s is not allowed here. Allowed: %s.",
+		                        r->method_name ? r->method_name : "This method",
+		                        route_allow(r->arena, r->page)));
+		return;
+	}
+
+	/* identity */
+	if (r->route->area == AREA_HTML && !identify_operator(r))
+		return;
+	if (r->route->area == AREA_API && !api_authenticate(r))
+		return;
+
+	/* the id in the path */
+	if ((r->route->arg == ARG_CUSTOMER && !public_id_valid(r->arg, "cus")) ||
+	    (r->route->arg == ARG_RUN && !public_id_valid(r->arg, "run"))) {
+		http_error(r, r->route->area == AREA_API ? 404 : 400,
+		           r->route->area == AREA_API ? "NOT_FOUND" : "INVALID_ID",
+		           r->route->arg == ARG_CUSTOMER
+		               ? "id: this is not a customer id (they look like cus_0a1b2c3d4e)."
+		               : "id: this is not a bulk run id (they look like run_0a1b2c3d4e).");
+		return;
+	}
+
+	/* body */
+	bool has_body =
+	    r->method == METHOD_POST || r->method == METHOD_PUT || r->method == METHOD_DELETE;
+	if (has_body) {
+		int st = read_body(r);
+		if (st == 413) {
+			http_error(
+			    r, 413, "PAYLOAD_TOO_LARGE",
+			    arena_printf(r->arena,
+			                 "The request body is larger than %zu bytes. Send less at "
+			                 "a time (a bulk run takes at most %d lines).",
+			                 r->app->cfg.max_body, r->app->cfg.bulk_max));
+			return;
+		}
+		if (st != 0) {
+			http_error(r, 400, "BAD_REQUEST",
+			           "The request body is incomplete or malformed.");
+			return;
+		}
+	}
+
+	/* input */
+	const char *q = r->query ? r->query : "";
+	if (kv_parse_urlencoded(r->arena, q, strlen(q), &r->qs) != KV_OK) {
+		http_error(r, 400, "INVALID_QUERY", "query: the address has malformed parameters.");
+		return;
+	}
+	if (r->route->area == AREA_HTML && r->method == METHOD_POST) {
+		if (!media_type_is(r->content_type, "application/x-www-form-urlencoded")) {
+			http_error(r, 415, "UNSUPPORTED_MEDIA_TYPE",
+			           "Forms must be sent as application/x-www-form-urlencoded.");
+			return;
+		}
+		enum kv_rc rc = kv_parse_urlencoded(r->arena, r->body, r->body_len, &r->form);
+		if (rc != KV_OK) {
+			http_error(r, rc == KV_TOO_MANY ? 413 : 400, "INVALID_FORM",
+			           rc == KV_TOO_MANY ? "form: too many fields."
+			                             : "form: the submitted form is malformed.");
+			return;
+		}
+	}
+	enum key bad = input_validate(r->arena, &r->qs, &r->form, r->fields);
+	if (bad != KEY__MAX) {
+		const char *msg =
+		    arena_printf(r->arena, "%s: %s.", input_name(bad), r->fields[bad].problem);
+		if (r->route->area == AREA_API)
+			api_error(r, 400, "INVALID_PARAMETER", msg, NULL);
+		else
+			http_error(r, 400, "INVALID_PARAMETER", msg);
+		return;
+	}
+
+	/* writes from pages: role, then CSRF */
+	if (r->route->area == AREA_HTML && r->method == METHOD_POST) {
+		if (!req_can_write(r)) {
+			refuse_write(r, 403, "FORBIDDEN",
+			             "Your role (viewer) can look but not change customers.");
+			return;
+		}
+		if (!check_csrf(r))
+			return;
+	}
+	h(r);
+	if (!r->started)
+		http_error(r, 500, "INTERNAL", "The page produced no answer; this was logged.");
+}
+
+/* ---- the FastCGI loop --------------------------------------------------- */
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+	FCGX_ShutdownPending();
+}
+
+struct fcgi_io {
+	FCGX_Request *fr;
+};
+
+static const char *fcgi_param(void *ctx, const char *name)
+{
+	return FCGX_GetParam(name, ((struct fcgi_io *)ctx)->fr->envp);
+}
+
+static long fcgi_read(void *ctx, char *buf, size_t n)
+{
+	return FCGX_GetStr(buf, (int)(n > 1 << 30 ? 1 << 30 : n), ((struct fcgi_io *)ctx)->fr->in);
+}
+
+static int fcgi_write(void *ctx, const char *buf, size_t n)
+{
+	/* A client that went away makes writes fail; the handler carries on
+	 * (its database work must still complete) and the output is dropped. */
+	return FCGX_PutStr(buf, (int)n, ((struct fcgi_io *)ctx)->fr->out) < 0 ? -1 : 0;
+}
+
+static void free_dicts(struct req *r)
+{
+	for (size_t i = 0; i < r->ndicts; i++)
+		tmpl_dict_free(r->dicts[i]);
+	r->ndicts = 0;
+}
+
+int worker_main(struct app *app, int listen_fd)
+{
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term; /* no SA_RESTART: accept() must return */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	srand((unsigned)getpid() ^ (unsigned)time(NULL));
+
+	if (tmpl_init(app->cfg.templates) != 0)
+		log_error("cannot use template directory %s", app->cfg.templates);
+	if (log_open(app->cfg.log) != 0)
+		log_error("cannot open log %s", app->cfg.log);
+	app->db = db_new(&app->cfg);
+	struct arena *arena = arena_new();
+	if (app->db == NULL || arena == NULL) {
+		log_error("out of memory at start");
+		return 1;
+	}
+	db_connect(app->db); /* early, but a database that is down is not fatal */
+
+	FCGX_Request fr;
+	if (FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		log_error("FCGX_InitRequest failed");
+		return 1;
+	}
+	sigset_t block;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	while (!stop) {
+		sigprocmask(SIG_UNBLOCK, &block, NULL);
+		if (stop)
+			break;
+		int rc = FCGX_Accept_r(&fr);
+		/* While a request is handled, SIGTERM waits: it is finished first. */
+		sigprocmask(SIG_BLOCK, &block, NULL);
+		if (rc < 0) {
+			if (stop)
+				break;
+			continue;
+		}
+		struct fcgi_io io = {&fr};
+		struct req r;
+		memset(&r, 0, sizeof(r));
+		r.app = app;
+		r.arena = arena;
+		r.io = (struct req_io){fcgi_param, fcgi_read, fcgi_write, &io};
+		r.t_start = now_ms();
+		worker_handle(&r);
+		FCGX_Finish_r(&fr);
+		log_request(r.request_id, r.user.name, r.method_name, r.route ? r.route->name : "-",
+		            r.status, now_ms() - r.t_start);
+		free_dicts(&r);
+		arena_reset(arena);
+	}
+	FCGX_Free(&fr, 0);
+	db_free(app->db);
+	app->db = NULL;
+	arena_free(arena);
+	return 0;
+}

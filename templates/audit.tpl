@@ -1,0 +1,28 @@
+{{%AUTOESCAPE context="HTML"}}
+<h1>Audit log</h1>
+<form class="filters" method="get" action="/audit">
+  <div class="field"><label for="actor">Who</label><input id="actor" name="actor" value="{{F_ACTOR}}" maxlength="100"></div>
+  <div class="field"><label for="action">Action</label><select id="action" name="action"><option value="">Any</option>{{#ACTION_OPTION}}<option value="{{OPTION_VALUE}}" {{#OPTION_SELECTED}}selected{{/OPTION_SELECTED}}>{{OPTION_LABEL}}</option>{{/ACTION_OPTION}}</select></div>
+  <div class="field"><label for="outcome">Outcome</label><input id="outcome" name="outcome" value="{{F_OUTCOME}}" maxlength="64" placeholder="ok or an error code"></div>
+  <div class="field"><label for="customer">Customer id</label><input id="customer" name="customer" value="{{F_CUSTOMER}}" maxlength="40" placeholder="cus_…"></div>
+  <div class="field"><label for="from">From</label><input id="from" name="from" type="date" value="{{F_FROM}}"></div>
+  <div class="field"><label for="to">To</label><input id="to" name="to" type="date" value="{{F_TO}}"></div>
+  <button type="submit">Filter</button>
+  <a class="button secondary" href="{{CSV_URL}}" download>Download CSV</a>
+</form>
+{{#EMPTY}}<p class="empty">No audit entries match.</p>{{/EMPTY}}
+{{#HAS_ROWS}}
+<div class="table-wrap">
+<table class="list">
+  <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Via</th><th scope="col">Customer</th><th scope="col">Reason</th><th scope="col">Note</th><th scope="col">Outcome</th><th scope="col">Request</th></tr></thead>
+  <tbody>
+  {{#ROW}}<tr><td>{{DATE}}</td><td>{{ACTOR}}</td><td>{{ACTION}}</td><td>{{CHANNEL}}{{#RUN}} run {{RUN_ID}}{{/RUN}}</td>
+    <td>{{#CUSTOMER_LINK}}<a href="{{SUBJECT_URL}}"><code>{{SUBJECT}}</code></a>{{/CUSTOMER_LINK}}{{#SUBJECT_ONLY}}<code>{{SUBJECT}}</code>{{/SUBJECT_ONLY}}</td>
+    <td>{{REASON}}</td><td>{{NOTE}}</td>
+    <td>{{#OUTCOME_OK}}<span class="badge badge-ok">ok</span>{{/OUTCOME_OK}}{{#OUTCOME_REFUSED}}<span class="badge badge-refused">{{OUTCOME}}</span>{{/OUTCOME_REFUSED}}</td>
+    <td><code class="sub">{{REQUEST_ID}}</code></td></tr>{{/ROW}}
+  </tbody>
+</table>
+</div>
+{{/HAS_ROWS}}
+<nav class="pager" aria-label="Pages">{{#FIRST}}<a href="{{FIRST_URL}}">« Newest</a>{{/FIRST}} {{#NEXT}}<a href="{{NEXT_URL}}" rel="next">Older »</a>{{/NEXT}}</nav>

@@ -1,0 +1,116 @@
+{{%AUTOESCAPE context="HTML"}}
+<nav class="crumbs" aria-label="Breadcrumb"><a href="/customers">Customers</a> › {{CUSTOMER_NAME}}</nav>
+<div class="page-head">
+  <div>
+    <h1>{{CUSTOMER_NAME}} <span class="badge badge-{{STATUS}}">{{STATUS}}</span></h1>
+    <p class="sub"><code class="id" id="customer-id">{{CUSTOMER_ID}}</code> <button type="button" class="copy" data-copy="{{CUSTOMER_ID}}" hidden>Copy id</button> · {{TYPE_LABEL}}{{#HAS_COMPANY}} · {{COMPANY}}{{/HAS_COMPANY}}</p>
+  </div>
+  <div class="actions">
+    {{#CAN_DEACTIVATE}}<a class="button danger" href="{{CUSTOMER_URL}}/deactivate">Deactivate…</a>{{/CAN_DEACTIVATE}}
+    {{#CAN_REACTIVATE}}<a class="button" href="{{CUSTOMER_URL}}/reactivate">Reactivate…</a>{{/CAN_REACTIVATE}}
+    <a class="button secondary" href="{{CUSTOMER_URL}}/retention">Retention summary</a>
+  </div>
+</div>
+{{#DEACTIVATION}}
+<section class="panel deactivated" aria-labelledby="deact-title">
+  <h2 id="deact-title">Deactivated</h2>
+  <p>{{DEACT_AT}} by {{DEACT_BY}} · reason: <strong>{{DEACT_REASON}}</strong></p>
+  <p>{{DEACT_NOTE}}</p>
+</section>
+{{/DEACTIVATION}}
+<div class="grid">
+  <section class="panel" aria-labelledby="profile-title">
+    <h2 id="profile-title">Profile</h2>
+    <dl class="facts">
+      <dt>E-mail</dt><dd>{{EMAIL}}</dd>
+      <dt>Phone</dt><dd>{{PHONE}}</dd>
+      <dt>Customer since</dt><dd>{{CREATED}} ({{CREATED_AGO}})</dd>
+      <dt>Last updated</dt><dd>{{UPDATED}}</dd>
+      <dt>Monthly revenue</dt><dd>{{MRR}}</dd>
+      <dt>Custom fields</dt><dd><code class="json">{{CUSTOM_FIELDS}}</code></dd>
+    </dl>
+  </section>
+  <section class="panel" aria-labelledby="addr-title">
+    <h2 id="addr-title">Addresses</h2>
+    {{#ADDRESS}}<h3>{{ADDRESS_TITLE}}</h3>
+    <address>{{CONTACT}}<br>{{ADDRESS_COMPANY}}<br>{{STREET}} {{BUILDING}}<br>{{POSTAL}} {{CITY}} {{LOCALITY}} {{ADMIN}}<br>{{COUNTRY}}</address>{{/ADDRESS}}
+    {{#NO_ADDRESS}}<h3>{{ADDRESS_TITLE}}</h3><p class="empty">None on file.</p>{{/NO_ADDRESS}}
+  </section>
+  <section class="panel" aria-labelledby="profit-title">
+    <h2 id="profit-title">Profitability</h2>
+    <dl class="facts">
+      <dt>Lifetime collected</dt><dd>{{LIFETIME_COLLECTED}}</dd>
+      <dt>Acquisition cost of devices</dt><dd>{{ACQUISITION_COST}}</dd>
+      <dt>Cost recovered</dt><dd>{{COST_RECOVERY}} <meter min="0" max="100" value="{{RECOVERY_BAR}}">{{COST_RECOVERY}}</meter></dd>
+      <dt>Average monthly revenue</dt><dd>{{AVG_MONTHLY}}</dd>
+      <dt>Devices ever rented</dt><dd>{{DEVICES_EVER}}</dd>
+      <dt>Devices with the customer</dt><dd>{{ACTIVE_DEVICES}}</dd>
+    </dl>
+  </section>
+</div>
+
+<section class="panel" id="open" aria-labelledby="open-title">
+  <h2 id="open-title">Open items</h2>
+  {{#NO_OPEN_ITEMS}}<p class="ok">Nothing open: no active subscription, no order in flight, no device out.</p>{{/NO_OPEN_ITEMS}}
+  {{#HAS_OPEN_ITEMS}}<p>These would block a deactivation.</p>{{/HAS_OPEN_ITEMS}}
+  <ul class="open-items">
+    {{#OPEN_SUB}}<li id="open-{{ID}}">Active subscription <code>{{ID}}</code>: {{AMOUNT}}/month since {{START}} {{ASSET}}</li>{{/OPEN_SUB}}
+    {{#OPEN_ORDER}}<li id="open-{{ID}}">Order <code>{{ID}}</code> <span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span> {{AMOUNT}}, placed {{DATE}}</li>{{/OPEN_ORDER}}
+    {{#OPEN_DEVICE}}<li id="open-{{ID}}">Device <code>{{ID}}</code> not returned: {{PRODUCT}} ({{SKU}})</li>{{/OPEN_DEVICE}}
+  </ul>
+</section>
+
+{{#orders}}
+<section class="panel" id="orders" aria-labelledby="orders-title">
+  <h2 id="orders-title">Orders</h2>
+  {{#NONE}}<p class="empty">No orders.</p>{{/NONE}}
+  <table class="list"><thead><tr><th scope="col">Order</th><th scope="col">Status</th><th scope="col" class="num">Total</th><th scope="col">Placed</th></tr></thead><tbody>
+  {{#ROW}}<tr><td><code>{{ID}}</code></td><td><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span></td><td class="num">{{AMOUNT}}</td><td>{{DATE}}</td></tr>{{/ROW}}
+  </tbody></table>
+  <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older orders »</a>{{/OLDER}}</p>
+</section>
+{{/orders}}
+
+{{#subscriptions}}
+<section class="panel" id="subscriptions" aria-labelledby="subs-title">
+  <h2 id="subs-title">Subscriptions</h2>
+  {{#NONE}}<p class="empty">No subscriptions.</p>{{/NONE}}
+  <table class="list"><thead><tr><th scope="col">Subscription</th><th scope="col">Status</th><th scope="col" class="num">Monthly</th><th scope="col">Start</th><th scope="col">End</th><th scope="col">Device</th><th scope="col">Order</th></tr></thead><tbody>
+  {{#ROW}}<tr><td><code>{{ID}}</code></td><td><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span></td><td class="num">{{AMOUNT}}</td><td>{{START}}</td><td>{{END}}</td><td><code>{{ASSET}}</code></td><td><code>{{ORDER}}</code></td></tr>{{/ROW}}
+  </tbody></table>
+  <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older subscriptions »</a>{{/OLDER}}</p>
+</section>
+{{/subscriptions}}
+
+{{#devices}}
+<section class="panel" id="devices" aria-labelledby="devices-title">
+  <h2 id="devices-title">Devices</h2>
+  {{#NONE}}<p class="empty">No devices ever rented.</p>{{/NONE}}
+  <table class="list"><thead><tr><th scope="col">Serial</th><th scope="col">Product</th><th scope="col">Status</th><th scope="col" class="num">Acquisition cost</th><th scope="col">Subscription</th></tr></thead><tbody>
+  {{#ROW}}<tr><td><code>{{ID}}</code></td><td>{{PRODUCT}} <span class="sub">{{SKU}}</span></td><td><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span>{{#WITH_CUSTOMER}} <span class="sub">with the customer</span>{{/WITH_CUSTOMER}}</td><td class="num">{{AMOUNT}}</td><td><code>{{SUB}}</code></td></tr>{{/ROW}}
+  </tbody></table>
+  <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older devices »</a>{{/OLDER}}</p>
+</section>
+{{/devices}}
+
+{{#payments}}
+<section class="panel" id="payments" aria-labelledby="payments-title">
+  <h2 id="payments-title">Payments</h2>
+  {{#NONE}}<p class="empty">No payments.</p>{{/NONE}}
+  <table class="list"><thead><tr><th scope="col">Payment</th><th scope="col">Status</th><th scope="col" class="num">Amount</th><th scope="col">Due</th><th scope="col">Paid</th><th scope="col">Subscription</th></tr></thead><tbody>
+  {{#ROW}}<tr><td><code>{{ID}}</code></td><td><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span></td><td class="num">{{AMOUNT}}</td><td>{{DATE}}</td><td>{{PAID_AT}}</td><td><code>{{SUB}}</code></td></tr>{{/ROW}}
+  </tbody></table>
+  <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older payments »</a>{{/OLDER}}</p>
+</section>
+{{/payments}}
+
+{{#history}}
+<section class="panel" id="history" aria-labelledby="history-title">
+  <h2 id="history-title">History</h2>
+  {{#NONE}}<p class="empty">No deactivations or reactivations yet.</p>{{/NONE}}
+  <table class="list"><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Via</th><th scope="col">Reason</th><th scope="col">Note</th><th scope="col">Outcome</th></tr></thead><tbody>
+  {{#ROW}}<tr><td>{{DATE}}</td><td>{{ACTOR}}</td><td>{{ACTION}}</td><td>{{CHANNEL}}</td><td>{{REASON}}</td><td>{{NOTE}}</td><td>{{#OUTCOME_OK}}<span class="badge badge-ok">ok</span>{{/OUTCOME_OK}}{{#OUTCOME_REFUSED}}<span class="badge badge-refused">{{OUTCOME}}</span>{{/OUTCOME_REFUSED}}</td></tr>{{/ROW}}
+  </tbody></table>
+  <p class="pager">{{#OLDER}}<a href="{{OLDER_URL}}">Older »</a>{{/OLDER}} <a href="{{AUDIT_URL}}">Full audit log for this customer</a></p>
+</section>
+{{/history}}

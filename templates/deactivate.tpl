@@ -1,0 +1,58 @@
+{{%AUTOESCAPE context="HTML"}}
+<nav class="crumbs" aria-label="Breadcrumb"><a href="/customers">Customers</a> › <a href="{{CUSTOMER_URL}}">{{CUSTOMER_NAME}}</a> › Deactivate</nav>
+<h1>Deactivate {{CUSTOMER_NAME}} (<code>{{CUSTOMER_ID}}</code>)?</h1>
+<p class="lead">Deactivation is a soft delete: the customer becomes <strong>inactive</strong>, disappears from the default lists and can place no new orders. Every record below is kept for finance, audit and compliance, and the customer can be reactivated at any time.</p>
+{{#REFUSED}}
+<div class="alert alert-danger" role="alert">
+  <h2>Refused: nothing was changed</h2>
+  <p>Checked again under lock just now, the customer still has:</p>
+  <ul>{{#REFUSED_CODE}}<li><code>{{CODE}}</code></li>{{/REFUSED_CODE}}</ul>
+</div>
+{{/REFUSED}}
+{{#ALREADY_INACTIVE}}
+<div class="alert alert-info" role="status"><p>This customer is already inactive; there is nothing to deactivate. <a href="{{RETENTION_URL}}">See what the record keeps</a> or <a href="{{REACTIVATE_URL}}">reactivate</a>.</p></div>
+{{/ALREADY_INACTIVE}}
+<section class="panel" aria-labelledby="checks-title">
+  <h2 id="checks-title">Prerequisites</h2>
+  <ol class="checklist">
+  {{#CHECK}}
+    <li class="{{#CHECK_PASSED}}passed{{/CHECK_PASSED}}{{#CHECK_FAILED}}failed{{/CHECK_FAILED}}">
+      <span class="mark" aria-hidden="true">{{#CHECK_PASSED}}✓{{/CHECK_PASSED}}{{#CHECK_FAILED}}✗{{/CHECK_FAILED}}</span>
+      <strong>{{CHECK_TITLE}}</strong>
+      {{#CHECK_PASSED}}<span class="sr-only">passed</span>{{/CHECK_PASSED}}
+      {{#CHECK_FAILED}}<span class="sr-only">failed</span> — <code>{{CHECK_CODE}}</code>: {{BLOCKING_COUNT}} {{BLOCKING_KIND}}
+        <p class="solution">{{SOLUTION}}</p>
+        <ul class="blockers">{{#BLOCKER}}<li><a href="{{BLOCKER_URL}}"><code>{{BLOCKER_ID}}</code></a> <span class="badge badge-{{BLOCKER_STATUS}}">{{BLOCKER_STATUS}}</span> {{BLOCKER_LABEL}}</li>{{/BLOCKER}}
+        {{#MORE_BLOCKERS}}<li>… and {{MORE}} more</li>{{/MORE_BLOCKERS}}</ul>
+      {{/CHECK_FAILED}}
+    </li>
+  {{/CHECK}}
+  </ol>
+</section>
+<section class="panel" aria-labelledby="keep-title">
+  <h2 id="keep-title">What will be preserved</h2>
+  {{>RETENTION_TABLE}}
+</section>
+{{#READ_ONLY}}<p class="notice">Your role can look but not deactivate customers.</p>{{/READ_ONLY}}
+{{#FORM}}
+<form class="panel danger-zone" method="post" action="{{ACTION_URL}}">
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <fieldset>
+    <legend>Reason <span class="required">(required)</span></legend>
+    {{#REASON_ERROR}}<p class="field-error" id="reason-error" role="alert">{{ERROR}}</p>{{/REASON_ERROR}}
+    {{#REASON}}<div class="choice">
+      <input type="radio" id="reason-{{REASON_CODE}}" name="reason" value="{{REASON_CODE}}" required {{#REASON_CHECKED}}checked{{/REASON_CHECKED}}>
+      <label for="reason-{{REASON_CODE}}"><strong>{{REASON_LABEL}}</strong> <span class="sub">{{REASON_HINT}}</span></label>
+    </div>{{/REASON}}
+  </fieldset>
+  <div class="field">
+    <label for="note">Note <span class="sub">(optional, up to 500 characters)</span></label>
+    <textarea id="note" name="note" maxlength="500" rows="3">{{NOTE}}</textarea>
+  </div>
+  {{#SUBMIT_DISABLED}}<p class="blocked-why" id="blocked-why">Deactivation is blocked until every prerequisite above passes. Resolve the items marked ✗ first.</p>{{/SUBMIT_DISABLED}}
+  <div class="buttons">
+    <button type="submit" class="danger" {{#SUBMIT_DISABLED}}disabled aria-describedby="blocked-why"{{/SUBMIT_DISABLED}}>Deactivate {{CUSTOMER_NAME}}</button>
+    <a href="{{CUSTOMER_URL}}">Cancel</a>
+  </div>
+</form>
+{{/FORM}}

@@ -1,0 +1,33 @@
+{{%AUTOESCAPE context="HTML"}}
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{TITLE}} · Custodian</title>
+<link rel="stylesheet" href="/static/app.css">
+<script src="/static/app.js" defer></script>
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="top" role="banner">
+  <a class="brand" href="/customers">Custodian</a>
+  {{#SIGNED_IN}}
+  <nav aria-label="Main">
+    <ul>
+      <li><a href="/customers" {{#NAV_CUSTOMERS}}aria-current="page"{{/NAV_CUSTOMERS}}>Customers</a></li>
+      <li><a href="/bulk" {{#NAV_BULK}}aria-current="page"{{/NAV_BULK}}>Bulk clean-up</a></li>
+      <li><a href="/retention" {{#NAV_RETENTION}}aria-current="page"{{/NAV_RETENTION}}>Retention</a></li>
+      <li><a href="/audit" {{#NAV_AUDIT}}aria-current="page"{{/NAV_AUDIT}}>Audit log</a></li>
+    </ul>
+  </nav>
+  <p class="who"><span class="tenant">{{TENANT_NAME}}</span> · {{USER_DISPLAY}} <span class="role role-{{ROLE}}">{{ROLE}}</span></p>
+  {{/SIGNED_IN}}
+</header>
+<main id="main" tabindex="-1">
+{{#FLASH}}<div class="flash flash-{{FLASH_KIND}}" role="status">{{FLASH_TEXT}}</div>{{/FLASH}}
+{{>BODY}}
+</main>
+<footer class="foot" role="contentinfo"><p>Custodian · request {{REQUEST_ID}}</p></footer>
+</body>
+</html>
