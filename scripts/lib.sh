@@ -125,20 +125,25 @@ db_stop() {
   kill -9 "$pid" 2>/dev/null
 }
 
-# Creates the schema, account and demo data unless already there.
+# The version of the SQL files: data loaded by other files is reloaded.
+sql_version() { cat "$ROOT"/sql/*.sql | sha1sum | cut -c1-16; }
+
+# Creates the schema, account and demo data unless already there (same size,
+# same SQL files).
 db_init() {
-  local customers=${CUSTOMERS:-10000}
+  local customers=${CUSTOMERS:-10000} version
+  version=$(sql_version)
   local have
   have=$(sql_root -N -e "SELECT COUNT(*) FROM information_schema.tables
     WHERE table_schema='custodian' AND table_name='demo_meta'" 2>/dev/null)
-  if [ "$have" = 1 ]; then
+  if [ "$have" = 1 ] && [ -z "${FORCE_RELOAD:-}" ]; then
     local loaded
-    loaded=$(sql_root -N -e "SELECT customers FROM custodian.demo_meta" 2>/dev/null)
-    if [ "$loaded" = "$customers" ] || [ -n "${REUSE_ANY:-}" ]; then
+    loaded=$(sql_root -N -e "SELECT CONCAT(customers, ' ', version) FROM custodian.demo_meta" 2>/dev/null) || loaded=old
+    if [ "$loaded" = "$customers $version" ]; then
       apply_grants
       return 0
     fi
-    say "database holds $loaded demo customers, CUSTOMERS=$customers: reloading"
+    say "database holds other demo data ($loaded), want $customers $version: reloading"
   fi
   local t0 t1
   t0=$(date +%s.%N)
@@ -151,8 +156,8 @@ db_init() {
   sql_root custodian < "$ROOT/sql/triggers.sql" || die "triggers failed"
   sql_root custodian < "$ROOT/sql/fixtures.sql" || die "fixtures failed"
   apply_grants
-  sql_root custodian -e "CREATE TABLE demo_meta (customers BIGINT NOT NULL);
-    INSERT INTO demo_meta VALUES ($customers)"
+  sql_root custodian -e "CREATE TABLE demo_meta (customers BIGINT NOT NULL, version CHAR(16));
+    INSERT INTO demo_meta VALUES ($customers, '$version')"
   t1=$(date +%s.%N)
   DB_LOAD_SECONDS=$(echo "$t1 - $t0" | bc 2>/dev/null || echo "?")
   say "demo data loaded in ${DB_LOAD_SECONDS}s"

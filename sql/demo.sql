@@ -241,9 +241,9 @@ SELECT d.id * 2 + k.seq, d.tenant, d.id, IF(k.seq = 0, 'billing', 'shipping'),
        NULL, d.created
 FROM demo_c d JOIN seq_0_to_1 k ON k.seq = 0 OR d.h % 5 < 3;
 
-INSERT INTO customer_counts (tenant_id, status, customer_type, n)
-SELECT tenant_id, status, customer_type, COUNT(*) FROM customers
- GROUP BY tenant_id, status, customer_type;
+INSERT INTO customer_counts (tenant_id, status, customer_type, shard, n)
+SELECT tenant_id, status, customer_type, id % 16, COUNT(*) FROM customers
+ GROUP BY tenant_id, status, customer_type, id % 16;
 
 DROP TEMPORARY TABLE demo_c;
 DROP TEMPORARY TABLE demo_s;

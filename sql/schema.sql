@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS customers (
   -- Derived keys for sorting and searching by name.
   sort_name           VARCHAR(202) AS (CONCAT(last_name, ' ', first_name)) STORED,
   full_name           VARCHAR(202) AS (CONCAT(first_name, ' ', last_name)) STORED,
+  email_domain        VARCHAR(254) AS (SUBSTRING_INDEX(email, '@', -1)) STORED,
   UNIQUE KEY ux_customers_public_id (public_id),
   CONSTRAINT fk_customers_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id),
   -- list: status filter + sort (keyset on key, id)
@@ -62,17 +63,22 @@ CREATE TABLE IF NOT EXISTS customers (
   KEY ix_customers_devices   (tenant_id, devices_out, id),
   KEY ix_customers_full_name (tenant_id, full_name, id),
   KEY ix_customers_company   (tenant_id, company),
-  KEY ix_customers_phone     (tenant_id, phone)
+  -- bulk clean-up filters: e-mail domain, duplicates by name and phone
+  KEY ix_customers_domain    (tenant_id, email_domain, id),
+  KEY ix_customers_phone     (tenant_id, phone, last_name, first_name)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- Exact counts per tenant, status and type for the list header, kept by
 -- triggers so that a page view never runs COUNT(*) over a million rows.
+-- Each count is spread over 16 shards (customer id mod 16) so that
+-- concurrent deactivations do not queue on one row; readers sum them.
 CREATE TABLE IF NOT EXISTS customer_counts (
   tenant_id     INT UNSIGNED NOT NULL,
   status        ENUM('active','inactive') NOT NULL,
   customer_type ENUM('individual','business') NOT NULL,
+  shard         TINYINT UNSIGNED NOT NULL DEFAULT 0,
   n             BIGINT NOT NULL DEFAULT 0,
-  PRIMARY KEY (tenant_id, customer_type, status),
+  PRIMARY KEY (tenant_id, customer_type, shard, status),
   CONSTRAINT fk_counts_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
@@ -108,6 +114,7 @@ CREATE TABLE IF NOT EXISTS orders (
   -- prerequisite (in-flight orders) and the customer page's order list
   KEY ix_orders_customer_status (customer_id, status, id),
   KEY ix_orders_customer (customer_id),   -- (customer_id, id): newest first
+  KEY ix_orders_customer_created (customer_id, created_at),  -- bulk: no activity since
   KEY ix_orders_tenant_created (tenant_id, created_at, id),
   CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
@@ -164,6 +171,7 @@ CREATE TABLE IF NOT EXISTS payments (
   UNIQUE KEY ux_payments_public_id (public_id),
   KEY ix_payments_customer_status (customer_id, status),
   KEY ix_payments_customer (customer_id),
+  KEY ix_payments_customer_created (customer_id, created_at),
   KEY ix_payments_subscription (subscription_id),
   CONSTRAINT fk_payments_customer FOREIGN KEY (customer_id) REFERENCES customers (id),
   CONSTRAINT fk_payments_subscription FOREIGN KEY (subscription_id) REFERENCES subscriptions (id)
@@ -205,28 +213,29 @@ CREATE TABLE IF NOT EXISTS bulk_runs (
   note        VARCHAR(500) NULL,
   source      VARCHAR(200) NOT NULL,
   form_nonce  CHAR(32)     NOT NULL,
-  status      ENUM('queued','running','done','interrupted') NOT NULL DEFAULT 'queued',
+  status      ENUM('queued','running','done') NOT NULL DEFAULT 'queued',
   total       INT UNSIGNED NOT NULL DEFAULT 0,
-  processed   INT UNSIGNED NOT NULL DEFAULT 0,
-  succeeded   INT UNSIGNED NOT NULL DEFAULT 0,
-  refused     INT UNSIGNED NOT NULL DEFAULT 0,
   created_at  DATETIME(3) NOT NULL,
   started_at  DATETIME(3) NULL,
   finished_at DATETIME(3) NULL,
-  worker_pid  INT NULL,
+  -- the job worker processing the run holds a lease it renews; a run
+  -- whose lease ran out (its worker died or stopped) is taken over
+  worker      VARCHAR(100) NULL,
+  lease_until DATETIME(3) NULL,
   request_id  VARCHAR(64) NULL,
   UNIQUE KEY ux_bulk_runs_public_id (public_id),
   UNIQUE KEY ux_bulk_runs_nonce (tenant_id, form_nonce),
   KEY ix_bulk_runs_tenant (tenant_id, id),
+  KEY ix_bulk_runs_status (status, id),
   CONSTRAINT fk_bulk_runs_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE IF NOT EXISTS bulk_items (
   run_id      BIGINT UNSIGNED NOT NULL,
   seq         INT UNSIGNED NOT NULL,
-  customer_id BIGINT UNSIGNED NOT NULL,
-  outcome     VARCHAR(64) NULL,        -- NULL until processed; 'ok' or an error code
-  detail      VARCHAR(200) NULL,
+  customer_id BIGINT UNSIGNED NULL,    -- NULL when the id matched nothing
+  subject     VARCHAR(64) NOT NULL,    -- the public id as selected
+  outcome     VARCHAR(120) NULL,       -- NULL until processed; 'ok' or error codes
   done_at     DATETIME(3) NULL,
   PRIMARY KEY (run_id, seq),
   KEY ix_bulk_items_customer (customer_id),

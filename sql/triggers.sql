@@ -13,8 +13,8 @@ DELIMITER //
 DROP TRIGGER IF EXISTS customers_ai//
 CREATE TRIGGER customers_ai AFTER INSERT ON customers FOR EACH ROW
 BEGIN
-  INSERT INTO customer_counts (tenant_id, status, customer_type, n)
-  VALUES (NEW.tenant_id, NEW.status, NEW.customer_type, 1)
+  INSERT INTO customer_counts (tenant_id, status, customer_type, shard, n)
+  VALUES (NEW.tenant_id, NEW.status, NEW.customer_type, NEW.id % 16, 1)
   ON DUPLICATE KEY UPDATE n = n + 1;
 END//
 
@@ -24,13 +24,13 @@ DROP TRIGGER IF EXISTS customers_au//
 CREATE TRIGGER customers_au AFTER UPDATE ON customers FOR EACH ROW
 BEGIN
   IF NEW.status <> OLD.status OR NEW.customer_type <> OLD.customer_type THEN
-    INSERT IGNORE INTO customer_counts (tenant_id, status, customer_type, n)
-    VALUES (NEW.tenant_id, NEW.status, NEW.customer_type, 0);
+    INSERT IGNORE INTO customer_counts (tenant_id, status, customer_type, shard, n)
+    VALUES (NEW.tenant_id, NEW.status, NEW.customer_type, NEW.id % 16, 0);
     UPDATE customer_counts
        SET n = n
              - (status = OLD.status AND customer_type = OLD.customer_type)
              + (status = NEW.status AND customer_type = NEW.customer_type)
-     WHERE tenant_id = NEW.tenant_id
+     WHERE tenant_id = NEW.tenant_id AND shard = NEW.id % 16
        AND ((status = OLD.status AND customer_type = OLD.customer_type)
          OR (status = NEW.status AND customer_type = NEW.customer_type));
   END IF;

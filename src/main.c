@@ -23,6 +23,7 @@
 
 #include "api/ratelimit.h"
 #include "app.h"
+#include "domain/jobs.h"
 #include "util/log.h"
 #include "worker.h"
 
@@ -85,7 +86,8 @@ static pid_t spawn(enum kind kind)
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
-		int rc = kind == KIND_WORKER ? worker_main(&sup.app, sup.listen_fd) : 1;
+		int rc = kind == KIND_WORKER ? worker_main(&sup.app, sup.listen_fd)
+		                             : jobs_main(&sup.app);
 		_exit(rc);
 	}
 	for (int i = 0; i < MAX_CHILDREN; i++)

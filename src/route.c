@@ -34,6 +34,20 @@ const struct route routes[PAGE__MAX] = {
     [PAGE_RETENTION] =
         {"/retention", "retention", AREA_HTML, ARG_NONE, {GET(page_retention)}, NULL},
     [PAGE_AUDIT] = {"/audit", "audit", AREA_HTML, ARG_NONE, {GET(page_audit)}, NULL},
+    [PAGE_BULK] = {"/bulk", "bulk", AREA_HTML, ARG_NONE, {GET(page_bulk)}, NULL},
+    [PAGE_BULK_PREVIEW] = {"/bulk/preview",
+                           "bulk-preview",
+                           AREA_HTML,
+                           ARG_NONE,
+                           {[METHOD_POST] = page_bulk_preview},
+                           "bulk_preview"},
+    [PAGE_BULK_APPLY] = {"/bulk/apply",
+                         "bulk-apply",
+                         AREA_HTML,
+                         ARG_NONE,
+                         {[METHOD_POST] = page_bulk_apply},
+                         "bulk_apply"},
+    [PAGE_BULK_RUN] = {"/bulk/{}", "bulk-run", AREA_HTML, ARG_RUN, {GET(page_bulk_run)}, NULL},
     [PAGE_HEALTHZ] = {"/healthz", "healthz", AREA_OPEN, ARG_NONE, {GET(page_healthz)}, NULL},
 };
 

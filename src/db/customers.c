@@ -32,7 +32,8 @@ const struct stmt_sql db_sql_customers[] = {
      "       updated_at = UTC_TIMESTAMP()"
      " WHERE id = ? AND status = 'inactive'"},
     {STMT_CUSTOMER_COUNTS,
-     "SELECT status, customer_type, n FROM customer_counts WHERE tenant_id = ?"},
+     "SELECT status, customer_type, SUM(n) FROM customer_counts WHERE tenant_id = ?"
+     " GROUP BY status, customer_type"},
     {STMT_CUSTOMER_ADDRESSES,
      "SELECT kind, contact_name, street_address, building_info, locality, city,"
      "       admin_area, postal_code, country, company"

@@ -14,7 +14,8 @@
 #include "db/sql.h"
 #include "util/log.h"
 
-#define DB_MAX_PARAMS 48
+#define DB_MAX_PARAMS 4096 /* bulk inserts bind 4 x 500 */
+#define DB_FMT_PARAMS 48   /* db_exec() formats */
 #define DB_NSLOTS     (STMT__MAX + DYN_SLOTS)
 
 struct db {
@@ -50,6 +51,7 @@ static void sql_table_load(void)
 	    {db_sql_assets, db_sql_assets_n},
 	    {db_sql_payments, db_sql_payments_n},
 	    {db_sql_audit, db_sql_audit_n},
+	    {db_sql_bulk, db_sql_bulk_n},
 	};
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++)
 		for (size_t i = 0; i < families[f].n; i++) {
@@ -219,16 +221,18 @@ static MYSQL_STMT *prepare(struct db *db, unsigned slot, const char *sql)
 }
 
 struct param_store {
-	MYSQL_BIND bind[DB_MAX_PARAMS];
-	unsigned long lens[DB_MAX_PARAMS];
-	my_bool nulls[DB_MAX_PARAMS];
+	MYSQL_BIND *bind;
+	unsigned long *lens;
+	my_bool *nulls;
 };
 
-static int bind_params(struct param_store *ps, const struct db_param *p, size_t n)
+static int bind_params(struct arena *a, struct param_store *ps, const struct db_param *p, size_t n)
 {
 	if (n > DB_MAX_PARAMS)
 		return -1;
-	memset(ps->bind, 0, sizeof(MYSQL_BIND) * n);
+	ps->bind = arena_calloc(a, n + 1, sizeof(MYSQL_BIND));
+	ps->lens = arena_calloc(a, n + 1, sizeof(unsigned long));
+	ps->nulls = arena_calloc(a, n + 1, sizeof(my_bool));
 	for (size_t i = 0; i < n; i++) {
 		MYSQL_BIND *b = &ps->bind[i];
 		ps->nulls[i] = p[i].null;
@@ -265,7 +269,7 @@ static int bind_params(struct param_store *ps, const struct db_param *p, size_t 
 static size_t params_from_fmt(struct db_param *p, const char *fmt, va_list ap)
 {
 	size_t n = 0;
-	for (; fmt[n] != '\0' && n < DB_MAX_PARAMS; n++) {
+	for (; fmt[n] != '\0' && n < DB_FMT_PARAMS; n++) {
 		memset(&p[n], 0, sizeof(p[n]));
 		switch (fmt[n]) {
 		case 's':
@@ -399,7 +403,7 @@ static enum db_rc run_once(struct db *db, struct arena *a, unsigned slot, const 
 		return rc;
 	}
 	struct param_store ps;
-	if (bind_params(&ps, p, n) != 0) {
+	if (bind_params(a, &ps, p, n) != 0) {
 		log_error("bad parameters for: %s", sql);
 		return DB_ERROR;
 	}
@@ -450,7 +454,7 @@ static enum db_rc run(struct db *db, struct arena *a, unsigned slot, const char 
 enum db_rc db_exec(struct db *db, struct arena *a, enum stmt id, struct db_res *out,
                    const char *fmt, ...)
 {
-	struct db_param p[DB_MAX_PARAMS];
+	struct db_param p[DB_FMT_PARAMS];
 	va_list ap;
 	va_start(ap, fmt);
 	size_t n = params_from_fmt(p, fmt, ap);

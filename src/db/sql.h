@@ -27,6 +27,8 @@ extern const struct stmt_sql db_sql_payments[];
 extern const size_t db_sql_payments_n;
 extern const struct stmt_sql db_sql_audit[];
 extern const size_t db_sql_audit_n;
+extern const struct stmt_sql db_sql_bulk[];
+extern const size_t db_sql_bulk_n;
 
 /* STMT_OPERATOR_BY_NAME */
 enum {
@@ -155,6 +157,48 @@ enum {
 	AU_RUN_ID,
 	AU_CUSTOMER_PUBLIC
 };
+
+/* STMT_BULK_RUN_GET */
+enum {
+	BR_ID,
+	BR_PUBLIC_ID,
+	BR_ACTOR,
+	BR_REASON,
+	BR_NOTE,
+	BR_SOURCE,
+	BR_STATUS,
+	BR_TOTAL,
+	BR_CREATED,
+	BR_STARTED,
+	BR_FINISHED,
+	BR_WORKER,
+	BR_LEASED
+};
+
+/* STMT_BULK_RUN_PROGRESS */
+enum { BP_TOTAL, BP_DONE, BP_OK, BP_REFUSED };
+
+/* STMT_BULK_RUNS_RECENT */
+enum {
+	BRR_PUBLIC_ID,
+	BRR_ACTOR,
+	BRR_REASON,
+	BRR_SOURCE,
+	BRR_STATUS,
+	BRR_TOTAL,
+	BRR_CREATED,
+	BRR_FINISHED,
+	BRR_OK
+};
+
+/* STMT_BULK_ITEMS_PAGE */
+enum { BI_SEQ, BI_SUBJECT, BI_PUBLIC_ID, BI_EMAIL, BI_FIRST, BI_LAST, BI_OUTCOME, BI_DONE_AT };
+
+/* STMT_BULK_RUN_FOR_JOB */
+enum { BJ_ID, BJ_TENANT, BJ_ACTOR, BJ_REASON, BJ_NOTE, BJ_REQUEST_ID, BJ_PUBLIC_ID };
+
+/* STMT_BULK_PENDING_ITEMS */
+enum { BPI_SEQ, BPI_CUSTOMER_ID, BPI_SUBJECT };
 
 /* STMT_RETENTION_BY_REASON_MONTH */
 enum { RT_REASON, RT_MONTH, RT_CUSTOMERS, RT_ORDERS, RT_MRR_ZERO };

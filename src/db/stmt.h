@@ -52,6 +52,21 @@ enum stmt {
 	/* db/audit.c */
 	STMT_AUDIT_INSERT,
 	STMT_AUDIT_BY_CUSTOMER,
+	/* db/bulk.c */
+	STMT_BULK_RUN_INSERT,
+	STMT_BULK_RUN_BY_NONCE,
+	STMT_BULK_RUN_GET,
+	STMT_BULK_RUN_PROGRESS,
+	STMT_BULK_RUNS_RECENT,
+	STMT_BULK_ITEMS_PAGE,
+	STMT_BULK_CLAIM_FIND,
+	STMT_BULK_CLAIM,
+	STMT_BULK_RENEW,
+	STMT_BULK_RELEASE,
+	STMT_BULK_FINISH,
+	STMT_BULK_RUN_FOR_JOB,
+	STMT_BULK_PENDING_ITEMS,
+	STMT_BULK_ITEM_DONE,
 	STMT__MAX
 };
 
@@ -59,7 +74,7 @@ enum stmt {
 enum dyn_slot {
 	DYN_CUSTOMER_LIST = 0, /* 320 variants, db/customers.c */
 	DYN_AUDIT_LIST = 320,  /* 64 variants, db/audit.c */
-	DYN_BULK = 384,        /* 64 variants, db/bulk.c */
+	DYN_BULK = 384,        /* 64 variants, db/bulk.c (see enum bulk_slot) */
 	DYN_SLOTS = 448
 };
 

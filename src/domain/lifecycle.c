@@ -23,6 +23,7 @@ struct tx {
 	const char *public_id;
 	const char *reason;
 	const char *note;
+	const struct lifecycle_hook *hook;
 	struct lifecycle_outcome *out;
 };
 
@@ -36,6 +37,18 @@ static enum db_rc audit(struct db *db, struct arena *a, const struct actor *who,
 	               (long long)who->tenant, customer_id ? &cid : NULL, subject, action,
 	               who->channel, reason, note, outcome, who->request_id,
 	               who->bulk_run_id ? &run : NULL);
+}
+
+/* The audit row of the attempt, then the caller's hook, in the same
+ * transaction. */
+static enum db_rc finish(struct db *db, struct arena *a, struct tx *t, const char *action,
+                         const char *reason)
+{
+	enum db_rc rc = audit(db, a, t->who, t->out->customer_id, t->public_id, action, reason,
+	                      t->note, t->out->outcome);
+	if (rc == DB_OK && t->hook != NULL)
+		rc = t->hook->fn(db, a, t->out, t->hook->ctx);
+	return rc;
 }
 
 /*
@@ -58,8 +71,7 @@ static enum db_rc change_tx(struct db *db, struct arena *a, void *vctx)
 	if (c.nrows == 0) {
 		out->result = LC_NOT_FOUND;
 		out->outcome = "NOT_FOUND";
-		return audit(db, a, t->who, 0, t->public_id, action, t->reason, t->note,
-		             out->outcome);
+		return finish(db, a, t, action, t->reason);
 	}
 	out->customer_id = strtoull(DB_V(&c, 0, CL_ID), NULL, 10);
 	const char *status = DB_V(&c, 0, CL_STATUS);
@@ -75,15 +87,13 @@ static enum db_rc change_tx(struct db *db, struct arena *a, void *vctx)
 			out->result = LC_DONE;
 			out->outcome = "ok";
 		}
-		return audit(db, a, t->who, out->customer_id, t->public_id, action, NULL, t->note,
-		             out->outcome);
+		return finish(db, a, t, action, NULL);
 	}
 
 	if (strcmp(status, "inactive") == 0) {
 		out->result = LC_NOOP;
 		out->outcome = "ALREADY_INACTIVE";
-		return audit(db, a, t->who, out->customer_id, t->public_id, action, t->reason,
-		             t->note, out->outcome);
+		return finish(db, a, t, action, t->reason);
 	}
 	rc = prereq_check(db, a, out->customer_id, true, &out->prereq);
 	if (rc != DB_OK)
@@ -91,8 +101,7 @@ static enum db_rc change_tx(struct db *db, struct arena *a, void *vctx)
 	if (!prereq_passed(&out->prereq)) {
 		out->result = LC_BLOCKED;
 		out->outcome = prereq_codes(a, &out->prereq);
-		return audit(db, a, t->who, out->customer_id, t->public_id, action, t->reason,
-		             t->note, out->outcome);
+		return finish(db, a, t, action, t->reason);
 	}
 	rc = db_exec(db, a, STMT_CUSTOMER_DEACTIVATE, NULL, "sssu", t->who->name, t->reason,
 	             t->note, out->customer_id);
@@ -100,8 +109,7 @@ static enum db_rc change_tx(struct db *db, struct arena *a, void *vctx)
 		return rc;
 	out->result = LC_DONE;
 	out->outcome = "ok";
-	return audit(db, a, t->who, out->customer_id, t->public_id, action, t->reason, t->note,
-	             out->outcome);
+	return finish(db, a, t, action, t->reason);
 }
 
 static enum lifecycle_result run(struct db *db, struct arena *a, struct tx *t)
@@ -109,6 +117,10 @@ static enum lifecycle_result run(struct db *db, struct arena *a, struct tx *t)
 	enum db_rc rc = db_transaction(db, a, change_tx, t);
 	if (rc == DB_OK)
 		return t->out->result;
+	if (rc == DB_DUPLICATE && t->hook != NULL) {
+		t->out->result = LC_NOOP;
+		return LC_NOOP;
+	}
 	const char *action = t->change == CHANGE_DEACTIVATE ? "deactivate" : "reactivate";
 	if (rc == DB_RETRY || rc == DB_UNAVAILABLE) {
 		/* Still one audit row for the attempt, when the database lets us. */
@@ -126,7 +138,16 @@ enum lifecycle_result lifecycle_deactivate(struct db *db, struct arena *a, const
                                            const char *public_id, const char *reason,
                                            const char *note, struct lifecycle_outcome *out)
 {
-	struct tx t = {CHANGE_DEACTIVATE, who, public_id, reason, note, out};
+	return lifecycle_deactivate_hooked(db, a, who, public_id, reason, note, NULL, out);
+}
+
+enum lifecycle_result lifecycle_deactivate_hooked(struct db *db, struct arena *a,
+                                                  const struct actor *who, const char *public_id,
+                                                  const char *reason, const char *note,
+                                                  const struct lifecycle_hook *hook,
+                                                  struct lifecycle_outcome *out)
+{
+	struct tx t = {CHANGE_DEACTIVATE, who, public_id, reason, note, hook, out};
 	return run(db, a, &t);
 }
 
@@ -134,7 +155,7 @@ enum lifecycle_result lifecycle_reactivate(struct db *db, struct arena *a, const
                                            const char *public_id, const char *note,
                                            struct lifecycle_outcome *out)
 {
-	struct tx t = {CHANGE_REACTIVATE, who, public_id, NULL, note, out};
+	struct tx t = {CHANGE_REACTIVATE, who, public_id, NULL, note, NULL, out};
 	return run(db, a, &t);
 }
 

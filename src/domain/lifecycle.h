@@ -53,6 +53,27 @@ enum lifecycle_result lifecycle_reactivate(struct db *db, struct arena *a, const
                                            struct lifecycle_outcome *out);
 
 /*
+ * A step run inside the lifecycle transaction after the audit row, for
+ * callers that must record the outcome atomically with the change (a bulk
+ * run's item). Returning anything but DB_OK rolls the whole transaction
+ * back (DB_RETRY retries it) and the call returns LC_ERROR, or
+ * LC_UNAVAILABLE for DB_RETRY/DB_UNAVAILABLE; DB_DUPLICATE means "already
+ * recorded elsewhere" and gives LC_NOOP with nothing changed.
+ */
+struct lifecycle_hook {
+	enum db_rc (*fn)(struct db *db, struct arena *a, const struct lifecycle_outcome *out,
+	                 void *ctx);
+	void *ctx;
+};
+
+/* lifecycle_deactivate() with a hook (may be NULL). */
+enum lifecycle_result lifecycle_deactivate_hooked(struct db *db, struct arena *a,
+                                                  const struct actor *who, const char *public_id,
+                                                  const char *reason, const char *note,
+                                                  const struct lifecycle_hook *hook,
+                                                  struct lifecycle_outcome *out);
+
+/*
  * Records an attempt refused before it reached the rules (bad CSRF token,
  * wrong role) as its own audit row. customer_id 0 when unknown. Best
  * effort: a database error is logged, not reported.

@@ -207,9 +207,8 @@ static const char *const formats[] = {"html", "csv", NULL};
 static const char *const reasons[] = {"data_cleanup", "account_closure", "compliance",
                                       "fraud_prevention", NULL};
 static const char *const actions[] = {"deactivate", "reactivate", "bulk_apply", NULL};
-static const char *const modes[] = {"paste", "filter", NULL};
-static const char *const filters[] = {
-    "domain", "created_before", "no_orders", "no_activity_since", "duplicates", NULL};
+static const char *const modes[] = {"paste", "filter", "duplicates", NULL};
+static const char *const yes[] = {"1", NULL};
 static const char *const api_types[] = {"individual", "business", NULL};
 static const char *const api_sorts[] = {"createdAt", "firstName",           "lastName",
                                         "email",     "totalMonthlyRevenue", "totalDevicesRented",
@@ -245,11 +244,14 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_CUSTOMER] = {"customer", v_public_id, 0, NULL, 0, 0, "cus", false},
     [KEY_LINES] = {"lines", v_multiline, 4 * 1024 * 1024, NULL, 0, 0, NULL, false},
     [KEY_MODE] = {"mode", v_enum, 0, modes, 0, 0, NULL, false},
-    [KEY_FILTER] = {"filter", v_enum, 0, filters, 0, 0, NULL, false},
     [KEY_DOMAIN] = {"domain", v_domain, 253, NULL, 0, 0, NULL, false},
-    [KEY_DATE] = {"date", v_date, 0, NULL, 0, 0, NULL, false},
+    [KEY_CREATED_BEFORE] = {"created_before", v_date, 0, NULL, 0, 0, NULL, false},
+    [KEY_NO_ORDERS] = {"no_orders", v_enum, 0, yes, 0, 0, NULL, false},
+    [KEY_IDLE_SINCE] = {"idle_since", v_date, 0, NULL, 0, 0, NULL, false},
     [KEY_SELECT] = {"select", v_public_id, 0, NULL, 0, 0, "cus", true},
     [KEY_NONCE] = {"nonce", v_token, 64, NULL, 0, 0, NULL, false},
+    [KEY_SOURCE] = {"source", v_text, 200, NULL, 0, 0, NULL, false},
+    [KEY_ITEMS_AFTER] = {"items_after", v_int, 0, NULL, 0, 2147483647, NULL, false},
     [KEY_LIMIT] = {"limit", v_int, 0, NULL, 1, 100, NULL, false},
     [KEY_START_AFTER] = {"startAfter", v_token, 700, NULL, 0, 0, NULL, false},
     [KEY_CUSTOMER_TYPE] = {"customerType", v_enum, 0, api_types, 0, 0, NULL, false},

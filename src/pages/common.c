@@ -33,12 +33,19 @@ bool page_load_customer(struct req *r, struct db_res *out)
 	return true;
 }
 
+const char *row_name_of(struct arena *a, const char *first, const char *last)
+{
+	if (first == NULL || last == NULL)
+		return "";
+	return arena_printf(a, "%s%s%s", first, first[0] && last[0] ? " " : "", last);
+}
+
 const char *customer_name(struct arena *a, const struct db_res *c, size_t row)
 {
 	const char *first = DB_V(c, row, CU_FIRST), *last = DB_V(c, row, CU_LAST);
 	if (first[0] == '\0' && last[0] == '\0')
 		return DB_V(c, row, CU_EMAIL);
-	return arena_printf(a, "%s%s%s", first, first[0] && last[0] ? " " : "", last);
+	return row_name_of(a, first, last);
 }
 
 void fill_customer_head(struct req *r, struct tmpl_dict *d, const struct db_res *c, size_t row)

@@ -21,6 +21,9 @@ bool page_load_customer(struct req *r, struct db_res *out);
 /* "Jane Doe" (or the e-mail when both names are empty). */
 const char *customer_name(struct arena *a, const struct db_res *c, size_t row);
 
+/* "First Last" from two columns (either may be empty; NULL gives ""). */
+const char *row_name_of(struct arena *a, const char *first, const char *last);
+
 /* Sets CUSTOMER_ID, CUSTOMER_NAME, EMAIL, STATUS, TYPE, COMPANY, CUSTOMER_URL. */
 void fill_customer_head(struct req *r, struct tmpl_dict *d, const struct db_res *c, size_t row);
 

@@ -70,6 +70,11 @@ struct tmpl_dict *view_begin(struct req *r, struct view *v, const char *title,
 	return v->body;
 }
 
+void view_refresh(struct view *v, int seconds)
+{
+	tmpl_set_int(tmpl_add(v->root, "REFRESH"), "SECONDS", seconds);
+}
+
 struct emit_ctx {
 	struct req *r;
 	int status;

@@ -34,6 +34,10 @@ void http_error(struct req *r, int status, const char *code, const char *message
 /* 503 with Retry-After, for a database that is down or too slow. */
 void http_unavailable(struct req *r);
 
+/* Makes the page reload itself every seconds (a progress page that works
+ * without JavaScript). */
+void view_refresh(struct view *v, int seconds);
+
 /* Sets a flash notice (a fixed code, never user text) for the next page. */
 void view_flash(struct req *r, const char *code);
 

@@ -1,0 +1,239 @@
+/* bulk_runs and bulk_items, and the set-at-a-time customer reads of the
+ * bulk pages. */
+#include "db/bulk.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db/sql.h"
+#include "util/buf.h"
+
+#define RUN_COLS                                                                                   \
+	"id, public_id, actor, reason, note, source, status, total, created_at, started_at,"       \
+	" finished_at, worker, lease_until > UTC_TIMESTAMP(3)"
+
+const struct stmt_sql db_sql_bulk[] = {
+    /* public id, tenant, actor, reason, note, source, nonce, total, request id */
+    {STMT_BULK_RUN_INSERT,
+     "INSERT INTO bulk_runs (public_id, tenant_id, actor, reason, note, source, form_nonce,"
+     "                       status, total, created_at, request_id)"
+     " VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, UTC_TIMESTAMP(3), ?)"},
+    {STMT_BULK_RUN_BY_NONCE,
+     "SELECT public_id FROM bulk_runs WHERE tenant_id = ? AND form_nonce = ?"},
+    {STMT_BULK_RUN_GET, "SELECT " RUN_COLS " FROM bulk_runs WHERE public_id = ? AND tenant_id = ?"},
+    {STMT_BULK_RUN_PROGRESS,
+     "SELECT COUNT(*), COALESCE(SUM(outcome IS NOT NULL), 0), COALESCE(SUM(outcome = 'ok'), 0),"
+     "       COALESCE(SUM(outcome IS NOT NULL AND outcome <> 'ok'), 0)"
+     "  FROM bulk_items WHERE run_id = ?"},
+    {STMT_BULK_RUNS_RECENT,
+     "SELECT r.public_id, r.actor, r.reason, r.source, r.status, r.total, r.created_at,"
+     "       r.finished_at,"
+     "       (SELECT COUNT(*) FROM bulk_items i WHERE i.run_id = r.id AND i.outcome = 'ok')"
+     "  FROM bulk_runs r WHERE r.tenant_id = ? ORDER BY r.id DESC LIMIT 20"},
+    /* run, after seq, limit */
+    {STMT_BULK_ITEMS_PAGE,
+     "SELECT i.seq, i.subject, c.public_id, c.email, c.first_name, c.last_name, i.outcome,"
+     "       i.done_at"
+     "  FROM bulk_items i LEFT JOIN customers c ON c.id = i.customer_id"
+     " WHERE i.run_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?"},
+    /* The job worker: find and claim a run nobody holds a live lease on. */
+    {STMT_BULK_CLAIM_FIND,
+     "SELECT id FROM bulk_runs WHERE status IN ('queued', 'running')"
+     "   AND (lease_until IS NULL OR lease_until < UTC_TIMESTAMP(3)) ORDER BY id LIMIT 1"},
+    /* worker, lease seconds, id */
+    {STMT_BULK_CLAIM, "UPDATE bulk_runs SET status = 'running', worker = ?,"
+                      "       lease_until = UTC_TIMESTAMP(3) + INTERVAL ? SECOND,"
+                      "       started_at = COALESCE(started_at, UTC_TIMESTAMP(3))"
+                      " WHERE id = ? AND status IN ('queued', 'running')"
+                      "   AND (lease_until IS NULL OR lease_until < UTC_TIMESTAMP(3))"},
+    /* lease seconds, id, worker */
+    {STMT_BULK_RENEW, "UPDATE bulk_runs SET lease_until = UTC_TIMESTAMP(3) + INTERVAL ? SECOND"
+                      " WHERE id = ? AND worker = ?"},
+    {STMT_BULK_RELEASE, "UPDATE bulk_runs SET lease_until = NULL WHERE id = ? AND worker = ?"},
+    {STMT_BULK_FINISH,
+     "UPDATE bulk_runs SET status = 'done', finished_at = UTC_TIMESTAMP(3), lease_until = NULL"
+     " WHERE id = ? AND worker = ?"},
+    {STMT_BULK_RUN_FOR_JOB,
+     "SELECT id, tenant_id, actor, reason, note, request_id, public_id FROM bulk_runs"
+     " WHERE id = ?"},
+    {STMT_BULK_PENDING_ITEMS, "SELECT seq, customer_id, subject FROM bulk_items"
+                              " WHERE run_id = ? AND outcome IS NULL ORDER BY seq LIMIT ?"},
+    /* outcome, run, seq: only once (a second worker finds it done) */
+    {STMT_BULK_ITEM_DONE, "UPDATE bulk_items SET outcome = ?, done_at = UTC_TIMESTAMP(3)"
+                          " WHERE run_id = ? AND seq = ? AND outcome IS NULL"},
+};
+const size_t db_sql_bulk_n = sizeof(db_sql_bulk) / sizeof(db_sql_bulk[0]);
+
+enum bulk_slot {
+	SLOT_BY_IDS = DYN_BULK,
+	SLOT_BY_EMAILS,
+	SLOT_COUNTS,                         /* + check (3) */
+	SLOT_INSERT_ITEMS = SLOT_COUNTS + 3, /* + 1 for the one-row shape */
+	SLOT_DUP_EMAIL = SLOT_INSERT_ITEMS + 2,
+	SLOT_DUP_NAME,
+	SLOT_FILTER, /* + 16 variants */
+};
+
+#define CUSTOMER_BC "id, public_id, email, first_name, last_name, status, created_at"
+
+/* " IN (?, ?, ... BULK_CHUNK)" */
+static void in_list(struct buf *b)
+{
+	buf_puts(b, " IN (");
+	for (int i = 0; i < BULK_CHUNK; i++)
+		buf_puts(b, i ? ", ?" : "?");
+	buf_puts(b, ")");
+}
+
+static enum db_rc by_strings(struct db *db, struct arena *a, unsigned slot, const char *col,
+                             unsigned tenant, const char *const *v, size_t n, struct db_res *out)
+{
+	if (n > BULK_CHUNK)
+		return DB_ERROR;
+	struct buf b;
+	buf_init(&b, a, 4096);
+	buf_printf(&b, "SELECT " CUSTOMER_BC " FROM customers WHERE tenant_id = ? AND %s", col);
+	in_list(&b);
+	struct db_param *p = arena_calloc(a, BULK_CHUNK + 1, sizeof(*p));
+	p[0] = (struct db_param){.type = DB_P_INT, .i = tenant};
+	for (size_t i = 0; i < BULK_CHUNK; i++)
+		p[i + 1] =
+		    (struct db_param){.type = DB_P_STR, .s = i < n ? v[i] : NULL, .null = i >= n};
+	return db_exec_params(db, a, slot, b.p, out, p, BULK_CHUNK + 1);
+}
+
+enum db_rc db_bulk_by_public_ids(struct db *db, struct arena *a, unsigned tenant,
+                                 const char *const *ids, size_t n, struct db_res *out)
+{
+	return by_strings(db, a, SLOT_BY_IDS, "public_id", tenant, ids, n, out);
+}
+
+enum db_rc db_bulk_by_emails(struct db *db, struct arena *a, unsigned tenant,
+                             const char *const *emails, size_t n, struct db_res *out)
+{
+	return by_strings(db, a, SLOT_BY_EMAILS, "email", tenant, emails, n, out);
+}
+
+enum db_rc db_bulk_blocker_counts(struct db *db, struct arena *a, int check,
+                                  const unsigned long long *ids, size_t n, struct db_res *out)
+{
+	static const char *const from[3] = {
+	    "subscriptions WHERE status = 'active'",
+	    "orders WHERE status IN ('pending', 'confirmed', 'partial')",
+	    "assets WHERE status = 'rented_out'",
+	};
+	if (n > BULK_CHUNK || check < 0 || check > 2)
+		return DB_ERROR;
+	struct buf b;
+	buf_init(&b, a, 4096);
+	buf_printf(&b, "SELECT customer_id, COUNT(*) FROM %s AND customer_id", from[check]);
+	in_list(&b);
+	buf_puts(&b, " GROUP BY customer_id");
+	struct db_param *p = arena_calloc(a, BULK_CHUNK, sizeof(*p));
+	for (size_t i = 0; i < BULK_CHUNK; i++)
+		p[i] = (struct db_param){
+		    .type = DB_P_UINT, .i = i < n ? (long long)ids[i] : 0, .null = i >= n};
+	return db_exec_params(db, a, SLOT_COUNTS + (unsigned)check, b.p, out, p, BULK_CHUNK);
+}
+
+enum db_rc db_bulk_filter(struct db *db, struct arena *a, unsigned tenant,
+                          const struct bulk_filter *f, unsigned limit, struct db_res *out)
+{
+	struct buf b;
+	buf_init(&b, a, 1024);
+	struct db_param p[8];
+	size_t n = 0;
+	unsigned variant = 0;
+	buf_puts(&b, "SELECT " CUSTOMER_BC " FROM customers c WHERE c.tenant_id = ?");
+	p[n++] = (struct db_param){.type = DB_P_INT, .i = tenant};
+	if (f->domain) {
+		buf_puts(&b, " AND c.email_domain = ?");
+		p[n++] = (struct db_param){.type = DB_P_STR, .s = f->domain};
+		variant |= 1;
+	}
+	buf_puts(&b, " AND c.status = 'active'");
+	if (f->created_before) {
+		buf_puts(&b, " AND c.created_at < ?");
+		p[n++] = (struct db_param){.type = DB_P_STR, .s = f->created_before};
+		variant |= 2;
+	}
+	if (f->no_orders) {
+		buf_puts(&b, " AND c.total_orders = 0");
+		variant |= 4;
+	}
+	if (f->idle_since) {
+		buf_puts(&b, " AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id"
+		             "   AND o.created_at >= ?)"
+		             " AND NOT EXISTS (SELECT 1 FROM payments y WHERE y.customer_id = c.id"
+		             "   AND y.created_at >= ?)");
+		p[n++] = (struct db_param){.type = DB_P_STR, .s = f->idle_since};
+		p[n++] = (struct db_param){.type = DB_P_STR, .s = f->idle_since};
+		variant |= 8;
+	}
+	buf_puts(&b, " ORDER BY c.id LIMIT ?");
+	p[n++] = (struct db_param){.type = DB_P_INT, .i = limit};
+	return db_exec_params(db, a, SLOT_FILTER + variant, b.p, out, p, n);
+}
+
+enum db_rc db_bulk_duplicates(struct db *db, struct arena *a, unsigned tenant, bool by_email,
+                              unsigned limit, struct db_res *out)
+{
+	/* Groups are found on the covering indexes (tenant, email) and
+	 * (tenant, phone, last, first); only their members are read. */
+	const char *sql =
+	    by_email ? "SELECT c.id, c.public_id, c.email, c.first_name, c.last_name, c.status,"
+	               "       c.created_at, c.email"
+	               "  FROM (SELECT email FROM customers WHERE tenant_id = ?"
+	               "         GROUP BY email HAVING COUNT(*) > 1) d"
+	               "  JOIN customers c ON c.tenant_id = ? AND c.email = d.email"
+	               " ORDER BY c.email, c.created_at, c.id LIMIT ?"
+	             : "SELECT c.id, c.public_id, c.email, c.first_name, c.last_name, c.status,"
+	               "       c.created_at, CONCAT(c.phone, ' ', c.last_name, ' ', c.first_name)"
+	               "  FROM (SELECT phone, last_name, first_name FROM customers"
+	               "         WHERE tenant_id = ? AND phone IS NOT NULL"
+	               "         GROUP BY phone, last_name, first_name HAVING COUNT(*) > 1) d"
+	               "  JOIN customers c ON c.tenant_id = ? AND c.phone = d.phone"
+	               "   AND c.last_name = d.last_name AND c.first_name = d.first_name"
+	               " ORDER BY c.phone, c.last_name, c.first_name, c.created_at, c.id LIMIT ?";
+	struct db_param p[3] = {{.type = DB_P_INT, .i = tenant},
+	                        {.type = DB_P_INT, .i = tenant},
+	                        {.type = DB_P_INT, .i = limit}};
+	return db_exec_params(db, a, by_email ? SLOT_DUP_EMAIL : SLOT_DUP_NAME, sql, out, p, 3);
+}
+
+enum db_rc db_bulk_insert_items(struct db *db, struct arena *a, unsigned long long run,
+                                unsigned first_seq, const unsigned long long *customer_ids,
+                                const char *const *subjects, size_t n)
+{
+	/* Full chunks share one statement; a shorter last chunk goes row by
+	 * row through the same statement shape with NULL-padded rows skipped. */
+	static const char row[] = "(?, ?, ?, ?)";
+	for (size_t done = 0; done < n;) {
+		size_t k = n - done >= BULK_CHUNK ? BULK_CHUNK : 1;
+		struct buf b;
+		buf_init(&b, a, 16 * BULK_CHUNK);
+		buf_puts(&b, "INSERT INTO bulk_items (run_id, seq, customer_id, subject) VALUES ");
+		for (size_t i = 0; i < k; i++) {
+			if (i)
+				buf_puts(&b, ", ");
+			buf_puts(&b, row);
+		}
+		struct db_param *p = arena_calloc(a, 4 * k, sizeof(*p));
+		for (size_t i = 0; i < k; i++) {
+			size_t j = done + i;
+			p[4 * i] = (struct db_param){.type = DB_P_UINT, .i = (long long)run};
+			p[4 * i + 1] =
+			    (struct db_param){.type = DB_P_INT, .i = first_seq + (long long)j};
+			p[4 * i + 2] = (struct db_param){.type = DB_P_UINT,
+			                                 .i = (long long)customer_ids[j],
+			                                 .null = customer_ids[j] == 0};
+			p[4 * i + 3] = (struct db_param){.type = DB_P_STR, .s = subjects[j]};
+		}
+		enum db_rc rc =
+		    db_exec_params(db, a, SLOT_INSERT_ITEMS + (k == 1), b.p, NULL, p, 4 * k);
+		if (rc != DB_OK)
+			return rc;
+		done += k;
+	}
+	return DB_OK;
+}

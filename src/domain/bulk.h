@@ -1,0 +1,95 @@
+#ifndef CUSTODIAN_DOMAIN_BULK_H
+#define CUSTODIAN_DOMAIN_BULK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db/bulk.h"
+#include "domain/lifecycle.h"
+
+/*
+ * Bulk clean-up. A preview classifies candidates (pasted ids and e-mails,
+ * a filter, or possible duplicates) without changing anything; applying
+ * creates a run whose items a job worker (domain/jobs.c) deactivates one
+ * by one through the same lifecycle transaction as a single customer.
+ */
+
+#define BULK_LINE_MAX 254 /* the longest e-mail address */
+
+enum bulk_state {
+	BULK_ELIGIBLE,
+	BULK_BLOCKED,
+	BULK_NOT_FOUND,
+	BULK_INACTIVE,
+};
+
+struct bulk_row {
+	unsigned line;         /* input line (paste), 0 otherwise */
+	const char *input;     /* the line as typed, or NULL */
+	unsigned long long id; /* 0 when nothing matched */
+	const char *public_id;
+	const char *email;
+	const char *name;
+	const char *created;
+	unsigned counts[PREREQ__MAX];
+	enum bulk_state state;
+	const char *note; /* e.g. "not an id or e-mail", "duplicate of cus_x (kept)" */
+};
+
+struct bulk_preview {
+	struct bulk_row *rows;
+	size_t n;
+	size_t eligible;
+	size_t blocked;                 /* rows blocked by anything */
+	size_t blocked_by[PREREQ__MAX]; /* rows blocked by each check */
+	size_t not_found;
+	size_t inactive;
+	size_t merged; /* repeated lines and second matches of one customer */
+	const char *source;
+};
+
+/* A failure of a preview or apply request, for a clear page. */
+struct bulk_error {
+	int status; /* 400, 413, 503, 500 */
+	const char *code;
+	const char *message;
+};
+
+/* Paste mode: one public id or e-mail per line. Returns 0, or -1 with err. */
+int bulk_preview_paste(struct db *db, struct arena *a, unsigned tenant, const char *text,
+                       size_t len, int max, struct bulk_preview *out, struct bulk_error *err);
+
+/* Filter mode (criteria ANDed). */
+int bulk_preview_filter(struct db *db, struct arena *a, unsigned tenant,
+                        const struct bulk_filter *f, int max, struct bulk_preview *out,
+                        struct bulk_error *err);
+
+/* Possible duplicates: same e-mail (case-insensitive), or same first name,
+ * last name and phone; the oldest record of each group is kept. */
+int bulk_preview_duplicates(struct db *db, struct arena *a, unsigned tenant, int max,
+                            struct bulk_preview *out, struct bulk_error *err);
+
+/*
+ * Creates a run for the selected public ids (deduplicated) in one
+ * transaction: the run and all its items, or nothing. nonce is the apply
+ * form's one-time value: a second submission of the same form finds the
+ * first run (*existing = true) instead of creating another.
+ */
+int bulk_create_run(struct db *db, struct arena *a, const struct actor *who, const char *reason,
+                    const char *note, const char *source, const char *nonce,
+                    const char *const *selected, size_t n, const char **run_public_id,
+                    bool *existing, struct bulk_error *err);
+
+/* Outcome of one job step. */
+enum bulk_step { BULK_STEP_IDLE, BULK_STEP_WORKED, BULK_STEP_FAILED };
+
+/*
+ * Claims one run whose lease is free (queued, or abandoned by a worker
+ * that died or stopped) and deactivates its pending items one by one,
+ * each item's outcome recorded in the item's own lifecycle transaction.
+ * Stops early when *stop becomes true, releasing the lease so the run is
+ * resumed. worker names this process (host:pid).
+ */
+enum bulk_step bulk_work(struct db *db, struct arena *a, const char *worker, volatile int *stop);
+
+#endif

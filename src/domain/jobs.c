@@ -1,0 +1,70 @@
+#include "domain/jobs.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db/db.h"
+#include "domain/bulk.h"
+#include "util/log.h"
+
+static volatile int stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* Sleeps up to ms, returning early on a signal. */
+static void nap(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+int jobs_main(struct app *app)
+{
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sa.sa_flags = SA_RESTART; /* database I/O carries on; the flag is read between items */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	log_open(app->cfg.log);
+
+	char host[64] = "host";
+	gethostname(host, sizeof(host) - 1);
+	char worker[100];
+	snprintf(worker, sizeof(worker), "%.60s:%ld", host, (long)getpid());
+
+	app->db = db_new(&app->cfg);
+	struct arena *a = arena_new();
+	if (app->db == NULL || a == NULL)
+		return 1;
+	long idle = 100;
+	while (!stop) {
+		enum bulk_step step = bulk_work(app->db, a, worker, &stop);
+		arena_reset(a);
+		if (step == BULK_STEP_WORKED) {
+			idle = 100;
+			continue;
+		}
+		/* Nothing to do, or the database is away: wait a little longer each
+		 * time, up to a second, so an idle worker costs next to nothing. */
+		nap(step == BULK_STEP_FAILED ? 1000 : idle);
+		if (idle < 1000)
+			idle += 100;
+	}
+	db_free(app->db);
+	app->db = NULL;
+	arena_free(a);
+	return 0;
+}

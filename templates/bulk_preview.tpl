@@ -1,0 +1,46 @@
+{{%AUTOESCAPE context="HTML"}}
+<nav class="crumbs" aria-label="Breadcrumb"><a href="/bulk">Bulk clean-up</a> › Preview</nav>
+<h1>Preview: nothing has changed yet</h1>
+<p class="sub">Chosen by: {{SOURCE}}</p>
+<section class="panel" aria-labelledby="totals-title">
+  <h2 id="totals-title">Totals</h2>
+  <dl class="facts totals">
+    <dt>Candidates</dt><dd>{{N_ROWS}}</dd>
+    <dt>Eligible</dt><dd id="n-eligible">{{N_ELIGIBLE}}</dd>
+    <dt>Blocked</dt><dd id="n-blocked">{{N_BLOCKED}}</dd>
+    {{#BLOCKED_BY}}<dt><code>{{CODE}}</code></dt><dd>{{COUNT}}</dd>{{/BLOCKED_BY}}
+    <dt>Not found</dt><dd id="n-not-found">{{N_NOT_FOUND}}</dd>
+    <dt>Already inactive</dt><dd id="n-inactive">{{N_INACTIVE}}</dd>
+    <dt>Repeats merged</dt><dd>{{N_MERGED}}</dd>
+  </dl>
+</section>
+{{#APPLY}}
+<form method="post" action="/bulk/apply">
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <input type="hidden" name="nonce" value="{{NONCE}}">
+  <input type="hidden" name="source" value="{{SOURCE}}">
+  <div class="table-wrap panel">
+  <table class="list" id="preview">
+    <thead><tr><th scope="col"><input type="checkbox" id="select-all" data-select-all="input[name=select]" hidden checked><label for="select-all" class="sr-only" hidden>Select all eligible</label></th><th scope="col">Line</th><th scope="col">Input</th><th scope="col">Customer</th><th scope="col">Eligibility</th></tr></thead>
+    <tbody>
+    {{#ROW}}<tr class="row-{{STATE}}">
+      <td>{{#SELECTABLE}}<input type="checkbox" name="select" value="{{CUSTOMER_ID}}" id="sel-{{CUSTOMER_ID}}" checked aria-label="Deactivate {{CUSTOMER_ID}}">{{/SELECTABLE}}{{#NOT_SELECTABLE}}<span aria-hidden="true">–</span>{{/NOT_SELECTABLE}}</td>
+      <td class="num">{{LINE}}</td>
+      <td><code>{{INPUT}}</code></td>
+      <td>{{#CUSTOMER}}<a href="{{CUSTOMER_URL}}"><code>{{CUSTOMER_ID}}</code></a> {{NAME}} <span class="sub">{{EMAIL}}</span>{{/CUSTOMER}}</td>
+      <td><span class="badge badge-{{STATE}}">{{OUTCOME}}</span> <span class="sub">{{NOTE}}</span></td>
+    </tr>{{/ROW}}
+    </tbody>
+  </table>
+  </div>
+  {{#NOTHING_ELIGIBLE}}<p class="notice">No candidate is eligible: there is nothing to apply.</p>{{/NOTHING_ELIGIBLE}}
+  <div class="panel danger-zone">
+  <fieldset>
+    <legend>Reason for the whole run <span class="required">(required)</span></legend>
+    {{#REASON}}<div class="choice"><input type="radio" id="reason-{{REASON_CODE}}" name="reason" value="{{REASON_CODE}}" required><label for="reason-{{REASON_CODE}}"><strong>{{REASON_LABEL}}</strong> <span class="sub">{{REASON_HINT}}</span></label></div>{{/REASON}}
+  </fieldset>
+  <div class="field"><label for="note">Note <span class="sub">(optional, up to 500 characters)</span></label><textarea id="note" name="note" maxlength="500" rows="2"></textarea></div>
+  <div class="buttons"><button type="submit" class="danger" {{#NOTHING_ELIGIBLE}}disabled{{/NOTHING_ELIGIBLE}}>Deactivate the selected customers ({{N_ELIGIBLE}} eligible)</button> <a href="/bulk">Cancel</a></div>
+  </div>
+</form>
+{{/APPLY}}
