@@ -148,6 +148,7 @@ db_init() {
   local t0 t1
   t0=$(date +%s.%N)
   say "loading schema and $customers demo customers ..."
+  rm -f "$CONF_DIR/demo-api-key"
   sql_root -e "DROP DATABASE IF EXISTS custodian;
     CREATE DATABASE custodian CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
   sql_root custodian < "$ROOT/sql/schema.sql" || die "schema failed"

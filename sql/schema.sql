@@ -115,7 +115,9 @@ CREATE TABLE IF NOT EXISTS orders (
   KEY ix_orders_customer_status (customer_id, status, id),
   KEY ix_orders_customer (customer_id),   -- (customer_id, id): newest first
   KEY ix_orders_customer_created (customer_id, created_at),  -- bulk: no activity since
-  KEY ix_orders_tenant_created (tenant_id, created_at, id),
+  -- GET /v1/orders without a customer: newest first, optionally by status
+  KEY ix_orders_tenant (tenant_id),
+  KEY ix_orders_tenant_status (tenant_id, status, id),
   CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 

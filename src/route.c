@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "api/api.h"
 #include "pages/pages.h"
 #include "util/buf.h"
 
@@ -49,6 +50,17 @@ const struct route routes[PAGE__MAX] = {
                          "bulk_apply"},
     [PAGE_BULK_RUN] = {"/bulk/{}", "bulk-run", AREA_HTML, ARG_RUN, {GET(page_bulk_run)}, NULL},
     [PAGE_HEALTHZ] = {"/healthz", "healthz", AREA_OPEN, ARG_NONE, {GET(page_healthz)}, NULL},
+    [PAGE_API_CUSTOMERS] =
+        {"/v1/customers", "api-customers", AREA_API, ARG_NONE, {GET(api_customers_list)}, NULL},
+    [PAGE_API_CUSTOMER] = {"/v1/customers/{}",
+                           "api-customer",
+                           AREA_API,
+                           ARG_CUSTOMER,
+                           {GET(api_customer_get), [METHOD_PUT] = api_customer_put,
+                            [METHOD_DELETE] = api_customer_delete},
+                           "api"},
+    [PAGE_API_ORDERS] =
+        {"/v1/orders", "api-orders", AREA_API, ARG_NONE, {GET(api_orders_list)}, NULL},
 };
 
 /* Compares one pattern with path; literal segments must match exactly. */

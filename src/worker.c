@@ -169,10 +169,10 @@ void worker_handle(struct req *r)
 	/* the id in the path */
 	if ((r->route->arg == ARG_CUSTOMER && !public_id_valid(r->arg, "cus")) ||
 	    (r->route->arg == ARG_RUN && !public_id_valid(r->arg, "run"))) {
-		http_error(r, r->route->area == AREA_API ? 404 : 400,
-		           r->route->area == AREA_API ? "NOT_FOUND" : "INVALID_ID",
+		http_error(r, 400, "INVALID_ID",
 		           r->route->arg == ARG_CUSTOMER
-		               ? "id: this is not a customer id (they look like cus_0a1b2c3d4e)."
+		               ? "customerId: this is not a customer id (they look like "
+		                 "cus_0a1b2c3d4e)."
 		               : "id: this is not a bulk run id (they look like run_0a1b2c3d4e).");
 		return;
 	}

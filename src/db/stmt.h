@@ -75,7 +75,8 @@ enum dyn_slot {
 	DYN_CUSTOMER_LIST = 0, /* 320 variants, db/customers.c */
 	DYN_AUDIT_LIST = 320,  /* 64 variants, db/audit.c */
 	DYN_BULK = 384,        /* 64 variants, db/bulk.c (see enum bulk_slot) */
-	DYN_SLOTS = 448
+	DYN_ORDERS_LIST = 448, /* 8 variants, db/orders.c */
+	DYN_SLOTS = 456
 };
 
 struct stmt_sql {

@@ -198,7 +198,11 @@ static const char *v_domain(const struct field_def *d, const char *v, size_t n, 
 	return NULL;
 }
 
-static const char *const statuses[] = {"active", "inactive", "all", NULL};
+/* Customer statuses (lists) and order statuses (GET /v1/orders): each
+ * handler accepts its own subset and answers 400 for the others. */
+static const char *const statuses[] = {"active",    "inactive", "all",       "pending",
+                                       "confirmed", "partial",  "fulfilled", "cancelled",
+                                       NULL};
 static const char *const types[] = {"individual", "business", "all", NULL};
 static const char *const sorts[] = {"createdAt", "name",      "email", "mrr",
                                     "devices",   "firstName", NULL};

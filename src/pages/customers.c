@@ -113,6 +113,10 @@ void page_customers(struct req *r)
 	};
 	if (p.q && p.q[0] == '\0')
 		p.q = NULL;
+	if (req_int(r, KEY_STATUS, 0) > 2) {
+		http_error(r, 400, "INVALID_PARAMETER", "status: must be active, inactive or all.");
+		return;
+	}
 	struct customer_query q = {
 	    .tenant = r->user.tenant,
 	    .status = strcmp(p.status, "all") == 0 ? NULL : p.status,

@@ -1,0 +1,422 @@
+/* GET /v1/customers, GET/PUT/DELETE /v1/customers/{customerId} */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api.h"
+#include "api/json.h"
+#include "db/customers.h"
+#include "db/sql.h"
+#include "domain/lifecycle.h"
+#include "domain/retention.h"
+#include "http/response.h"
+#include "util/cursor.h"
+#include "util/fmt.h"
+
+#define API_DEFAULT_LIMIT 50
+
+/* Money and percentages to two decimals, as FlexPortal writes them. */
+static double round2(double v)
+{
+	return (double)(long long)(v * 100.0 + (v < 0 ? -0.5 : 0.5)) / 100.0;
+}
+
+/* FlexPortal's sortBy names, in the order of the input table (http/input.c). */
+static const enum customer_sort api_sorts[] = {CSORT_CREATED, CSORT_FIRST, CSORT_NAME,
+                                               CSORT_EMAIL,   CSORT_MRR,   CSORT_DEVICES};
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *iso_or_null(struct arena *a, const char *s)
+{
+	return s ? json_string(fmt_iso(a, s)) : json_null();
+}
+
+/* An address column holding a JSON object (or NULL). */
+static json_t *address_json(const char *text)
+{
+	if (text == NULL)
+		return json_null();
+	json_t *v = json_loads(text, 0, NULL);
+	return v ? v : json_null();
+}
+
+/* The FlexPortal customer object from a CU_* row. */
+static json_t *customer_json(struct req *r, const struct db_res *c, size_t i, bool addresses)
+{
+	struct arena *a = r->arena;
+	json_t *o = json_object();
+	json_object_set_new(o, "customerId", json_string(DB_V(c, i, CU_PUBLIC_ID)));
+	json_object_set_new(o, "tenantId", json_string(r->user.tenant_slug));
+	json_object_set_new(o, "email", json_string(DB_V(c, i, CU_EMAIL)));
+	json_object_set_new(o, "firstName", json_string(DB_V(c, i, CU_FIRST)));
+	json_object_set_new(o, "lastName", json_string(DB_V(c, i, CU_LAST)));
+	json_object_set_new(o, "customerType", json_string(DB_V(c, i, CU_TYPE)));
+	json_object_set_new(o, "company", str_or_null(DB_V(c, i, CU_COMPANY)));
+	json_object_set_new(o, "phone", str_or_null(DB_V(c, i, CU_PHONE)));
+	json_object_set_new(o, "status", json_string(DB_V(c, i, CU_STATUS)));
+	json_object_set_new(o, "totalOrders", json_integer(atoll(DB_V(c, i, CU_ORDERS))));
+	json_object_set_new(o, "totalDevicesRented", json_integer(atoll(DB_V(c, i, CU_DEVICES))));
+	json_object_set_new(o, "totalMonthlyRevenue",
+	                    json_real((double)atoll(DB_V(c, i, CU_MRR)) / 100.0));
+	if (addresses) {
+		json_object_set_new(o, "lastBillingAddress",
+		                    address_json(DB_V(c, i, CU_BILLING_JSON)));
+		json_object_set_new(o, "lastShippingAddress",
+		                    address_json(DB_V(c, i, CU_SHIPPING_JSON)));
+	}
+	const char *custom = DB_V(c, i, CU_CUSTOM);
+	json_t *cf = custom ? json_loads(custom, 0, NULL) : NULL;
+	json_object_set_new(o, "customFields", cf ? cf : json_object());
+	json_object_set_new(o, "createdAt", iso_or_null(a, DB_V(c, i, CU_CREATED)));
+	json_object_set_new(o, "updatedAt", iso_or_null(a, DB_V(c, i, CU_UPDATED)));
+	if (strcmp(DB_V(c, i, CU_STATUS), "inactive") == 0) {
+		json_object_set_new(o, "deactivatedAt", iso_or_null(a, DB_V(c, i, CU_DEACT_AT)));
+		json_object_set_new(o, "deactivatedBy", str_or_null(DB_V(c, i, CU_DEACT_BY)));
+		json_object_set_new(o, "deactivationReason",
+		                    str_or_null(DB_V(c, i, CU_DEACT_REASON)));
+	}
+	return o;
+}
+
+void api_customers_list(struct req *r)
+{
+	struct arena *a = r->arena;
+	const struct config *cfg = &r->app->cfg;
+	long long status = req_int(r, KEY_STATUS, 0);
+	if (status > 2) {
+		api_error(r, 400, "INVALID_PARAMETER", "status: must be active, inactive or all.",
+		          NULL);
+		return;
+	}
+	enum customer_sort sort = api_sorts[req_int(r, KEY_SORT_BY, 0)];
+	const char *dir = req_str(r, KEY_SORT_DIR);
+	bool desc = dir ? strcmp(dir, "desc") == 0 : req_str(r, KEY_SORT_BY) == NULL;
+	unsigned limit = (unsigned)req_int(r, KEY_LIMIT, API_DEFAULT_LIMIT);
+	const char *rentals = req_str(r, KEY_HAS_ACTIVE_RENTALS);
+	struct customer_query q = {
+	    .tenant = r->user.tenant,
+	    .status = status == 2   ? NULL
+	              : status == 1 ? "inactive"
+	                            : "active",
+	    .type = req_str(r, KEY_CUSTOMER_TYPE),
+	    .has_rentals = rentals ? strcmp(rentals, "true") == 0 : -1,
+	    .search = req_str(r, KEY_EMAIL) ? CSEARCH_EMAIL_EXACT : CSEARCH_NONE,
+	    .term = req_str(r, KEY_EMAIL),
+	    .sort = sort,
+	    .desc = desc,
+	    .addresses = true,
+	    .limit = limit + 1,
+	};
+	const char *scope = arena_printf(a, "api:customers:%d:%d", (int)sort, (int)desc);
+	const char *after = req_str(r, KEY_START_AFTER);
+	if (after) {
+		char *key;
+		uint64_t id;
+		if (cursor_decode(a, cfg->secret, cfg->secretlen, scope, after, &key, &id) != 0) {
+			api_error(r, 400, "INVALID_PARAMETER",
+			          "startAfter: not a cursor from this list with this sort order.",
+			          NULL);
+			return;
+		}
+		q.after = true;
+		q.after_key = key;
+		q.after_id = id;
+	}
+	struct db_res rows;
+	enum db_rc rc = db_customer_list(r->app->db, a, &q, &rows);
+	if (rc != DB_OK) {
+		api_db_error(r, rc);
+		return;
+	}
+	size_t shown = rows.nrows > limit ? limit : rows.nrows;
+	json_t *list = json_array();
+	for (size_t i = 0; i < shown; i++)
+		json_array_append_new(list, customer_json(r, &rows, i, true));
+	json_t *next = json_null();
+	if (rows.nrows > limit) {
+		size_t last = shown - 1;
+		next = json_string(cursor_encode(a, cfg->secret, cfg->secretlen, scope,
+		                                 customer_sort_key(&rows, last, sort),
+		                                 strtoull(DB_V(&rows, last, CU_ID), NULL, 10)));
+	}
+	api_send(r, 200,
+	         json_pack("{s:o, s:i, s:i, s:b, s:o}", "customers", list, "count", (int)shown,
+	                   "limit", (int)limit, "hasMore", rows.nrows > limit, "nextCursor", next));
+}
+
+/* Loads the customer of the path (CU_* columns); answers 404/503 itself. */
+static bool load(struct req *r, struct db_res *c)
+{
+	enum db_rc rc = db_exec(r->app->db, r->arena, STMT_CUSTOMER_BY_PUBLIC_ID, c, "si", r->arg,
+	                        (long long)r->user.tenant);
+	if (rc != DB_OK) {
+		api_db_error(r, rc);
+		return false;
+	}
+	if (c->nrows == 0) {
+		api_error(r, 404, "NOT_FOUND", "Customer not found. Verify the customer ID.", NULL);
+		return false;
+	}
+	return true;
+}
+
+static json_t *address_of(const struct db_res *ad, const char *kind)
+{
+	for (size_t i = 0; i < ad->nrows; i++) {
+		if (strcmp(DB_V(ad, i, AD_KIND), kind) != 0)
+			continue;
+		return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "contactName",
+		                 str_or_null(DB_V(ad, i, AD_CONTACT)), "streetAddress",
+		                 str_or_null(DB_V(ad, i, AD_STREET)), "buildingInfo",
+		                 str_or_null(DB_V(ad, i, AD_BUILDING)), "locality",
+		                 str_or_null(DB_V(ad, i, AD_LOCALITY)), "city",
+		                 str_or_null(DB_V(ad, i, AD_CITY)), "adminArea",
+		                 str_or_null(DB_V(ad, i, AD_ADMIN)), "postalCode",
+		                 str_or_null(DB_V(ad, i, AD_POSTAL)), "country",
+		                 str_or_null(DB_V(ad, i, AD_COUNTRY)), "company",
+		                 str_or_null(DB_V(ad, i, AD_COMPANY)));
+	}
+	return json_null();
+}
+
+/* The full customer: profile, addresses and profitability. */
+static void send_customer(struct req *r, int status)
+{
+	struct db_res c, ad;
+	if (!load(r, &c))
+		return;
+	unsigned long long cid = strtoull(DB_V(&c, 0, CU_ID), NULL, 10);
+	struct retention ret;
+	enum db_rc rc;
+	if ((rc = db_exec(r->app->db, r->arena, STMT_CUSTOMER_ADDRESSES, &ad, "u", cid)) ||
+	    (rc = retention_for_customer(r->app->db, r->arena, cid, &ret))) {
+		api_db_error(r, rc);
+		return;
+	}
+	json_t *o = customer_json(r, &c, 0, false);
+	json_object_set_new(o, "lastBillingAddress", address_of(&ad, "billing"));
+	json_object_set_new(o, "lastShippingAddress", address_of(&ad, "shipping"));
+	struct profitability p;
+	profitability_of(&ret, atoll(DB_V(&c, 0, CU_DEVICES)), &p);
+	json_object_set_new(o, "profitability",
+	                    json_pack("{s:f, s:f, s:f, s:f, s:I, s:I}", "lifetimeCollected",
+	                              round2(p.lifetime_collected), "totalAcquisitionCost",
+	                              round2(p.total_acquisition_cost), "costRecoveryPercent",
+	                              round2(p.cost_recovery_percent), "averageMonthlyRevenue",
+	                              round2(p.average_monthly_revenue), "totalDevicesEver",
+	                              (json_int_t)p.total_devices_ever, "activeDevices",
+	                              (json_int_t)p.active_devices));
+	api_send(r, status, o);
+}
+
+void api_customer_get(struct req *r)
+{
+	send_customer(r, 200);
+}
+
+/* The blocking records of a refusal, for "details". */
+static json_t *blockers_json(const struct prereq *p)
+{
+	static const int id_col[PREREQ__MAX] = {SU_PUBLIC_ID, OR_PUBLIC_ID, AS_SERIAL};
+	static const char *const kinds[PREREQ__MAX] = {"subscription", "order", "device"};
+	json_t *details = json_array();
+	for (int c = 0; c < PREREQ__MAX; c++) {
+		size_t n = prereq_count(p, (enum prereq_code)c);
+		if (n == 0)
+			continue;
+		json_t *ids = json_array();
+		for (size_t i = 0; i < n && i < 100; i++)
+			json_array_append_new(ids, json_string(DB_V(&p->rows[c], i, id_col[c])));
+		json_array_append_new(details, json_pack("{s:s, s:s, s:s, s:i, s:o}", "code",
+		                                         prereq_error_code[c], "message",
+		                                         prereq_solution[c], "recordType", kinds[c],
+		                                         "count", (int)n, "records", ids));
+	}
+	return details;
+}
+
+static bool require_writer(struct req *r)
+{
+	if (r->user.role >= ROLE_OPERATOR)
+		return true;
+	lifecycle_audit_refusal(
+	    r->app->db, r->arena,
+	    &(struct actor){r->user.name, r->user.tenant, "api", r->request_id, 0}, r->arg,
+	    r->method == METHOD_DELETE ? "deactivate" : "update", "FORBIDDEN");
+	api_error(r, 403, "FORBIDDEN", "This API key may read but not change customers.", NULL);
+	return false;
+}
+
+/* Answers a deactivation through the API (DELETE, or PUT status=inactive). */
+static void deactivate(struct req *r, const char *reason, const char *note, bool as_put)
+{
+	struct actor who = {r->user.name, r->user.tenant, "api", r->request_id, 0};
+	struct lifecycle_outcome out;
+	enum lifecycle_result res =
+	    lifecycle_deactivate(r->app->db, r->arena, &who, r->arg, reason, note, &out);
+	switch (res) {
+	case LC_DONE:
+	case LC_NOOP:
+		if (as_put) {
+			send_customer(r, 200);
+			return;
+		}
+		api_send(r, 200,
+		         json_pack("{s:b, s:s, s:s}", "success", 1, "message",
+		                   res == LC_DONE
+		                       ? "Customer deactivated. Its history is preserved."
+		                       : "Customer was already inactive; nothing changed.",
+		                   "customerId", r->arg));
+		return;
+	case LC_BLOCKED: {
+		int first = 0;
+		while (first < PREREQ__MAX &&
+		       prereq_count(&out.prereq, (enum prereq_code)first) == 0)
+			first++;
+		api_error(r, 409, prereq_error_code[first],
+		          arena_printf(r->arena, "Cannot deactivate: %s", out.outcome),
+		          blockers_json(&out.prereq));
+		return;
+	}
+	case LC_NOT_FOUND:
+		api_error(r, 404, "NOT_FOUND", "Customer not found. Verify the customer ID.", NULL);
+		return;
+	case LC_UNAVAILABLE: api_db_error(r, DB_UNAVAILABLE); return;
+	case LC_ERROR: api_db_error(r, DB_ERROR); return;
+	}
+}
+
+/* Parses a JSON object body. Answers 415/400 and returns NULL when it is
+ * not one. allow_empty accepts no body at all (returns an empty object). */
+static json_t *json_body(struct req *r, bool allow_empty)
+{
+	if (r->body_len == 0 && allow_empty)
+		return json_object();
+	const char *ct = r->content_type;
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
+	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
+		api_error(r, 415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.",
+		          NULL);
+		return NULL;
+	}
+	json_error_t e;
+	json_t *v = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &e);
+	if (v == NULL) {
+		api_error(r, 400, "INVALID_JSON",
+		          arena_printf(r->arena, "body: %s (line %d, column %d).", e.text, e.line,
+		                       e.column),
+		          NULL);
+		return NULL;
+	}
+	if (!json_is_object(v)) {
+		json_decref(v);
+		api_error(r, 400, "INVALID_JSON", "body: must be a JSON object.", NULL);
+		return NULL;
+	}
+	return v;
+}
+
+/* reason and note from a body; answers 422 and returns false when bad. */
+static bool reason_note(struct req *r, json_t *body, const char **reason, const char **note)
+{
+	json_t *jr = json_object_get(body, "reason");
+	json_t *jn = json_object_get(body, "note");
+	*reason = req_str(r, KEY_REASON);
+	*note = NULL;
+	if (jr != NULL) {
+		const char *v = json_string_value(jr);
+		if (v == NULL || input_check(KEY_REASON, v, strlen(v)) != NULL) {
+			api_error(r, 422, "INVALID_FIELD",
+			          "reason: must be data_cleanup, account_closure, compliance or "
+			          "fraud_prevention.",
+			          NULL);
+			return false;
+		}
+		*reason = arena_strdup(r->arena, v);
+	}
+	if (jn != NULL && !json_is_null(jn)) {
+		const char *v = json_string_value(jn);
+		if (v == NULL || input_check(KEY_NOTE, v, strlen(v)) != NULL) {
+			api_error(r, 422, "INVALID_FIELD", "note: text of at most 500 characters.",
+			          NULL);
+			return false;
+		}
+		*note = arena_strdup(r->arena, v);
+	}
+	return true;
+}
+
+void api_customer_delete(struct req *r)
+{
+	if (!require_writer(r))
+		return;
+	json_t *body = json_body(r, true);
+	if (body == NULL)
+		return;
+	const char *reason, *note;
+	bool ok = reason_note(r, body, &reason, &note);
+	json_decref(body);
+	if (!ok)
+		return;
+	/* FlexPortal's DELETE carries no reason; Custodian records one
+	 * (README: "API decisions"). */
+	deactivate(r, reason ? reason : "data_cleanup", note, false);
+}
+
+void api_customer_put(struct req *r)
+{
+	if (!require_writer(r))
+		return;
+	json_t *body = json_body(r, false);
+	if (body == NULL)
+		return;
+	const char *key;
+	json_t *value;
+	json_object_foreach(body, key, value)
+	{
+		if (strcmp(key, "status") != 0 && strcmp(key, "reason") != 0 &&
+		    strcmp(key, "note") != 0) {
+			api_error(
+			    r, 422, "UNSUPPORTED_FIELD",
+			    arena_printf(r->arena,
+			                 "%.64s: Custodian updates only status (with reason and "
+			                 "note); change other fields in FlexPortal.",
+			                 key),
+			    NULL);
+			json_decref(body);
+			return;
+		}
+	}
+	const char *status = json_string_value(json_object_get(body, "status"));
+	const char *reason, *note;
+	bool ok = reason_note(r, body, &reason, &note);
+	status = status ? arena_strdup(r->arena, status) : NULL;
+	json_decref(body);
+	if (!ok)
+		return;
+	if (status == NULL || (strcmp(status, "active") != 0 && strcmp(status, "inactive") != 0)) {
+		api_error(r, 422, "INVALID_FIELD", "status: must be \"active\" or \"inactive\".",
+		          NULL);
+		return;
+	}
+	if (strcmp(status, "inactive") == 0) {
+		deactivate(r, reason ? reason : "data_cleanup", note, true);
+		return;
+	}
+	struct actor who = {r->user.name, r->user.tenant, "api", r->request_id, 0};
+	struct lifecycle_outcome out;
+	switch (lifecycle_reactivate(r->app->db, r->arena, &who, r->arg, note, &out)) {
+	case LC_DONE:
+	case LC_NOOP:
+	case LC_BLOCKED: send_customer(r, 200); return;
+	case LC_NOT_FOUND:
+		api_error(r, 404, "NOT_FOUND", "Customer not found. Verify the customer ID.", NULL);
+		return;
+	case LC_UNAVAILABLE: api_db_error(r, DB_UNAVAILABLE); return;
+	case LC_ERROR: api_db_error(r, DB_ERROR); return;
+	}
+}
