@@ -5,6 +5,7 @@
 
 #include "api/api.h"
 #include "api/json.h"
+#include "api/update.h"
 #include "db/customers.h"
 #include "db/sql.h"
 #include "domain/lifecycle.h"
@@ -290,126 +291,42 @@ static void deactivate(struct req *r, const char *reason, const char *note, bool
 	}
 }
 
-/* Parses a JSON object body. Answers 415/400 and returns NULL when it is
- * not one. allow_empty accepts no body at all (returns an empty object). */
-static json_t *json_body(struct req *r, bool allow_empty)
+/* The body of a write; answers and returns false when it is bad. */
+static bool parse_body(struct req *r, bool for_put, struct api_update *u)
 {
-	if (r->body_len == 0 && allow_empty)
-		return json_object();
-	const char *ct = r->content_type;
-	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
-	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
-		api_error(r, 415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.",
-		          NULL);
-		return NULL;
+	struct api_parse_error err;
+	if (api_parse_update(r->arena, r->content_type, r->body, r->body_len, for_put, u, &err) ==
+	    0) {
+		if (u->reason == NULL)
+			u->reason = req_str(r, KEY_REASON);
+		return true;
 	}
-	json_error_t e;
-	json_t *v = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &e);
-	if (v == NULL) {
-		api_error(r, 400, "INVALID_JSON",
-		          arena_printf(r->arena, "body: %s (line %d, column %d).", e.text, e.line,
-		                       e.column),
-		          NULL);
-		return NULL;
-	}
-	if (!json_is_object(v)) {
-		json_decref(v);
-		api_error(r, 400, "INVALID_JSON", "body: must be a JSON object.", NULL);
-		return NULL;
-	}
-	return v;
-}
-
-/* reason and note from a body; answers 422 and returns false when bad. */
-static bool reason_note(struct req *r, json_t *body, const char **reason, const char **note)
-{
-	json_t *jr = json_object_get(body, "reason");
-	json_t *jn = json_object_get(body, "note");
-	*reason = req_str(r, KEY_REASON);
-	*note = NULL;
-	if (jr != NULL) {
-		const char *v = json_string_value(jr);
-		if (v == NULL || input_check(KEY_REASON, v, strlen(v)) != NULL) {
-			api_error(r, 422, "INVALID_FIELD",
-			          "reason: must be data_cleanup, account_closure, compliance or "
-			          "fraud_prevention.",
-			          NULL);
-			return false;
-		}
-		*reason = arena_strdup(r->arena, v);
-	}
-	if (jn != NULL && !json_is_null(jn)) {
-		const char *v = json_string_value(jn);
-		if (v == NULL || input_check(KEY_NOTE, v, strlen(v)) != NULL) {
-			api_error(r, 422, "INVALID_FIELD", "note: text of at most 500 characters.",
-			          NULL);
-			return false;
-		}
-		*note = arena_strdup(r->arena, v);
-	}
-	return true;
+	api_error(r, err.status, err.code, err.message, NULL);
+	return false;
 }
 
 void api_customer_delete(struct req *r)
 {
-	if (!require_writer(r))
-		return;
-	json_t *body = json_body(r, true);
-	if (body == NULL)
-		return;
-	const char *reason, *note;
-	bool ok = reason_note(r, body, &reason, &note);
-	json_decref(body);
-	if (!ok)
+	struct api_update u;
+	if (!require_writer(r) || !parse_body(r, false, &u))
 		return;
 	/* FlexPortal's DELETE carries no reason; Custodian records one
-	 * (README: "API decisions"). */
-	deactivate(r, reason ? reason : "data_cleanup", note, false);
+	 * (README: "Decisions"). */
+	deactivate(r, u.reason ? u.reason : "data_cleanup", u.note, false);
 }
 
 void api_customer_put(struct req *r)
 {
-	if (!require_writer(r))
+	struct api_update u;
+	if (!require_writer(r) || !parse_body(r, true, &u))
 		return;
-	json_t *body = json_body(r, false);
-	if (body == NULL)
-		return;
-	const char *key;
-	json_t *value;
-	json_object_foreach(body, key, value)
-	{
-		if (strcmp(key, "status") != 0 && strcmp(key, "reason") != 0 &&
-		    strcmp(key, "note") != 0) {
-			api_error(
-			    r, 422, "UNSUPPORTED_FIELD",
-			    arena_printf(r->arena,
-			                 "%.64s: Custodian updates only status (with reason and "
-			                 "note); change other fields in FlexPortal.",
-			                 key),
-			    NULL);
-			json_decref(body);
-			return;
-		}
-	}
-	const char *status = json_string_value(json_object_get(body, "status"));
-	const char *reason, *note;
-	bool ok = reason_note(r, body, &reason, &note);
-	status = status ? arena_strdup(r->arena, status) : NULL;
-	json_decref(body);
-	if (!ok)
-		return;
-	if (status == NULL || (strcmp(status, "active") != 0 && strcmp(status, "inactive") != 0)) {
-		api_error(r, 422, "INVALID_FIELD", "status: must be \"active\" or \"inactive\".",
-		          NULL);
-		return;
-	}
-	if (strcmp(status, "inactive") == 0) {
-		deactivate(r, reason ? reason : "data_cleanup", note, true);
+	if (strcmp(u.status, "inactive") == 0) {
+		deactivate(r, u.reason ? u.reason : "data_cleanup", u.note, true);
 		return;
 	}
 	struct actor who = {r->user.name, r->user.tenant, "api", r->request_id, 0};
 	struct lifecycle_outcome out;
-	switch (lifecycle_reactivate(r->app->db, r->arena, &who, r->arg, note, &out)) {
+	switch (lifecycle_reactivate(r->app->db, r->arena, &who, r->arg, u.note, &out)) {
 	case LC_DONE:
 	case LC_NOOP:
 	case LC_BLOCKED: send_customer(r, 200); return;

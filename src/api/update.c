@@ -1,0 +1,96 @@
+#include "api/update.h"
+
+#include <jansson.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http/input.h"
+
+static int fail(struct api_parse_error *err, int status, const char *code, const char *message)
+{
+	err->status = status;
+	err->code = code;
+	err->message = message;
+	return -1;
+}
+
+static bool is_json(const char *ct)
+{
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0)
+		return false;
+	return ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ';
+}
+
+/* A string member checked by an input rule; NULL when absent or null. */
+static int member(struct arena *a, json_t *obj, const char *name, enum key rule, const char **out,
+                  struct api_parse_error *err, const char *message)
+{
+	json_t *v = json_object_get(obj, name);
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	const char *s = json_string_value(v);
+	if (s == NULL || input_check(rule, s, json_string_length(v)) != NULL)
+		return fail(err, 422, "INVALID_FIELD", message);
+	*out = arena_strndup(a, s, json_string_length(v));
+	return 0;
+}
+
+int api_parse_update(struct arena *a, const char *content_type, const char *body, size_t len,
+                     bool for_put, struct api_update *out, struct api_parse_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (!for_put && len == 0)
+		return 0;
+	if (!is_json(content_type))
+		return fail(err, 415, "UNSUPPORTED_MEDIA_TYPE",
+		            "Send the body as application/json.");
+	json_error_t je;
+	json_t *v = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, &je);
+	if (v == NULL)
+		return fail(
+		    err, 400, "INVALID_JSON",
+		    arena_printf(a, "body: %s (line %d, column %d).", je.text, je.line, je.column));
+	int rc = 0;
+	if (!json_is_object(v)) {
+		rc = fail(err, 400, "INVALID_JSON", "body: must be a JSON object.");
+		goto out;
+	}
+	const char *key;
+	json_t *value;
+	json_object_foreach(v, key, value)
+	{
+		bool known = strcmp(key, "reason") == 0 || strcmp(key, "note") == 0 ||
+		             (for_put && strcmp(key, "status") == 0);
+		if (!known) {
+			rc = fail(
+			    err, 422, "UNSUPPORTED_FIELD",
+			    arena_printf(a,
+			                 "%.64s: Custodian changes only status (with reason and "
+			                 "note); change other fields in FlexPortal.",
+			                 key));
+			goto out;
+		}
+	}
+	if (member(a, v, "reason", KEY_REASON, &out->reason, err,
+	           "reason: must be data_cleanup, account_closure, compliance or "
+	           "fraud_prevention.") != 0 ||
+	    member(a, v, "note", KEY_NOTE, &out->note, err,
+	           "note: text of at most 500 characters.") != 0) {
+		rc = -1;
+		goto out;
+	}
+	if (for_put) {
+		json_t *st = json_object_get(v, "status");
+		const char *s = json_string_value(st);
+		if (s == NULL || (strcmp(s, "active") != 0 && strcmp(s, "inactive") != 0)) {
+			rc = fail(err, 422, "INVALID_FIELD",
+			          "status: must be \"active\" or \"inactive\".");
+			goto out;
+		}
+		out->status = arena_strdup(a, s);
+	}
+out:
+	json_decref(v);
+	return rc;
+}

@@ -1,0 +1,35 @@
+#ifndef CUSTODIAN_API_UPDATE_H
+#define CUSTODIAN_API_UPDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/arena.h"
+
+/*
+ * The body of PUT and DELETE /v1/customers/{id}: a JSON object with
+ * "status" ("active"|"inactive", PUT only), "reason" (one of the four) and
+ * "note" (<= 500 characters). A pure function, so it is fuzzed on its own.
+ */
+struct api_update {
+	const char *status; /* NULL when absent */
+	const char *reason;
+	const char *note;
+};
+
+struct api_parse_error {
+	int status; /* 400, 415, 422 */
+	const char *code;
+	const char *message;
+};
+
+/*
+ * Parses and validates. for_put requires "status" and allows only status,
+ * reason and note; otherwise (DELETE) an empty body is allowed and status
+ * is refused. Returns 0 and fills out (strings in the arena), or -1 and
+ * fills err.
+ */
+int api_parse_update(struct arena *a, const char *content_type, const char *body, size_t len,
+                     bool for_put, struct api_update *out, struct api_parse_error *err);
+
+#endif
