@@ -335,10 +335,14 @@ int worker_main(struct app *app, int listen_fd)
 		r.arena = arena;
 		r.io = (struct req_io){fcgi_param, fcgi_read, fcgi_write, &io};
 		r.t_start = now_ms();
+		db_stats_reset(app->db);
 		worker_handle(&r);
 		FCGX_Finish_r(&fr);
+		unsigned queries;
+		double db_ms;
+		db_stats(app->db, &queries, &db_ms);
 		log_request(r.request_id, r.user.name, r.method_name, r.route ? r.route->name : "-",
-		            r.status, now_ms() - r.t_start);
+		            r.status, now_ms() - r.t_start, queries, db_ms);
 		free_dicts(&r);
 		arena_reset(arena);
 	}

@@ -29,6 +29,8 @@ struct db {
 	unsigned long long affected;
 	unsigned long long insert_id;
 	int attempts;
+	unsigned queries;
+	double wait_ms;
 };
 
 /* The SQL of every named statement, gathered from the family files. */
@@ -435,8 +437,28 @@ static enum db_rc run_once(struct db *db, struct arena *a, unsigned slot, const 
 	return rc;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static enum db_rc run_timed(struct db *db, struct arena *a, unsigned slot, const char *sql,
+                            struct db_res *out, const struct db_param *p, size_t n);
+
 static enum db_rc run(struct db *db, struct arena *a, unsigned slot, const char *sql,
                       struct db_res *out, const struct db_param *p, size_t n)
+{
+	double t0 = now_ms();
+	enum db_rc rc = run_timed(db, a, slot, sql, out, p, n);
+	db->wait_ms += now_ms() - t0;
+	db->queries++;
+	return rc;
+}
+
+static enum db_rc run_timed(struct db *db, struct arena *a, unsigned slot, const char *sql,
+                            struct db_res *out, const struct db_param *p, size_t n)
 {
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
@@ -493,6 +515,18 @@ unsigned db_errno(const struct db *db)
 int db_last_attempts(const struct db *db)
 {
 	return db->attempts;
+}
+
+void db_stats(const struct db *db, unsigned *queries, double *ms)
+{
+	*queries = db->queries;
+	*ms = db->wait_ms;
+}
+
+void db_stats_reset(struct db *db)
+{
+	db->queries = 0;
+	db->wait_ms = 0;
 }
 
 static double now_seconds(void)

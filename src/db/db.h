@@ -111,4 +111,9 @@ enum db_rc db_transaction(struct db *db, struct arena *a, db_tx_fn fn, void *ctx
 /* Attempts made by the last db_transaction() (for tests and logs). */
 int db_last_attempts(const struct db *db);
 
+/* Statements executed and milliseconds spent waiting for the database
+ * since the last reset (the worker logs them per request). */
+void db_stats(const struct db *db, unsigned *queries, double *ms);
+void db_stats_reset(struct db *db);
+
 #endif

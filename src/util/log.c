@@ -33,7 +33,7 @@ static void clean(char *out, size_t outlen, const char *s)
 }
 
 void log_request(const char *request_id, const char *user, const char *method, const char *route,
-                 int status, double ms)
+                 int status, double ms, unsigned queries, double db_ms)
 {
 	if (log_fd < 0)
 		return;
@@ -46,8 +46,9 @@ void log_request(const char *request_id, const char *user, const char *method, c
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	char line[512];
-	int n = snprintf(line, sizeof(line), "%s rid=%s user=%s %s %s status=%d ms=%.2f pid=%ld\n",
-	                 stamp, rid, usr, method ? method : "-", rt, status, ms, (long)getpid());
+	int n = snprintf(
+	    line, sizeof(line), "%s rid=%s user=%s %s %s status=%d ms=%.2f db=%u/%.2f pid=%ld\n",
+	    stamp, rid, usr, method ? method : "-", rt, status, ms, queries, db_ms, (long)getpid());
 	if (n > 0) {
 		size_t len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
 		ssize_t w = write(log_fd, line, len);

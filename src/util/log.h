@@ -11,9 +11,10 @@
 /* Opens (or reopens) the request log; -1 if it cannot be opened. */
 int log_open(const char *path);
 
-/* Appends: time, request id, user, method, route, status, duration. */
+/* Appends: time, request id, user, method, route, status, duration, and
+ * the database's share (statements / milliseconds waited). */
 void log_request(const char *request_id, const char *user, const char *method, const char *route,
-                 int status, double ms);
+                 int status, double ms, unsigned queries, double db_ms);
 
 /* A diagnostic line on stderr: "custodian[pid]: ...". */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
