@@ -38,17 +38,20 @@ const struct stmt_sql db_sql_customers[] = {
      "SELECT kind, contact_name, street_address, building_info, locality, city,"
      "       admin_area, postal_code, country, company"
      "  FROM addresses WHERE customer_id = ? ORDER BY kind, id DESC LIMIT 20"},
-    {STMT_ADDRESSES_COUNT, "SELECT COUNT(*) FROM addresses WHERE customer_id = ?"},
-    /* The FlexPortal profitability figures (customer id five times). */
-    {STMT_CUSTOMER_PROFIT,
-     "SELECT (SELECT COALESCE(SUM(amount), 0) FROM payments"
-     "         WHERE customer_id = ? AND status = 'paid'),"
-     "       (SELECT COALESCE(SUM(acquisition_cost), 0) FROM assets WHERE serial_number IN"
-     "          (SELECT asset_serial FROM subscriptions WHERE customer_id = ?)),"
-     "       (SELECT COUNT(DISTINCT asset_serial) FROM subscriptions WHERE customer_id = ?),"
-     "       (SELECT MIN(start_date) FROM subscriptions WHERE customer_id = ?),"
-     "       (SELECT GREATEST(1, TIMESTAMPDIFF(MONTH, MIN(start_date), UTC_DATE()) + 1)"
-     "          FROM subscriptions WHERE customer_id = ?)"},
+    /* Everything a customer's record keeps, in one round trip (customer id
+     * six times). */
+    {STMT_RETENTION_CUSTOMER,
+     "SELECT 'orders', status, COUNT(*), COALESCE(SUM(total), 0) FROM orders"
+     " WHERE customer_id = ? GROUP BY status"
+     " UNION ALL SELECT 'subs', status, COUNT(*), COALESCE(SUM(monthly_amount), 0)"
+     "   FROM subscriptions WHERE customer_id = ? GROUP BY status"
+     " UNION ALL SELECT 'payments', status, COUNT(*), COALESCE(SUM(amount), 0) FROM payments"
+     "   WHERE customer_id = ? GROUP BY status"
+     " UNION ALL SELECT 'addresses', NULL, COUNT(*), 0 FROM addresses WHERE customer_id = ?"
+     " UNION ALL SELECT 'devices', MIN(start_date), COUNT(DISTINCT asset_serial),"
+     "   (SELECT COALESCE(SUM(acquisition_cost), 0) FROM assets WHERE serial_number IN"
+     "     (SELECT asset_serial FROM subscriptions WHERE customer_id = ?))"
+     "   FROM subscriptions WHERE customer_id = ?"},
     /* Tenant-wide retention: inactive customers by reason and month. */
     {STMT_RETENTION_BY_REASON_MONTH,
      "SELECT deactivation_reason, DATE_FORMAT(deactivated_at, '%Y-%m'), COUNT(*),"

@@ -13,8 +13,6 @@ const struct stmt_sql db_sql_orders[] = {
     {STMT_ORDERS_IN_FLIGHT_LOCK,
      "SELECT " ORDER_COLS " FROM orders"
      " WHERE customer_id = ? AND " IN_FLIGHT " ORDER BY id LOCK IN SHARE MODE"},
-    {STMT_ORDERS_BY_STATUS, "SELECT status, COUNT(*), COALESCE(SUM(total), 0) FROM orders"
-                            " WHERE customer_id = ? GROUP BY status"},
 };
 const size_t db_sql_orders_n = sizeof(db_sql_orders) / sizeof(db_sql_orders[0]);
 

@@ -7,7 +7,5 @@ const struct stmt_sql db_sql_payments[] = {
      "       s.public_id"
      "  FROM payments p LEFT JOIN subscriptions s ON s.id = p.subscription_id"
      " WHERE p.customer_id = ? AND p.id < ? ORDER BY p.id DESC LIMIT ?"},
-    {STMT_PAYMENTS_BY_STATUS, "SELECT status, COUNT(*), COALESCE(SUM(amount), 0) FROM payments"
-                              " WHERE customer_id = ? GROUP BY status"},
 };
 const size_t db_sql_payments_n = sizeof(db_sql_payments) / sizeof(db_sql_payments[0]);

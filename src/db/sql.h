@@ -103,8 +103,10 @@ enum {
 	AD_COMPANY
 };
 
-/* STMT_CUSTOMER_PROFIT */
-enum { PR_COLLECTED, PR_ACQUISITION, PR_DEVICES_EVER, PR_FIRST_START, PR_MONTHS };
+/* STMT_RETENTION_CUSTOMER: tagged rows, each kind's rows together. The
+ * "devices" row holds the first subscription's start date as status, the
+ * devices ever rented as count and their acquisition cost as sum. */
+enum { RC_KIND, RC_STATUS, RC_COUNT, RC_SUM };
 
 /* STMT_ORDERS_PAGE, STMT_ORDERS_IN_FLIGHT(_LOCK) */
 enum { OR_ID, OR_PUBLIC_ID, OR_STATUS, OR_TOTAL, OR_CURRENCY, OR_CREATED };
@@ -139,7 +141,7 @@ enum {
 	PA_SUB_PUBLIC
 };
 
-/* STMT_*_BY_STATUS */
+/* by-status rows (views of STMT_RETENTION_CUSTOMER) */
 enum { BS_STATUS, BS_COUNT, BS_SUM };
 
 /* STMT_AUDIT_BY_CUSTOMER and the audit list */

@@ -14,9 +14,6 @@ const struct stmt_sql db_sql_subscriptions[] = {
     {STMT_SUBS_ACTIVE_LOCK, "SELECT " SUB_COLS " FROM subscriptions s"
                             " WHERE s.customer_id = ? AND s.status = 'active'"
                             " ORDER BY s.id LOCK IN SHARE MODE"},
-    {STMT_SUBS_BY_STATUS,
-     "SELECT status, COUNT(*), COALESCE(SUM(monthly_amount), 0) FROM subscriptions"
-     " WHERE customer_id = ? GROUP BY status"},
     {STMT_DEVICES_PAGE, "SELECT s.id, a.serial_number, a.product_name, a.sku, a.status,"
                         "       a.customer_id <=> s.customer_id, s.public_id, a.acquisition_cost"
                         "  FROM subscriptions s JOIN assets a ON a.serial_number = s.asset_serial"

@@ -6,7 +6,6 @@ const struct stmt_sql db_sql_tenants[] = {
      "SELECT o.username, o.display_name, o.role, t.id, t.slug, t.name, t.currency"
      "  FROM operators o JOIN tenants t ON t.id = o.tenant_id"
      " WHERE o.username = ?"},
-    {STMT_TENANT_BY_SLUG, "SELECT id, slug, name, currency FROM tenants WHERE slug = ?"},
     /* key hash as 64 hex digits */
     {STMT_API_KEY_BY_HASH, "SELECT k.id, k.tenant_id, t.slug, t.name, t.currency, k.role, k.label,"
                            "       k.revoked_at IS NOT NULL, k.rate_limit"

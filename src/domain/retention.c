@@ -2,8 +2,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db/sql.h"
+#include "util/fmt.h"
 
 long long retention_sum_counts(const struct db_res *r)
 {
@@ -21,37 +23,70 @@ long long retention_count_of(const struct db_res *r, const char *status)
 	return 0;
 }
 
+/* A view of the rows of one kind as BS_* rows (status, count, sum). */
+static void kind_view(const struct db_res *all, const char *kind, struct db_res *out)
+{
+	memset(out, 0, sizeof(*out));
+	size_t first = 0;
+	while (first < all->nrows && strcmp(DB_V(all, first, RC_KIND), kind) != 0)
+		first++;
+	size_t n = 0;
+	while (first + n < all->nrows && strcmp(DB_V(all, first + n, RC_KIND), kind) == 0)
+		n++;
+	out->nrows = n;
+	out->ncols = all->ncols; /* the stride; columns are shifted by one */
+	if (n > 0) {
+		out->v = all->v + first * all->ncols + RC_STATUS;
+		out->len = all->len + first * all->ncols + RC_STATUS;
+	}
+}
+
+/* Whole months from the date s (YYYY-MM-DD) to now, at least 1. */
+static long long months_since(const char *s)
+{
+	time_t t = parse_datetime(s);
+	if (t < 0)
+		return 1;
+	struct tm then, now;
+	time_t n = time(NULL);
+	gmtime_r(&t, &then);
+	gmtime_r(&n, &now);
+	long long m = (long long)(now.tm_year - then.tm_year) * 12 + (now.tm_mon - then.tm_mon) + 1;
+	return m < 1 ? 1 : m;
+}
+
 enum db_rc retention_for_customer(struct db *db, struct arena *a, unsigned long long customer_id,
                                   struct retention *out)
 {
 	memset(out, 0, sizeof(*out));
-	enum db_rc rc;
-	if ((rc = db_exec(db, a, STMT_ORDERS_BY_STATUS, &out->orders, "u", customer_id)) ||
-	    (rc = db_exec(db, a, STMT_SUBS_BY_STATUS, &out->subs, "u", customer_id)) ||
-	    (rc = db_exec(db, a, STMT_PAYMENTS_BY_STATUS, &out->payments, "u", customer_id)))
+	struct db_res all;
+	unsigned long long c = customer_id;
+	enum db_rc rc = db_exec(db, a, STMT_RETENTION_CUSTOMER, &all, "uuuuuu", c, c, c, c, c, c);
+	if (rc != DB_OK)
 		return rc;
+	kind_view(&all, "orders", &out->orders);
+	kind_view(&all, "subs", &out->subs);
+	kind_view(&all, "payments", &out->payments);
 	out->orders_total = retention_sum_counts(&out->orders);
 	out->subs_total = retention_sum_counts(&out->subs);
 	out->payments_total = retention_sum_counts(&out->payments);
-	struct db_res r;
-	if ((rc = db_exec(db, a, STMT_ADDRESSES_COUNT, &r, "u", customer_id)))
-		return rc;
-	out->addresses = r.nrows ? atoll(DB_V(&r, 0, 0)) : 0;
-	if ((rc = db_exec(db, a, STMT_CUSTOMER_PROFIT, &r, "uuuuu", customer_id, customer_id,
-	                  customer_id, customer_id, customer_id)))
-		return rc;
-	if (r.nrows == 1) {
-		out->collected = DB_V(&r, 0, PR_COLLECTED);
-		out->acquisition = DB_V(&r, 0, PR_ACQUISITION);
-		out->devices_ever = atoll(DB_V(&r, 0, PR_DEVICES_EVER));
-		out->months = DB_V(&r, 0, PR_MONTHS) ? atoll(DB_V(&r, 0, PR_MONTHS)) : 1;
+	out->collected = "0.00";
+	for (size_t i = 0; i < out->payments.nrows; i++)
+		if (strcmp(DB_V(&out->payments, i, BS_STATUS), "paid") == 0)
+			out->collected = DB_V(&out->payments, i, BS_SUM);
+	out->acquisition = "0.00";
+	out->months = 1;
+	for (size_t i = 0; i < all.nrows; i++) {
+		const char *kind = DB_V(&all, i, RC_KIND);
+		if (strcmp(kind, "addresses") == 0) {
+			out->addresses = atoll(DB_V(&all, i, RC_COUNT));
+		} else if (strcmp(kind, "devices") == 0) {
+			out->devices_ever = atoll(DB_V(&all, i, RC_COUNT));
+			out->acquisition = DB_V(&all, i, RC_SUM);
+			if (DB_V(&all, i, RC_STATUS) != NULL)
+				out->months = months_since(DB_V(&all, i, RC_STATUS));
+		}
 	}
-	if (out->collected == NULL)
-		out->collected = "0.00";
-	if (out->acquisition == NULL)
-		out->acquisition = "0.00";
-	if (out->months < 1)
-		out->months = 1;
 	return DB_OK;
 }
 
