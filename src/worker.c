@@ -60,6 +60,8 @@ static int read_body(struct req *r)
 		return 0;
 	char *end;
 	errno = 0;
+	if (cl[0] < '0' || cl[0] > '9')
+		return 400;
 	unsigned long long n = strtoull(cl, &end, 10);
 	if (errno != 0 || *end != '\0')
 		return 400;

@@ -10,7 +10,7 @@
 
 #define RUN_COLS                                                                                   \
 	"id, public_id, actor, reason, note, source, status, total, created_at, started_at,"       \
-	" finished_at, worker, lease_until > UTC_TIMESTAMP(3)"
+	" finished_at"
 
 const struct stmt_sql db_sql_bulk[] = {
     /* public id, tenant, actor, reason, note, source, nonce, total, request id */
@@ -36,23 +36,27 @@ const struct stmt_sql db_sql_bulk[] = {
      "       i.done_at"
      "  FROM bulk_items i LEFT JOIN customers c ON c.id = i.customer_id"
      " WHERE i.run_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?"},
-    /* The job worker: find and claim a run nobody holds a live lease on. */
+    /* The job workers: the oldest unfinished run ... */
     {STMT_BULK_CLAIM_FIND,
-     "SELECT id FROM bulk_runs WHERE status IN ('queued', 'running')"
-     "   AND (lease_until IS NULL OR lease_until < UTC_TIMESTAMP(3)) ORDER BY id LIMIT 1"},
-    /* worker, lease seconds, id */
-    {STMT_BULK_CLAIM, "UPDATE bulk_runs SET status = 'running', worker = ?,"
-                      "       lease_until = UTC_TIMESTAMP(3) + INTERVAL ? SECOND,"
-                      "       started_at = COALESCE(started_at, UTC_TIMESTAMP(3))"
-                      " WHERE id = ? AND status IN ('queued', 'running')"
-                      "   AND (lease_until IS NULL OR lease_until < UTC_TIMESTAMP(3))"},
-    /* lease seconds, id, worker */
-    {STMT_BULK_RENEW, "UPDATE bulk_runs SET lease_until = UTC_TIMESTAMP(3) + INTERVAL ? SECOND"
-                      " WHERE id = ? AND worker = ?"},
-    {STMT_BULK_RELEASE, "UPDATE bulk_runs SET lease_until = NULL WHERE id = ? AND worker = ?"},
+     "SELECT id FROM bulk_runs WHERE status IN ('queued', 'running') ORDER BY id LIMIT 1"},
+    /* ... a batch of its pending items nobody holds (worker, lease seconds,
+     * run, batch size) ... */
+    {STMT_BULK_CLAIM,
+     "UPDATE bulk_items SET claimed_by = ?, claim_until = UTC_TIMESTAMP(3) + INTERVAL ? SECOND"
+     " WHERE run_id = ? AND outcome IS NULL"
+     "   AND (claim_until IS NULL OR claim_until < UTC_TIMESTAMP(3))"
+     " ORDER BY seq LIMIT ?"},
+    /* ... marked running when first claimed ... */
+    {STMT_BULK_RENEW, "UPDATE bulk_runs SET status = 'running', started_at = UTC_TIMESTAMP(3)"
+                      " WHERE id = ? AND status = 'queued'"},
+    /* ... given back on SIGTERM (worker, run) ... */
+    {STMT_BULK_RELEASE, "UPDATE bulk_items SET claim_until = NULL"
+                        " WHERE run_id = ? AND claimed_by = ? AND outcome IS NULL"},
+    /* ... and done when no item is pending. */
     {STMT_BULK_FINISH,
-     "UPDATE bulk_runs SET status = 'done', finished_at = UTC_TIMESTAMP(3), lease_until = NULL"
-     " WHERE id = ? AND worker = ?"},
+     "UPDATE bulk_runs SET status = 'done', finished_at = UTC_TIMESTAMP(3)"
+     " WHERE id = ? AND status <> 'done'"
+     "   AND NOT EXISTS (SELECT 1 FROM bulk_items WHERE run_id = ? AND outcome IS NULL)"},
     {STMT_BULK_RUN_FOR_JOB,
      "SELECT id, tenant_id, actor, reason, note, request_id, public_id FROM bulk_runs"
      " WHERE id = ?"},

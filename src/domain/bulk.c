@@ -525,8 +525,8 @@ int bulk_create_run(struct db *db, struct arena *a, const struct actor *who, con
 
 /* ---- the job ------------------------------------------------------------- */
 
-#define LEASE_SECONDS   30
-#define ITEMS_PER_FETCH 200
+#define CLAIM_SECONDS 30
+#define CLAIM_BATCH   50
 
 struct item_ctx {
 	unsigned long long run;
@@ -545,13 +545,6 @@ static enum db_rc record_item(struct db *db, struct arena *a, const struct lifec
 	return db_affected(db) == 1 ? DB_OK : DB_DUPLICATE;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 enum bulk_step bulk_work(struct db *db, struct arena *a, const char *worker, volatile int *stop)
 {
 	struct db_res r;
@@ -560,13 +553,20 @@ enum bulk_step bulk_work(struct db *db, struct arena *a, const char *worker, vol
 	if (r.nrows == 0)
 		return BULK_STEP_IDLE;
 	unsigned long long run = strtoull(DB_V(&r, 0, 0), NULL, 10);
-	if (db_exec(db, a, STMT_BULK_CLAIM, NULL, "siu", worker, (long long)LEASE_SECONDS, run) !=
-	    DB_OK)
+	if (db_exec(db, a, STMT_BULK_CLAIM, NULL, "siui", worker, (long long)CLAIM_SECONDS, run,
+	            (long long)CLAIM_BATCH) != DB_OK)
 		return BULK_STEP_FAILED;
-	if (db_affected(db) != 1)
-		return BULK_STEP_WORKED; /* another worker was quicker */
-	struct db_res job;
-	if (db_exec(db, a, STMT_BULK_RUN_FOR_JOB, &job, "u", run) != DB_OK || job.nrows != 1)
+	if (db_affected(db) == 0) {
+		/* Nothing left to claim: done if nothing is pending either (the
+		 * statement checks), otherwise other workers hold the rest. */
+		if (db_exec(db, a, STMT_BULK_FINISH, NULL, "uu", run, run) != DB_OK)
+			return BULK_STEP_FAILED;
+		return db_affected(db) == 1 ? BULK_STEP_WORKED : BULK_STEP_IDLE;
+	}
+	db_exec(db, a, STMT_BULK_RENEW, NULL, "u", run);
+	struct db_res job, items;
+	if (db_exec(db, a, STMT_BULK_RUN_FOR_JOB, &job, "u", run) != DB_OK || job.nrows != 1 ||
+	    db_exec(db, a, STMT_BULK_PENDING_ITEMS, &items, "us", run, worker) != DB_OK)
 		return BULK_STEP_FAILED;
 	struct actor who = {
 	    .name = DB_V(&job, 0, BJ_ACTOR),
@@ -577,47 +577,24 @@ enum bulk_step bulk_work(struct db *db, struct arena *a, const char *worker, vol
 	};
 	const char *reason = DB_V(&job, 0, BJ_REASON);
 	const char *note = DB_V(&job, 0, BJ_NOTE);
-	log_error("bulk run %s: started by %s", DB_V(&job, 0, BJ_PUBLIC_ID), worker);
-
 	struct arena *item_arena = arena_new();
 	if (item_arena == NULL)
 		return BULK_STEP_FAILED;
-	double renewed = now_s();
 	bool failed = false;
-	while (!*stop && !failed) {
-		struct db_res items;
-		if (db_exec(db, a, STMT_BULK_PENDING_ITEMS, &items, "ui", run,
-		            (long long)ITEMS_PER_FETCH) != DB_OK) {
-			failed = true;
-			break;
-		}
-		if (items.nrows == 0) {
-			db_exec(db, a, STMT_BULK_FINISH, NULL, "us", run, worker);
-			log_error("bulk run %s: done", DB_V(&job, 0, BJ_PUBLIC_ID));
-			break;
-		}
-		for (size_t i = 0; i < items.nrows && !*stop; i++) {
-			struct item_ctx ctx = {run, atoll(DB_V(&items, i, BPI_SEQ))};
-			struct lifecycle_hook hook = {record_item, &ctx};
-			struct lifecycle_outcome out;
-			enum lifecycle_result res = lifecycle_deactivate_hooked(
-			    db, item_arena, &who, DB_V(&items, i, BPI_SUBJECT), reason, note, &hook,
-			    &out);
-			arena_reset(item_arena);
-			if (res == LC_UNAVAILABLE || res == LC_ERROR) {
-				failed = true; /* the item stays pending; the run resumes later */
-				break;
-			}
-			if (now_s() - renewed > LEASE_SECONDS / 3.0) {
-				db_exec(db, item_arena, STMT_BULK_RENEW, NULL, "ius",
-				        (long long)LEASE_SECONDS, run, worker);
-				arena_reset(item_arena);
-				renewed = now_s();
-			}
-		}
+	for (size_t i = 0; i < items.nrows && !*stop && !failed; i++) {
+		struct item_ctx ctx = {run, atoll(DB_V(&items, i, BPI_SEQ))};
+		struct lifecycle_hook hook = {record_item, &ctx};
+		struct lifecycle_outcome out;
+		enum lifecycle_result res = lifecycle_deactivate_hooked(
+		    db, item_arena, &who, DB_V(&items, i, BPI_SUBJECT), reason, note, &hook, &out);
+		arena_reset(item_arena);
+		/* The item stays pending; its claim runs out and it is retried. */
+		failed = res == LC_UNAVAILABLE || res == LC_ERROR;
 	}
 	arena_free(item_arena);
 	if (*stop || failed)
 		db_exec(db, a, STMT_BULK_RELEASE, NULL, "us", run, worker);
+	else if (items.nrows < CLAIM_BATCH)
+		db_exec(db, a, STMT_BULK_FINISH, NULL, "uu", run, run);
 	return failed ? BULK_STEP_FAILED : BULK_STEP_WORKED;
 }

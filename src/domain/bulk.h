@@ -84,11 +84,12 @@ int bulk_create_run(struct db *db, struct arena *a, const struct actor *who, con
 enum bulk_step { BULK_STEP_IDLE, BULK_STEP_WORKED, BULK_STEP_FAILED };
 
 /*
- * Claims one run whose lease is free (queued, or abandoned by a worker
- * that died or stopped) and deactivates its pending items one by one,
- * each item's outcome recorded in the item's own lifecycle transaction.
- * Stops early when *stop becomes true, releasing the lease so the run is
- * resumed. worker names this process (host:pid).
+ * One step of a job worker: claims a batch of pending items of the oldest
+ * unfinished run (items nobody holds, or whose holder's claim ran out
+ * because it died) and deactivates them one by one, each item's outcome
+ * recorded inside the item's own lifecycle transaction. Several workers
+ * (on several hosts) share a run. Stops early when *stop becomes true,
+ * giving the rest of its batch back. worker names this process (host:pid).
  */
 enum bulk_step bulk_work(struct db *db, struct arena *a, const char *worker, volatile int *stop);
 

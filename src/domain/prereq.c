@@ -16,9 +16,8 @@ const char *const prereq_title[PREREQ__MAX] = {
 
 const char *const prereq_solution[PREREQ__MAX] = {
     [PREREQ_ACTIVE_SUBSCRIPTIONS] = "Cancel or complete these subscriptions first.",
-    [PREREQ_PENDING_ORDERS] =
-        "Complete or cancel these orders first: they would create subscriptions after "
-        "deactivation.",
+    [PREREQ_PENDING_ORDERS] = ("Complete or cancel these orders first: they would create "
+                               "subscriptions after deactivation."),
     [PREREQ_UNRETURNED_DEVICES] =
         "Record the return of these devices (or mark them sold or lost) first.",
 };

@@ -1,5 +1,6 @@
 #include "http/input.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,6 +123,8 @@ static const char *v_int(const struct field_def *d, const char *v, size_t n, lon
 	for (size_t i = 0; i < n; i++) {
 		if (v[i] < '0' || v[i] > '9')
 			return "is not a number";
+		if (x > (LLONG_MAX - (v[i] - '0')) / 10)
+			return "is out of range";
 		x = x * 10 + (v[i] - '0');
 	}
 	if (x < d->min || x > d->imax)
@@ -200,9 +203,8 @@ static const char *v_domain(const struct field_def *d, const char *v, size_t n, 
 
 /* Customer statuses (lists) and order statuses (GET /v1/orders): each
  * handler accepts its own subset and answers 400 for the others. */
-static const char *const statuses[] = {"active",    "inactive", "all",       "pending",
-                                       "confirmed", "partial",  "fulfilled", "cancelled",
-                                       NULL};
+static const char *const statuses[] = {"active",  "inactive",  "all",       "pending", "confirmed",
+                                       "partial", "fulfilled", "cancelled", NULL};
 static const char *const types[] = {"individual", "business", "all", NULL};
 static const char *const sorts[] = {"createdAt", "name",      "email", "mrr",
                                     "devices",   "firstName", NULL};
@@ -285,7 +287,9 @@ static enum key lookup(const char *name)
 	return KEY__MAX;
 }
 
-static void take(struct arena *a, const struct kvlist *l, struct field fields[KEY__MAX])
+/* cap bounds how many values a repeating field can collect over both
+ * lists, so the first allocation is large enough for all of them. */
+static void take(struct arena *a, const struct kvlist *l, size_t cap, struct field fields[KEY__MAX])
 {
 	for (size_t i = 0; i < l->n; i++) {
 		enum key k = lookup(l->v[i].key);
@@ -311,7 +315,7 @@ static void take(struct arena *a, const struct kvlist *l, struct field fields[KE
 		f->i = iv;
 		if (d->repeats) {
 			if (f->multi == NULL)
-				f->multi = arena_alloc(a, sizeof(char *) * (l->n + 1));
+				f->multi = arena_alloc(a, sizeof(char *) * (cap + 1));
 			f->multi[f->nmulti++] = l->v[i].val;
 		}
 	}
@@ -321,8 +325,9 @@ enum key input_validate(struct arena *a, const struct kvlist *qs, const struct k
                         struct field fields[KEY__MAX])
 {
 	memset(fields, 0, sizeof(struct field) * KEY__MAX);
-	take(a, qs, fields);
-	take(a, form, fields);
+	size_t cap = qs->n + form->n;
+	take(a, qs, cap, fields);
+	take(a, form, cap, fields);
 	for (int k = 0; k < KEY__MAX; k++)
 		if (fields[k].state == FIELD_INVALID)
 			return (enum key)k;

@@ -1,5 +1,6 @@
 #include "http/response.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,8 +71,13 @@ void resp_start(struct req *r, int status, const char *content_type)
 	             "X-Content-Type-Options: nosniff\r\n"
 	             "Referrer-Policy: same-origin\r\n"
 	             "Cache-Control: no-store\r\n");
-	if (r->request_id != NULL)
-		buf_printf(&b, "X-Request-Id: %s\r\n", r->request_id);
+	if (r->request_id != NULL) {
+		/* nginx's $request_id is hex; anything else is not echoed. */
+		bool clean =
+		    strspn(r->request_id, "0123456789abcdefABCDEF-") == strlen(r->request_id);
+		if (clean && r->request_id[0] != '\0' && strlen(r->request_id) <= 64)
+			buf_printf(&b, "X-Request-Id: %s\r\n", r->request_id);
+	}
 	if (r->headers.p != NULL)
 		buf_append(&b, r->headers.p, r->headers.len);
 	buf_puts(&b, "\r\n");

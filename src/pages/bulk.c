@@ -297,14 +297,9 @@ void page_bulk_run(struct req *r)
 	tmpl_set_int(d, "DONE_RAW", done);
 	tmpl_set_int(d, "TOTAL_RAW", total > 0 ? total : 1);
 	tmpl_set_int(d, "PERCENT", total > 0 ? done * 100 / total : 100);
-	if (!finished) {
-		bool leased =
-		    DB_V(&run, 0, BR_LEASED) && strcmp(DB_V(&run, 0, BR_LEASED), "1") == 0;
+	if (!finished)
 		tmpl_set(tmpl_add(d, "IN_PROGRESS"), "WORKER_STATE",
-		         strcmp(status, "queued") == 0 ? "waiting for a job worker"
-		         : leased                      ? "running"
-		                                       : "paused: a job worker will resume it");
-	}
+		         strcmp(status, "queued") == 0 ? "Waiting for a job worker" : "Running");
 	tmpl_set(d, "CSV_URL", arena_printf(a, "/bulk/%s?format=csv", r->arg));
 	size_t shown = items.nrows > ITEMS_PAGE ? ITEMS_PAGE : items.nrows;
 	for (size_t i = 0; i < shown; i++) {

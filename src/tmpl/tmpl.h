@@ -7,7 +7,7 @@
  * A dictionary holds the values of one template expansion. Section and
  * include dictionaries belong to their parent and are freed with it; only
  * a dictionary from tmpl_dict_new() is passed to tmpl_dict_free(). Every
- * template starts with {{%AUTOESCAPE context="HTML"}} (or "JSON"/"CSS"), so
+ * template starts with {{%AUTOESCAPE context="HTML"}}, so
  * every value is escaped for the place it lands in; C code never builds
  * markup.
  *

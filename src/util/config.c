@@ -47,7 +47,7 @@ void config_defaults(struct config *cfg)
 	cfg->socket_mode = 0660;
 	cfg->backlog = 1024;
 	cfg->workers = 0;
-	cfg->job_workers = 1;
+	cfg->job_workers = 2;
 	snprintf(cfg->templates, sizeof(cfg->templates), "/usr/share/custodian/templates");
 	snprintf(cfg->log, sizeof(cfg->log), "/var/log/custodian/app.log");
 	snprintf(cfg->db_name, sizeof(cfg->db_name), "custodian");

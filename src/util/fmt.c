@@ -4,10 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* |n| without overflow for LLONG_MIN. */
+static unsigned long long magnitude(long long n)
+{
+	return n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+}
+
 char *fmt_count(struct arena *a, long long n)
 {
 	char digits[32];
-	snprintf(digits, sizeof(digits), "%lld", n < 0 ? -n : n);
+	snprintf(digits, sizeof(digits), "%llu", magnitude(n));
 	size_t len = strlen(digits);
 	char *out = arena_alloc(a, len + len / 3 + 3);
 	size_t o = 0;
@@ -37,10 +43,10 @@ static const char *symbol(const char *currency)
 
 char *fmt_cents(struct arena *a, long long cents, const char *currency)
 {
-	long long whole = (cents < 0 ? -cents : cents) / 100;
-	int frac = (int)((cents < 0 ? -cents : cents) % 100);
+	unsigned long long mag = magnitude(cents);
+	int frac = (int)(mag % 100);
 	const char *sym = symbol(currency);
-	char *w = fmt_count(a, whole);
+	char *w = fmt_count(a, (long long)(mag / 100));
 	if (sym != NULL)
 		return arena_printf(a, "%s%s%s.%02d", cents < 0 ? "-" : "", sym, w, frac);
 	return arena_printf(a, "%s%s.%02d %s", cents < 0 ? "-" : "", w, frac, currency);
