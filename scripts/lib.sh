@@ -266,7 +266,7 @@ demo_api_key() {
   local f="$CONF_DIR/demo-api-key"
   if [ ! -s "$f" ]; then
     "$BUILD/custodian-keys" --config "$CONF_DIR/custodian.conf" create \
-      --tenant northwind --role admin --label demo > "$f" || return 0
+      --tenant northwind --role admin --label demo > "$f" 2>/dev/null || return 0
   fi
   cat "$f"
 }

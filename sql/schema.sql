@@ -220,10 +220,6 @@ CREATE TABLE IF NOT EXISTS bulk_runs (
   created_at  DATETIME(3) NOT NULL,
   started_at  DATETIME(3) NULL,
   finished_at DATETIME(3) NULL,
-  -- the job worker processing the run holds a lease it renews; a run
-  -- whose lease ran out (its worker died or stopped) is taken over
-  worker      VARCHAR(100) NULL,
-  lease_until DATETIME(3) NULL,
   request_id  VARCHAR(64) NULL,
   UNIQUE KEY ux_bulk_runs_public_id (public_id),
   UNIQUE KEY ux_bulk_runs_nonce (tenant_id, form_nonce),
@@ -239,6 +235,10 @@ CREATE TABLE IF NOT EXISTS bulk_items (
   subject     VARCHAR(64) NOT NULL,    -- the public id as selected
   outcome     VARCHAR(120) NULL,       -- NULL until processed; 'ok' or error codes
   done_at     DATETIME(3) NULL,
+  -- Job workers claim items in small batches under a lease; a batch whose
+  -- worker died or stopped is claimed again when the lease runs out.
+  claimed_by  VARCHAR(100) NULL,
+  claim_until DATETIME(3) NULL,
   PRIMARY KEY (run_id, seq),
   KEY ix_bulk_items_customer (customer_id),
   CONSTRAINT fk_bulk_items_run FOREIGN KEY (run_id) REFERENCES bulk_runs (id),
