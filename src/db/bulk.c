@@ -49,7 +49,7 @@ const struct stmt_sql db_sql_bulk[] = {
     /* ... marked running when first claimed ... */
     {STMT_BULK_RENEW, "UPDATE bulk_runs SET status = 'running', started_at = UTC_TIMESTAMP(3)"
                       " WHERE id = ? AND status = 'queued'"},
-    /* ... given back on SIGTERM (worker, run) ... */
+    /* ... given back on SIGTERM (run, worker) ... */
     {STMT_BULK_RELEASE, "UPDATE bulk_items SET claim_until = NULL"
                         " WHERE run_id = ? AND claimed_by = ? AND outcome IS NULL"},
     /* ... and done when no item is pending. */
@@ -60,8 +60,10 @@ const struct stmt_sql db_sql_bulk[] = {
     {STMT_BULK_RUN_FOR_JOB,
      "SELECT id, tenant_id, actor, reason, note, request_id, public_id FROM bulk_runs"
      " WHERE id = ?"},
+    /* the batch this worker claimed (run, worker) */
     {STMT_BULK_PENDING_ITEMS, "SELECT seq, customer_id, subject FROM bulk_items"
-                              " WHERE run_id = ? AND outcome IS NULL ORDER BY seq LIMIT ?"},
+                              " WHERE run_id = ? AND claimed_by = ? AND outcome IS NULL"
+                              " ORDER BY seq"},
     /* outcome, run, seq: only once (a second worker finds it done) */
     {STMT_BULK_ITEM_DONE, "UPDATE bulk_items SET outcome = ?, done_at = UTC_TIMESTAMP(3)"
                           " WHERE run_id = ? AND seq = ? AND outcome IS NULL"},
