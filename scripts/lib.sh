@@ -228,6 +228,20 @@ nginx_start() {
     die "nginx did not start (see $LOG_DIR/nginx-error.log)"
 }
 
+# Starts nginx on a free port, trying another when a concurrent run took the
+# one picked; sets PORT.
+nginx_start_free() {
+  local i
+  for i in 1 2 3 4 5; do
+    PORT=$(free_port)
+    write_configs "$PORT"
+    if nginx -p "$STATE/nginx" -c "$CONF_DIR/nginx.conf" -e "$LOG_DIR/nginx-error.log" 2>/dev/null; then
+      return 0
+    fi
+  done
+  die "nginx did not start (see $LOG_DIR/nginx-error.log)"
+}
+
 nginx_stop() {
   local pid
   pid=$(cat "$RUN_DIR/nginx.pid" 2>/dev/null) || return 0

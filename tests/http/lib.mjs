@@ -214,7 +214,7 @@ function parseBatch(out) {
 export function sql(query) {
   const out = execFileSync(
     'mariadb',
-    ['--no-defaults', '-S', DB_SOCK, '-u', 'root', 'custodian', '-N', '-B', '-e', query],
+    ['--no-defaults', '--default-character-set=utf8mb4', '-S', DB_SOCK, '-u', 'root', 'custodian', '-N', '-B', '-e', query],
     { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
   );
   return parseBatch(out);
@@ -245,7 +245,7 @@ export function appPassword() {
 export function sqlAsApp(query) {
   const r = spawnSync(
     'mariadb',
-    ['--no-defaults', '-S', DB_SOCK, '-u', 'custodian_app', 'custodian', '-N', '-B', '-e', query],
+    ['--no-defaults', '--default-character-set=utf8mb4', '-S', DB_SOCK, '-u', 'custodian_app', 'custodian', '-N', '-B', '-e', query],
     { encoding: 'utf8', env: { ...process.env, MYSQL_PWD: appPassword() } },
   );
   return { ok: r.status === 0, status: r.status, stdout: r.stdout, stderr: r.stderr, rows: r.status === 0 ? parseBatch(r.stdout) : [] };
