@@ -16,11 +16,11 @@
 <table class="list">
   <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Via</th><th scope="col">Customer</th><th scope="col">Reason</th><th scope="col">Note</th><th scope="col">Outcome</th><th scope="col">Request</th></tr></thead>
   <tbody>
-  {{#ROW}}<tr><td>{{DATE}}</td><td>{{ACTOR}}</td><td>{{ACTION}}</td><td>{{CHANNEL}}{{#RUN}} run {{RUN_ID}}{{/RUN}}</td>
-    <td>{{#CUSTOMER_LINK}}<a href="{{SUBJECT_URL}}"><code>{{SUBJECT}}</code></a>{{/CUSTOMER_LINK}}{{#SUBJECT_ONLY}}<code>{{SUBJECT}}</code>{{/SUBJECT_ONLY}}</td>
-    <td>{{REASON}}</td><td>{{NOTE}}</td>
-    <td>{{#OUTCOME_OK}}<span class="badge badge-ok">ok</span>{{/OUTCOME_OK}}{{#OUTCOME_REFUSED}}<span class="badge badge-refused">{{OUTCOME}}</span>{{/OUTCOME_REFUSED}}</td>
-    <td><code class="sub">{{REQUEST_ID}}</code></td></tr>{{/ROW}}
+  {{#ROW}}<tr><td data-label="When">{{DATE}}</td><td data-label="Who">{{ACTOR}}</td><td data-label="Action">{{ACTION}}</td><td data-label="Via">{{CHANNEL}}{{#RUN}} run {{RUN_ID}}{{/RUN}}</td>
+    <td data-label="Customer">{{#CUSTOMER_LINK}}<a href="{{SUBJECT_URL}}"><code>{{SUBJECT}}</code></a>{{/CUSTOMER_LINK}}{{#SUBJECT_ONLY}}<code>{{SUBJECT}}</code>{{/SUBJECT_ONLY}}</td>
+    <td data-label="Reason">{{REASON}}</td><td data-label="Note">{{NOTE}}</td>
+    <td data-label="Outcome">{{#OUTCOME_OK}}<span class="badge badge-ok">ok</span>{{/OUTCOME_OK}}{{#OUTCOME_REFUSED}}<span class="badge badge-refused">{{OUTCOME}}</span>{{/OUTCOME_REFUSED}}</td>
+    <td data-label="Request"><code class="sub">{{REQUEST_ID}}</code></td></tr>{{/ROW}}
   </tbody>
 </table>
 </div>

@@ -39,7 +39,7 @@
   <h2 id="runs-title">Recent runs</h2>
   {{#NO_RUNS}}<p class="empty">No bulk runs yet.</p>{{/NO_RUNS}}
   {{#HAS_RUNS}}
-  <table class="list"><thead><tr><th scope="col">Run</th><th scope="col">Status</th><th scope="col">Started by</th><th scope="col">Reason</th><th scope="col">Chosen by</th><th scope="col" class="num">Customers</th><th scope="col" class="num">Deactivated</th><th scope="col">Created</th></tr></thead>
+  <table class="list" id="runs"><thead><tr><th scope="col">Run</th><th scope="col">Status</th><th scope="col">Started by</th><th scope="col">Reason</th><th scope="col">Chosen by</th><th scope="col" class="num">Customers</th><th scope="col" class="num">Deactivated</th><th scope="col">Created</th></tr></thead>
   <tbody>{{#RUN}}<tr><td><a href="{{RUN_URL}}"><code>{{RUN_ID}}</code></a></td><td><span class="badge badge-{{RUN_STATUS}}">{{RUN_STATUS}}</span></td><td>{{ACTOR}}</td><td>{{REASON}}</td><td>{{SOURCE}}</td><td class="num">{{TOTAL}}</td><td class="num">{{OK}}</td><td>{{CREATED}}</td></tr>{{/RUN}}</tbody></table>
   {{/HAS_RUNS}}
 </section>

@@ -25,10 +25,10 @@
     <tbody>
     {{#ROW}}<tr class="row-{{STATE}}">
       <td>{{#SELECTABLE}}<input type="checkbox" name="select" value="{{CUSTOMER_ID}}" id="sel-{{CUSTOMER_ID}}" checked aria-label="Deactivate {{CUSTOMER_ID}}">{{/SELECTABLE}}{{#NOT_SELECTABLE}}<span aria-hidden="true">–</span>{{/NOT_SELECTABLE}}</td>
-      <td class="num">{{LINE}}</td>
-      <td><code>{{INPUT}}</code></td>
-      <td>{{#CUSTOMER}}<a href="{{CUSTOMER_URL}}"><code>{{CUSTOMER_ID}}</code></a> {{NAME}} <span class="sub">{{EMAIL}}</span>{{/CUSTOMER}}</td>
-      <td><span class="badge badge-{{STATE}}">{{OUTCOME}}</span> <span class="sub">{{NOTE}}</span></td>
+      <td class="num" data-label="Line">{{LINE}}</td>
+      <td data-label="Input"><code>{{INPUT}}</code></td>
+      <td data-label="Customer">{{#CUSTOMER}}<a href="{{CUSTOMER_URL}}"><code>{{CUSTOMER_ID}}</code></a> {{NAME}} <span class="sub">{{EMAIL}}</span>{{/CUSTOMER}}</td>
+      <td data-label="Eligibility"><span class="badge badge-{{STATE}}">{{OUTCOME}}</span> <span class="sub">{{NOTE}}</span></td>
     </tr>{{/ROW}}
     </tbody>
   </table>
@@ -40,6 +40,7 @@
     {{#REASON}}<div class="choice"><input type="radio" id="reason-{{REASON_CODE}}" name="reason" value="{{REASON_CODE}}" required><label for="reason-{{REASON_CODE}}"><strong>{{REASON_LABEL}}</strong> <span class="sub">{{REASON_HINT}}</span></label></div>{{/REASON}}
   </fieldset>
   <div class="field"><label for="note">Note <span class="sub">(optional, up to 500 characters)</span></label><textarea id="note" name="note" maxlength="500" rows="2"></textarea></div>
+  <p class="sub" id="selection" aria-live="polite" hidden></p>
   <div class="buttons"><button type="submit" class="danger" {{#NOTHING_ELIGIBLE}}disabled{{/NOTHING_ELIGIBLE}}>Deactivate the selected customers ({{N_ELIGIBLE}} eligible)</button> <a href="/bulk">Cancel</a></div>
   </div>
 </form>

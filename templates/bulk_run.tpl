@@ -1,11 +1,12 @@
 {{%AUTOESCAPE context="HTML"}}
 <nav class="crumbs" aria-label="Breadcrumb"><a href="/bulk">Bulk clean-up</a> › {{RUN_ID}}</nav>
-<h1>Bulk run <code>{{RUN_ID}}</code> <span class="badge badge-{{RUN_STATUS}}" id="run-status">{{RUN_STATUS}}</span></h1>
+<h1>Bulk run <code>{{RUN_ID}}</code> <span class="badge badge-{{RUN_STATUS}}" id="run-status" data-live>{{RUN_STATUS}}</span></h1>
 <section class="panel" aria-labelledby="progress-title">
   <h2 id="progress-title">Progress</h2>
+  <div id="run-progress" data-live>
   <p><progress class="progress" value="{{DONE_RAW}}" max="{{TOTAL_RAW}}" aria-label="Customers processed">{{PERCENT}}%</progress></p>
   <p id="progress-text"><strong>{{DONE}}</strong> of <strong>{{TOTAL}}</strong> processed ({{PERCENT}}%): <strong id="n-ok">{{OK}}</strong> deactivated, <strong id="n-refused">{{REFUSED}}</strong> refused.</p>
-  {{#IN_PROGRESS}}<p class="sub" role="status">{{WORKER_STATE}}; this page refreshes every 2 seconds. You can leave it: the run carries on without you.</p>{{/IN_PROGRESS}}
+  {{#IN_PROGRESS}}<p class="sub" id="worker-state">{{WORKER_STATE}}; this page follows the run by itself. You can leave it: the run carries on without you.</p>{{/IN_PROGRESS}}
   <dl class="facts">
     <dt>Started by</dt><dd>{{ACTOR}}</dd>
     <dt>Reason</dt><dd>{{REASON}}</dd>
@@ -15,14 +16,15 @@
     <dt>Started</dt><dd>{{STARTED}}</dd>
     <dt>Finished</dt><dd>{{FINISHED}}</dd>
   </dl>
+  </div>
   <p><a class="button secondary" href="{{CSV_URL}}" download>Download outcomes (CSV)</a></p>
 </section>
 <section class="panel" aria-labelledby="items-title">
   <h2 id="items-title">Customers</h2>
   <table class="list"><thead><tr><th scope="col" class="num">#</th><th scope="col">Customer</th><th scope="col">Outcome</th><th scope="col">When</th></tr></thead>
-  <tbody>{{#ITEM}}<tr><td class="num">{{SEQ}}</td>
-    <td>{{#CUSTOMER}}<a href="{{CUSTOMER_URL}}"><code>{{CUSTOMER_ID}}</code></a> {{NAME}} <span class="sub">{{EMAIL}}</span>{{/CUSTOMER}}{{#UNKNOWN}}<code>{{SUBJECT}}</code>{{/UNKNOWN}}</td>
-    <td>{{#PENDING}}<span class="badge badge-queued">pending</span>{{/PENDING}}{{#OUTCOME_OK}}<span class="badge badge-ok">deactivated</span>{{/OUTCOME_OK}}{{#OUTCOME_REFUSED}}<span class="badge badge-refused">{{OUTCOME}}</span>{{/OUTCOME_REFUSED}}</td>
-    <td>{{DONE_AT}}</td></tr>{{/ITEM}}</tbody></table>
+  <tbody id="run-items" data-live>{{#ITEM}}<tr><td class="num" data-label="#">{{SEQ}}</td>
+    <td data-label="Customer">{{#CUSTOMER}}<a href="{{CUSTOMER_URL}}"><code>{{CUSTOMER_ID}}</code></a> {{NAME}} <span class="sub">{{EMAIL}}</span>{{/CUSTOMER}}{{#UNKNOWN}}<code>{{SUBJECT}}</code>{{/UNKNOWN}}</td>
+    <td data-label="Outcome">{{#PENDING}}<span class="badge badge-queued">pending</span>{{/PENDING}}{{#OUTCOME_OK}}<span class="badge badge-ok">deactivated</span>{{/OUTCOME_OK}}{{#OUTCOME_REFUSED}}<span class="badge badge-refused">{{OUTCOME}}</span>{{/OUTCOME_REFUSED}}</td>
+    <td data-label="When">{{DONE_AT}}</td></tr>{{/ITEM}}</tbody></table>
   <nav class="pager" aria-label="Pages">{{#FIRST}}<a href="{{FIRST_URL}}">« First</a>{{/FIRST}} {{#NEXT}}<a href="{{NEXT_URL}}" rel="next">Next »</a>{{/NEXT}}</nav>
 </section>

@@ -33,7 +33,7 @@
   <section class="panel" aria-labelledby="addr-title">
     <h2 id="addr-title">Addresses</h2>
     {{#ADDRESS}}<h3>{{ADDRESS_TITLE}}</h3>
-    <address>{{CONTACT}}<br>{{ADDRESS_COMPANY}}<br>{{STREET}} {{BUILDING}}<br>{{POSTAL}} {{CITY}} {{LOCALITY}} {{ADMIN}}<br>{{COUNTRY}}</address>{{/ADDRESS}}
+    <address><span class="line">{{CONTACT}}</span><span class="line">{{ADDRESS_COMPANY}}</span><span class="line">{{STREET}} {{BUILDING}}</span><span class="line">{{POSTAL}} {{CITY}} {{LOCALITY}} {{ADMIN}}</span><span class="line">{{COUNTRY}}</span></address>{{/ADDRESS}}
     {{#NO_ADDRESS}}<h3>{{ADDRESS_TITLE}}</h3><p class="empty">None on file.</p>{{/NO_ADDRESS}}
   </section>
   <section class="panel" aria-labelledby="profit-title">
@@ -65,7 +65,7 @@
   <h2 id="orders-title">Orders</h2>
   {{#NONE}}<p class="empty">No orders.</p>{{/NONE}}
   <table class="list"><thead><tr><th scope="col">Order</th><th scope="col">Status</th><th scope="col" class="num">Total</th><th scope="col">Placed</th></tr></thead><tbody>
-  {{#ROW}}<tr><td><code>{{ID}}</code></td><td><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span></td><td class="num">{{AMOUNT}}</td><td>{{DATE}}</td></tr>{{/ROW}}
+  {{#ROW}}<tr><td><code>{{ID}}</code></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span></td><td class="num" data-label="Total">{{AMOUNT}}</td><td data-label="Placed">{{DATE}}</td></tr>{{/ROW}}
   </tbody></table>
   <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older orders »</a>{{/OLDER}}</p>
 </section>
@@ -76,7 +76,7 @@
   <h2 id="subs-title">Subscriptions</h2>
   {{#NONE}}<p class="empty">No subscriptions.</p>{{/NONE}}
   <table class="list"><thead><tr><th scope="col">Subscription</th><th scope="col">Status</th><th scope="col" class="num">Monthly</th><th scope="col">Start</th><th scope="col">End</th><th scope="col">Device</th><th scope="col">Order</th></tr></thead><tbody>
-  {{#ROW}}<tr><td><code>{{ID}}</code></td><td><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span></td><td class="num">{{AMOUNT}}</td><td>{{START}}</td><td>{{END}}</td><td><code>{{ASSET}}</code></td><td><code>{{ORDER}}</code></td></tr>{{/ROW}}
+  {{#ROW}}<tr><td><code>{{ID}}</code></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span></td><td class="num" data-label="Monthly">{{AMOUNT}}</td><td data-label="Start">{{START}}</td><td data-label="End">{{END}}</td><td data-label="Device"><code>{{ASSET}}</code></td><td data-label="Order"><code>{{ORDER}}</code></td></tr>{{/ROW}}
   </tbody></table>
   <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older subscriptions »</a>{{/OLDER}}</p>
 </section>
@@ -87,7 +87,7 @@
   <h2 id="devices-title">Devices</h2>
   {{#NONE}}<p class="empty">No devices ever rented.</p>{{/NONE}}
   <table class="list"><thead><tr><th scope="col">Serial</th><th scope="col">Product</th><th scope="col">Status</th><th scope="col" class="num">Acquisition cost</th><th scope="col">Subscription</th></tr></thead><tbody>
-  {{#ROW}}<tr><td><code>{{ID}}</code></td><td>{{PRODUCT}} <span class="sub">{{SKU}}</span></td><td><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span>{{#WITH_CUSTOMER}} <span class="sub">with the customer</span>{{/WITH_CUSTOMER}}</td><td class="num">{{AMOUNT}}</td><td><code>{{SUB}}</code></td></tr>{{/ROW}}
+  {{#ROW}}<tr><td><code>{{ID}}</code></td><td data-label="Product">{{PRODUCT}} <span class="sub">{{SKU}}</span></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span>{{#WITH_CUSTOMER}} <span class="sub">with the customer</span>{{/WITH_CUSTOMER}}</td><td class="num" data-label="Acquisition cost">{{AMOUNT}}</td><td data-label="Subscription"><code>{{SUB}}</code></td></tr>{{/ROW}}
   </tbody></table>
   <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older devices »</a>{{/OLDER}}</p>
 </section>
@@ -98,7 +98,7 @@
   <h2 id="payments-title">Payments</h2>
   {{#NONE}}<p class="empty">No payments.</p>{{/NONE}}
   <table class="list"><thead><tr><th scope="col">Payment</th><th scope="col">Status</th><th scope="col" class="num">Amount</th><th scope="col">Due</th><th scope="col">Paid</th><th scope="col">Subscription</th></tr></thead><tbody>
-  {{#ROW}}<tr><td><code>{{ID}}</code></td><td><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span></td><td class="num">{{AMOUNT}}</td><td>{{DATE}}</td><td>{{PAID_AT}}</td><td><code>{{SUB}}</code></td></tr>{{/ROW}}
+  {{#ROW}}<tr><td><code>{{ID}}</code></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span></td><td class="num" data-label="Amount">{{AMOUNT}}</td><td data-label="Due">{{DATE}}</td><td data-label="Paid">{{PAID_AT}}</td><td data-label="Subscription"><code>{{SUB}}</code></td></tr>{{/ROW}}
   </tbody></table>
   <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older payments »</a>{{/OLDER}}</p>
 </section>
@@ -109,7 +109,7 @@
   <h2 id="history-title">History</h2>
   {{#NONE}}<p class="empty">No deactivations or reactivations yet.</p>{{/NONE}}
   <table class="list"><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Via</th><th scope="col">Reason</th><th scope="col">Note</th><th scope="col">Outcome</th></tr></thead><tbody>
-  {{#ROW}}<tr><td>{{DATE}}</td><td>{{ACTOR}}</td><td>{{ACTION}}</td><td>{{CHANNEL}}</td><td>{{REASON}}</td><td>{{NOTE}}</td><td>{{#OUTCOME_OK}}<span class="badge badge-ok">ok</span>{{/OUTCOME_OK}}{{#OUTCOME_REFUSED}}<span class="badge badge-refused">{{OUTCOME}}</span>{{/OUTCOME_REFUSED}}</td></tr>{{/ROW}}
+  {{#ROW}}<tr><td data-label="When">{{DATE}}</td><td data-label="Who">{{ACTOR}}</td><td data-label="Action">{{ACTION}}</td><td data-label="Via">{{CHANNEL}}</td><td data-label="Reason">{{REASON}}</td><td data-label="Note">{{NOTE}}</td><td data-label="Outcome">{{#OUTCOME_OK}}<span class="badge badge-ok">ok</span>{{/OUTCOME_OK}}{{#OUTCOME_REFUSED}}<span class="badge badge-refused">{{OUTCOME}}</span>{{/OUTCOME_REFUSED}}</td></tr>{{/ROW}}
   </tbody></table>
   <p class="pager">{{#OLDER}}<a href="{{OLDER_URL}}">Older »</a>{{/OLDER}} <a href="{{AUDIT_URL}}">Full audit log for this customer</a></p>
 </section>

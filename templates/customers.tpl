@@ -17,7 +17,7 @@
   <input type="hidden" name="dir" value="{{DIR_VALUE}}">
   <button type="submit">Apply</button>
 </form>
-<nav class="tabs" aria-label="Status">
+<nav class="tabs" aria-label="Customers by status">
   <ul>{{#STATUS_TAB}}<li><a href="{{TAB_URL}}" {{#TAB_CURRENT}}aria-current="page"{{/TAB_CURRENT}}>{{TAB_LABEL}} <span class="count">{{TAB_COUNT}}</span></a></li>{{/STATUS_TAB}}</ul>
 </nav>
 <p class="result-count" id="result-count">{{RESULT_COUNT}} {{#HAS_ROWS}}customers{{/HAS_ROWS}}{{#NO_MATCHES}}customers{{/NO_MATCHES}}{{#EMPTY}}customers{{/EMPTY}}</p>
@@ -26,32 +26,34 @@
 <div class="table-wrap">
 <table class="list" aria-describedby="result-count">
   <thead><tr>
-    {{#SORT_NAME}}<th scope="col" aria-sort="{{ARIA_SORT}}"><a href="{{HEADER_URL}}">{{HEADER_LABEL}} {{SORT_ARROW}}</a></th>{{/SORT_NAME}}
-    {{#SORT_EMAIL}}<th scope="col" aria-sort="{{ARIA_SORT}}"><a href="{{HEADER_URL}}">{{HEADER_LABEL}} {{SORT_ARROW}}</a></th>{{/SORT_EMAIL}}
+    {{#SORT_NAME}}<th scope="col" aria-sort="{{ARIA_SORT}}"><a href="{{HEADER_URL}}">{{HEADER_LABEL}} <span class="arrow" aria-hidden="true">{{SORT_ARROW}}</span></a></th>{{/SORT_NAME}}
+    {{#SORT_EMAIL}}<th scope="col" aria-sort="{{ARIA_SORT}}"><a href="{{HEADER_URL}}">{{HEADER_LABEL}} <span class="arrow" aria-hidden="true">{{SORT_ARROW}}</span></a></th>{{/SORT_EMAIL}}
     <th scope="col">Type</th>
     <th scope="col">Status</th>
-    {{#SORT_MRR}}<th scope="col" class="num" aria-sort="{{ARIA_SORT}}"><a href="{{HEADER_URL}}">{{HEADER_LABEL}} {{SORT_ARROW}}</a></th>{{/SORT_MRR}}
-    {{#SORT_DEVICES}}<th scope="col" class="num" aria-sort="{{ARIA_SORT}}"><a href="{{HEADER_URL}}">{{HEADER_LABEL}} {{SORT_ARROW}}</a></th>{{/SORT_DEVICES}}
+    {{#SORT_MRR}}<th scope="col" class="num" aria-sort="{{ARIA_SORT}}"><a href="{{HEADER_URL}}">{{HEADER_LABEL}} <span class="arrow" aria-hidden="true">{{SORT_ARROW}}</span></a></th>{{/SORT_MRR}}
+    {{#SORT_DEVICES}}<th scope="col" class="num" aria-sort="{{ARIA_SORT}}"><a href="{{HEADER_URL}}">{{HEADER_LABEL}} <span class="arrow" aria-hidden="true">{{SORT_ARROW}}</span></a></th>{{/SORT_DEVICES}}
     <th scope="col" class="num">Orders</th>
-    {{#SORT_CREATED}}<th scope="col" aria-sort="{{ARIA_SORT}}"><a href="{{HEADER_URL}}">{{HEADER_LABEL}} {{SORT_ARROW}}</a></th>{{/SORT_CREATED}}
+    {{#SORT_CREATED}}<th scope="col" aria-sort="{{ARIA_SORT}}"><a href="{{HEADER_URL}}">{{HEADER_LABEL}} <span class="arrow" aria-hidden="true">{{SORT_ARROW}}</span></a></th>{{/SORT_CREATED}}
   </tr></thead>
   <tbody>
   {{#CUSTOMER}}<tr>
     <td><a href="{{CUSTOMER_URL}}">{{CUSTOMER_NAME}}</a>{{#HAS_COMPANY}}<br><span class="sub">{{COMPANY}}</span>{{/HAS_COMPANY}}<br><code class="id">{{CUSTOMER_ID}}</code></td>
-    <td>{{EMAIL}}</td>
-    <td>{{TYPE_LABEL}}</td>
-    <td><span class="badge badge-{{STATUS}}">{{STATUS}}</span></td>
-    <td class="num">{{MRR}}</td>
-    <td class="num">{{DEVICES}}</td>
-    <td class="num">{{ORDERS}}</td>
-    <td><time datetime="{{CREATED_ISO}}" title="{{CREATED}}">{{CREATED_AGO}}</time></td>
+    <td data-label="E-mail">{{EMAIL}}</td>
+    <td data-label="Type">{{TYPE_LABEL}}</td>
+    <td data-label="Status"><span class="badge badge-{{STATUS}}">{{STATUS}}</span></td>
+    <td class="num" data-label="MRR">{{MRR}}</td>
+    <td class="num" data-label="Devices">{{DEVICES}}</td>
+    <td class="num" data-label="Orders">{{ORDERS}}</td>
+    <td data-label="Created"><time datetime="{{CREATED_ISO}}" title="{{CREATED}}">{{CREATED_AGO}}</time> <span class="when">{{CREATED}}</span></td>
   </tr>{{/CUSTOMER}}
   </tbody>
 </table>
 </div>
 {{/HAS_ROWS}}
-{{#NO_MATCHES}}<p class="empty">No customer matches this search. Search looks at the beginning of the e-mail, the first or last name, and the company.</p>{{/NO_MATCHES}}
-{{#EMPTY}}<p class="empty">No customers with these filters.</p>{{/EMPTY}}
+{{#NO_MATCHES}}<p class="empty">No customer matches this search. Search looks at the beginning of the e-mail, the first or last name, and the company.</p>
+<p><a href="/customers">Clear the search and filters</a></p>{{/NO_MATCHES}}
+{{#EMPTY}}<p class="empty">No customers with these filters.</p>
+<p><a href="/customers">Show all active customers</a></p>{{/EMPTY}}
 <nav class="pager" aria-label="Pages">
   {{#FIRST}}<a href="{{FIRST_URL}}">« First page</a>{{/FIRST}}
   {{#NEXT}}<a href="{{NEXT_URL}}" rel="next">Next page »</a>{{/NEXT}}

@@ -5,7 +5,11 @@
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{TITLE}} · Custodian</title>
-{{#REFRESH}}<meta http-equiv="refresh" content="{{SECONDS}}">{{/REFRESH}}
+{{! A page that follows a change (a bulk run): static/app.js fetches it again
+    and updates its [data-live] parts in place; without JavaScript the page
+    reloads itself. }}
+{{#REFRESH}}<noscript><meta http-equiv="refresh" content="{{SECONDS}}"></noscript>
+<meta name="custodian-refresh" content="{{SECONDS}}">{{/REFRESH}}
 <link rel="stylesheet" href="/static/app.css">
 <script src="/static/app.js" defer></script>
 </head>

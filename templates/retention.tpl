@@ -14,13 +14,13 @@
 <section class="panel" aria-labelledby="reason-title">
   <h2 id="reason-title">By reason</h2>
   <table class="list"><thead><tr><th scope="col">Reason</th><th scope="col" class="num">Customers</th><th scope="col" class="num">Orders kept</th></tr></thead>
-  <tbody>{{#BY_REASON}}<tr><th scope="row">{{REASON}}</th><td class="num">{{CUSTOMERS}}</td><td class="num">{{ORDERS}}</td></tr>{{/BY_REASON}}</tbody></table>
+  <tbody>{{#BY_REASON}}<tr><th scope="row">{{REASON}}</th><td class="num" data-label="Customers">{{CUSTOMERS}}</td><td class="num" data-label="Orders kept">{{ORDERS}}</td></tr>{{/BY_REASON}}</tbody></table>
 </section>
 <section class="panel" aria-labelledby="month-title">
   <h2 id="month-title">By month of deactivation</h2>
   {{#NO_GROUPS}}<p class="empty">No inactive customers yet.</p>{{/NO_GROUPS}}
   {{#HAS_GROUPS}}
   <table class="list"><thead><tr><th scope="col">Month</th><th scope="col">Reason</th><th scope="col" class="num">Customers</th><th scope="col" class="num">Orders kept</th></tr></thead>
-  <tbody>{{#BY_MONTH}}<tr><td>{{MONTH}}</td><td>{{REASON}}</td><td class="num">{{CUSTOMERS}}</td><td class="num">{{ORDERS}}</td></tr>{{/BY_MONTH}}</tbody></table>
+  <tbody>{{#BY_MONTH}}<tr><td data-label="Month">{{MONTH}}</td><td data-label="Reason">{{REASON}}</td><td class="num" data-label="Customers">{{CUSTOMERS}}</td><td class="num" data-label="Orders kept">{{ORDERS}}</td></tr>{{/BY_MONTH}}</tbody></table>
   {{/HAS_GROUPS}}
 </section>

@@ -176,7 +176,10 @@ static long split_lines(struct arena *a, const char *text, size_t len, int max, 
 		while (e > s && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r'))
 			e--;
 		if (e > s) {
-			if (e - s > BULK_LINE_MAX) {
+			size_t chars = 0; /* the text is valid UTF-8 (checked on input) */
+			for (size_t k = s; k < e; k++)
+				chars += ((unsigned char)text[k] & 0xc0) != 0x80;
+			if (chars > BULK_LINE_MAX) {
 				*bad = no;
 				return -2;
 			}
@@ -588,8 +591,15 @@ enum bulk_step bulk_work(struct db *db, struct arena *a, const char *worker, vol
 		enum lifecycle_result res = lifecycle_deactivate_hooked(
 		    db, item_arena, &who, DB_V(&items, i, BPI_SUBJECT), reason, note, &hook, &out);
 		arena_reset(item_arena);
-		/* The item stays pending; its claim runs out and it is retried. */
-		failed = res == LC_UNAVAILABLE || res == LC_ERROR;
+		if (res == LC_ERROR) {
+			/* Not transient (logged): record it so it cannot hold the run. */
+			db_exec(db, item_arena, STMT_BULK_ITEM_DONE, NULL, "sui", "ERROR", run,
+			        ctx.seq);
+			arena_reset(item_arena);
+		}
+		/* Database away or locks not granted: the item stays pending, its
+		 * claim runs out and it is tried again. */
+		failed = res == LC_UNAVAILABLE;
 	}
 	arena_free(item_arena);
 	if (*stop || failed)
