@@ -112,6 +112,10 @@ static enum db_rc change_tx(struct db *db, struct arena *a, void *vctx)
 	return finish(db, a, t, action, t->reason);
 }
 
+static void audit_alone(struct db *db, struct arena *a, const struct actor *who,
+                        const char *public_id, const char *action, const char *reason,
+                        const char *note, const char *outcome);
+
 static enum lifecycle_result run(struct db *db, struct arena *a, struct tx *t)
 {
 	enum db_rc rc = db_transaction(db, a, change_tx, t);
@@ -122,16 +126,19 @@ static enum lifecycle_result run(struct db *db, struct arena *a, struct tx *t)
 		return LC_NOOP;
 	}
 	const char *action = t->change == CHANGE_DEACTIVATE ? "deactivate" : "reactivate";
+	struct lifecycle_outcome *out = t->out;
 	if (rc == DB_RETRY || rc == DB_UNAVAILABLE) {
-		/* Still one audit row for the attempt, when the database lets us. */
-		audit(db, a, t->who, t->out->customer_id, t->public_id, action, t->reason, t->note,
-		      rc == DB_RETRY ? "LOCK_TIMEOUT" : "UNAVAILABLE");
-		t->out->result = LC_UNAVAILABLE;
-		return LC_UNAVAILABLE;
+		out->result = LC_UNAVAILABLE;
+		out->outcome = rc == DB_RETRY ? "LOCK_TIMEOUT" : "UNAVAILABLE";
+	} else {
+		log_error("%s %s failed: %s", action, t->public_id, db_error(db));
+		out->result = LC_ERROR;
+		out->outcome = "ERROR";
 	}
-	log_error("%s %s failed: %s", action, t->public_id, db_error(db));
-	t->out->result = LC_ERROR;
-	return LC_ERROR;
+	/* Still one audit row for the attempt, on its own, when the database
+	 * lets us; it names the customer even if the lock was never granted. */
+	audit_alone(db, a, t->who, t->public_id, action, t->reason, t->note, out->outcome);
+	return out->result;
 }
 
 enum lifecycle_result lifecycle_deactivate(struct db *db, struct arena *a, const struct actor *who,
@@ -159,8 +166,10 @@ enum lifecycle_result lifecycle_reactivate(struct db *db, struct arena *a, const
 	return run(db, a, &t);
 }
 
-void lifecycle_audit_refusal(struct db *db, struct arena *a, const struct actor *who,
-                             const char *public_id, const char *action, const char *outcome)
+/* An audit row on its own, naming the customer when the id is known. */
+static void audit_alone(struct db *db, struct arena *a, const struct actor *who,
+                        const char *public_id, const char *action, const char *reason,
+                        const char *note, const char *outcome)
 {
 	unsigned long long cid = 0;
 	struct db_res c;
@@ -169,7 +178,14 @@ void lifecycle_audit_refusal(struct db *db, struct arena *a, const struct actor 
 	            (long long)who->tenant) == DB_OK &&
 	    c.nrows == 1)
 		cid = strtoull(DB_V(&c, 0, CU_ID), NULL, 10);
-	if (audit(db, a, who, cid, public_id ? public_id : "", action, NULL, NULL, outcome) !=
+	if (audit(db, a, who, cid, public_id ? public_id : "", action, reason, note, outcome) !=
 	    DB_OK)
-		log_error("could not audit refused %s of %s", action, public_id ? public_id : "-");
+		log_error("could not audit %s of %s (%s)", action, public_id ? public_id : "-",
+		          outcome);
+}
+
+void lifecycle_audit_refusal(struct db *db, struct arena *a, const struct actor *who,
+                             const char *public_id, const char *action, const char *outcome)
+{
+	audit_alone(db, a, who, public_id, action, NULL, NULL, outcome);
 }
