@@ -81,7 +81,7 @@ set_state() {
 
 secret() { # name: a random hex secret kept in $CONF_DIR
   local f="$CONF_DIR/$1"
-  [ -s "$f" ] || { umask 077; openssl rand -hex 24 > "$f"; }
+  [ -s "$f" ] || (umask 077; openssl rand -hex 24 > "$f")
   cat "$f"
 }
 

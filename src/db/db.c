@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "db/sql.h"
 #include "util/log.h"
@@ -18,11 +19,20 @@
 #define DB_FMT_PARAMS 48   /* db_exec() formats */
 #define DB_NSLOTS     (STMT__MAX + DYN_SLOTS)
 
+/* A connection and the statements prepared on it. */
+struct conn {
+	MYSQL *m;
+	MYSQL_STMT *stmt[DB_NSLOTS];
+	int endpoint;  /* the endpoint in use */
+	int preferred; /* the endpoint tried first */
+	time_t connected_at;
+	bool reads; /* the read connection (db_read_spread) */
+};
+
 struct db {
 	const struct config *cfg;
-	MYSQL *conn;
-	MYSQL_STMT *stmt[DB_NSLOTS];
-	int endpoint; /* index of the endpoint in use or to try first */
+	struct conn w; /* writes, transactions, and every read unless spread */
+	struct conn r; /* reads outside transactions when db_read_spread is on */
 	bool in_tx;
 	unsigned err;
 	char errmsg[256];
@@ -80,22 +90,34 @@ struct db *db_new(const struct config *cfg)
 	if (db == NULL)
 		return NULL;
 	db->cfg = cfg;
+	/* Writes prefer the first endpoint (one writer at a time avoids
+	 * certification conflicts on Galera); spread reads start from an
+	 * endpoint chosen by process so the workers share the nodes. */
+	db->w.preferred = 0;
+	db->r.preferred = cfg->ndb > 0 ? (int)(getpid() % cfg->ndb) : 0;
+	db->r.reads = true;
 	sql_table_load();
 	return db;
+}
+
+static void conn_close(struct conn *c)
+{
+	for (size_t i = 0; i < DB_NSLOTS; i++) {
+		if (c->stmt[i] != NULL)
+			mysql_stmt_close(c->stmt[i]);
+		c->stmt[i] = NULL;
+	}
+	if (c->m != NULL)
+		mysql_close(c->m);
+	c->m = NULL;
 }
 
 void db_disconnect(struct db *db)
 {
 	if (db == NULL)
 		return;
-	for (size_t i = 0; i < DB_NSLOTS; i++) {
-		if (db->stmt[i] != NULL)
-			mysql_stmt_close(db->stmt[i]);
-		db->stmt[i] = NULL;
-	}
-	if (db->conn != NULL)
-		mysql_close(db->conn);
-	db->conn = NULL;
+	conn_close(&db->w);
+	conn_close(&db->r);
 	db->in_tx = false;
 }
 
@@ -142,7 +164,7 @@ static enum db_rc classify(unsigned err)
 	}
 }
 
-static enum db_rc connect_endpoint(struct db *db, const struct db_endpoint *e)
+static enum db_rc connect_endpoint(struct db *db, struct conn *c, const struct db_endpoint *e)
 {
 	const struct config *cfg = db->cfg;
 	MYSQL *m = mysql_init(NULL);
@@ -164,47 +186,60 @@ static enum db_rc connect_endpoint(struct db *db, const struct db_endpoint *e)
 		mysql_close(m);
 		return DB_UNAVAILABLE;
 	}
-	db->conn = m;
+	c->m = m;
+	c->connected_at = time(NULL);
 	return DB_OK;
 }
 
-static enum db_rc run(struct db *db, struct arena *a, unsigned slot, const char *sql,
-                      struct db_res *out, const struct db_param *p, size_t n);
+static enum db_rc run_once(struct db *db, struct conn *c, struct arena *a, unsigned slot,
+                           const char *sql, struct db_res *out, const struct db_param *p, size_t n);
 
-static enum db_rc session_setup(struct db *db)
+static enum db_rc session_setup(struct db *db, struct conn *c)
 {
 	struct arena *a = arena_new();
 	if (a == NULL)
 		return DB_UNAVAILABLE;
-	enum db_rc rc = db_exec(db, a, STMT_SESSION_LOCK_WAIT, NULL, "i",
-	                        (long long)db->cfg->lock_wait_timeout);
+	struct db_param p = {.type = DB_P_INT, .i = db->cfg->lock_wait_timeout};
+	enum db_rc rc = run_once(db, c, a, STMT_SESSION_LOCK_WAIT,
+	                         stmt_text[STMT_SESSION_LOCK_WAIT], NULL, &p, 1);
+	if (rc == DB_OK && c->reads && db->cfg->db_read_sync_wait > 0) {
+		p.i = db->cfg->db_read_sync_wait;
+		rc = run_once(db, c, a, STMT_SESSION_SYNC_WAIT, stmt_text[STMT_SESSION_SYNC_WAIT],
+		              NULL, &p, 1);
+	}
 	arena_free(a);
 	return rc;
 }
 
-enum db_rc db_connect(struct db *db)
+/* Connects c to the first endpoint that answers, from its preferred one. */
+static enum db_rc conn_open(struct db *db, struct conn *c)
 {
-	if (db->conn != NULL)
+	if (c->m != NULL)
 		return DB_OK;
 	int n = db->cfg->ndb;
 	for (int i = 0; i < n; i++) {
-		int idx = (db->endpoint + i) % n;
-		if (connect_endpoint(db, &db->cfg->db[idx]) != DB_OK)
+		int idx = (c->preferred + i) % n;
+		if (connect_endpoint(db, c, &db->cfg->db[idx]) != DB_OK)
 			continue;
-		db->endpoint = idx;
-		if (session_setup(db) == DB_OK)
+		c->endpoint = idx;
+		if (session_setup(db, c) == DB_OK)
 			return DB_OK;
-		db_disconnect(db);
+		conn_close(c);
 	}
 	return DB_UNAVAILABLE;
 }
 
-/* Prepares the statement of slot on the current connection. */
-static MYSQL_STMT *prepare(struct db *db, unsigned slot, const char *sql)
+enum db_rc db_connect(struct db *db)
 {
-	if (db->stmt[slot] != NULL)
-		return db->stmt[slot];
-	MYSQL_STMT *st = mysql_stmt_init(db->conn);
+	return conn_open(db, &db->w);
+}
+
+/* Prepares the statement of slot on connection c. */
+static MYSQL_STMT *prepare(struct db *db, struct conn *c, unsigned slot, const char *sql)
+{
+	if (c->stmt[slot] != NULL)
+		return c->stmt[slot];
+	MYSQL_STMT *st = mysql_stmt_init(c->m);
 	if (st == NULL) {
 		set_error(db, CR_OUT_OF_MEMORY, "out of memory");
 		return NULL;
@@ -218,7 +253,7 @@ static MYSQL_STMT *prepare(struct db *db, unsigned slot, const char *sql)
 		mysql_stmt_close(st);
 		return NULL;
 	}
-	db->stmt[slot] = st;
+	c->stmt[slot] = st;
 	return st;
 }
 
@@ -392,16 +427,16 @@ static enum db_rc fetch_all(struct db *db, struct arena *a, MYSQL_STMT *st, stru
 	return rc;
 }
 
-static enum db_rc run_once(struct db *db, struct arena *a, unsigned slot, const char *sql,
-                           struct db_res *out, const struct db_param *p, size_t n)
+static enum db_rc run_once(struct db *db, struct conn *c, struct arena *a, unsigned slot,
+                           const char *sql, struct db_res *out, const struct db_param *p, size_t n)
 {
-	if (db_connect(db) != DB_OK)
+	if (conn_open(db, c) != DB_OK)
 		return DB_UNAVAILABLE;
-	MYSQL_STMT *st = prepare(db, slot, sql);
+	MYSQL_STMT *st = prepare(db, c, slot, sql);
 	if (st == NULL) {
 		enum db_rc rc = classify(db->err);
 		if (rc == DB_UNAVAILABLE)
-			db_disconnect(db);
+			conn_close(c);
 		return rc;
 	}
 	struct param_store ps;
@@ -420,10 +455,10 @@ static enum db_rc run_once(struct db *db, struct arena *a, unsigned slot, const 
 		enum db_rc rc = fail(db, st);
 		if (db->err == ER_NEED_REPREPARE) {
 			mysql_stmt_close(st);
-			db->stmt[slot] = NULL;
+			c->stmt[slot] = NULL;
 		}
 		if (rc == DB_UNAVAILABLE)
-			db_disconnect(db);
+			conn_close(c);
 		return rc;
 	}
 	db->affected = (unsigned long long)mysql_stmt_affected_rows(st);
@@ -433,9 +468,18 @@ static enum db_rc run_once(struct db *db, struct arena *a, unsigned slot, const 
 	struct db_res scratch;
 	enum db_rc rc = fetch_all(db, a, st, out ? out : &scratch);
 	if (rc == DB_UNAVAILABLE)
-		db_disconnect(db);
+		conn_close(c);
 	return rc;
 }
+
+/* Reads that may go to the read connection: plain SELECTs (locking reads
+ * only happen inside transactions, which stay on the write connection). */
+static bool is_read(const char *sql)
+{
+	return strncmp(sql, "SELECT", 6) == 0;
+}
+
+#define PREFERRED_RETRY_SECONDS 60
 
 static double now_ms(void)
 {
@@ -462,13 +506,20 @@ static enum db_rc run_timed(struct db *db, struct arena *a, unsigned slot, const
 {
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
-	bool had_conn = db->conn != NULL;
 	bool in_tx = db->in_tx;
-	enum db_rc rc = run_once(db, a, slot, sql, out, p, n);
+	struct conn *c = &db->w;
+	if (db->cfg->db_read_spread && !in_tx && is_read(sql))
+		c = &db->r;
+	/* After a failover, go back to the preferred writer now and then. */
+	if (c == &db->w && !in_tx && c->m != NULL && c->endpoint != c->preferred &&
+	    time(NULL) - c->connected_at > PREFERRED_RETRY_SECONDS)
+		conn_close(c);
+	bool had_conn = c->m != NULL;
+	enum db_rc rc = run_once(db, c, a, slot, sql, out, p, n);
 	/* A connection that went stale while idle: one fresh try. */
 	if (rc == DB_UNAVAILABLE && had_conn && !in_tx)
-		rc = run_once(db, a, slot, sql, out, p, n);
-	if (rc == DB_UNAVAILABLE)
+		rc = run_once(db, c, a, slot, sql, out, p, n);
+	if (rc == DB_UNAVAILABLE && c == &db->w)
 		db->in_tx = false;
 	return rc;
 }

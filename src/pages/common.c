@@ -102,16 +102,18 @@ void fill_prereq(struct req *r, struct tmpl_dict *d, const char *customer_pid,
 			const char *id, *label, *status;
 			if (c == PREREQ_ACTIVE_SUBSCRIPTIONS) {
 				id = DB_V(rows, i, SU_PUBLIC_ID);
-				label =
-				    arena_printf(r->arena, "%s/month since %s",
-				                 DB_V(rows, i, SU_AMOUNT), DB_V(rows, i, SU_START));
+				label = arena_printf(
+				    r->arena, "%s/month since %s",
+				    fmt_money(r->arena, DB_V(rows, i, SU_AMOUNT), r->user.currency),
+				    DB_V(rows, i, SU_START));
 				status = DB_V(rows, i, SU_STATUS);
 			} else if (c == PREREQ_PENDING_ORDERS) {
 				id = DB_V(rows, i, OR_PUBLIC_ID);
-				label = arena_printf(
-				    r->arena, "%s %s, placed %s", DB_V(rows, i, OR_TOTAL),
-				    DB_V(rows, i, OR_CURRENCY),
-				    fmt_datetime(r->arena, DB_V(rows, i, OR_CREATED)));
+				label =
+				    arena_printf(r->arena, "%s, placed %s",
+				                 fmt_money(r->arena, DB_V(rows, i, OR_TOTAL),
+				                           DB_V(rows, i, OR_CURRENCY)),
+				                 fmt_datetime(r->arena, DB_V(rows, i, OR_CREATED)));
 				status = DB_V(rows, i, OR_STATUS);
 			} else {
 				id = DB_V(rows, i, AS_SERIAL);

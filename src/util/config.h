@@ -36,6 +36,9 @@ struct config {
 	int db_rw_timeout;      /* seconds, per read or write on the socket */
 	int lock_wait_timeout;  /* innodb_lock_wait_timeout for the session */
 	int deadlock_retries;   /* attempts of a transaction on deadlock */
+	int db_read_spread;     /* 1: reads outside transactions on a second
+	                           connection, workers spread over the endpoints */
+	int db_read_sync_wait;  /* wsrep_sync_wait for those reads (Galera) */
 
 	unsigned char secret[128]; /* HMAC key for CSRF tokens and cursors */
 	size_t secretlen;
