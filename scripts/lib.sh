@@ -214,12 +214,20 @@ app_start() {
   die "app socket did not appear"
 }
 
+# True while pid runs (a zombie waiting to be reaped has finished).
+alive() {
+  [ -r "/proc/$1/stat" ] || return 1
+  local state
+  state=$(sed 's/^.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null)
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
 app_stop() {
   local pid
   pid=$(cat "$RUN_DIR/app.pid" 2>/dev/null) || return 0
   kill -TERM "$pid" 2>/dev/null || return 0
   local i
-  for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
+  for i in $(seq 1 200); do alive "$pid" || return 0; sleep 0.05; done
   kill -9 "$pid" 2>/dev/null
 }
 

@@ -59,7 +59,8 @@ int jobs_main(struct app *app)
 		}
 		/* Nothing to do, or the database is away: wait a little longer each
 		 * time, up to a second, so an idle worker costs next to nothing. */
-		nap(step == BULK_STEP_FAILED ? 1000 : idle);
+		if (!stop)
+			nap(step == BULK_STEP_FAILED ? 1000 : idle);
 		if (idle < 1000)
 			idle += 100;
 	}
