@@ -1,0 +1,84 @@
+/*
+ * libFuzzer target: the JSON body of PUT and DELETE /v1/customers/{id}
+ * (api/update.h api_parse_update), for both methods, as application/json.
+ *
+ * Checked: an accepted body yields only allowed values (status "active" or
+ * "inactive" and only for PUT, one of the four reasons, a note that passes
+ * the note field's rule); a refused one has a 400, 415 or 422 with a code
+ * and a message; no body is accepted by both methods (PUT requires status,
+ * DELETE refuses it); an empty body is accepted by DELETE only; and a
+ * parameter on the media type ("; charset=utf-8") changes nothing.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/update.h"
+#include "http/input.h"
+#include "util/arena.h"
+
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			__builtin_trap();                                                          \
+	} while (0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct arena *arena;
+
+static bool same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static int parse(const char *ct, const char *body, size_t len, bool for_put, struct api_update *u)
+{
+	struct api_parse_error err;
+	memset(&err, 0, sizeof(err));
+	int rc = api_parse_update(arena, ct, body, len, for_put, u, &err);
+	if (rc != 0) {
+		CHECK(rc == -1);
+		CHECK(err.status == 400 || err.status == 415 || err.status == 422);
+		CHECK(err.code != NULL && err.message != NULL);
+		return rc;
+	}
+	if (for_put)
+		CHECK(u->status != NULL &&
+		      (strcmp(u->status, "active") == 0 || strcmp(u->status, "inactive") == 0));
+	else
+		CHECK(u->status == NULL);
+	if (u->reason != NULL)
+		CHECK(input_check(KEY_REASON, u->reason, strlen(u->reason)) == NULL);
+	if (u->note != NULL)
+		CHECK(input_check(KEY_NOTE, u->note, strlen(u->note)) == NULL);
+	return rc;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (arena == NULL && (arena = arena_new()) == NULL)
+		abort();
+	const char *body = (const char *)data;
+	struct api_update put, del, again;
+	int put_rc = parse("application/json", body, size, true, &put);
+	int del_rc = parse("application/json", body, size, false, &del);
+	CHECK(put_rc != 0 || del_rc != 0);
+	if (size == 0)
+		CHECK(put_rc != 0 && del_rc == 0);
+
+	int rc = parse("application/json; charset=utf-8", body, size, true, &again);
+	CHECK(rc == put_rc);
+	if (rc == 0)
+		CHECK(same(again.status, put.status) && same(again.reason, put.reason) &&
+		      same(again.note, put.note));
+	rc = parse("application/json; charset=utf-8", body, size, false, &again);
+	CHECK(rc == del_rc);
+	if (rc == 0)
+		CHECK(same(again.reason, del.reason) && same(again.note, del.note));
+
+	arena_reset(arena);
+	return 0;
+}
