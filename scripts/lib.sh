@@ -157,17 +157,22 @@ db_init() {
   sql_root custodian < "$ROOT/sql/triggers.sql" || die "triggers failed"
   sql_root custodian < "$ROOT/sql/fixtures.sql" || die "fixtures failed"
   apply_grants
-  sql_root custodian -e "CREATE TABLE demo_meta (customers BIGINT NOT NULL, version CHAR(16));
+  sql_root custodian -e "CREATE TABLE demo_meta (customers BIGINT NOT NULL PRIMARY KEY, version CHAR(16));
     INSERT INTO demo_meta VALUES ($customers, '$version')"
   t1=$(date +%s.%N)
   DB_LOAD_SECONDS=$(echo "$t1 - $t0" | bc 2>/dev/null || echo "?")
   say "demo data loaded in ${DB_LOAD_SECONDS}s"
 }
 
+# The account for the socket (localhost) and for TCP on loopback (the
+# Galera cluster's nodes listen on 127.0.0.1).
 apply_grants() {
-  local pw
+  local pw host
   pw=$(secret db-password)
-  sed "s/@APP_PASSWORD@/$pw/g" "$ROOT/sql/grants.sql" | sql_root || die "grants failed"
+  for host in localhost 127.0.0.1; do
+    sed -e "s/@APP_PASSWORD@/$pw/g" -e "s/@APP_HOST@/$host/g" "$ROOT/sql/grants.sql" |
+      sql_root || die "grants failed"
+  done
 }
 
 # ---- app + nginx -------------------------------------------------------------

@@ -1,23 +1,23 @@
--- The application's least-privilege account. @APP_PASSWORD@ is replaced by
+-- The application's least-privilege account. @APP_PASSWORD@ and @APP_HOST@ are replaced by
 -- scripts/lib.sh with a random password kept under var/ (never committed).
 --
 -- SELECT/INSERT/UPDATE on business tables, no DELETE anywhere; audit_log is
 -- append-only (SELECT/INSERT). Triggers run as their definer and keep the
 -- aggregates and counters, so the account needs nothing more.
 
-CREATE USER IF NOT EXISTS 'custodian_app'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
-ALTER USER 'custodian_app'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
+CREATE USER IF NOT EXISTS 'custodian_app'@'@APP_HOST@' IDENTIFIED BY '@APP_PASSWORD@';
+ALTER USER 'custodian_app'@'@APP_HOST@' IDENTIFIED BY '@APP_PASSWORD@';
 
-GRANT SELECT ON custodian.tenants TO 'custodian_app'@'localhost';
-GRANT SELECT ON custodian.customer_counts TO 'custodian_app'@'localhost';
-GRANT SELECT ON custodian.operators TO 'custodian_app'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON custodian.customers TO 'custodian_app'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON custodian.addresses TO 'custodian_app'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON custodian.orders TO 'custodian_app'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON custodian.assets TO 'custodian_app'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON custodian.subscriptions TO 'custodian_app'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON custodian.payments TO 'custodian_app'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON custodian.api_keys TO 'custodian_app'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON custodian.bulk_runs TO 'custodian_app'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON custodian.bulk_items TO 'custodian_app'@'localhost';
-GRANT SELECT, INSERT ON custodian.audit_log TO 'custodian_app'@'localhost';
+GRANT SELECT ON custodian.tenants TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT ON custodian.customer_counts TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT ON custodian.operators TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT, INSERT, UPDATE ON custodian.customers TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT, INSERT, UPDATE ON custodian.addresses TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT, INSERT, UPDATE ON custodian.orders TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT, INSERT, UPDATE ON custodian.assets TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT, INSERT, UPDATE ON custodian.subscriptions TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT, INSERT, UPDATE ON custodian.payments TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT, INSERT, UPDATE ON custodian.api_keys TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT, INSERT, UPDATE ON custodian.bulk_runs TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT, INSERT, UPDATE ON custodian.bulk_items TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT, INSERT ON custodian.audit_log TO 'custodian_app'@'@APP_HOST@';

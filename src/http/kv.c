@@ -70,6 +70,8 @@ enum kv_rc kv_parse_urlencoded(struct arena *a, const char *s, size_t n, struct 
 				return KV_BAD_ESCAPE;
 			if ((size_t)kl > KV_MAX_KEY)
 				return KV_KEY_TOO_LONG;
+			if (memchr(key, '\0', (size_t)kl) != NULL)
+				return KV_BAD_ESCAPE; /* a name with %00 in it */
 			long vl = 0;
 			if (eq) {
 				vl = decode(a, eq + 1, (size_t)(s + end - (eq + 1)), &val);

@@ -5,27 +5,33 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+#include <stdlib.h>
 #include <string.h>
 
 void hmac_parts(const unsigned char *key, size_t keylen, const char *const *parts, size_t nparts,
                 unsigned char out[SHA256_LEN])
 {
-	/* Concatenate into a stack buffer when small; parts are short labels,
-	 * user names and ids, so 2 KiB covers every caller. */
-	unsigned char msg[2048];
+	/* The parts, each with its NUL, in one message: on the stack when
+	 * small (labels, user names, ids), on the heap otherwise. */
 	size_t n = 0;
+	for (size_t i = 0; i < nparts; i++)
+		n += strlen(parts[i]) + 1;
+	unsigned char stack[1024];
+	unsigned char *msg = n <= sizeof(stack) ? stack : malloc(n);
+	if (msg == NULL) {
+		memset(out, 0, SHA256_LEN); /* compares equal to no real MAC */
+		return;
+	}
+	size_t o = 0;
 	for (size_t i = 0; i < nparts; i++) {
 		size_t len = strlen(parts[i]);
-		if (n + len + 1 > sizeof(msg))
-			len = sizeof(msg) - n - 1;
-		memcpy(msg + n, parts[i], len);
-		n += len;
-		msg[n++] = '\0';
-		if (n >= sizeof(msg))
-			break;
+		memcpy(msg + o, parts[i], len + 1);
+		o += len + 1;
 	}
 	unsigned int outlen = SHA256_LEN;
 	HMAC(EVP_sha256(), key, (int)keylen, msg, n, out, &outlen);
+	if (msg != stack)
+		free(msg);
 }
 
 void sha256(const void *data, size_t n, unsigned char out[SHA256_LEN])

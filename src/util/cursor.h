@@ -18,7 +18,8 @@
 #define CURSOR_MAX_KEY 400
 #define CURSOR_MAX_LEN 700
 
-/* Returns the cursor in the arena. */
+/* Returns the cursor in the arena. A key longer than CURSOR_MAX_KEY bytes is
+ * cut to that length (every sort key of the application is shorter). */
 char *cursor_encode(struct arena *a, const unsigned char *secret, size_t secretlen,
                     const char *scope, const char *key, uint64_t id);
 
