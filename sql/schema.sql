@@ -42,6 +42,12 @@ CREATE TABLE IF NOT EXISTS customers (
   mrr_cents           BIGINT NOT NULL DEFAULT 0,      -- sum of active subscriptions
   devices_out         INT UNSIGNED NOT NULL DEFAULT 0, -- assets rented_out now
   total_orders        INT UNSIGNED NOT NULL DEFAULT 0,
+  -- Bumped by every write that needs the customer to be active (a new order,
+  -- an active subscription, a device rented out), in the same transaction.
+  -- Such a write and a deactivation therefore always write the same row:
+  -- on one server they queue on its lock, and across Galera nodes they
+  -- conflict at certification, so one of them fails (sql/triggers.sql).
+  guard_version       BIGINT UNSIGNED NOT NULL DEFAULT 0,
   -- Derived keys for sorting and searching by name.
   sort_name           VARCHAR(202) AS (CONCAT(last_name, ' ', first_name)) STORED,
   full_name           VARCHAR(202) AS (CONCAT(first_name, ' ', last_name)) STORED,

@@ -3,10 +3,16 @@
 -- set-based). Every program that writes orders obeys SPEC rule 6 because the
 -- check lives here.
 --
--- Race freedom: each guard reads the customer row FOR UPDATE. A deactivation
--- holds that row's exclusive lock from its first statement to its commit, so
--- an order insert either takes the lock first (and its order then blocks the
+-- Race freedom: each guard first writes the customer row (guard_version),
+-- which takes its exclusive lock, then reads its status. A deactivation
+-- holds that row's lock from its first statement to its commit, so an order
+-- insert either takes the lock first (and its order then blocks the
 -- deactivation's re-check) or waits and then sees 'inactive' and is refused.
+-- On a Galera cluster locks are local to a node, but both transactions
+-- write the customer row, so certification lets only one of them commit
+-- (the other gets a deadlock error; the app retries a deactivation, which
+-- then sees the order). A plain FOR UPDATE read would not: a locking read
+-- is not part of the write-set.
 
 DELIMITER //
 
@@ -40,7 +46,8 @@ DROP TRIGGER IF EXISTS orders_bi//
 CREATE TRIGGER orders_bi BEFORE INSERT ON orders FOR EACH ROW
 BEGIN
   DECLARE st VARCHAR(16);
-  SELECT status INTO st FROM customers WHERE id = NEW.customer_id FOR UPDATE;
+  UPDATE customers SET guard_version = guard_version + 1 WHERE id = NEW.customer_id;
+  SELECT status INTO st FROM customers WHERE id = NEW.customer_id;
   IF st = 'inactive' THEN
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
   END IF;
@@ -60,7 +67,8 @@ BEGIN
   DECLARE st VARCHAR(16);
   IF NEW.status IN ('pending','confirmed','partial')
      AND OLD.status NOT IN ('pending','confirmed','partial') THEN
-    SELECT status INTO st FROM customers WHERE id = NEW.customer_id FOR UPDATE;
+    UPDATE customers SET guard_version = guard_version + 1 WHERE id = NEW.customer_id;
+    SELECT status INTO st FROM customers WHERE id = NEW.customer_id;
     IF st = 'inactive' THEN
       SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
     END IF;
@@ -72,7 +80,8 @@ CREATE TRIGGER subscriptions_bi BEFORE INSERT ON subscriptions FOR EACH ROW
 BEGIN
   DECLARE st VARCHAR(16);
   IF NEW.status = 'active' THEN
-    SELECT status INTO st FROM customers WHERE id = NEW.customer_id FOR UPDATE;
+    UPDATE customers SET guard_version = guard_version + 1 WHERE id = NEW.customer_id;
+    SELECT status INTO st FROM customers WHERE id = NEW.customer_id;
     IF st = 'inactive' THEN
       SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
     END IF;
@@ -93,7 +102,8 @@ CREATE TRIGGER subscriptions_bu BEFORE UPDATE ON subscriptions FOR EACH ROW
 BEGIN
   DECLARE st VARCHAR(16);
   IF NEW.status = 'active' AND OLD.status <> 'active' THEN
-    SELECT status INTO st FROM customers WHERE id = NEW.customer_id FOR UPDATE;
+    UPDATE customers SET guard_version = guard_version + 1 WHERE id = NEW.customer_id;
+    SELECT status INTO st FROM customers WHERE id = NEW.customer_id;
     IF st = 'inactive' THEN
       SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
     END IF;
@@ -118,7 +128,8 @@ CREATE TRIGGER assets_bi BEFORE INSERT ON assets FOR EACH ROW
 BEGIN
   DECLARE st VARCHAR(16);
   IF NEW.status = 'rented_out' AND NEW.customer_id IS NOT NULL THEN
-    SELECT status INTO st FROM customers WHERE id = NEW.customer_id FOR UPDATE;
+    UPDATE customers SET guard_version = guard_version + 1 WHERE id = NEW.customer_id;
+    SELECT status INTO st FROM customers WHERE id = NEW.customer_id;
     IF st = 'inactive' THEN
       SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
     END IF;
@@ -139,7 +150,8 @@ BEGIN
   DECLARE st VARCHAR(16);
   IF NEW.status = 'rented_out' AND NEW.customer_id IS NOT NULL
      AND NOT (OLD.status = 'rented_out' AND OLD.customer_id <=> NEW.customer_id) THEN
-    SELECT status INTO st FROM customers WHERE id = NEW.customer_id FOR UPDATE;
+    UPDATE customers SET guard_version = guard_version + 1 WHERE id = NEW.customer_id;
+    SELECT status INTO st FROM customers WHERE id = NEW.customer_id;
     IF st = 'inactive' THEN
       SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
     END IF;

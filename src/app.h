@@ -8,13 +8,12 @@
 
 /*
  * What a worker process sets up once and every request reaches through
- * req->app: the configuration, the database connection, the shared
- * rate-limit table, small caches. Nothing here is written by handlers
- * except the caches, which are private to the process.
+ * req->app: the configuration, the database connection, small caches.
+ * Nothing here is written by handlers except the caches, which are
+ * private to the process.
  */
 
 struct db;
-struct ratelimit;
 
 #define OPCACHE_SIZE 32
 #define OPCACHE_TTL  10 /* seconds an operator's role and tenant are cached */
@@ -33,7 +32,6 @@ struct opcache_entry {
 struct app {
 	struct config cfg;
 	struct db *db;
-	struct ratelimit *rl;
 	struct opcache_entry opcache[OPCACHE_SIZE];
 	bool draining; /* SIGTERM seen: finish this request, then exit */
 };

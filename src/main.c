@@ -21,7 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/ratelimit.h"
 #include "app.h"
 #include "domain/jobs.h"
 #include "util/log.h"
@@ -291,7 +290,6 @@ int main(int argc, char **argv)
 			fclose(f);
 		}
 	}
-	sup.app.rl = ratelimit_new();
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));

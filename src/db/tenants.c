@@ -20,6 +20,12 @@ const struct stmt_sql db_sql_tenants[] = {
      "SELECT k.id, t.slug, k.role, k.label, k.key_prefix, k.created_at, k.revoked_at,"
      "       k.rate_limit"
      "  FROM api_keys k JOIN tenants t ON t.id = k.tenant_id ORDER BY k.id"},
+    /* window, window, key id: counts this call in the key's current minute;
+     * the new count comes back as LAST_INSERT_ID (rl_count is set before
+     * rl_window, so it compares with the old window). */
+    {STMT_API_KEY_COUNT,
+     "UPDATE api_keys SET rl_count = LAST_INSERT_ID(IF(rl_window = ?, rl_count + 1, 1)),"
+     "       rl_window = ? WHERE id = ?"},
     {STMT_API_KEY_REVOKE,
      "UPDATE api_keys SET revoked_at = UTC_TIMESTAMP() WHERE id = ? AND revoked_at IS NULL"},
 };
