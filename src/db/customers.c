@@ -7,11 +7,12 @@
 #include "db/sql.h"
 #include "util/buf.h"
 
-#define CUSTOMER_COLS                                                                              \
+#define CUSTOMER_COLS_BUT_CUSTOM                                                                   \
 	"c.id, c.public_id, c.email, c.first_name, c.last_name, c.customer_type, c.company,"       \
 	" c.phone, c.status, c.created_at, c.updated_at, c.mrr_cents, c.devices_out,"              \
 	" c.total_orders, c.sort_name, c.full_name, c.deactivated_at, c.deactivated_by,"           \
-	" c.deactivation_reason, c.deactivation_note, c.custom_fields"
+	" c.deactivation_reason, c.deactivation_note"
+#define CUSTOMER_COLS CUSTOMER_COLS_BUT_CUSTOM ", c.custom_fields"
 
 const struct stmt_sql db_sql_customers[] = {
     {STMT_CUSTOMER_BY_PUBLIC_ID, "SELECT " CUSTOMER_COLS " FROM customers c"
@@ -133,17 +134,22 @@ char *like_prefix(struct arena *a, const char *term)
 static void search_from(struct buf *b, enum customer_search mode)
 {
 	if (mode == CSEARCH_EMAIL_EXACT) {
-		buf_puts(b, "(SELECT id FROM customers WHERE tenant_id = ? AND email = ?"
+		buf_puts(b, "(SELECT id FROM customers FORCE INDEX (ix_customers_email)"
+		            " WHERE tenant_id = ? AND email = ?"
 		            " LIMIT " SEARCH_CAP_SQL ") m JOIN customers c ON c.id = m.id");
 		return;
 	}
-	buf_puts(b, "((SELECT id FROM customers WHERE tenant_id = ? AND email LIKE ?"
+	buf_puts(b, "((SELECT id FROM customers FORCE INDEX (ix_customers_email)"
+	            " WHERE tenant_id = ? AND email LIKE ?"
 	            "   LIMIT " SEARCH_CAP_SQL ")"
-	            " UNION (SELECT id FROM customers WHERE tenant_id = ? AND sort_name LIKE ?"
+	            " UNION (SELECT id FROM customers FORCE INDEX (ix_customers_name)"
+	            " WHERE tenant_id = ? AND sort_name LIKE ?"
 	            "   LIMIT " SEARCH_CAP_SQL ")"
-	            " UNION (SELECT id FROM customers WHERE tenant_id = ? AND full_name LIKE ?"
+	            " UNION (SELECT id FROM customers FORCE INDEX (ix_customers_full_name)"
+	            " WHERE tenant_id = ? AND full_name LIKE ?"
 	            "   LIMIT " SEARCH_CAP_SQL ")"
-	            " UNION (SELECT id FROM customers WHERE tenant_id = ? AND company LIKE ?"
+	            " UNION (SELECT id FROM customers FORCE INDEX (ix_customers_company)"
+	            " WHERE tenant_id = ? AND company LIKE ?"
 	            "   LIMIT " SEARCH_CAP_SQL ")) m STRAIGHT_JOIN customers c ON c.id = m.id");
 }
 
@@ -201,7 +207,8 @@ static unsigned list_slot(const struct customer_query *q)
 	v = v * 2 + q->after;
 	v = v * CSEARCH__MAX + (unsigned)q->search;
 	v = v * 2 + q->addresses;
-	return DYN_CUSTOMER_LIST + v; /* < 6*2*8*2*3*2 = 1152 */
+	v = v * 2 + q->with_total;
+	return DYN_CUSTOMER_LIST + v; /* < 6*2*8*2*3*2*2 = 2304 */
 }
 
 #define ADDRESS_JSON(kind)                                                                         \
@@ -216,9 +223,16 @@ enum db_rc db_customer_list(struct db *db, struct arena *a, const struct custome
 {
 	struct buf b;
 	buf_init(&b, a, 2048);
-	buf_puts(&b, "SELECT " CUSTOMER_COLS);
+	/* The HTML list does not show custom fields: leaving the JSON text out
+	 * keeps the rows narrow enough to be sorted in memory (searches). */
+	buf_puts(&b, q->addresses ? "SELECT " CUSTOMER_COLS
+	                          : "SELECT " CUSTOMER_COLS_BUT_CUSTOM ", NULL");
 	if (q->addresses)
 		buf_puts(&b, ", " ADDRESS_JSON("billing") ", " ADDRESS_JSON("shipping"));
+	/* Counted over every matching row before the LIMIT, in the same pass
+	 * (a search's first page needs no second statement for its count). */
+	if (q->with_total)
+		buf_puts(&b, ", COUNT(*) OVER ()");
 	buf_puts(&b, " FROM ");
 	if (q->search != CSEARCH_NONE)
 		search_from(&b, q->search);
@@ -270,7 +284,7 @@ enum db_rc db_customer_search_count(struct db *db, struct arena *a, const struct
 	size_t n = 0;
 	add_search_params(a, q, p, &n);
 	add_filter_params(q, p, &n);
-	unsigned slot = DYN_CUSTOMER_LIST + 1152 + (unsigned)q->search * 8 + filter_shape(q);
+	unsigned slot = DYN_CUSTOMER_LIST + 2304 + (unsigned)q->search * 8 + filter_shape(q);
 	struct db_res r;
 	enum db_rc rc = db_exec_params(db, a, slot, b.p, &r, p, n);
 	if (rc == DB_OK && r.nrows == 1 && DB_V(&r, 0, 0) != NULL)

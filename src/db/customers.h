@@ -50,7 +50,8 @@ struct customer_query {
 	bool after; /* continue after (after_key, after_id) */
 	const char *after_key;
 	unsigned long long after_id;
-	bool addresses; /* add CU_BILLING_JSON, CU_SHIPPING_JSON */
+	bool addresses;  /* add CU_BILLING_JSON, CU_SHIPPING_JSON */
+	bool with_total; /* add, last, the number of rows matching (no cursor) */
 	unsigned limit;
 };
 

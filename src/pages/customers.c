@@ -144,6 +144,8 @@ void page_customers(struct req *r)
 		q.after_key = key;
 		q.after_id = id;
 	}
+	/* A search's first page counts its matches in the same statement. */
+	q.with_total = q.search != CSEARCH_NONE && !q.after;
 	struct db_res rows;
 	enum db_rc rc = db_customer_list(r->app->db, a, &q, &rows);
 	if (rc != DB_OK) {
@@ -213,7 +215,12 @@ void page_customers(struct req *r)
 		tmpl_show(d, "HAS_ROWS");
 	if (p.q) {
 		long long n = 0;
-		if (db_customer_search_count(r->app->db, a, &q, &n) == DB_OK)
+		bool counted = true;
+		if (q.with_total)
+			n = rows.nrows ? atoll(DB_V(&rows, 0, rows.ncols - 1)) : 0;
+		else
+			counted = db_customer_search_count(r->app->db, a, &q, &n) == DB_OK;
+		if (counted)
 			tmpl_set(d, "RESULT_COUNT",
 			         n > CUSTOMER_SEARCH_CAP
 			             ? arena_printf(a, "%s+", fmt_count(a, CUSTOMER_SEARCH_CAP))
