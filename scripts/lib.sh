@@ -97,8 +97,11 @@ db_start() {
       --auth-root-authentication-method=normal --skip-test-db \
       > "$LOG_DIR/mariadb-install.log" 2>&1 || die "mariadb-install-db failed"
   fi
+  # Temporary tables in the state dir: something on these machines cleans
+  # /tmp behind MariaDB's back.
+  mkdir -p "$STATE/tmp"
   # shellcheck disable=SC2086
-  mariadbd --no-defaults --datadir="$DB_DIR" --socket="$DB_SOCK" \
+  mariadbd --no-defaults --datadir="$DB_DIR" --socket="$DB_SOCK" --tmpdir="$STATE/tmp" \
     --skip-networking --user="$(id -un)" --pid-file="$RUN_DIR/mariadb.pid" \
     --log-error="$LOG_DIR/mariadb.err" \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
