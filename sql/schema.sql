@@ -247,6 +247,7 @@ CREATE TABLE IF NOT EXISTS bulk_items (
   claim_until DATETIME(3) NULL,
   PRIMARY KEY (run_id, seq),
   KEY ix_bulk_items_customer (customer_id),
+  KEY ix_bulk_items_outcome (run_id, outcome),  -- progress and recent runs' counts
   -- As in audit_log, no foreign key to customers: creating a run must not
   -- take shared locks on thousands of customer rows for its duration.
   CONSTRAINT fk_bulk_items_run FOREIGN KEY (run_id) REFERENCES bulk_runs (id)

@@ -16,6 +16,18 @@
 
 DELIMITER //
 
+DROP PROCEDURE IF EXISTS customer_guard//
+-- The guard of every write that needs the customer to be active.
+CREATE PROCEDURE customer_guard(IN cid BIGINT UNSIGNED)
+BEGIN
+  DECLARE st VARCHAR(16);
+  UPDATE customers SET guard_version = guard_version + 1 WHERE id = cid;
+  SELECT status INTO st FROM customers WHERE id = cid;
+  IF st = 'inactive' THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
+  END IF;
+END//
+
 DROP TRIGGER IF EXISTS customers_ai//
 CREATE TRIGGER customers_ai AFTER INSERT ON customers FOR EACH ROW
 BEGIN
@@ -45,12 +57,7 @@ END//
 DROP TRIGGER IF EXISTS orders_bi//
 CREATE TRIGGER orders_bi BEFORE INSERT ON orders FOR EACH ROW
 BEGIN
-  DECLARE st VARCHAR(16);
-  UPDATE customers SET guard_version = guard_version + 1 WHERE id = NEW.customer_id;
-  SELECT status INTO st FROM customers WHERE id = NEW.customer_id;
-  IF st = 'inactive' THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
-  END IF;
+  CALL customer_guard(NEW.customer_id);
 END//
 
 DROP TRIGGER IF EXISTS orders_ai//
@@ -64,27 +71,17 @@ END//
 DROP TRIGGER IF EXISTS orders_bu//
 CREATE TRIGGER orders_bu BEFORE UPDATE ON orders FOR EACH ROW
 BEGIN
-  DECLARE st VARCHAR(16);
   IF NEW.status IN ('pending','confirmed','partial')
      AND OLD.status NOT IN ('pending','confirmed','partial') THEN
-    UPDATE customers SET guard_version = guard_version + 1 WHERE id = NEW.customer_id;
-    SELECT status INTO st FROM customers WHERE id = NEW.customer_id;
-    IF st = 'inactive' THEN
-      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
-    END IF;
+    CALL customer_guard(NEW.customer_id);
   END IF;
 END//
 
 DROP TRIGGER IF EXISTS subscriptions_bi//
 CREATE TRIGGER subscriptions_bi BEFORE INSERT ON subscriptions FOR EACH ROW
 BEGIN
-  DECLARE st VARCHAR(16);
   IF NEW.status = 'active' THEN
-    UPDATE customers SET guard_version = guard_version + 1 WHERE id = NEW.customer_id;
-    SELECT status INTO st FROM customers WHERE id = NEW.customer_id;
-    IF st = 'inactive' THEN
-      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
-    END IF;
+    CALL customer_guard(NEW.customer_id);
   END IF;
 END//
 
@@ -100,13 +97,8 @@ END//
 DROP TRIGGER IF EXISTS subscriptions_bu//
 CREATE TRIGGER subscriptions_bu BEFORE UPDATE ON subscriptions FOR EACH ROW
 BEGIN
-  DECLARE st VARCHAR(16);
   IF NEW.status = 'active' AND OLD.status <> 'active' THEN
-    UPDATE customers SET guard_version = guard_version + 1 WHERE id = NEW.customer_id;
-    SELECT status INTO st FROM customers WHERE id = NEW.customer_id;
-    IF st = 'inactive' THEN
-      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
-    END IF;
+    CALL customer_guard(NEW.customer_id);
   END IF;
 END//
 
@@ -126,13 +118,8 @@ END//
 DROP TRIGGER IF EXISTS assets_bi//
 CREATE TRIGGER assets_bi BEFORE INSERT ON assets FOR EACH ROW
 BEGIN
-  DECLARE st VARCHAR(16);
   IF NEW.status = 'rented_out' AND NEW.customer_id IS NOT NULL THEN
-    UPDATE customers SET guard_version = guard_version + 1 WHERE id = NEW.customer_id;
-    SELECT status INTO st FROM customers WHERE id = NEW.customer_id;
-    IF st = 'inactive' THEN
-      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
-    END IF;
+    CALL customer_guard(NEW.customer_id);
   END IF;
 END//
 
@@ -147,14 +134,9 @@ END//
 DROP TRIGGER IF EXISTS assets_bu//
 CREATE TRIGGER assets_bu BEFORE UPDATE ON assets FOR EACH ROW
 BEGIN
-  DECLARE st VARCHAR(16);
   IF NEW.status = 'rented_out' AND NEW.customer_id IS NOT NULL
      AND NOT (OLD.status = 'rented_out' AND OLD.customer_id <=> NEW.customer_id) THEN
-    UPDATE customers SET guard_version = guard_version + 1 WHERE id = NEW.customer_id;
-    SELECT status INTO st FROM customers WHERE id = NEW.customer_id;
-    IF st = 'inactive' THEN
-      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
-    END IF;
+    CALL customer_guard(NEW.customer_id);
   END IF;
 END//
 

@@ -37,8 +37,7 @@ const struct stmt_sql db_sql_bulk[] = {
      "  FROM bulk_items i LEFT JOIN customers c ON c.id = i.customer_id"
      " WHERE i.run_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?"},
     /* The job workers: the oldest unfinished run ... */
-    {STMT_BULK_CLAIM_FIND,
-     "SELECT id FROM bulk_runs WHERE status IN ('queued', 'running') ORDER BY id LIMIT 1"},
+    {STMT_BULK_CLAIM_FIND, "SELECT MIN(id) FROM bulk_runs WHERE status IN ('queued', 'running')"},
     /* ... a batch of its pending items nobody holds (worker, lease seconds,
      * run, batch size) ... */
     {STMT_BULK_CLAIM,

@@ -41,6 +41,7 @@ struct db {
 	int attempts;
 	unsigned queries;
 	double wait_ms;
+	bool explain;
 };
 
 /* The SQL of every named statement, gathered from the family files. */
@@ -501,11 +502,36 @@ static enum db_rc run(struct db *db, struct arena *a, unsigned slot, const char 
 	return rc;
 }
 
+/* Explain mode: EXPLAIN the statement on a statement handle of its own. */
+static enum db_rc run_explain(struct db *db, struct arena *a, const char *sql, struct db_res *out,
+                              const struct db_param *p, size_t n)
+{
+	struct conn *c = &db->w;
+	if (conn_open(db, c) != DB_OK)
+		return DB_UNAVAILABLE;
+	MYSQL_STMT *saved = c->stmt[0];
+	c->stmt[0] = NULL;
+	enum db_rc rc = run_once(db, c, a, 0, arena_printf(a, "EXPLAIN %s", sql), out, p, n);
+	if (c->stmt[0] != NULL)
+		mysql_stmt_close(c->stmt[0]);
+	c->stmt[0] = saved;
+	return rc;
+}
+
+void db_set_explain(struct db *db, bool on)
+{
+	db->explain = on;
+}
+
 static enum db_rc run_timed(struct db *db, struct arena *a, unsigned slot, const char *sql,
                             struct db_res *out, const struct db_param *p, size_t n)
 {
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
+	if (db->explain) {
+		struct db_res scratch;
+		return run_explain(db, a, sql, out ? out : &scratch, p, n);
+	}
 	bool in_tx = db->in_tx;
 	struct conn *c = &db->w;
 	if (db->cfg->db_read_spread && !in_tx && is_read(sql))

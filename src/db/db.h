@@ -111,6 +111,14 @@ enum db_rc db_transaction(struct db *db, struct arena *a, db_tx_fn fn, void *ctx
 /* Attempts made by the last db_transaction() (for tests and logs). */
 int db_last_attempts(const struct db *db);
 
+/*
+ * Explain mode (tests/explain): every statement is sent as "EXPLAIN <sql>",
+ * prepared just for that call, and its result is the plan (id, select_type,
+ * table, type, possible_keys, key, key_len, ref, rows, Extra). Nothing is
+ * executed, so the real SQL builders can be checked for full scans.
+ */
+void db_set_explain(struct db *db, bool on);
+
 /* Statements executed and milliseconds spent waiting for the database
  * since the last reset (the worker logs them per request). */
 void db_stats(const struct db *db, unsigned *queries, double *ms);

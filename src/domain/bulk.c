@@ -553,7 +553,7 @@ enum bulk_step bulk_work(struct db *db, struct arena *a, const char *worker, vol
 	struct db_res r;
 	if (db_exec(db, a, STMT_BULK_CLAIM_FIND, &r, "") != DB_OK)
 		return BULK_STEP_FAILED;
-	if (r.nrows == 0)
+	if (r.nrows == 0 || DB_V(&r, 0, 0) == NULL)
 		return BULK_STEP_IDLE;
 	unsigned long long run = strtoull(DB_V(&r, 0, 0), NULL, 10);
 	if (db_exec(db, a, STMT_BULK_CLAIM, NULL, "siui", worker, (long long)CLAIM_SECONDS, run,

@@ -114,13 +114,8 @@ void page_audit(struct req *r)
 	tmpl_set(d, "F_FROM", q.from);
 	tmpl_set(d, "F_TO", q.to);
 	static const char *const actions[] = {"deactivate", "reactivate"};
-	for (size_t i = 0; i < 2; i++) {
-		struct tmpl_dict *o = tmpl_add(d, "ACTION_OPTION");
-		tmpl_set(o, "OPTION_VALUE", actions[i]);
-		tmpl_set(o, "OPTION_LABEL", fmt_label(a, actions[i]));
-		if (q.action && strcmp(q.action, actions[i]) == 0)
-			tmpl_show(o, "OPTION_SELECTED");
-	}
+	static const char *const action_labels[] = {"Deactivate", "Reactivate"};
+	fill_options(d, "ACTION_OPTION", actions, action_labels, 2, q.action);
 	size_t shown = rows.nrows > AUDIT_PAGE ? AUDIT_PAGE : rows.nrows;
 	for (size_t i = 0; i < shown; i++) {
 		struct tmpl_dict *row = tmpl_add(d, "ROW");

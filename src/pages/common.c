@@ -72,6 +72,29 @@ void fill_csrf(struct req *r, struct tmpl_dict *d, const char *action, const cha
 	tmpl_set(d, "CSRF", token);
 }
 
+struct tmpl_dict *fill_deactivation(struct req *r, struct tmpl_dict *d, const struct db_res *c,
+                                    size_t row)
+{
+	struct tmpl_dict *x = tmpl_add(d, "DEACTIVATION");
+	tmpl_set(x, "DEACT_AT", fmt_datetime(r->arena, DB_V(c, row, CU_DEACT_AT)));
+	tmpl_set(x, "DEACT_BY", DB_V(c, row, CU_DEACT_BY));
+	tmpl_set(x, "DEACT_REASON", fmt_label(r->arena, DB_V(c, row, CU_DEACT_REASON)));
+	tmpl_set(x, "DEACT_NOTE", DB_V(c, row, CU_DEACT_NOTE));
+	return x;
+}
+
+void fill_options(struct tmpl_dict *d, const char *section, const char *const *values,
+                  const char *const *labels, size_t n, const char *current)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_dict *o = tmpl_add(d, section);
+		tmpl_set(o, "OPTION_VALUE", values[i]);
+		tmpl_set(o, "OPTION_LABEL", labels[i]);
+		if (current && strcmp(current, values[i]) == 0)
+			tmpl_show(o, "OPTION_SELECTED");
+	}
+}
+
 struct actor page_actor(struct req *r)
 {
 	struct actor a = {r->user.name, r->user.tenant, "page", r->request_id, 0};

@@ -39,6 +39,16 @@ void fill_prereq(struct req *r, struct tmpl_dict *d, const char *customer_pid,
 void fill_retention(struct req *r, struct tmpl_dict *d, const struct retention *ret, bool inactive,
                     long long devices_out);
 
+/* The deactivation record of an inactive customer row as one DEACTIVATION
+ * section (DEACT_AT, DEACT_BY, DEACT_REASON, DEACT_NOTE); returns it. */
+struct tmpl_dict *fill_deactivation(struct req *r, struct tmpl_dict *d, const struct db_res *c,
+                                    size_t row);
+
+/* The n options of a <select> as the section (OPTION_VALUE, OPTION_LABEL,
+ * OPTION_SELECTED for the value equal to current, which may be NULL). */
+void fill_options(struct tmpl_dict *d, const char *section, const char *const *values,
+                  const char *const *labels, size_t n, const char *current);
+
 /* The actor of a page request. */
 struct actor page_actor(struct req *r);
 

@@ -159,22 +159,10 @@ void page_customers(struct req *r)
 	tmpl_set(d, "STATUS_VALUE", p.status);
 	static const char *const types[] = {"all", "individual", "business"};
 	static const char *const type_labels[] = {"All types", "Individuals", "Businesses"};
-	for (int i = 0; i < 3; i++) {
-		struct tmpl_dict *t = tmpl_add(d, "TYPE_OPTION");
-		tmpl_set(t, "OPTION_VALUE", types[i]);
-		tmpl_set(t, "OPTION_LABEL", type_labels[i]);
-		if (strcmp(p.type, types[i]) == 0)
-			tmpl_show(t, "OPTION_SELECTED");
-	}
+	fill_options(d, "TYPE_OPTION", types, type_labels, 3, p.type);
 	static const char *const statuses[] = {"active", "inactive", "all"};
 	static const char *const status_labels[] = {"Active", "Inactive", "All statuses"};
-	for (int i = 0; i < 3; i++) {
-		struct tmpl_dict *t = tmpl_add(d, "STATUS_OPTION");
-		tmpl_set(t, "OPTION_VALUE", statuses[i]);
-		tmpl_set(t, "OPTION_LABEL", status_labels[i]);
-		if (strcmp(p.status, statuses[i]) == 0)
-			tmpl_show(t, "OPTION_SELECTED");
-	}
+	fill_options(d, "STATUS_OPTION", statuses, status_labels, 3, p.status);
 	tmpl_set(d, "SORT_VALUE", sort_names[p.sort]);
 	tmpl_set(d, "DIR_VALUE", p.desc ? "desc" : "asc");
 	fill_counts(r, d, &p);
@@ -427,13 +415,8 @@ void page_customer(struct req *r)
 	tmpl_set(d, "UPDATED", fmt_datetime(a, DB_V(&c, 0, CU_UPDATED)));
 	tmpl_set(d, "MRR", fmt_cents(a, atoll(DB_V(&c, 0, CU_MRR)), r->user.currency));
 	tmpl_set(d, "CUSTOM_FIELDS", DB_V(&c, 0, CU_CUSTOM));
-	if (inactive) {
-		struct tmpl_dict *x = tmpl_add(d, "DEACTIVATION");
-		tmpl_set(x, "DEACT_AT", fmt_datetime(a, DB_V(&c, 0, CU_DEACT_AT)));
-		tmpl_set(x, "DEACT_BY", DB_V(&c, 0, CU_DEACT_BY));
-		tmpl_set(x, "DEACT_REASON", fmt_label(a, DB_V(&c, 0, CU_DEACT_REASON)));
-		tmpl_set(x, "DEACT_NOTE", DB_V(&c, 0, CU_DEACT_NOTE));
-	}
+	if (inactive)
+		fill_deactivation(r, d, &c, 0);
 	if (req_can_write(r))
 		tmpl_show(d, inactive ? "CAN_REACTIVATE" : "CAN_DEACTIVATE");
 	else

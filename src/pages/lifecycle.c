@@ -171,11 +171,7 @@ static void render_reactivate(struct req *r, const struct db_res *c, int status)
 	if (!inactive) {
 		tmpl_show(d, "ALREADY_ACTIVE");
 	} else {
-		struct tmpl_dict *x = tmpl_add(d, "DEACTIVATION");
-		tmpl_set(x, "DEACT_AT", fmt_datetime(a, DB_V(c, 0, CU_DEACT_AT)));
-		tmpl_set(x, "DEACT_BY", DB_V(c, 0, CU_DEACT_BY));
-		tmpl_set(x, "DEACT_REASON", fmt_label(a, DB_V(c, 0, CU_DEACT_REASON)));
-		tmpl_set(x, "DEACT_NOTE", DB_V(c, 0, CU_DEACT_NOTE));
+		fill_deactivation(r, d, c, 0);
 		if (req_can_write(r))
 			fill_csrf(r, tmpl_add(d, "FORM"), "reactivate", pid);
 		else

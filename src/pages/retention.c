@@ -30,11 +30,7 @@ void page_customer_retention(struct req *r)
 	fill_customer_head(r, d, &c, 0);
 	fill_retention(r, d, &ret, inactive, atoll(DB_V(&c, 0, CU_DEVICES)));
 	if (inactive) {
-		struct tmpl_dict *x = tmpl_add(d, "DEACTIVATION");
-		tmpl_set(x, "DEACT_AT", fmt_datetime(a, DB_V(&c, 0, CU_DEACT_AT)));
-		tmpl_set(x, "DEACT_BY", DB_V(&c, 0, CU_DEACT_BY));
-		tmpl_set(x, "DEACT_REASON", fmt_label(a, DB_V(&c, 0, CU_DEACT_REASON)));
-		tmpl_set(x, "DEACT_NOTE", DB_V(&c, 0, CU_DEACT_NOTE));
+		struct tmpl_dict *x = fill_deactivation(r, d, &c, 0);
 		if (req_can_write(r))
 			tmpl_set(tmpl_add(x, "CAN_REACTIVATE"), "REACTIVATE_URL",
 			         arena_printf(a, "/customers/%s/reactivate", pid));
