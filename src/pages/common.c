@@ -180,6 +180,10 @@ void fill_retention(struct req *r, struct tmpl_dict *d, const struct retention *
 	tmpl_set(d, "RET_PAYMENTS", fmt_count(a, ret->payments_total));
 	tmpl_set(d, "RET_COLLECTED", fmt_money(a, ret->collected, cur));
 	tmpl_set(d, "RET_ADDRESSES", fmt_count(a, ret->addresses));
+	tmpl_set(d, "RET_ORDERS_NOUN", ret->orders_total == 1 ? "order" : "orders");
+	tmpl_set(d, "RET_SUBS_NOUN", ret->subs_total == 1 ? "subscription" : "subscriptions");
+	tmpl_set(d, "RET_PAYMENTS_NOUN", ret->payments_total == 1 ? "payment" : "payments");
+	tmpl_set(d, "RET_ADDRESSES_NOUN", ret->addresses == 1 ? "address" : "addresses");
 	tmpl_set(d, "RET_DEVICES_EVER", fmt_count(a, ret->devices_ever));
 	tmpl_set(d, "RET_DEVICES_OUT", fmt_count(a, devices_out));
 	by_status_rows(r, d, "ORDER_STATUS", &ret->orders);

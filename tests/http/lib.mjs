@@ -478,14 +478,14 @@ export function retentionTable(html) {
     if (!m) throw new Error(`"${label}" row reads "${r.kept}"`);
     return m;
   };
-  const pay = lead('Payment history', /^([\d,]+) payments, (\S+) collected$/);
+  const pay = lead('Payment history', /^([\d,]+) payments?, (\S+) collected$/);
   const dev = lead('Devices', /^([\d,]+) ever rented, ([\d,]+) still out$/);
   return {
     profile: rows['Customer profile']?.status,
-    orders: { total: parseCount(lead('Order history', /^([\d,]+) orders$/)[1]), by: rows['Order history'].by },
-    subscriptions: { total: parseCount(lead('Subscription history', /^([\d,]+) subscriptions$/)[1]), by: rows['Subscription history'].by },
+    orders: { total: parseCount(lead('Order history', /^([\d,]+) orders?$/)[1]), by: rows['Order history'].by },
+    subscriptions: { total: parseCount(lead('Subscription history', /^([\d,]+) subscriptions?$/)[1]), by: rows['Subscription history'].by },
     payments: { total: parseCount(pay[1]), collected: pay[2], by: rows['Payment history'].by },
-    addresses: parseCount(lead('Addresses', /^([\d,]+) addresses$/)[1]),
+    addresses: parseCount(lead('Addresses', /^([\d,]+) address(?:es)?$/)[1]),
     devicesEver: parseCount(dev[1]),
     devicesOut: parseCount(dev[2]),
   };
