@@ -87,9 +87,13 @@ static int read_body(struct req *r)
 
 static void refuse_write(struct req *r, int status, const char *code, const char *message)
 {
-	/* A refused lifecycle write is an attempt too: one audit row. */
-	if (r->route->action != NULL && r->route->arg == ARG_CUSTOMER && r->user.name != NULL) {
-		struct actor who = {r->user.name, r->user.tenant, "page", r->request_id, 0};
+	/* A refused lifecycle write is an attempt too: one audit row, for a
+	 * customer's deactivate/reactivate and for a bulk apply (which names no
+	 * customer yet). */
+	if (r->route->action != NULL && r->user.name != NULL &&
+	    (r->route->arg == ARG_CUSTOMER || r->page == PAGE_BULK_APPLY)) {
+		struct actor who = {r->user.name, r->user.tenant,
+		                    r->page == PAGE_BULK_APPLY ? "bulk" : "page", r->request_id, 0};
 		lifecycle_audit_refusal(r->app->db, r->arena, &who, r->arg, r->route->action, code);
 	}
 	http_error(r, status, code, message);

@@ -1,0 +1,1533 @@
+// The security suite (issue "security test suite", deliverable 1), table
+// driven so that its size can be reported:
+//
+//   XSS           hostile payloads stored in every shown customer field (SQL,
+//                 as root), typed as audit and bulk notes, pasted as bulk
+//                 lines, searched for, sent as cursors, cookies and paths;
+//                 every page, CSV and JSON answer that shows them is checked.
+//   SQL injection payloads in every parameter of src/http/input.c on every
+//                 route that reads it, path ids, JSON body fields, the API's
+//                 headers and cursors signed with the real secret: 400 (404
+//                 for ids, 422 for JSON fields, 200 for legal free text),
+//                 never 500, never slow, and the database unchanged.
+//   CSRF          missing, malformed, random, another user's, another
+//                 action's, another customer's, another secret's, tampered,
+//                 expired and replayed tokens on every POST route.
+//   roles         every route of src/route.c × GET HEAD POST PUT DELETE PATCH
+//                 × no login, viewer, operator, admin and API keys of the
+//                 three roles, against the status the README's rules give.
+//   tenants       tenant 2's customer, bulk run and key against every route.
+//   headers       every answer this file received (errors, nginx's own,
+//                 static files, the API): CSP without inline scripts,
+//                 frame-deny, nosniff, no-store, cookie flags.
+//   traversal     /static and path ids with encoded, double-encoded and
+//                 raw ".." variants, template names in parameters.
+//
+// Every customer, run and key used here is made here. The totals are
+// printed as TAP diagnostics ("# xss: ...").
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import * as L from './lib.mjs';
+import * as S from './seclib.mjs';
+
+const { sql, sqlValue, lit, forgeCsrf, nowSeconds, errorCode, listIds, parseCsv, customerState } = L;
+const { http } = S;
+
+const ROOT = process.env.ROOT || path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const TAG = randomBytes(3).toString('hex');
+const SUMMARY = [];
+const say = (line) => SUMMARY.push(line);
+
+// ---- shared set-up ------------------------------------------------------------------------
+
+/** An API key made with custodian-keys (the config of this stack: APP_CONFIG under scripts/cluster). */
+function makeKey(tenant, role, rateLimit) {
+  const config = process.env.APP_CONFIG || path.join(L.CONF_DIR, 'custodian.conf');
+  const build = process.env.BUILD || path.join(ROOT, 'build-check');
+  const label = `sec-${tenant}-${role}-${TAG}${rateLimit ? '-limited' : ''}`;
+  const args = ['--config', config, 'create', '--tenant', tenant, '--role', role, '--label', label];
+  if (rateLimit) args.push('--rate-limit', String(rateLimit));
+  const r = spawnSync(path.join(build, 'custodian-keys'), args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`custodian-keys create failed: ${r.stderr}`);
+  return { key: r.stdout.trim(), tenant, role, label };
+}
+
+const KEYS = {
+  viewer: makeKey('northwind', 'viewer'),
+  operator: makeKey('northwind', 'operator'),
+  admin: makeKey('northwind', 'admin'),
+  globex: makeKey('globex', 'admin'),
+};
+
+let seq = 0;
+/** A plain customer of tenant 1 (or 2): {pid, id, email}. */
+function customer({ tenant = 1, status = 'active', email, first = 'Sec', last, blocked = false } = {}) {
+  const n = ++seq;
+  const pid = `cus_sec${TAG}${n}`;
+  const mail = email ?? `sec.${TAG}.${n}@sec-${TAG}.invalid`;
+  const stmts = [`INSERT INTO customers (public_id, tenant_id, email, first_name, last_name, customer_type, status,
+      created_at, updated_at, deactivated_at, deactivated_by, deactivation_reason)
+    VALUES (${lit(pid)}, ${tenant}, ${lit(mail)}, ${lit(first)}, ${lit(last ?? `Test${n}`)}, 'individual', ${lit(status)},
+      UTC_TIMESTAMP(), UTC_TIMESTAMP(), ${status === 'inactive' ? 'UTC_TIMESTAMP()' : 'NULL'},
+      ${status === 'inactive' ? "'admin'" : 'NULL'}, ${status === 'inactive' ? "'data_cleanup'" : 'NULL'})`,
+  'SET @c = LAST_INSERT_ID()'];
+  if (blocked) stmts.push(`INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
+      VALUES (${lit(`ord_sec${TAG}${n}`)}, ${tenant}, @c, 'pending', 10, 'EUR', UTC_TIMESTAMP())`);
+  stmts.push('SELECT @c');
+  const id = sqlValue(stmts.join(';\n'));
+  return { pid, id, email: mail, tenant };
+}
+
+const tokenFor = (user, action, subject = '', ttl = 600) => forgeCsrf({ user, action, subject, expiry: nowSeconds() + ttl });
+
+/** Waits until a bulk run is done (the job workers process it). */
+async function runDone(run, timeoutMs = 30000) {
+  const t0 = Date.now();
+  for (;;) {
+    const st = sqlValue(`SELECT status FROM bulk_runs WHERE public_id = ${lit(run)}`);
+    if (st === 'done') return;
+    assert.ok(Date.now() - t0 < timeoutMs, `run ${run} is not done after ${timeoutMs} ms (${st})`);
+    await S.sleep(100);
+  }
+}
+
+async function allRunsDone(timeoutMs = 30000) {
+  const t0 = Date.now();
+  while (Number(sqlValue("SELECT COUNT(*) FROM bulk_runs WHERE status <> 'done'")) > 0) {
+    assert.ok(Date.now() - t0 < timeoutMs, 'bulk runs still going');
+    await S.sleep(100);
+  }
+}
+
+/** Previews lines and applies them (user's login); returns the run id. */
+async function bulkRun(user, lines, select, { note, source, reason = 'data_cleanup' } = {}) {
+  const p = await http(user, 'POST', '/bulk/preview', {
+    form: { csrf: tokenFor(user, 'bulk_preview'), mode: 'paste', lines: lines.join('\n') },
+  });
+  assert.equal(p.status, 200, `preview: ${errorCode(p.text)}`);
+  const nonce = S.inputValue(p.text, 'nonce');
+  assert.match(nonce || '', /^[0-9a-f]{32}$/);
+  const form = { csrf: tokenFor(user, 'bulk_apply'), nonce, reason, select, source: source ?? S.inputValue(p.text, 'source') };
+  if (note !== undefined) form.note = note;
+  const a = await http(user, 'POST', '/bulk/apply', { form });
+  assert.equal(a.status, 303, `apply: ${errorCode(a.text)}`);
+  const run = a.headers.location.slice('/bulk/'.length);
+  await runDone(run);
+  return { run, preview: p, apply: a };
+}
+
+// Fixed things every section uses.
+const GLOBEX = 'cus_fixture_globex';
+let GLOBEX_RUN; // a bulk run of tenant 2 (made by the login globex)
+let NW_RUN; // a bulk run of tenant 1
+
+before(async () => {
+  assert.equal(sqlValue(`SELECT tenant_id FROM customers WHERE public_id = ${lit(GLOBEX)}`), '2');
+  const g = customer({ tenant: 2 });
+  GLOBEX_RUN = (await bulkRun('globex', [g.pid], [g.pid])).run;
+  const n = customer();
+  NW_RUN = (await bulkRun('admin', [n.pid], [n.pid])).run;
+});
+
+after(() => {
+  // The figures, as TAP diagnostics at the end of the file's output.
+  for (const line of SUMMARY) console.log(line);
+});
+
+// =================================================================================================
+// The checks themselves: each catches what it looks for (so that a pass means something)
+// =================================================================================================
+
+describe('self-test: the checkers of this file reject what they must', () => {
+  test('assertSafeHtml, assertNotRaw and assertShown reject injected markup on a real page', async () => {
+    const r = await http('admin', 'GET', '/customers/cus_fixture_xss');
+    assert.equal(r.status, 200);
+    S.assertSafeHtml(r.text, 'the real page');
+    const inject = (bad) => r.text.replace('</h1>', `${bad}</h1>`);
+    const bad = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<svg onload=alert(1)>', '<a href="javascript:alert(1)">x</a>',
+      '<a href=" JaVaScRiPt:alert(1)">x</a>', '<a href="//evil.example/">x</a>', '<a href="https://evil.example/">x</a>', '<iframe src="/x"></iframe>',
+      '<!-- x', '<span class="x" onmouseover="alert(1)">x</span>', '<span title="x" autofocus>x</span>', '<div style="x">',
+      '<meta http-equiv="refresh" content="0;url=//evil.example">', '<form action="https://evil.example/">', '<base href="/">',
+      '<b>x</b>', '<SCRIPT SRC=//evil.example/x.js></SCRIPT>'];
+    for (const b of bad) assert.throws(() => S.assertSafeHtml(inject(b), 'injected'), assert.AssertionError, `not caught: ${b}`);
+    assert.throws(() => S.assertSafeHtml(r.text.replace('class="panel"', 'class="panel" onclick="alert(1)"'), 'break-out'), assert.AssertionError);
+    assert.throws(() => S.assertSafeHtml(r.text.replace('class="panel"', 'class="panel" x="1"'), 'break-out'), assert.AssertionError);
+    assert.throws(() => S.assertNotRaw(inject('"><img src=x onerror=alert(7)>'), ['"><img src=x onerror=alert(7)>'], 'raw'), assert.AssertionError);
+    assert.throws(() => S.assertShown(r.text, ['never on this page <b>'], 'shown'), assert.AssertionError);
+    S.assertShown(r.text, ['<script>alert(1)</script>'], 'the fixture is shown escaped');
+    assert.equal(S.ctEscape(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+
+  test('headerProblems and the database fingerprint see a change', async () => {
+    const r = await http('admin', 'GET', '/customers');
+    assert.deepEqual(S.headerProblems(r), []);
+    const h = r.headers;
+    for (const [what, headers] of [
+      ['no CSP', { ...h, 'content-security-policy': undefined }],
+      ['inline scripts', { ...h, 'content-security-policy': "default-src 'none'; script-src 'self' 'unsafe-inline'" }],
+      ['scripts from anywhere', { ...h, 'content-security-policy': "script-src *" }],
+      ['framing', { ...h, 'x-frame-options': 'SAMEORIGIN' }],
+      ['sniffing', { ...h, 'x-content-type-options': undefined }],
+      ['a cookie without HttpOnly', { ...h, 'set-cookie': ['flash=x; Path=/; SameSite=Strict'] }],
+      ['a cookie without SameSite=Strict', { ...h, 'set-cookie': ['flash=x; Path=/; HttpOnly; SameSite=Lax'] }],
+    ]) assert.ok(S.headerProblems({ headers: headers }).length > 0, `not caught: ${what}`);
+    assert.ok(!S.noStore({ headers: { 'cache-control': 'max-age=60' } }));
+    const c = customer();
+    const fp = S.fingerprint();
+    sql(`UPDATE customers SET phone = 'changed' WHERE id = ${c.id}`);
+    assert.notDeepEqual(S.fingerprint(), fp, 'the fingerprint sees one changed column');
+  });
+});
+
+// =================================================================================================
+// XSS
+// =================================================================================================
+
+const XSS = [
+  '<script>alert("xss-1")</script>',
+  '"><img src=x onerror=alert(2)>',
+  "'><svg/onload=alert(3)>",
+  'javascript:alert(4)//',
+  '</textarea><script>alert(5)</script>',
+  '{{TITLE}}{{>BODY}}{{#SIGNED_IN}}6{{/SIGNED_IN}}{{%AUTOESCAPE context="JAVASCRIPT"}}',
+  '＜script＞alert(7)＜/script＞ \\u003cscript\\u003e %3Cscript%3E \u202e\u2028',
+  '&lt;script&gt;alert(8)&lt;/script&gt; &#60;b&#62; &#x3c;i&#x3e;',
+  "=cmd|' /C calc'!A0",
+  "@SUM(1+1)*cmd|' /C calc'!A0",
+  '+HYPERLINK("http://evil.example/?x","click")',
+  "-2+3+cmd|' /C calc'!A0",
+  '" onmouseover="alert(13)" x="',
+  '<a href="javascript:alert(14)">x</a>',
+  '</title><script>alert(15)</script><!--',
+  "';alert(16);//\\';alert(16);//",
+  '<iframe src="//evil.example/"></iframe><base href="//evil.example/">',
+  '<scr<script>ipt>alert(18)</scr</script>ipt>',
+];
+
+const cut = (s, n) => [...s].slice(0, n).join('');
+
+/** The stored values of a hostile customer: the payload in every shown field, cut to the column. */
+function hostileFields(p, i, kind) {
+  return {
+    first: cut(p, 100),
+    last: cut(p, 100),
+    email: cut(`xs${TAG}${kind}${i}.${p}@xss.invalid`, 254),
+    company: cut(p, 200),
+    phone: cut(p, 40),
+    custom: JSON.stringify({ [cut(p, 60)]: p, list: [p, i] }),
+    contact: cut(p, 200),
+    street: cut(p, 200),
+    building: cut(p, 100),
+    locality: cut(p, 100),
+    city: cut(p, 100),
+    admin: cut(p, 100),
+    postal: cut(p, 20),
+    country: cut(p, 2).trimEnd(),
+    addrCompany: cut(p, 200),
+    serial: cut(`${TAG}${kind}${i}${p}`, 40),
+    sku: cut(p, 40),
+    product: cut(p, 200),
+  };
+}
+
+/**
+ * Inserts a hostile customer: kind 'x' (history only), 'b' (blocked by a
+ * subscription and a device), 'p' (the payload in its public id too, as
+ * another program writing the table could leave it).
+ */
+function hostileCustomer(p, i, kind) {
+  const f = hostileFields(p, i, kind);
+  const pid = kind === 'p' ? cut(`cus_${TAG}p${i}${p}`, 40) : `cus_xs${TAG}${kind}${i}`;
+  if (kind === 'p') f.email = `xp${TAG}p${i}@xss.invalid`;
+  const s = [`INSERT INTO customers (public_id, tenant_id, email, first_name, last_name, customer_type, company, phone,
+      status, custom_fields, created_at, updated_at)
+    VALUES (${lit(pid)}, 1, ${lit(f.email)}, ${lit(f.first)}, ${lit(f.last)}, 'business', ${lit(f.company)}, ${lit(f.phone)},
+      'active', ${lit(f.custom)}, UTC_TIMESTAMP(), UTC_TIMESTAMP())`, 'SET @c = LAST_INSERT_ID()'];
+  if (kind === 'x') {
+    for (const k of ['billing', 'shipping'])
+      s.push(`INSERT INTO addresses (tenant_id, customer_id, kind, contact_name, street_address, building_info, locality,
+          city, admin_area, postal_code, country, company, created_at)
+        VALUES (1, @c, '${k}', ${lit(f.contact)}, ${lit(f.street)}, ${lit(f.building)}, ${lit(f.locality)}, ${lit(f.city)},
+          ${lit(f.admin)}, ${lit(f.postal)}, ${lit(f.country)}, ${lit(f.addrCompany)}, UTC_TIMESTAMP())`);
+    s.push(`INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
+        VALUES ('ord_xs${TAG}${i}', 1, @c, 'fulfilled', 10, 'EUR', UTC_TIMESTAMP() - INTERVAL 100 DAY)`, 'SET @o = LAST_INSERT_ID()');
+    s.push(`INSERT INTO assets (serial_number, tenant_id, sku, product_name, status, customer_id, acquisition_cost)
+        VALUES (${lit(f.serial)}, 1, ${lit(f.sku)}, ${lit(f.product)}, 'returned', NULL, 100)`);
+    s.push(`INSERT INTO subscriptions (public_id, tenant_id, customer_id, order_id, asset_serial, status, monthly_amount,
+          start_date, end_date, created_at)
+        VALUES ('sub_xs${TAG}x${i}', 1, @c, @o, ${lit(f.serial)}, 'ended_completed', 10, UTC_DATE() - INTERVAL 100 DAY,
+          UTC_DATE() - INTERVAL 10 DAY, UTC_TIMESTAMP() - INTERVAL 100 DAY)`);
+  } else if (kind === 'b') {
+    s.push(`INSERT INTO assets (serial_number, tenant_id, sku, product_name, status, customer_id, acquisition_cost)
+        VALUES (${lit(f.serial)}, 1, ${lit(f.sku)}, ${lit(f.product)}, 'rented_out', @c, 100)`);
+    s.push(`INSERT INTO subscriptions (public_id, tenant_id, customer_id, order_id, asset_serial, status, monthly_amount,
+          start_date, end_date, created_at)
+        VALUES ('sub_xs${TAG}b${i}', 1, @c, NULL, ${lit(f.serial)}, 'active', 10, UTC_DATE() - INTERVAL 10 DAY, NULL,
+          UTC_TIMESTAMP())`);
+  }
+  s.push('SELECT @c');
+  const id = sqlValue(s.join(';\n'));
+  // what went in is what the database holds (nothing was cut or converted)
+  const [row] = sql(`SELECT public_id, first_name, email, phone, custom_fields FROM customers WHERE id = ${id}`);
+  assert.deepEqual(row, [pid, f.first, f.email, f.phone, f.custom], `payload ${i} stored as is`);
+  return { pid, id, f, p, i };
+}
+
+const allValues = (f) => Object.values(f);
+
+describe('XSS: hostile data is rendered escaped in every page, CSV and JSON', () => {
+  const X = [];
+  const B = [];
+  const P = [];
+  const places = new Map(); // place -> checks
+  let checks = 0;
+  let tags = 0;
+
+  /** One check: the page's structure is the templates', no value raw, the shown values escaped. */
+  function page(place, res, { values = [], shown = [], status = 200 }, what) {
+    assert.equal(res.status, status, `${what}: status (${errorCode(res.text)})`);
+    assert.match(res.headers['content-type'] || '', /^text\/html; charset=utf-8/i, `${what}: HTML`);
+    tags += S.assertSafeHtml(res.text, what);
+    S.assertNotRaw(res.text, values, what);
+    S.assertShown(res.text, shown, what);
+    places.set(place, (places.get(place) || 0) + 1);
+    checks++;
+  }
+
+  function counted(place) {
+    places.set(place, (places.get(place) || 0) + 1);
+    checks++;
+  }
+
+  before(() => {
+    XSS.forEach((p, i) => {
+      X.push(hostileCustomer(p, i, 'x'));
+      B.push(hostileCustomer(p, i, 'b'));
+      P.push(hostileCustomer(p, i, 'p'));
+    });
+  });
+
+  after(() => {
+    say(`xss: ${XSS.length} payloads × ${places.size} places: ${checks} checks (${tags} tags inspected)`);
+    say(`xss places: ${[...places.keys()].join(', ')}`);
+  });
+
+  test('the payloads: at least 10, each classic kind present', () => {
+    assert.ok(XSS.length >= 10);
+    for (const re of [/<script>/, /onerror=/, /javascript:/, /<\/textarea>/, /\{\{/, /＜/, /&lt;/, /^=cmd\|/, /^@/, /^\+/, /^-/, /onmouseover/])
+      assert.ok(XSS.some((p) => re.test(p)), `a payload matching ${re}`);
+  });
+
+  test('customer list: every hostile customer found by search, all fields escaped', async () => {
+    const r = await http('admin', 'GET', `/customers?q=xs${TAG}&status=all`);
+    const ids = listIds(r.text);
+    assert.equal(ids.length, X.length + B.length, 'one page holds them all');
+    for (const c of [...X, ...B]) assert.ok(ids.includes(c.pid), `${c.pid} is listed`);
+    for (const c of X) page('list', r, { values: [...allValues(c.f), ...allValues(B[c.i].f)], shown: [c.f.first, c.f.last, c.f.company, c.f.email] }, `list, payload ${c.i}`);
+    // hostile public ids: in the row's text, its link and nowhere raw
+    const rp = await http('admin', 'GET', `/customers?q=xp${TAG}&status=all`);
+    for (const c of P) {
+      page('list (hostile id)', rp, { values: [c.pid, ...allValues(c.f)], shown: [c.pid] }, `list, hostile id ${c.i}`);
+      assert.ok(L.links(rp.text).some((l) => l.href === `/customers/${c.pid}`), `hostile id ${c.i}: the link holds the id as stored`);
+    }
+  });
+
+  test('search term (?q=) echoed in the search box and the links, escaped', async () => {
+    for (const [i, p] of XSS.entries()) {
+      const r = await http('admin', 'GET', `/customers?q=${encodeURIComponent(p)}`);
+      page('search term', r, { values: [p] }, `q, payload ${i}`);
+      assert.equal(S.inputValue(r.text, 'q'), p, `q ${i}: the box holds the term as typed`);
+      const tabs = L.links(r.text).filter((l) => /^\/customers\?q=/.test(l.href || ''));
+      assert.ok(tabs.length >= 3, 'the status tabs keep the term');
+      for (const l of tabs) assert.equal(new URL(l.href, L.BASE_URL).searchParams.get('q'), p, `q ${i}: link keeps the term`);
+    }
+  });
+
+  test('audit filter (?actor=) echoed escaped', async () => {
+    for (const [i, p] of XSS.entries()) {
+      const r = await http('admin', 'GET', `/audit?actor=${encodeURIComponent(p)}`);
+      page('audit filter', r, { values: [p] }, `actor, payload ${i}`);
+      assert.equal(S.inputValue(r.text, 'actor'), p);
+      const csv = L.links(r.text).find((l) => /format=csv/.test(l.href || ''));
+      assert.equal(new URL(csv.href, L.BASE_URL).searchParams.get('actor'), p, 'the CSV link keeps the filter');
+    }
+  });
+
+  test('customer page: profile, custom fields, addresses, devices', async () => {
+    for (const c of X) {
+      const r = await http('admin', 'GET', `/customers/${c.pid}`);
+      const f = c.f;
+      page('customer page', r, {
+        values: allValues(f),
+        shown: [f.first, f.last, f.company, f.email, f.phone, f.custom, f.contact, f.street, f.building, f.locality, f.city,
+          f.admin, f.postal, f.country, f.addrCompany, f.serial, f.sku, f.product],
+      }, `customer page, payload ${c.i}`);
+      assert.ok(r.text.includes(`<title>${S.ctEscape(`${f.first} ${f.last}`)} · Custodian</title>`), 'the title is escaped');
+    }
+  });
+
+  test('customer page with open items: blocking subscription and device', async () => {
+    for (const c of B) {
+      const r = await http('admin', 'GET', `/customers/${c.pid}`);
+      page('open items', r, { values: allValues(c.f), shown: [c.f.first, c.f.serial, c.f.sku, c.f.product] }, `open items, payload ${c.i}`);
+    }
+  });
+
+  test('deactivation form: the customer, and the blocking records with their links', async () => {
+    for (const c of X) {
+      const r = await http('operator', 'GET', `/customers/${c.pid}/deactivate`);
+      page('deactivate form', r, { values: allValues(c.f), shown: [c.f.first, c.f.last] }, `deactivate form, payload ${c.i}`);
+    }
+    for (const c of B) {
+      const r = await http('operator', 'GET', `/customers/${c.pid}/deactivate`);
+      page('deactivate form (blocked)', r, { values: allValues(c.f), shown: [c.f.first, c.f.serial, c.f.sku, c.f.product] }, `blocked form, payload ${c.i}`);
+      const blockers = L.links(r.text).filter((l) => (l.href || '').startsWith(`/customers/${c.pid}#open-`));
+      assert.ok(blockers.some((l) => l.href === `/customers/${c.pid}#open-${c.f.serial}`), 'the device links to its open item, decoded as stored');
+    }
+  });
+
+  test('a note sent back with the form (400, no reason): the textarea holds it escaped', async () => {
+    for (const c of X) {
+      const r = await http('operator', 'POST', `/customers/${c.pid}/deactivate`, {
+        form: { csrf: tokenFor('operator', 'deactivate', c.pid), note: c.p },
+      });
+      page('note sent back', r, { status: 400, values: [c.p], shown: [c.p] }, `note in textarea, payload ${c.i}`);
+      assert.equal(S.inputValue(r.text, 'note'), c.p, 'the textarea holds the note as typed');
+      assert.equal(customerState(c.pid).status, 'active');
+    }
+  });
+
+  test('deactivation note: retention page, reactivation form, customer page, audit page', async () => {
+    for (const c of X) {
+      const form = await http('operator', 'GET', `/customers/${c.pid}/deactivate`);
+      const res = await http('operator', 'POST', `/customers/${c.pid}/deactivate`, {
+        form: { csrf: L.csrfFrom(form.text), reason: 'data_cleanup', note: c.p },
+      });
+      assert.equal(res.status, 303, `deactivate ${c.i}: ${errorCode(res.text)}`);
+      assert.equal(customerState(c.pid).note, c.p, 'the note is stored as typed');
+      const ret = await http('operator', 'GET', res.headers.location, { cookie: 'flash=deactivated' });
+      page('retention page', ret, { values: [...allValues(c.f), c.p], shown: [c.f.first, c.p] }, `retention, payload ${c.i}`);
+      const re = await http('operator', 'GET', `/customers/${c.pid}/reactivate`);
+      page('reactivate form', re, { values: [...allValues(c.f), c.p], shown: [c.f.first, c.p] }, `reactivate form, payload ${c.i}`);
+      const cp = await http('viewer', 'GET', `/customers/${c.pid}`);
+      page('customer page (deactivation)', cp, { values: [...allValues(c.f), c.p], shown: [c.p] }, `deactivated customer, payload ${c.i}`);
+      const au = await http('admin', 'GET', `/audit?customer=${c.pid}`);
+      page('audit page', au, { values: [c.p], shown: [c.p] }, `audit page, payload ${c.i}`);
+    }
+  });
+
+  test('reactivation note: customer history and audit CSV (formula cells neutralised)', async () => {
+    for (const c of X) {
+      const res = await http('operator', 'POST', `/customers/${c.pid}/reactivate`, {
+        form: { csrf: tokenFor('operator', 'reactivate', c.pid), note: c.p },
+      });
+      assert.equal(res.status, 303);
+      const cp = await http('operator', 'GET', `/customers/${c.pid}`);
+      page('customer history', cp, { values: [c.p], shown: [c.p] }, `history, payload ${c.i}`);
+      const csv = await http('admin', 'GET', `/audit?format=csv&customer=${c.pid}`);
+      assert.equal(csv.status, 200);
+      assert.match(csv.headers['content-type'] || '', /^text\/csv/);
+      assert.match(csv.headers['content-disposition'] || '', /^attachment/);
+      const rows = parseCsv(csv.text);
+      assert.ok(rows.every((r) => r.length === 12), 'every record has its 12 fields');
+      const notes = rows.slice(1).map((r) => r[8]);
+      const want = /^[=+\-@\t\r]/.test(c.p) ? `'${c.p}` : c.p;
+      assert.deepEqual(notes, [want, want], `audit CSV ${c.i}: both notes, neutralised`);
+      for (const r of rows) for (const cell of r) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `a formula cell: ${cell}`);
+      counted('audit CSV');
+    }
+  });
+
+  test('bulk: pasted lines and customers in the preview, note and source on the run page, CSV, run list', async () => {
+    const runs = [];
+    for (const [i, p] of XSS.entries()) {
+      const x = X[i];
+      const b = B[i];
+      const pv = await http('operator', 'POST', '/bulk/preview', {
+        form: { csrf: tokenFor('operator', 'bulk_preview'), mode: 'paste', lines: [x.pid, b.pid, p, P[i].f.email].join('\n') },
+      });
+      page('bulk preview', pv, { values: [...allValues(x.f), ...allValues(b.f), P[i].pid], shown: [p, x.f.first, x.f.email, b.f.first, b.f.email, P[i].pid] }, `preview, payload ${i}`);
+      const boxes = [...pv.text.matchAll(/<input type="checkbox" name="select"[^>]*>/g)].map((m) => L.attrsOf(m[0]).value);
+      assert.ok(boxes.includes(P[i].pid), `preview ${i}: the hostile id's checkbox holds it as stored`);
+      const nonce = S.inputValue(pv.text, 'nonce');
+      const ap = await http('operator', 'POST', '/bulk/apply', {
+        form: { csrf: tokenFor('operator', 'bulk_apply'), nonce, reason: 'data_cleanup', note: p, source: p, select: [x.pid, b.pid] },
+      });
+      assert.equal(ap.status, 303, `apply ${i}: ${errorCode(ap.text)}`);
+      const run = ap.headers.location.slice('/bulk/'.length);
+      runs.push(run);
+      await runDone(run);
+      assert.deepEqual(sql(`SELECT note, source FROM bulk_runs WHERE public_id = ${lit(run)}`), [[p, p]], 'note and source stored as typed');
+      const rp = await http('viewer', 'GET', `/bulk/${run}`);
+      page('bulk run page', rp, { values: [...allValues(x.f), ...allValues(b.f), p], shown: [p, x.f.first, x.f.email, b.f.first, b.f.email] }, `run page, payload ${i}`);
+      const csv = await http('viewer', 'GET', `/bulk/${run}?format=csv`);
+      assert.equal(csv.status, 200);
+      const rows = parseCsv(csv.text);
+      assert.deepEqual(rows[0], ['seq', 'customer_id', 'email', 'first_name', 'last_name', 'outcome', 'done_at']);
+      const n = (v) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+      const by = Object.fromEntries(rows.slice(1).map((r) => [r[1], r]));
+      assert.deepEqual(by[x.pid].slice(2, 6), [n(x.f.email), n(x.f.first), n(x.f.last), 'ok'], `run CSV ${i}`);
+      assert.deepEqual(by[b.pid].slice(2, 5), [n(b.f.email), n(b.f.first), n(b.f.last)], `run CSV ${i}`);
+      for (const r of rows) for (const cell of r) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `a formula cell: ${cell}`);
+      counted('bulk run CSV');
+      const au = await http('admin', 'GET', `/audit?format=csv&customer=${x.pid}`);
+      assert.ok(parseCsv(au.text).slice(1).some((r) => r[4] === 'bulk' && r[8] === n(p)), 'the bulk audit row keeps the note, neutralised');
+    }
+    const list = await http('viewer', 'GET', '/bulk');
+    page('bulk run list', list, { values: XSS, shown: XSS }, 'run list');
+    for (const run of runs) assert.ok(list.text.includes(`href="/bulk/${run}"`), `${run} is listed`);
+    for (let i = 1; i < XSS.length; i++) counted('bulk run list');
+  });
+
+  test('retention summary and the customer pages after the run', async () => {
+    const r = await http('viewer', 'GET', '/retention');
+    for (const c of X) page('tenant retention', r, { values: [...allValues(c.f), c.p] }, `retention summary, payload ${c.i}`);
+    for (const c of X) {
+      const cr = await http('viewer', 'GET', `/customers/${c.pid}/retention`);
+      page('customer retention (bulk)', cr, { values: [...allValues(c.f), c.p], shown: [c.p] }, `retention after the run, payload ${c.i}`);
+    }
+  });
+
+  test('JSON API: the values come back exactly, as JSON, never as HTML', async () => {
+    const list = await http(KEYS.viewer, 'GET', '/v1/customers?limit=100&status=all&sortBy=createdAt&sortDir=desc');
+    assert.equal(list.status, 200);
+    const byId = Object.fromEntries(list.json.customers.map((c) => [c.customerId, c]));
+    for (const c of X) {
+      const r = await http(KEYS.viewer, 'GET', `/v1/customers/${c.pid}`);
+      assert.equal(r.status, 200);
+      assert.match(r.headers['content-type'] || '', /^application\/json/);
+      assert.equal(r.headers['x-content-type-options'], 'nosniff');
+      const f = c.f;
+      const addr = { contactName: f.contact, streetAddress: f.street, buildingInfo: f.building, locality: f.locality, city: f.city,
+        adminArea: f.admin, postalCode: f.postal, country: f.country, company: f.addrCompany };
+      for (const [what, got] of [['GET one', r.json], ['list', byId[c.pid]]]) {
+        assert.ok(got, `${what}: ${c.pid} is there`);
+        assert.deepEqual([got.firstName, got.lastName, got.email, got.company, got.phone], [f.first, f.last, f.email, f.company, f.phone], `${what} ${c.i}`);
+        assert.deepEqual(got.customFields, JSON.parse(f.custom), `${what} ${c.i}: custom fields`);
+        assert.deepEqual(got.lastBillingAddress, addr, `${what} ${c.i}: address`);
+        counted(`API JSON (${what})`);
+      }
+    }
+  });
+
+  test('cursors: a hostile ?after= or startAfter is refused without echo; a signed one with a hostile key renders safely', async () => {
+    const first = await http('admin', 'GET', '/customers?sort=name&dir=asc');
+    const real = new URL(L.nextHref(first.text), L.BASE_URL).searchParams.get('after');
+    const mac = real.split('.')[1];
+    for (const [i, p] of XSS.entries()) {
+      const rawAfter = await http('admin', 'GET', `/customers?after=${encodeURIComponent(p)}`);
+      page('cursor (raw)', rawAfter, { status: 400, values: [p] }, `after=payload ${i}`);
+      assert.equal(errorCode(rawAfter.text), 'INVALID_PARAMETER');
+      const tampered = `${Buffer.from(`1:${p}`).toString('base64url')}.${mac}`;
+      const t = await http('admin', 'GET', `/customers?sort=name&dir=asc&after=${tampered}`);
+      page('cursor (tampered)', t, { status: 400, values: [p] }, `tampered cursor ${i}`);
+      assert.equal(errorCode(t.text), 'INVALID_CURSOR');
+      const signed = S.forgeCursor('customers:name:asc', 1, cut(p, 100));
+      const s = await http('admin', 'GET', `/customers?sort=name&dir=asc&after=${signed}`);
+      page('cursor (signed, hostile key)', s, { values: [p] }, `signed cursor ${i}`);
+      const au = await http('admin', 'GET', `/audit?after=${S.forgeCursor('audit', 1, p)}`);
+      page('audit cursor (signed)', au, { values: [p] }, `audit cursor ${i}`);
+      const api = await http(KEYS.viewer, 'GET', `/v1/customers?startAfter=${tampered}`);
+      assert.equal(api.status, 400);
+      assert.equal(api.json.error.code, 'INVALID_PARAMETER');
+      assert.ok(!api.text.includes(p) || !S.hasMarkup(p), 'the API does not echo the cursor');
+      counted('API cursor');
+    }
+  });
+
+  test('a hostile flash cookie shows nothing and is cleared', async () => {
+    for (const c of X) {
+      const r = await http('admin', 'GET', `/customers/${c.pid}`, { cookie: `flash=${encodeURIComponent(c.p)}` });
+      page('flash cookie', r, { values: allValues(c.f) }, `flash cookie ${c.i}`);
+      assert.ok(!/class="flash/.test(r.text), 'no flash message for an unknown code');
+      assert.ok(r.headers['set-cookie'].some((x) => /^flash=;/.test(x)), 'the cookie is cleared');
+    }
+  });
+
+  test('hostile paths: error pages do not echo them', async () => {
+    for (const [i, p] of XSS.entries()) {
+      for (const pathname of [`/customers/${encodeURIComponent(p)}`, `/customers/cus_${encodeURIComponent(p)}/deactivate`,
+        `/bulk/${encodeURIComponent(p)}`, `/${encodeURIComponent(p)}`]) {
+        const r = await http('admin', 'GET', pathname);
+        assert.ok([400, 404].includes(r.status), `${pathname}: ${r.status}`);
+        page('error page (path)', r, { status: r.status, values: [p] }, `path ${i}: ${pathname}`);
+      }
+    }
+  });
+});
+
+// =================================================================================================
+// SQL injection
+// =================================================================================================
+
+const SQLI = [
+  "' OR 1=1 --",
+  "' OR '1'='1",
+  '" OR ""="',
+  "'; DROP TABLE customers; --",
+  '"; DROP TABLE customers; --',
+  "1; UPDATE customers SET status='inactive' WHERE 1=1; --",
+  "' UNION SELECT username, role, tenant_id, NULL FROM operators --",
+  '1 UNION ALL SELECT NULL,NULL,NULL,NULL#',
+  "' AND SLEEP(5) AND '1'='1",
+  "1' AND (SELECT 1 FROM (SELECT SLEEP(5))x) -- ",
+  "' OR BENCHMARK(90000000,SHA1('x')) OR '",
+  "admin'/**/OR/**/1=1/*",
+  "1'/*!50000OR*/'1'='1",
+  '%27%20OR%201%3D1%20--%20',
+  "\\' OR 1=1 -- ",
+  "' OR 1=1 INTO OUTFILE '/tmp/custodian-sqli.txt' --",
+  "'||(SELECT authentication_string FROM mysql.user LIMIT 1)||'",
+  "cus_fixture_clean' -- ",
+  "x' OR '1'='1'@example.com",
+  "'OR'1'='1'@x.example",
+  '\u02bc OR 1=1 -- \uff07 OR \uff071\uff07=\uff071',
+  '1 OR 1=1',
+  '1) OR (1=1',
+  '-1 UNION SELECT 1,2,3',
+];
+
+const isTimed = (p) => /SLEEP|BENCHMARK/i.test(p);
+const asciiOnly = (p) => /^[\x20-\x7e]*$/.test(p);
+
+describe('SQL injection: every parameter refuses or takes the payload as data; the database is unchanged', () => {
+  let ACTIVE; // an active customer of tenant 1
+  let INACTIVE; // an inactive one
+  const params = new Set();
+  let sent = 0;
+  let slowest = 0;
+
+  before(async () => {
+    await allRunsDone();
+    ACTIVE = customer();
+    INACTIVE = customer({ status: 'inactive' });
+  });
+
+  after(() => {
+    say(`sqli: ${SQLI.length} payloads × ${params.size} parameters: ${sent} requests (slowest ${Math.round(slowest)} ms, none 5xx)`);
+  });
+
+  /** Sends one request, checks it is never 5xx and never waits on a SLEEP/BENCHMARK. */
+  async function send(param, p, who, method, url, opts) {
+    params.add(param);
+    sent++;
+    const r = await http(who, method, url, opts);
+    slowest = Math.max(slowest, r.ms);
+    assert.ok(r.status < 500, `${param} ${JSON.stringify(p)}: ${r.status} ${r.text.slice(0, 300)}`);
+    assert.ok(r.ms < (isTimed(p) ? 2500 : 10000), `${param} ${JSON.stringify(p)}: answered in ${Math.round(r.ms)} ms`);
+    return r;
+  }
+
+  const q = encodeURIComponent;
+  /** An HTML 400 naming the parameter. */
+  function bad400(r, name, what) {
+    assert.equal(r.status, 400, `${what}: ${r.status} ${errorCode(r.text)}`);
+    if (r.json) assert.match(r.json.error.message, new RegExp(`^${name}`), what);
+    else assert.match(L.textOf(L.mainOf(r.text)), new RegExp(`${name}`), `${what}: the error names ${name}`);
+  }
+  /** 400 (malformed id) or 404 (no such page or customer). */
+  function badId(r, what) {
+    assert.ok([400, 404].includes(r.status), `${what}: ${r.status}`);
+  }
+
+  test('refused or matched as text, nothing written (CHECKSUM TABLE of every table before and after)', async () => {
+    const before0 = S.fingerprint();
+    const cust = ACTIVE.pid;
+    for (const p of SQLI) {
+      const what = (name) => `${name}=${JSON.stringify(p)}`;
+      // ---- pages: query parameters
+      for (const name of ['status', 'type', 'sort', 'dir', 'after'])
+        bad400(await send(`GET /customers ?${name}`, p, 'admin', 'GET', `/customers?${name}=${q(p)}`), name, what(name));
+      const search = await send('GET /customers ?q', p, 'admin', 'GET', `/customers?q=${q(p)}&status=all`);
+      assert.equal(search.status, 200, what('q'));
+      assert.deepEqual(listIds(search.text), [], `${what('q')}: no customer matches`);
+      for (const name of ['orders_before', 'subs_before', 'devices_before', 'payments_before', 'audit_before'])
+        bad400(await send(`GET /customers/{id} ?${name}`, p, 'admin', 'GET', `/customers/${cust}?${name}=${q(p)}`), name, what(name));
+      for (const name of ['action', 'outcome', 'customer', 'from', 'to', 'after', 'format'])
+        bad400(await send(`GET /audit ?${name}`, p, 'admin', 'GET', `/audit?${name}=${q(p)}`), name, what(name));
+      const actor = await send('GET /audit ?actor', p, 'admin', 'GET', `/audit?actor=${q(p)}`);
+      assert.equal(actor.status, 200);
+      assert.match(actor.text, /No audit entries match/, `${what('actor')}: nothing matches`);
+      const actorCsv = await send('GET /audit?format=csv ?actor', p, 'admin', 'GET', `/audit?format=csv&actor=${q(p)}`);
+      assert.equal(actorCsv.status, 200);
+      assert.equal(parseCsv(actorCsv.text).length, 1, `${what('actor')}: the CSV holds only its header`);
+      for (const name of ['format', 'items_after'])
+        bad400(await send(`GET /bulk/{run} ?${name}`, p, 'admin', 'GET', `/bulk/${NW_RUN}?${name}=${q(p)}`), name, what(name));
+      // ---- pages: ids in the path
+      for (const suffix of ['', '/deactivate', '/reactivate', '/retention'])
+        badId(await send(`GET /customers/{id}${suffix}`, p, 'admin', 'GET', `/customers/${q(p)}${suffix}`), `path ${suffix} ${p}`);
+      badId(await send('GET /customers/{id} (prefixed)', p, 'admin', 'GET', `/customers/cus_${q(p)}`), `path cus_${p}`);
+      badId(await send('GET /bulk/{run}', p, 'admin', 'GET', `/bulk/${q(p)}`), `run ${p}`);
+      badId(await send('GET /bulk/{run} (prefixed)', p, 'admin', 'GET', `/bulk/run_${q(p)}`), `run run_${p}`);
+      for (const action of ['deactivate', 'reactivate'])
+        badId(await send(`POST /customers/{id}/${action}`, p, 'operator', 'POST', `/customers/${q(p)}/${action}`, {
+          form: { csrf: tokenFor('operator', action, p), reason: 'data_cleanup' },
+        }), `POST ${action} ${p}`);
+      // ---- pages: form fields (a valid token, so only the field can be wrong)
+      bad400(await send('POST deactivate reason', p, 'operator', 'POST', `/customers/${cust}/deactivate`, {
+        form: { csrf: tokenFor('operator', 'deactivate', cust), reason: p },
+      }), 'reason', what('reason'));
+      for (const action of ['deactivate', 'reactivate'])
+        bad400(await send(`POST ${action} csrf`, p, 'operator', 'POST', `/customers/${cust}/${action}`, {
+          form: { csrf: p, reason: 'data_cleanup' },
+        }), 'csrf', what('csrf'));
+      const pre = tokenFor('operator', 'bulk_preview');
+      for (const [name, form] of [
+        ['mode', { mode: p }],
+        ['domain', { mode: 'filter', domain: p }],
+        ['created_before', { mode: 'filter', created_before: p }],
+        ['idle_since', { mode: 'filter', idle_since: p }],
+        ['no_orders', { mode: 'filter', no_orders: p }],
+        ['csrf', { mode: 'paste', lines: cust, csrf: p }],
+      ])
+        bad400(await send(`POST /bulk/preview ${name}`, p, 'operator', 'POST', '/bulk/preview', { form: { csrf: pre, ...form } }), name, what(name));
+      const lines = await send('POST /bulk/preview lines', p, 'operator', 'POST', '/bulk/preview', {
+        form: { csrf: pre, mode: 'paste', lines: `${p}\n${p.toUpperCase()}` },
+      });
+      assert.equal(lines.status, 200, what('lines'));
+      assert.deepEqual(L.textOf(S.inputValue(lines.text, 'source') ?? ''), 'pasted list of 2 lines');
+      assert.ok(!/name="select"/.test(lines.text), `${what('lines')}: no customer proposed`);
+      assert.match(lines.text, /<dt>Not found<\/dt><dd id="n-not-found">[12]<\/dd>/, `${what('lines')}: the lines match nothing`);
+      const nonce = randomBytes(16).toString('hex');
+      const app = tokenFor('operator', 'bulk_apply');
+      for (const [name, form] of [
+        ['reason', { reason: p }],
+        ['nonce', { nonce: p }],
+        ['select', { select: [cust, p] }],
+        ['csrf', { csrf: p }],
+      ])
+        bad400(await send(`POST /bulk/apply ${name}`, p, 'operator', 'POST', '/bulk/apply', {
+          form: { csrf: app, nonce, reason: 'data_cleanup', select: [cust], ...form },
+        }), name, what(name));
+      // ---- API: query parameters
+      for (const name of ['limit', 'startAfter', 'status', 'customerType', 'hasActiveRentals', 'sortBy', 'sortDir'])
+        bad400(await send(`GET /v1/customers ?${name}`, p, KEYS.admin, 'GET', `/v1/customers?${name}=${q(p)}`), name, what(name));
+      const email = await send('GET /v1/customers ?email', p, KEYS.admin, 'GET', `/v1/customers?email=${q(p)}&status=all`);
+      if (email.status === 200) assert.deepEqual([email.json.count, email.json.customers], [0, []], `${what('email')}: a legal e-mail that matches nobody`);
+      else bad400(email, 'email', what('email'));
+      for (const name of ['customerId', 'status', 'limit', 'startAfter'])
+        bad400(await send(`GET /v1/orders ?${name}`, p, KEYS.admin, 'GET', `/v1/orders?${name}=${q(p)}`), name, what(name));
+      // ---- API: ids in the path, ?reason=, JSON fields, headers
+      for (const method of ['GET', 'PUT', 'DELETE'])
+        badId(await send(`${method} /v1/customers/{id}`, p, KEYS.admin, method, `/v1/customers/${q(p)}`,
+          method === 'PUT' ? { json: { status: 'active' } } : {}), `${method} /v1/customers/${p}`);
+      bad400(await send('DELETE /v1/customers/{id} ?reason', p, KEYS.admin, 'DELETE', `/v1/customers/${cust}?reason=${q(p)}`), 'reason', what('reason'));
+      for (const [name, method, json] of [
+        ['status', 'PUT', { status: p }],
+        ['reason', 'PUT', { status: 'inactive', reason: p }],
+        ['reason', 'DELETE', { reason: p }],
+        ['(field name)', 'PUT', { status: 'active', [p]: 1 }],
+      ]) {
+        const r = await send(`${method} /v1/customers/{id} JSON ${name}`, p, KEYS.admin, method, `/v1/customers/${cust}`, { json });
+        assert.equal(r.status, 422, `JSON ${name} ${p}: ${r.status} ${r.text}`);
+      }
+      if (asciiOnly(p)) {
+        const t = await send('API header Tenant-ID', p, { key: KEYS.admin.key, tenant: p }, 'GET', '/v1/customers');
+        assert.equal(t.status, 403, `Tenant-ID ${p}`);
+        assert.equal(t.json.error.code, 'TENANT_MISMATCH');
+        const k = await send('API header Authorization', p, { key: p, tenant: 'northwind' }, 'GET', '/v1/customers');
+        assert.equal(k.status, 401, `Bearer ${p}`);
+      }
+      // ---- cursors signed with the real secret: accepted, the key is only ever a value
+      for (const [scope, url] of [
+        ['customers:name:asc', '/customers?sort=name&dir=asc&after='],
+        ['customers:createdAt:desc', '/customers?after='],
+        ['customers:email:asc', '/customers?status=all&sort=email&dir=asc&after='],
+        ['customers:mrr:desc', '/customers?sort=mrr&dir=desc&after='],
+      ]) {
+        const r = await send(`GET /customers ?after (signed, ${scope})`, p, 'admin', 'GET', url + S.forgeCursor(scope, 1, p));
+        assert.ok([200, 400].includes(r.status), `signed cursor ${scope} ${p}: ${r.status}`);
+      }
+      const ac = await send('GET /audit ?after (signed)', p, 'admin', 'GET', `/audit?after=${S.forgeCursor('audit', 1, p)}`);
+      assert.ok([200, 400].includes(ac.status));
+      for (const [scope, url] of [['api:customers:0:1', '/v1/customers?startAfter='], ['api:customers:3:0', '/v1/customers?sortBy=email&sortDir=asc&startAfter='], ['api:orders', '/v1/orders?startAfter=']]) {
+        const r = await send(`GET ${url.split('?')[0]} ?startAfter (signed, ${scope})`, p, KEYS.admin, 'GET', url + S.forgeCursor(scope, 1, p));
+        assert.ok([200, 400].includes(r.status), `signed ${scope} ${p}: ${r.status} ${r.text.slice(0, 200)}`);
+      }
+    }
+    await allRunsDone();
+    assert.deepEqual(S.fingerprint(), before0, 'the database is unchanged');
+    assert.ok(!existsSync('/tmp/custodian-sqli.txt'), 'no file was written');
+    assert.deepEqual(customerState(ACTIVE.pid).status, 'active');
+  });
+
+  test('legal free text that is written (notes, bulk source) is stored byte for byte and changes nothing else', async () => {
+    const except = ['audit_log', 'bulk_runs', 'bulk_items'];
+    const before0 = S.fingerprint(except);
+    const maxAudit = L.maxAuditId();
+    const runs0 = Number(sqlValue('SELECT COALESCE(MAX(id), 0) FROM bulk_runs'));
+    const stActive = customerState(ACTIVE.pid);
+    const stInactive = customerState(INACTIVE.pid);
+    let expectAudit = 0;
+    for (const p of SQLI) {
+      // reactivating an active customer and deactivating an inactive one change nothing but the log
+      let r = await send('POST reactivate note', p, 'operator', 'POST', `/customers/${ACTIVE.pid}/reactivate`, {
+        form: { csrf: tokenFor('operator', 'reactivate', ACTIVE.pid), note: p },
+      });
+      assert.equal(r.status, 303);
+      r = await send('POST deactivate note', p, 'operator', 'POST', `/customers/${INACTIVE.pid}/deactivate`, {
+        form: { csrf: tokenFor('operator', 'deactivate', INACTIVE.pid), reason: 'compliance', note: p },
+      });
+      assert.equal(r.status, 303);
+      r = await send('PUT /v1/customers/{id} JSON note', p, KEYS.operator, 'PUT', `/v1/customers/${ACTIVE.pid}`, { json: { status: 'active', note: p } });
+      assert.equal(r.status, 200, r.text);
+      r = await send('DELETE /v1/customers/{id} JSON note', p, KEYS.operator, 'DELETE', `/v1/customers/${INACTIVE.pid}`, { json: { note: p } });
+      assert.equal(r.status, 200, r.text);
+      expectAudit += 4;
+      const a = await send('POST /bulk/apply note, source', p, 'operator', 'POST', '/bulk/apply', {
+        form: { csrf: tokenFor('operator', 'bulk_apply'), nonce: randomBytes(16).toString('hex'), reason: 'data_cleanup', note: p, source: p, select: [INACTIVE.pid] },
+      });
+      assert.equal(a.status, 303, errorCode(a.text));
+      params.add('POST /bulk/apply source');
+      expectAudit += 1;
+    }
+    await allRunsDone();
+    assert.deepEqual(S.fingerprint(except), before0, 'nothing but the log and the runs changed');
+    assert.deepEqual(customerState(ACTIVE.pid), stActive);
+    assert.deepEqual(customerState(INACTIVE.pid), stInactive);
+    const notes = sql(`SELECT note, outcome FROM audit_log WHERE id > ${maxAudit} ORDER BY id`);
+    assert.equal(notes.length, expectAudit, 'one audit row per attempt');
+    const runs = sql(`SELECT note, source, total FROM bulk_runs WHERE id > ${runs0} ORDER BY id`);
+    assert.deepEqual(runs, SQLI.map((p) => [p, p, '1']), 'each run keeps note and source as typed');
+    // every note as typed, once per channel: page and API no-ops, and the bulk item
+    for (const p of SQLI)
+      assert.deepEqual(notes.filter((n) => n[0] === p).map((n) => n[1]).sort(),
+        ['ALREADY_ACTIVE', 'ALREADY_ACTIVE', 'ALREADY_INACTIVE', 'ALREADY_INACTIVE', 'ALREADY_INACTIVE'], `note ${JSON.stringify(p)} stored as typed`);
+  });
+
+  test('covered: every parameter src/http/input.c validates is attacked on a route that reads it', () => {
+    const src = readFileSync(path.join(ROOT, 'src', 'http', 'input.c'), 'utf8');
+    const names = [...src.matchAll(/\[KEY_\w+\]\s*=\s*(?:\{\s*"(\w+)"|BEFORE\("(\w+)"\))/g)].map((m) => m[1] || m[2]);
+    assert.ok(names.length >= 39, `input.c lists ${names.length} parameters`);
+    const missing = names.filter((n) => !new RegExp(`(^|[ ?])${n}(\\b|$)`, 'm').test([...params].join('\n')));
+    assert.deepEqual(missing, [], 'parameters no case attacks');
+    say(`sqli coverage: all ${names.length} parameters of src/http/input.c, plus path ids, JSON fields, API headers and signed cursors`);
+  });
+});
+
+// =================================================================================================
+// CSRF
+// =================================================================================================
+
+describe('CSRF: every POST route refuses missing, forged and expired tokens; a replay changes nothing more', () => {
+  const b64 = (buf) => Buffer.from(buf).toString('base64url');
+  /** The POST routes: how to make a target, the form, and what "changed" means. */
+  const ROUTES = [
+    {
+      name: 'deactivate', action: 'deactivate', other: 'reactivate',
+      make: () => customer(), url: (c) => `/customers/${c.pid}/deactivate`, subject: (c) => c.pid,
+      form: () => ({ reason: 'data_cleanup', note: 'csrf test' }), state: (c) => customerState(c.pid), ok: 303,
+    },
+    {
+      name: 'reactivate', action: 'reactivate', other: 'deactivate',
+      make: () => customer({ status: 'inactive' }), url: (c) => `/customers/${c.pid}/reactivate`, subject: (c) => c.pid,
+      form: () => ({ note: 'csrf test' }), state: (c) => customerState(c.pid), ok: 303,
+    },
+    {
+      name: 'bulk preview', action: 'bulk_preview', other: 'bulk_apply',
+      make: () => customer(), url: () => '/bulk/preview', subject: () => '',
+      form: (c) => ({ mode: 'paste', lines: c.pid }), state: (c) => customerState(c.pid), ok: 200,
+    },
+    {
+      name: 'bulk apply', action: 'bulk_apply', other: 'bulk_preview',
+      make: () => ({ ...customer(), nonce: randomBytes(16).toString('hex') }), url: () => '/bulk/apply', subject: () => '',
+      form: (c) => ({ nonce: c.nonce, reason: 'data_cleanup', select: [c.pid] }),
+      state: (c) => [customerState(c.pid), sqlValue(`SELECT COUNT(*) FROM bulk_runs WHERE form_nonce = ${lit(c.nonce)}`)], ok: 303,
+    },
+  ];
+  const future = () => nowSeconds() + 600;
+  /** Token cases: [name, (route, target) => token, expected code]. The user is operator. */
+  const CASES = [
+    ['missing', () => undefined, 'CSRF_MISSING'],
+    ['empty', () => '', 'CSRF_MISSING'],
+    ['missing, with Origin and Referer of the site itself', () => undefined, 'CSRF_MISSING', { origin: L.BASE_URL, referer: `${L.BASE_URL}/customers` }],
+    ['malformed (short)', () => 'abc', 'CSRF_MALFORMED'],
+    ['malformed (too long)', (r, c) => forgeCsrf({ user: 'operator', action: r.action, subject: r.subject(c), expiry: future() }) + 'AA', 'CSRF_MALFORMED'],
+    ['random bytes', () => b64(randomBytes(24)), 'CSRF_INVALID'],
+    ['another user\'s (admin)', (r, c) => forgeCsrf({ user: 'admin', action: r.action, subject: r.subject(c), expiry: future() }), 'CSRF_INVALID'],
+    ['another tenant\'s user (globex)', (r, c) => forgeCsrf({ user: 'globex', action: r.action, subject: r.subject(c), expiry: future() }), 'CSRF_INVALID'],
+    ['another action\'s', (r, c) => forgeCsrf({ user: 'operator', action: r.other, subject: r.subject(c), expiry: future() }), 'CSRF_INVALID'],
+    ['another customer\'s (another subject)', (r) => forgeCsrf({ user: 'operator', action: r.action, subject: 'cus_fixture_clean', expiry: future() }), 'CSRF_INVALID'],
+    ['another secret\'s', (r, c) => forgeCsrf({ user: 'operator', action: r.action, subject: r.subject(c), expiry: future(), secret: 'not-the-secret' }), 'CSRF_INVALID'],
+    ['a valid token with its expiry pushed forward', (r, c) => {
+      const raw = Buffer.from(forgeCsrf({ user: 'operator', action: r.action, subject: r.subject(c), expiry: nowSeconds() - 10 }), 'base64url');
+      raw.writeBigUInt64BE(BigInt(nowSeconds() + 3600), 0);
+      return b64(raw);
+    }, 'CSRF_INVALID'],
+    ['a valid token with one bit of its MAC flipped', (r, c) => {
+      const raw = Buffer.from(forgeCsrf({ user: 'operator', action: r.action, subject: r.subject(c), expiry: future() }), 'base64url');
+      raw[20] ^= 1;
+      return b64(raw);
+    }, 'CSRF_INVALID'],
+    ['expired a minute ago (real secret)', (r, c) => forgeCsrf({ user: 'operator', action: r.action, subject: r.subject(c), expiry: nowSeconds() - 60 }), 'CSRF_EXPIRED'],
+    ['expired in 1970 (real secret)', (r, c) => forgeCsrf({ user: 'operator', action: r.action, subject: r.subject(c), expiry: 1 }), 'CSRF_EXPIRED'],
+  ];
+  let refusals = 0;
+
+  after(() => say(`csrf: ${CASES.length} token cases × ${ROUTES.length} POST routes = ${refusals} refusals, + ${ROUTES.length} replays`));
+
+  for (const route of ROUTES) {
+    test(`${route.name}: every forged, missing or expired token is 403 with its code, changes nothing and (lifecycle) is audited`, async () => {
+      const c = route.make();
+      for (const [name, make, code, headers] of CASES) {
+        const before0 = route.state(c);
+        const maxAudit = L.maxAuditId();
+        const token = make(route, c);
+        const form = { ...route.form(c) };
+        if (token !== undefined) form.csrf = token;
+        const r = await http('operator', 'POST', route.url(c), { form, headers });
+        assert.equal(r.status, 403, `${route.name}, ${name}: ${r.status} ${errorCode(r.text)}`);
+        assert.equal(errorCode(r.text), code, `${route.name}, ${name}`);
+        assert.deepEqual(route.state(c), before0, `${route.name}, ${name}: nothing changed`);
+        if (route.subject(c)) {
+          const rows = sql(`SELECT actor, action, outcome, customer_id FROM audit_log WHERE id > ${maxAudit} AND request_id = ${lit(r.headers['x-request-id'])}`);
+          assert.deepEqual(rows, [['operator', route.action, code, c.id]], `${route.name}, ${name}: one audit row`);
+        }
+        refusals++;
+      }
+      // and the right token works (the cases above fail for their reason only)
+      const ok = await http('operator', 'POST', route.url(c), {
+        form: { ...route.form(c), csrf: forgeCsrf({ user: 'operator', action: route.action, subject: route.subject(c), expiry: future() }) },
+      });
+      assert.equal(ok.status, route.ok, `${route.name}: the right token is accepted (${errorCode(ok.text)})`);
+    });
+  }
+
+  test('a refused bulk apply (missing or forged token, viewer) is audited like a refused page POST (SPEC §4.7, README "Audit log")', async () => {
+    const c = customer();
+    const nonce = randomBytes(16).toString('hex');
+    for (const [user, csrf, code] of [
+      ['operator', undefined, 'CSRF_MISSING'],
+      ['operator', forgeCsrf({ user: 'admin', action: 'bulk_apply', subject: '', expiry: nowSeconds() + 600 }), 'CSRF_INVALID'],
+      ['operator', forgeCsrf({ user: 'operator', action: 'bulk_apply', subject: '', expiry: nowSeconds() - 60 }), 'CSRF_EXPIRED'],
+      ['viewer', tokenFor('viewer', 'bulk_apply'), 'FORBIDDEN'],
+    ]) {
+      const form = { nonce, reason: 'data_cleanup', select: [c.pid] };
+      if (csrf) form.csrf = csrf;
+      const r = await http(user, 'POST', '/bulk/apply', { form });
+      assert.equal(r.status, 403);
+      assert.equal(errorCode(r.text), code);
+      assert.equal(sqlValue(`SELECT COUNT(*) FROM bulk_runs WHERE form_nonce = ${lit(nonce)}`), '0');
+      const rows = sql(`SELECT actor, outcome FROM audit_log WHERE request_id = ${lit(r.headers['x-request-id'])}`);
+      assert.ok(rows.length >= 1 && rows.every((x) => x[0] === user && x[1] === code),
+        `a bulk apply refused with ${code} leaves an audit row, as the same refusal on /customers/{id}/deactivate does; found ${JSON.stringify(rows)}`);
+    }
+  });
+
+  test('replay, deactivate: the same page token twice; the second is the documented no-op (303, already inactive) and changes nothing', async () => {
+    const c = customer();
+    const form = await http('operator', 'GET', `/customers/${c.pid}/deactivate`);
+    const token = L.csrfFrom(form.text);
+    const expiry = Number(Buffer.from(token, 'base64url').readBigUInt64BE(0));
+    assert.ok(expiry > nowSeconds() && expiry <= nowSeconds() + 86400, `the page token expires within a day (${expiry - nowSeconds()} s)`);
+    const first = await http('operator', 'POST', `/customers/${c.pid}/deactivate`, { form: { csrf: token, reason: 'data_cleanup', note: 'first' } });
+    assert.equal(first.status, 303);
+    assert.ok(first.headers['set-cookie'].some((x) => x.startsWith('flash=deactivated;')));
+    const mid = customerState(c.pid);
+    assert.equal(mid.status, 'inactive');
+    const second = await http('operator', 'POST', `/customers/${c.pid}/deactivate`, { form: { csrf: token, reason: 'fraud_prevention', note: 'replayed' } });
+    assert.equal(second.status, 303);
+    assert.equal(second.headers.location, `/customers/${c.pid}/retention`);
+    assert.ok(second.headers['set-cookie'].some((x) => x.startsWith('flash=already_inactive;')));
+    assert.deepEqual(customerState(c.pid), mid, 'the replay changed nothing');
+    assert.deepEqual(sql(`SELECT outcome, note FROM audit_log WHERE customer_id = ${c.id} ORDER BY id`), [['ok', 'first'], ['ALREADY_INACTIVE', 'replayed']]);
+  });
+
+  test('replay, reactivate: the second use is a no-op (303, already active)', async () => {
+    const c = customer({ status: 'inactive' });
+    const token = L.csrfFrom((await http('operator', 'GET', `/customers/${c.pid}/reactivate`)).text);
+    const first = await http('operator', 'POST', `/customers/${c.pid}/reactivate`, { form: { csrf: token } });
+    assert.equal(first.status, 303);
+    const mid = customerState(c.pid);
+    assert.equal(mid.status, 'active');
+    const second = await http('operator', 'POST', `/customers/${c.pid}/reactivate`, { form: { csrf: token } });
+    assert.equal(second.status, 303);
+    assert.ok(second.headers['set-cookie'].some((x) => x.startsWith('flash=already_active;')));
+    assert.deepEqual(customerState(c.pid), mid);
+    assert.deepEqual(sql(`SELECT outcome FROM audit_log WHERE customer_id = ${c.id} ORDER BY id`), [['ok'], ['ALREADY_ACTIVE']]);
+  });
+
+  test('replay, bulk preview: the token twice gives the same preview and writes nothing', async () => {
+    const c = customer();
+    await allRunsDone();
+    const fp = S.fingerprint();
+    const token = tokenFor('operator', 'bulk_preview');
+    const a = await http('operator', 'POST', '/bulk/preview', { form: { csrf: token, mode: 'paste', lines: c.pid } });
+    const b = await http('operator', 'POST', '/bulk/preview', { form: { csrf: token, mode: 'paste', lines: c.pid } });
+    assert.equal(a.status, 200);
+    assert.equal(b.status, 200);
+    assert.deepEqual(S.fingerprint(), fp, 'previews write nothing');
+  });
+
+  test('replay, bulk apply: the same form twice makes one run; the second answer shows it (bulk_resubmitted)', async () => {
+    const c = customer();
+    const form = { csrf: tokenFor('operator', 'bulk_apply'), nonce: randomBytes(16).toString('hex'), reason: 'data_cleanup', select: [c.pid] };
+    const first = await http('operator', 'POST', '/bulk/apply', { form });
+    const second = await http('operator', 'POST', '/bulk/apply', { form });
+    assert.equal(first.status, 303);
+    assert.equal(second.status, 303);
+    assert.equal(second.headers.location, first.headers.location);
+    assert.ok(second.headers['set-cookie'].some((x) => x.startsWith('flash=bulk_resubmitted;')));
+    assert.equal(sqlValue(`SELECT COUNT(*) FROM bulk_runs WHERE form_nonce = ${lit(form.nonce)}`), '1');
+    await runDone(first.headers.location.slice('/bulk/'.length));
+    assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_log WHERE customer_id = ${c.id}`), '1', 'the customer was processed once');
+  });
+});
+
+// =================================================================================================
+// Role matrix
+// =================================================================================================
+
+describe('roles: every route × method × login against the README\'s rules', () => {
+  const LOGINS = ['none', 'viewer', 'operator', 'admin', 'key:viewer', 'key:operator', 'key:admin'];
+  const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'];
+  const ROUTES = S.routeTable();
+  const ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'];
+  let cells = 0;
+  let extra = 0;
+  const tally = {};
+
+  after(() => say(`roles: ${ROUTES.length} routes × ${METHODS.length} methods × ${LOGINS.length} logins = ${cells} cells (${Object.entries(tally).sort().map(([k, v]) => `${k}:${v}`).join(' ')}), + ${extra} OPTIONS/TRACE/PROPFIND/CONNECT`));
+
+  /** The status the rules give. */
+  function expected(route, method, login) {
+    const allowed = route.methods.has(method);
+    const isKey = login.startsWith('key:');
+    const role = login.replace(/^key:/, '');
+    if (route.area === 'AREA_HTML') {
+      if (login === 'none' || isKey) return 401; // nginx asks for basic auth first
+      if (!allowed) return 405;
+      if (method === 'GET' || method === 'HEAD') return route.pattern === '/' ? 303 : 200;
+      if (role === 'viewer') return 403;
+      return route.name === 'bulk-preview' ? 200 : 303;
+    }
+    if (route.area === 'AREA_OPEN') return allowed ? 200 : 405;
+    // AREA_API: the route table answers 405 before authentication
+    if (!allowed) return 405;
+    if (!isKey) return 401;
+    if (method === 'GET' || method === 'HEAD') return 200;
+    return role === 'viewer' ? 403 : 200;
+  }
+
+  test('the route table is the one this matrix knows', () => {
+    assert.deepEqual(ROUTES.map((r) => r.pattern), ['/', '/customers', '/customers/{}', '/customers/{}/deactivate', '/customers/{}/reactivate',
+      '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/{}', '/healthz', '/v1/customers',
+      '/v1/customers/{}', '/v1/orders']);
+  });
+
+  for (const route of ROUTES) {
+    test(`${route.pattern} (${[...route.methods].join(', ')})`, async () => {
+      const victim = customer();
+      const victimBefore = customerState(victim.pid);
+      const jobs = [];
+      for (const method of METHODS) {
+        for (const login of LOGINS) {
+          const want = expected(route, method, login);
+          const who = login === 'none' ? null : login.startsWith('key:') ? KEYS[login.slice(4)] : login;
+          const user = typeof who === 'string' ? who : 'operator';
+          // a success that changes something gets a customer of its own
+          const changes = [200, 303].includes(want) && !['GET', 'HEAD'].includes(method) && route.name !== 'bulk-preview';
+          let target = victim;
+          if (changes) target = customer({ status: (route.name === 'reactivate' || method === 'PUT') ? 'inactive' : 'active' });
+          const pathname = route.pattern === '/bulk/{}' ? `/bulk/${NW_RUN}` : route.pattern.replace('{}', target.pid);
+          const opts = {};
+          if (route.area === 'AREA_API') {
+            if (method === 'PUT' || method === 'PATCH' || method === 'POST') opts.json = { status: 'active' };
+          } else if (method !== 'GET' && method !== 'HEAD') {
+            const action = route.pattern.endsWith('/reactivate') ? 'reactivate' : route.name === 'bulk-apply' ? 'bulk_apply'
+              : route.name === 'bulk-preview' ? 'bulk_preview' : 'deactivate';
+            const subject = route.arg === 'ARG_CUSTOMER' ? target.pid : '';
+            opts.form = { csrf: tokenFor(user, action, subject), reason: 'data_cleanup', mode: 'paste', lines: target.pid,
+              nonce: randomBytes(16).toString('hex'), select: [target.pid] };
+          }
+          jobs.push(http(who, method, pathname, opts).then((r) => ({ r, method, login, want, target, changes })));
+        }
+      }
+      const results = await Promise.all(jobs);
+      for (const { r, method, login, want, target, changes } of results) {
+        const what = `${method} ${route.pattern} as ${login}`;
+        cells++;
+        tally[want] = (tally[want] || 0) + 1;
+        assert.equal(r.status, want, `${what}: ${r.status} (${errorCode(r.text) || r.json?.error?.code || r.text.slice(0, 80)})`);
+        if (method === 'HEAD') assert.equal(r.text, '', `${what}: no body`);
+        if (want === 405) {
+          const allow = ORDER.filter((m) => route.methods.has(m)).join(', ');
+          assert.equal(r.headers.allow, allow, `${what}: Allow`);
+        }
+        if (want === 401) {
+          if (route.area === 'AREA_API') {
+            assert.match(r.headers['www-authenticate'] || '', /^Bearer/, `${what}: a Bearer challenge`);
+            if (method !== 'HEAD') assert.equal(r.json.error.code, 'UNAUTHENTICATED');
+          } else assert.match(r.headers['www-authenticate'] || '', /^Basic realm=/, `${what}: a Basic challenge`);
+          assert.ok(!/cus_fixture|cus_sec/.test(r.text), `${what}: no data without a login`);
+        }
+        if (want === 403 && method !== 'HEAD') {
+          if (route.area === 'AREA_API') assert.equal(r.json.error.code, 'FORBIDDEN', what);
+          else assert.equal(errorCode(r.text), 'FORBIDDEN', what);
+        }
+        if (changes && r.status === want && route.arg === 'ARG_CUSTOMER') {
+          const st = customerState(target.pid).status;
+          const shouldBe = route.name === 'reactivate' || method === 'PUT' ? 'active' : 'inactive';
+          assert.equal(st, shouldBe, `${what}: the change was made`);
+        }
+      }
+      assert.deepEqual(customerState(victim.pid), victimBefore, `${route.pattern}: no refused or read-only call changed the customer`);
+    });
+  }
+
+  test('a viewer\'s refused POST is audited as FORBIDDEN, and so is a viewer key\'s refused DELETE', async () => {
+    const c = customer();
+    const maxAudit = L.maxAuditId();
+    const r = await http('viewer', 'POST', `/customers/${c.pid}/deactivate`, { form: { csrf: tokenFor('viewer', 'deactivate', c.pid), reason: 'data_cleanup' } });
+    assert.equal(r.status, 403);
+    const k = await http(KEYS.viewer, 'DELETE', `/v1/customers/${c.pid}`);
+    assert.equal(k.status, 403);
+    assert.deepEqual(sql(`SELECT actor, action, channel, outcome FROM audit_log WHERE id > ${maxAudit} AND customer_id = ${c.id} ORDER BY id`),
+      [['viewer', 'deactivate', 'page', 'FORBIDDEN'], [`api:${KEYS.viewer.label}`, 'deactivate', 'api', 'FORBIDDEN']]);
+    assert.equal(customerState(c.pid).status, 'active');
+  });
+
+  test('other methods (OPTIONS, TRACE, PROPFIND, CONNECT) and method-override headers change nothing and echo nothing', async () => {
+    const c = customer();
+    const before0 = customerState(c.pid);
+    for (const m of ['OPTIONS', 'TRACE', 'PROPFIND', 'CONNECT']) {
+      for (const p of ['/customers', `/customers/${c.pid}/deactivate`, `/v1/customers/${c.pid}`, '/healthz']) {
+        const r = await S.raw(m, p, { user: p.startsWith('/v1/') ? undefined : 'admin', headers: { 'X-Probe': 'probe-7f3a', Cookie: 'flash=probe-7f3a' } });
+        assert.equal(r.status, 405, `${m} ${p}`);
+        assert.ok(!r.text.includes('probe-7f3a') && !r.text.includes('Basic '), `${m} ${p}: the request is not echoed`);
+        extra++;
+      }
+    }
+    for (const h of ['X-HTTP-Method-Override', 'X-HTTP-Method', 'X-Method-Override']) {
+      const page = await http('admin', 'POST', `/customers/${c.pid}/retention`, { form: { _method: 'DELETE' }, headers: { [h]: 'GET' } });
+      assert.equal(page.status, 405, `${h}: a POST stays a POST`);
+      const api = await http(KEYS.admin, 'POST', `/v1/customers/${c.pid}`, { json: {}, headers: { [h]: 'DELETE' } });
+      assert.equal(api.status, 405, `${h}: no DELETE through an override`);
+    }
+    assert.deepEqual(customerState(c.pid), before0);
+  });
+
+  test('viewers are shown no forms or action buttons', async () => {
+    const c = customer();
+    for (const p of [`/customers/${c.pid}`, `/customers/${c.pid}/deactivate`, '/bulk']) {
+      const r = await http('viewer', 'GET', p);
+      assert.equal(r.status, 200);
+      assert.ok(!/<form[^>]*method="post"/.test(r.text), `${p}: no POST form for a viewer`);
+      assert.ok(!/name="csrf"/.test(r.text), `${p}: no token for a viewer`);
+    }
+  });
+});
+
+// =================================================================================================
+// Tenant isolation
+// =================================================================================================
+
+describe('tenants: tenant 2\'s customers, runs and keys are invisible to tenant 1 (and back)', () => {
+  let routes = 0;
+  after(() => say(`tenants: ${routes} route × method × caller checks on another tenant's ids`));
+
+  /** The answer for another tenant's id must be the answer for a missing one. */
+  function sameAsMissing(r, missing, what) {
+    assert.equal(r.status, missing.status, `${what}: ${r.status}, a missing id gives ${missing.status}`);
+    if (r.json || missing.json) assert.deepEqual(r.json?.error?.code, missing.json?.error?.code, what);
+    else assert.equal(errorCode(r.text), errorCode(missing.text), what);
+    routes++;
+  }
+
+  test('pages: tenant 2\'s customer is 404 on every customer route and method, exactly as a missing id; nothing changes', async () => {
+    const before0 = customerState(GLOBEX);
+    const audit0 = sqlValue(`SELECT COUNT(*) FROM audit_log WHERE customer_id = ${before0.id}`);
+    const missing = `cus_nosuch${TAG}`;
+    for (const user of ['viewer', 'operator', 'admin']) {
+      for (const [method, suffix] of [['GET', ''], ['HEAD', ''], ['GET', '/deactivate'], ['GET', '/reactivate'], ['GET', '/retention'], ['HEAD', '/retention'],
+        ['POST', '/deactivate'], ['POST', '/reactivate']]) {
+        const form = (id) => (method === 'POST' ? { form: { csrf: tokenFor(user, suffix.slice(1), id), reason: 'data_cleanup' } } : {});
+        const r = await http(user, method, `/customers/${GLOBEX}${suffix}`, form(GLOBEX));
+        const m = await http(user, method, `/customers/${missing}${suffix}`, form(missing));
+        const want = method === 'POST' && user === 'viewer' ? 403 : 404;
+        assert.equal(r.status, want, `${user} ${method} ${suffix}`);
+        sameAsMissing(r, m, `${user} ${method} /customers/{globex}${suffix}`);
+        if (method !== 'HEAD') assert.ok(!/Gina|Globex|gina\.globex/.test(r.text), `${user} ${method} ${suffix}: nothing of the customer shown`);
+      }
+    }
+    assert.deepEqual(customerState(GLOBEX), before0, 'tenant 2\'s customer is unchanged');
+    assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_log WHERE customer_id = ${before0.id}`), audit0, 'no audit row of tenant 1 names it');
+    const a = await http('admin', 'GET', `/audit?customer=${GLOBEX}`);
+    assert.match(a.text, /No audit entries match/);
+  });
+
+  test('pages: tenant 2\'s bulk run is 404 (page, CSV, items) and not listed; tenant 1\'s run likewise for globex', async () => {
+    for (const [user, run, other] of [['admin', GLOBEX_RUN, NW_RUN], ['viewer', GLOBEX_RUN, NW_RUN], ['globex', NW_RUN, GLOBEX_RUN]]) {
+      for (const q of ['', '?format=csv', '?items_after=0']) {
+        const r = await http(user, 'GET', `/bulk/${run}${q}`);
+        const m = await http(user, 'GET', `/bulk/run_nosuch${TAG}${q}`);
+        sameAsMissing(r, m, `${user} /bulk/{other tenant's run}${q}`);
+        assert.equal(r.status, 404);
+        const own = await http(user, 'GET', `/bulk/${other}${q}`);
+        assert.equal(own.status, 200, `${user}: its own run ${q}`);
+      }
+      const list = await http(user, 'GET', '/bulk');
+      assert.ok(!list.text.includes(run), `${user}: the other tenant's run is not listed`);
+      const listed = [...list.text.matchAll(/href="\/bulk\/(run_[0-9a-f]+)"/g)].map((m) => m[1]);
+      assert.ok(listed.length > 0, `${user}: runs are listed`);
+      const tenant = user === 'globex' ? '2' : '1';
+      for (const id of listed) assert.equal(sqlValue(`SELECT tenant_id FROM bulk_runs WHERE public_id = ${lit(id)}`), tenant, `${user}: ${id} is of its tenant`);
+    }
+  });
+
+  test('bulk: tenant 2\'s ids and e-mails are not found by preview or filter; a tampered apply records NOT_FOUND and changes nothing', async () => {
+    const t2 = sql('SELECT public_id, email, SUBSTRING_INDEX(email, \'@\', -1) FROM customers WHERE tenant_id = 2 AND status = \'active\' ORDER BY id LIMIT 10');
+    const pv = await http('operator', 'POST', '/bulk/preview', {
+      form: { csrf: tokenFor('operator', 'bulk_preview'), mode: 'paste', lines: t2.flatMap((r) => [r[0], r[1]]).join('\n') },
+    });
+    assert.equal(pv.status, 200);
+    assert.ok(!/name="select"/.test(pv.text), 'no tenant 2 customer proposed');
+    assert.match(pv.text, new RegExp(`<dd id="n-not-found">${t2.length * 2}</dd>`));
+    // a filter on a domain both tenants use proposes tenant 1's customers only
+    const shared = sqlValue("SELECT email_domain FROM customers WHERE tenant_id = 2 AND status = 'active' GROUP BY email_domain ORDER BY COUNT(*) DESC LIMIT 1");
+    const f = await http('operator', 'POST', '/bulk/preview', { form: { csrf: tokenFor('operator', 'bulk_preview'), mode: 'filter', domain: shared } });
+    assert.equal(f.status, 200, `filter ${shared}: ${errorCode(f.text)}`);
+    const proposed = [...f.text.matchAll(/name="select" value="([^"]+)"/g)].map((m) => m[1]);
+    assert.ok(proposed.length > 0, `tenant 1 has customers at ${shared}`);
+    const tenants = sql(`SELECT DISTINCT tenant_id FROM customers WHERE public_id IN (${proposed.map(lit).join(',')})`);
+    assert.deepEqual(tenants, [['1']], `filter ${shared}: only tenant 1 proposed`);
+    // and a domain only tenant 2 uses proposes nothing
+    const only2 = customer({ tenant: 2, email: `only2.${TAG}@t2only-${TAG}.invalid` });
+    const f2 = await http('operator', 'POST', '/bulk/preview', { form: { csrf: tokenFor('operator', 'bulk_preview'), mode: 'filter', domain: `t2only-${TAG}.invalid` } });
+    assert.ok([200, 400].includes(f2.status), `filter on tenant 2's domain: ${f2.status}`);
+    assert.ok(!f2.text.includes(only2.pid) && !/name="select"/.test(f2.text), 'nothing of tenant 2 proposed');
+    routes += 2;
+    const g0 = sql(`SELECT public_id, status, updated_at FROM customers WHERE public_id IN (${t2.map((r) => lit(r[0])).join(',')}) ORDER BY id`);
+    const ap = await http('operator', 'POST', '/bulk/apply', {
+      form: { csrf: tokenFor('operator', 'bulk_apply'), nonce: randomBytes(16).toString('hex'), reason: 'data_cleanup', select: t2.map((r) => r[0]) },
+    });
+    assert.equal(ap.status, 303);
+    const run = ap.headers.location.slice('/bulk/'.length);
+    await runDone(run);
+    assert.deepEqual(sql(`SELECT DISTINCT outcome FROM bulk_items i JOIN bulk_runs r ON r.id = i.run_id WHERE r.public_id = ${lit(run)}`), [['NOT_FOUND']]);
+    assert.deepEqual(sql(`SELECT public_id, status, updated_at FROM customers WHERE public_id IN (${t2.map((r) => lit(r[0])).join(',')}) ORDER BY id`), g0);
+    routes++;
+  });
+
+  test('API: northwind keys get 404 for tenant 2\'s customer on every method, as for a missing id; orders of it are empty as for a missing id', async () => {
+    const before0 = customerState(GLOBEX);
+    const missing = `cus_nosuch${TAG}`;
+    for (const role of ['viewer', 'operator', 'admin']) {
+      for (const [method, json] of [['GET'], ['HEAD'], ['PUT', { status: 'inactive' }], ['PUT', { status: 'active' }], ['DELETE']]) {
+        const r = await http(KEYS[role], method, `/v1/customers/${GLOBEX}`, json ? { json } : {});
+        const m = await http(KEYS[role], method, `/v1/customers/${missing}`, json ? { json } : {});
+        sameAsMissing(r, m, `${role} key ${method} /v1/customers/{globex}`);
+        assert.equal(r.status, role === 'viewer' && method !== 'GET' && method !== 'HEAD' ? 403 : 404, `${role} ${method}`);
+      }
+      const o = await http(KEYS[role], 'GET', `/v1/orders?customerId=${GLOBEX}`);
+      const om = await http(KEYS[role], 'GET', `/v1/orders?customerId=${missing}`);
+      assert.equal(o.status, 200);
+      assert.deepEqual(o.json, om.json, `${role}: the orders of tenant 2's customer answer as a missing one's`);
+      assert.deepEqual(o.json.orders, []);
+      routes++;
+      const e = await http(KEYS[role], 'GET', '/v1/customers?status=all&email=gina.globex%40fixture.example');
+      assert.deepEqual([e.status, e.json.count], [200, 0], 'the e-mail filter does not reach tenant 2');
+    }
+    assert.deepEqual(customerState(GLOBEX), before0);
+    const own = await http({ key: KEYS.globex.key }, 'GET', `/v1/customers/${GLOBEX}`);
+    assert.equal(own.status, 403, 'a globex key with the default Tenant-ID (northwind) is a mismatch');
+    const ok = await http({ key: KEYS.globex.key, tenant: 'globex' }, 'GET', `/v1/customers/${GLOBEX}`);
+    assert.equal(ok.status, 200, 'tenant 2 sees its own customer (the ids above exist)');
+  });
+
+  test('API: a Tenant-ID naming another tenant is 403 TENANT_MISMATCH on every route and method; none is 400', async () => {
+    for (const [key, tenant] of [[KEYS.admin.key, 'globex'], [KEYS.viewer.key, 'globex'], [KEYS.globex.key, 'northwind'], [KEYS.admin.key, 'Northwind'], [KEYS.admin.key, 'northwind,globex']]) {
+      for (const [method, url, json] of [['GET', '/v1/customers'], ['GET', `/v1/customers/${GLOBEX}`], ['GET', '/v1/customers/cus_fixture_clean'],
+        ['DELETE', '/v1/customers/cus_fixture_clean'], ['PUT', `/v1/customers/${GLOBEX}`, { status: 'inactive' }], ['GET', '/v1/orders']]) {
+        const r = await http({ key, tenant }, method, url, json ? { json } : {});
+        assert.equal(r.status, 403, `${tenant} ${method} ${url}`);
+        assert.equal(r.json.error.code, 'TENANT_MISMATCH');
+        routes++;
+      }
+    }
+    const none = await http({ key: KEYS.admin.key, tenant: null }, 'GET', '/v1/customers');
+    assert.equal(none.status, 400);
+    assert.equal(none.json.error.code, 'MISSING_TENANT');
+  });
+
+  test('API: the whole customer list of a northwind key holds only northwind; a globex cursor does not open tenant 2', async () => {
+    const t2 = new Set(sql('SELECT public_id FROM customers WHERE tenant_id = 2').map((r) => r[0]));
+    let url = '/v1/customers?status=all&limit=100';
+    let seen = 0;
+    for (let pages = 0; url; pages++) {
+      assert.ok(pages < 500);
+      const r = await http(KEYS.viewer, 'GET', url);
+      assert.equal(r.status, 200);
+      for (const c of r.json.customers) {
+        assert.equal(c.tenantId, 'northwind');
+        assert.ok(!t2.has(c.customerId), `${c.customerId} is tenant 2's`);
+      }
+      seen += r.json.customers.length;
+      url = r.json.nextCursor ? `/v1/customers?status=all&limit=100&startAfter=${r.json.nextCursor}` : null;
+    }
+    assert.equal(seen, Number(sqlValue('SELECT COUNT(*) FROM customers WHERE tenant_id = 1')));
+    const g = await http({ key: KEYS.globex.key, tenant: 'globex' }, 'GET', '/v1/customers?status=all&limit=5');
+    assert.ok(g.json.customers.every((c) => t2.has(c.customerId)));
+    const reuse = await http(KEYS.viewer, 'GET', `/v1/customers?status=all&limit=100&startAfter=${g.json.nextCursor}`);
+    assert.ok([200, 400].includes(reuse.status));
+    if (reuse.status === 200) assert.ok(reuse.json.customers.every((c) => !t2.has(c.customerId)), 'a cursor of tenant 2 shows tenant 1 only');
+    const orders = await http(KEYS.viewer, 'GET', '/v1/orders?limit=100');
+    const t2orders = new Set(sql('SELECT public_id FROM orders WHERE tenant_id = 2').map((r) => r[0]));
+    assert.ok(orders.json.orders.every((o) => !t2orders.has(o.orderId) && o.tenantId === 'northwind'));
+  });
+
+  test('pages: search, lists, audit (page and CSV) and retention of tenant 1 never show tenant 2', async () => {
+    await allRunsDone();
+    const t2 = sql("SELECT public_id, email, last_name FROM customers WHERE tenant_id = 2 AND status = 'active' ORDER BY id DESC LIMIT 15");
+    for (const [pid, email] of t2) {
+      const r = await http('admin', 'GET', `/customers?status=all&q=${encodeURIComponent(email)}`);
+      assert.ok(!listIds(r.text).includes(pid), `admin finds ${pid} by ${email}`);
+      const own = await http('globex', 'GET', `/customers?status=all&q=${encodeURIComponent(email)}`);
+      assert.ok(listIds(own.text).includes(pid), `globex finds its own ${pid} (the search can find it)`);
+    }
+    const all = await http('admin', 'GET', '/customers?status=all&sort=email&dir=asc');
+    assert.ok(listIds(all.text).every((id) => !t2.some((r) => r[0] === id)));
+    const t2audit = new Set(sql('SELECT id FROM audit_log WHERE tenant_id = 2').map((r) => r[0]));
+    assert.ok(t2audit.size > 0, 'tenant 2 has audit rows (its bulk run)');
+    const csv = parseCsv((await http('admin', 'GET', '/audit?format=csv')).text).slice(1);
+    assert.ok(csv.length > 0);
+    assert.ok(csv.every((r) => !t2audit.has(r[0])), 'the audit CSV holds no tenant 2 row');
+    assert.equal(csv.length, Number(sqlValue('SELECT COUNT(*) FROM audit_log WHERE tenant_id = 1')));
+    const page = await http('admin', 'GET', '/audit?actor=globex');
+    assert.match(page.text, /No audit entries match/);
+    const gpage = await http('globex', 'GET', '/audit?actor=globex');
+    assert.doesNotMatch(gpage.text, /No audit entries match/, 'globex sees its own rows');
+    for (const [user, tenant] of [['admin', 1], ['globex', 2]]) {
+      const ret = await http(user, 'GET', '/retention');
+      assert.equal(L.parseCount(L.definition(ret.text, 'Inactive customers')),
+        Number(sqlValue(`SELECT COUNT(*) FROM customers WHERE tenant_id = ${tenant} AND status = 'inactive'`)), `${user}: retention counts its tenant only`);
+    }
+  });
+});
+
+// =================================================================================================
+// Path traversal
+// =================================================================================================
+
+describe('path traversal: nothing outside static/ is served, ids and template-like names are refused', () => {
+  const secret = L.appSecret();
+  const dbPassword = L.appPassword();
+  const TARGETS = [
+    ['conf/custodian.conf.sample', 'db_password_file'],
+    ['templates/layout.tpl', '{{/NAV_CUSTOMERS}}'],
+    ['README.md', 'scripts/check --asan'],
+    ['src/worker.c', 'worker_handle'],
+    [path.relative(ROOT, path.join(L.CONF_DIR, 'app-secret')), secret],
+    [path.relative(ROOT, path.join(L.CONF_DIR, 'htpasswd')), '$apr1$'],
+    [path.relative(ROOT, '/etc/passwd'), 'root:x:0:0'],
+  ];
+  const MARKERS = [...TARGETS.map((t) => t[1]), dbPassword, '{{/FORM}}', '[mysqld]'];
+  let requests = 0;
+  after(() => say(`traversal: ${requests} requests (${TARGETS.length} targets × encodings × logins, ids and parameters)`));
+
+  function noLeak(r, what) {
+    for (const m of MARKERS) assert.ok(!r.text.includes(m), `${what}: the answer holds ${JSON.stringify(m.slice(0, 20))}`);
+    requests++;
+  }
+
+  test('the targets exist and hold their markers (so a leak would be seen)', () => {
+    for (const [rel, marker] of TARGETS) assert.ok(readFileSync(path.resolve(ROOT, rel), 'utf8').includes(marker), `${rel} holds ${marker.slice(0, 20)}`);
+  });
+
+  test('a static file is served as it is (the control)', async () => {
+    const r = await S.raw('GET', '/static/app.css');
+    assert.equal(r.status, 200);
+    assert.equal(r.text, readFileSync(path.join(ROOT, 'static', 'app.css'), 'utf8'));
+  });
+
+  test('/static/ with "..", encoded, double-encoded, backslashed, overlong and alias variants: refused', async () => {
+    const up = (rel, n = 1) => '../'.repeat(n) + rel;
+    for (const [rel] of TARGETS) {
+      const e = rel.replace(/\//g, '%2f');
+      const variants = [
+        `/static/${up(rel)}`,
+        `/static/${up(rel, 12)}`,
+        `/static/%2e%2e/${rel}`,
+        `/static/%2E%2E%2F${e}`,
+        `/static/..%2f${e}`,
+        `/static/..%252f${rel.replace(/\//g, '%252f')}`,
+        `/static/%252e%252e/${rel}`,
+        `/static/%252e%252e%252f${rel.replace(/\//g, '%252f')}`,
+        `/static/....//${rel}`,
+        `/static/..\\${rel.replace(/\//g, '\\')}`,
+        `/static/..%5c${rel.replace(/\//g, '%5c')}`,
+        `/static../${rel}`,
+        `/static..%2f${e}`,
+        `/static/%c0%ae%c0%ae/${rel}`,
+        `/static/%c0%ae%c0%ae%c0%af${e}`,
+        `/static/./../${rel}`,
+        `/static/app.css/../../${rel}`,
+        `/static/..;/${rel}`,
+        `/static/%2e%2e%00/${rel}`,
+        `/static//..//${rel}`,
+        `/${rel}`,
+        `/v1/../${rel}`,
+        `/healthz/../${rel}`,
+      ];
+      for (const v of variants) {
+        for (const user of [null, 'admin']) {
+          const r = await S.raw('GET', v, { user });
+          assert.ok([400, 401, 403, 404].includes(r.status), `${v} (${user ?? 'no login'}): ${r.status}`);
+          noLeak(r, `${v} (${user ?? 'no login'})`);
+        }
+      }
+    }
+  });
+
+  test('ids in the path that look like files or templates: 400 or 404, never a file', async () => {
+    const ids = [
+      '..%2f..%2ftemplates%2flayout.tpl', '%2e%2e%2f%2e%2e%2ftemplates%2flayout.tpl', '..%252f..%252ftemplates%252flayout.tpl',
+      'cus_..%2f..%2fetc%2fpasswd', 'cus_fixture_clean%2f..%2f..%2f..%2fREADME.md', '..%5c..%5ctemplates%5clayout.tpl', 'layout.tpl',
+      'cus_layout.tpl', '%00', 'cus_x%00.tpl',
+    ];
+    for (const id of ids) {
+      for (const [who, p] of [['admin', `/customers/${id}`], ['admin', `/customers/${id}/deactivate`], ['admin', `/customers/${id}/retention`],
+        ['admin', `/bulk/${id}`], ['admin', `/bulk/run_${id}`], [null, `/v1/customers/${id}`]]) {
+        const headers = who ? {} : { Authorization: `Bearer ${KEYS.admin.key}`, 'Tenant-ID': 'northwind' };
+        const r = await S.raw('GET', p, { user: who, headers });
+        // 401: nginx decoded and resolved the ".." out of /v1/ into a page that needs a login
+        assert.ok([400, 404].includes(r.status) || (r.status === 401 && !who), `${p}: ${r.status}`);
+        noLeak(r, p);
+      }
+    }
+    for (const p of ['/customers/cus_fixture_clean/../../templates/layout.tpl', '/bulk/../conf/custodian.conf.sample', '/customers/../etc/passwd']) {
+      const r = await S.raw('GET', p, { user: 'admin' });
+      assert.ok([400, 404].includes(r.status), `${p}: ${r.status}`);
+      noLeak(r, p);
+    }
+  });
+
+  test('template and file names in parameters, forms and cookies: refused or taken as plain text', async () => {
+    const bad = [
+      '/customers?format=layout.tpl', '/audit?format=..%2f..%2ftemplates%2flayout.tpl', '/audit?format=csv%2f..%2f..%2fREADME.md',
+      `/bulk/${NW_RUN}?format=..%2fbulk_run.tpl`, '/customers?sort=..%2ftemplates%2flayout', '/customers?after=..%2f..%2ftemplates%2flayout.tpl',
+      '/audit?customer=..%2f..%2fetc%2fpasswd', '/customers/cus_fixture_clean?orders_before=..%2f..',
+    ];
+    for (const p of bad) {
+      const r = await http('admin', 'GET', p);
+      assert.equal(r.status, 400, p);
+      noLeak(r, p);
+    }
+    for (const p of ['/customers?q=..%2F..%2Ftemplates%2Flayout.tpl', '/audit?actor=..%2F..%2Fetc%2Fpasswd']) {
+      const r = await http('admin', 'GET', p);
+      assert.equal(r.status, 200, p);
+      noLeak(r, p);
+    }
+    const api = await http(KEYS.viewer, 'GET', '/v1/customers?sortBy=..%2F..%2Fetc%2Fpasswd');
+    assert.equal(api.status, 400);
+    noLeak(api, 'sortBy');
+    const mode = await http('operator', 'POST', '/bulk/preview', { form: { csrf: tokenFor('operator', 'bulk_preview'), mode: '../../templates/bulk.tpl' } });
+    assert.equal(mode.status, 400);
+    noLeak(mode, 'mode');
+    const lines = await http('operator', 'POST', '/bulk/preview', {
+      form: { csrf: tokenFor('operator', 'bulk_preview'), mode: 'paste', lines: '../../templates/layout.tpl\n/etc/passwd\nfile:///etc/passwd' },
+    });
+    assert.equal(lines.status, 200);
+    assert.match(lines.text, /<dd id="n-not-found">3<\/dd>/);
+    noLeak(lines, 'lines');
+    const cookie = await http('admin', 'GET', '/customers', { cookie: 'flash=../../templates/layout.tpl' });
+    assert.equal(cookie.status, 200);
+    noLeak(cookie, 'flash cookie');
+  });
+});
+
+// =================================================================================================
+// Headers: last, so that every answer of this file is checked
+// =================================================================================================
+
+describe('headers: every answer carries CSP, frame-deny and nosniff; pages no-store; cookies HttpOnly, SameSite=Strict', () => {
+  test('one answer of each kind: every status the stack gives, from the app and from nginx', async () => {
+    const fresh = customer();
+    const blocked = customer({ blocked: true });
+    const limited = makeKey('northwind', 'viewer', 1);
+    const kinds = [
+      [200, 'page', () => http('admin', 'GET', '/customers')],
+      [200, 'HEAD', () => http('admin', 'HEAD', `/customers/${fresh.pid}`)],
+      [303, 'redirect', () => http('admin', 'GET', '/')],
+      [303, 'POST with its flash cookie', () => http('operator', 'POST', `/customers/${fresh.pid}/deactivate`, { form: { csrf: tokenFor('operator', 'deactivate', fresh.pid), reason: 'data_cleanup' } })],
+      [200, 'page clearing the flash cookie', () => http('operator', 'GET', `/customers/${fresh.pid}/retention`, { cookie: 'flash=deactivated' })],
+      [200, 'audit CSV', () => http('admin', 'GET', `/audit?format=csv&customer=${fresh.pid}`)],
+      [200, 'run CSV', () => http('admin', 'GET', `/bulk/${NW_RUN}?format=csv`)],
+      [200, 'API JSON', () => http(KEYS.viewer, 'GET', '/v1/customers?limit=1')],
+      [200, 'healthz', () => http(null, 'GET', '/healthz')],
+      [400, 'page', () => http('admin', 'GET', '/customers?sort=nope')],
+      [400, 'API', () => http(KEYS.viewer, 'GET', '/v1/customers?limit=0')],
+      [401, 'nginx basic auth', () => http(null, 'GET', '/customers')],
+      [401, 'wrong password', () => http(null, 'GET', '/audit', { headers: { authorization: 'Basic ' + Buffer.from('admin:wrong').toString('base64') } })],
+      [401, 'API', () => http({ key: 'nope', tenant: 'northwind' }, 'GET', '/v1/customers')],
+      [403, 'CSRF', () => http('operator', 'POST', `/customers/${blocked.pid}/deactivate`, { form: { reason: 'data_cleanup' } })],
+      [403, 'viewer', () => http('viewer', 'POST', `/customers/${blocked.pid}/deactivate`, { form: { csrf: tokenFor('viewer', 'deactivate', blocked.pid), reason: 'data_cleanup' } })],
+      [403, 'API viewer', () => http(KEYS.viewer, 'DELETE', `/v1/customers/${blocked.pid}`)],
+      [403, 'API tenant', () => http({ key: KEYS.viewer.key, tenant: 'globex' }, 'GET', '/v1/customers')],
+      [404, 'page', () => http('admin', 'GET', '/no/such/page')],
+      [404, 'customer', () => http('admin', 'GET', `/customers/cus_nosuch${TAG}`)],
+      [404, 'API', () => http(KEYS.viewer, 'GET', '/v1/nothing')],
+      [404, 'static', () => http(null, 'GET', '/static/nothing.css')],
+      [405, 'page', () => http('admin', 'DELETE', '/customers')],
+      [405, 'API', () => http(KEYS.viewer, 'POST', '/v1/customers', { json: {} })],
+      [405, 'healthz', () => http(null, 'POST', '/healthz', { form: {} })],
+      [409, 'page', () => http('operator', 'POST', `/customers/${blocked.pid}/deactivate`, { form: { csrf: tokenFor('operator', 'deactivate', blocked.pid), reason: 'data_cleanup' } })],
+      [409, 'API', () => http(KEYS.operator, 'DELETE', `/v1/customers/${blocked.pid}`)],
+      [413, 'app (over 4 MiB)', () => http('operator', 'POST', '/bulk/preview', { body: `csrf=${tokenFor('operator', 'bulk_preview')}&mode=paste&lines=${'a'.repeat(4 * 1024 * 1024)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })],
+      [413, 'nginx (over 8 MiB, announced)', () => S.raw('POST', '/bulk/preview', { user: 'operator', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(9 * 1024 * 1024) } })],
+      [415, 'page', () => http('operator', 'POST', `/customers/${blocked.pid}/deactivate`, { body: 'reason=data_cleanup', headers: { 'content-type': 'text/plain' } })],
+      [415, 'API', () => http(KEYS.operator, 'PUT', `/v1/customers/${blocked.pid}`, { body: '{"status":"active"}', headers: { 'content-type': 'text/plain' } })],
+      [422, 'API', () => http(KEYS.operator, 'PUT', `/v1/customers/${blocked.pid}`, { json: { status: 'active', email: 'x@y.z' } })],
+      [429, 'API rate limit', async () => {
+        await http({ key: limited.key, tenant: 'northwind' }, 'GET', '/v1/customers?limit=1');
+        return http({ key: limited.key, tenant: 'northwind' }, 'GET', '/v1/customers?limit=1');
+      }],
+      [200, 'static CSS', () => http(null, 'GET', '/static/app.css')],
+      [200, 'static JS', () => http(null, 'GET', '/static/app.js')],
+      [204, 'favicon', () => http(null, 'GET', '/favicon.ico')],
+      [400, 'nginx (bad request line)', () => S.raw('GET', '/customers%00')],
+    ];
+    kinds.push([200, 'API with a foreign Origin', () => http(KEYS.viewer, 'GET', '/v1/customers?limit=1', { headers: { origin: 'http://evil.example' } })]);
+    kinds.push([405, 'API CORS preflight', () => S.raw('OPTIONS', '/v1/customers', { headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'DELETE' } })]);
+    for (const [status, what, run] of kinds) {
+      const r = await run();
+      assert.equal(r.status, status, `${status} ${what}: got ${r.status}`);
+      assert.deepEqual(S.headerProblems(r), [], `${status} ${what}`);
+      if (!what.startsWith('static')) assert.ok(S.noStore(r), `${status} ${what}: Cache-Control no-store (${r.headers['cache-control']})`);
+    }
+    say(`headers: ${kinds.length} kinds of answer (statuses ${[...new Set(kinds.map((k) => k[0]))].sort().join(', ')})`);
+  });
+
+  test('cookies: the flash cookie of a POST and its clearing are HttpOnly, SameSite=Strict, Path=/', async () => {
+    const c = customer();
+    const r = await http('operator', 'POST', `/customers/${c.pid}/deactivate`, { form: { csrf: tokenFor('operator', 'deactivate', c.pid), reason: 'data_cleanup' } });
+    assert.equal(r.status, 303);
+    assert.equal(r.headers['set-cookie'].length, 1);
+    assert.match(r.headers['set-cookie'][0], /^flash=deactivated; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Strict$/);
+    const g = await http('operator', 'GET', r.headers.location, { cookie: 'flash=deactivated' });
+    assert.match(g.headers['set-cookie'][0], /^flash=; Path=\/; Max-Age=0; HttpOnly; SameSite=Strict$/);
+    const cookies = S.RESPONSES.flatMap((x) => x.headers['set-cookie'] || []);
+    assert.ok(cookies.length > 10, 'this file saw cookies');
+    for (const ck of cookies) assert.match(ck, /; HttpOnly(;|$)/, ck);
+  });
+
+  test('every answer this file received carries the headers; no answer holds a secret', () => {
+    let pages = 0;
+    const problems = [];
+    for (const r of S.RESPONSES) {
+      for (const p of S.headerProblems(r)) problems.push(`${r.what} -> ${r.status}: ${p}`);
+      // nginx's static location: files may be cached, its 404s carry no Cache-Control
+      const isStatic = /^(raw )?GET \/static\//.test(r.what);
+      if (!isStatic && !S.noStore(r)) problems.push(`${r.what} -> ${r.status}: Cache-Control ${r.headers['cache-control']}`);
+      if (r.page) pages++;
+      if (r.leak) problems.push(`${r.what}: holds a secret`);
+    }
+    assert.deepEqual(problems.slice(0, 40), [], `${problems.length} answers without the headers`);
+    assert.ok(S.RESPONSES.length > 1000);
+    say(`headers: every one of ${S.RESPONSES.length} answers checked (${pages} app pages)`);
+  });
+});
