@@ -6,7 +6,9 @@
 
 void api_send(struct req *r, int status, json_t *body)
 {
-	char *text = body ? json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(12)) : NULL;
+	char *text =
+	    body ? json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(12))
+	         : NULL;
 	json_decref(body);
 	if (text == NULL) {
 		resp_start(r, 500, "application/json");
