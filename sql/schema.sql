@@ -270,7 +270,7 @@ CREATE TABLE IF NOT EXISTS audit_log (
   request_id  VARCHAR(64) NULL,
   bulk_run_id BIGINT UNSIGNED NULL,
   KEY ix_audit_tenant (tenant_id, id),
-  KEY ix_audit_customer (tenant_id, customer_id, id),
+  KEY ix_audit_customer (customer_id, id),
   KEY ix_audit_actor (tenant_id, actor, id),
   KEY ix_audit_action (tenant_id, action, id),
   KEY ix_audit_outcome (tenant_id, outcome, id),

@@ -8,12 +8,11 @@ const struct stmt_sql db_sql_audit[] = {
      "INSERT INTO audit_log (at, actor, tenant_id, customer_id, subject, action, channel,"
      "                       reason, note, outcome, request_id, bulk_run_id)"
      " VALUES (UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
-    /* tenant, customer, before id, limit */
+    /* customer, before id, limit (the customer was found in the tenant) */
     {STMT_AUDIT_BY_CUSTOMER,
      "SELECT id, at, actor, subject, action, channel, reason, note, outcome, request_id,"
      "       bulk_run_id, subject"
-     "  FROM audit_log WHERE tenant_id = ? AND customer_id = ? AND id < ?"
-     " ORDER BY id DESC LIMIT ?"},
+     "  FROM audit_log WHERE customer_id = ? AND id < ? ORDER BY id DESC LIMIT ?"},
 };
 const size_t db_sql_audit_n = sizeof(db_sql_audit) / sizeof(db_sql_audit[0]);
 

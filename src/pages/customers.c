@@ -261,7 +261,7 @@ typedef void (*row_filler)(struct req *r, struct tmpl_dict *row, const struct db
 
 static enum db_rc section(struct req *r, struct tmpl_dict *d, enum stmt st, unsigned long long cid,
                           enum key before_key, const char *name, const char *pid, int id_col,
-                          row_filler fill_row)
+                          row_filler fill_row, struct tmpl_dict **out)
 {
 	long long before = req_int(r, before_key, 9223372036854775807LL);
 	struct db_res res;
@@ -283,6 +283,8 @@ static enum db_rc section(struct req *r, struct tmpl_dict *d, enum stmt st, unsi
 	if (req_str(r, before_key))
 		tmpl_set(tmpl_add(s, "NEWEST"), "NEWEST_URL",
 		         arena_printf(r->arena, "/customers/%s#%s", pid, name));
+	if (out != NULL)
+		*out = s;
 	return DB_OK;
 }
 
@@ -426,35 +428,22 @@ void page_customer(struct req *r)
 	fill_profitability(r, d, &ret, devices_out);
 	fill_open_items(r, d, &pre);
 
+	/* newest first, SECTION_SIZE at a time; the last one is the customer's
+	 * own audit history */
+	struct tmpl_dict *history = NULL;
 	if ((rc = section(r, d, STMT_ORDERS_PAGE, cid, KEY_ORDERS_BEFORE, "orders", pid, OR_ID,
-	                  order_row)) ||
+	                  order_row, NULL)) ||
 	    (rc = section(r, d, STMT_SUBS_PAGE, cid, KEY_SUBS_BEFORE, "subscriptions", pid, SU_ID,
-	                  sub_row)) ||
+	                  sub_row, NULL)) ||
 	    (rc = section(r, d, STMT_DEVICES_PAGE, cid, KEY_DEVICES_BEFORE, "devices", pid,
-	                  DV_SUB_ID, device_row)) ||
+	                  DV_SUB_ID, device_row, NULL)) ||
 	    (rc = section(r, d, STMT_PAYMENTS_PAGE, cid, KEY_PAYMENTS_BEFORE, "payments", pid,
-	                  PA_ID, payment_row))) {
+	                  PA_ID, payment_row, NULL)) ||
+	    (rc = section(r, d, STMT_AUDIT_BY_CUSTOMER, cid, KEY_AUDIT_BEFORE, "history", pid,
+	                  AU_ID, audit_row, &history))) {
 		page_db_failed(r, rc);
 		return;
 	}
-	/* the customer's own audit history */
-	long long before = req_int(r, KEY_AUDIT_BEFORE, 9223372036854775807LL);
-	struct db_res au;
-	if ((rc = db_exec(db, a, STMT_AUDIT_BY_CUSTOMER, &au, "iuii", (long long)r->user.tenant,
-	                  cid, before, (long long)SECTION_SIZE + 1))) {
-		page_db_failed(r, rc);
-		return;
-	}
-	struct tmpl_dict *s = tmpl_add(d, "history");
-	size_t shown = au.nrows > SECTION_SIZE ? SECTION_SIZE : au.nrows;
-	for (size_t i = 0; i < shown; i++)
-		audit_row(r, tmpl_add(s, "ROW"), &au, i);
-	if (shown == 0)
-		tmpl_show(s, "NONE");
-	if (au.nrows > SECTION_SIZE)
-		tmpl_set(tmpl_add(s, "OLDER"), "OLDER_URL",
-		         arena_printf(a, "/customers/%s?audit_before=%s#history", pid,
-		                      DB_V(&au, SECTION_SIZE - 1, AU_ID)));
-	tmpl_set(s, "AUDIT_URL", arena_printf(a, "/audit?customer=%s", pid));
+	tmpl_set(history, "AUDIT_URL", arena_printf(a, "/audit?customer=%s", pid));
 	view_send(r, &v, 200);
 }

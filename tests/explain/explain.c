@@ -222,7 +222,7 @@ static void named(struct db *db, struct arena *a)
 	    {STMT_ASSETS_OUT, "i", true},
 	    {STMT_ASSETS_OUT_LOCK, "i", true},
 	    {STMT_PAYMENTS_PAGE, "iii", true},
-	    {STMT_AUDIT_BY_CUSTOMER, "iiii", true},
+	    {STMT_AUDIT_BY_CUSTOMER, "iii", true},
 	    {STMT_RETENTION_BY_REASON_MONTH, "i", false},
 	    {STMT_RETENTION_TOTALS, "iiiii", false},
 	    {STMT_BULK_RUN_BY_NONCE, "is", true},
