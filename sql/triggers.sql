@@ -3,8 +3,9 @@
 -- set-based). Every program that writes orders obeys SPEC rule 6 because the
 -- check lives here.
 --
--- Race freedom: each guard first writes the customer row (guard_version),
--- which takes its exclusive lock, then reads its status. A deactivation
+-- Race freedom: each guard writes the customer row (guard_version) on the
+-- condition that it is active, which takes its exclusive lock and checks
+-- the status in one statement. A deactivation
 -- holds that row's lock from its first statement to its commit, so an order
 -- insert either takes the lock first (and its order then blocks the
 -- deactivation's re-check) or waits and then sees 'inactive' and is refused.
@@ -17,13 +18,16 @@
 DELIMITER //
 
 DROP PROCEDURE IF EXISTS customer_guard//
--- The guard of every write that needs the customer to be active.
+-- The guard of every write that needs the customer to be active: one
+-- UPDATE that both takes the row's lock and checks the status, so there is
+-- no separate read (a read inside the guard could wait on wsrep_sync_wait
+-- while holding the lock a Galera applier needs). A customer id that does
+-- not exist is refused the same way, before the foreign key would.
 CREATE PROCEDURE customer_guard(IN cid BIGINT UNSIGNED)
 BEGIN
-  DECLARE st VARCHAR(16);
-  UPDATE customers SET guard_version = guard_version + 1 WHERE id = cid;
-  SELECT status INTO st FROM customers WHERE id = cid;
-  IF st = 'inactive' THEN
+  UPDATE customers SET guard_version = guard_version + 1
+   WHERE id = cid AND status = 'active';
+  IF ROW_COUNT() = 0 THEN
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'CUSTOMER_INACTIVE';
   END IF;
 END//

@@ -203,8 +203,12 @@ static enum db_rc session_setup(struct db *db, struct conn *c)
 	struct db_param p = {.type = DB_P_INT, .i = db->cfg->lock_wait_timeout};
 	enum db_rc rc = run_once(db, c, a, STMT_SESSION_LOCK_WAIT,
 	                         stmt_text[STMT_SESSION_LOCK_WAIT], NULL, &p, 1);
-	if (rc == DB_OK && c->reads && db->cfg->db_read_sync_wait > 0) {
-		p.i = db->cfg->db_read_sync_wait;
+	/* Galera: causal reads on both connections. A transaction retried after
+	 * losing certification must see the write-set it lost to before it
+	 * checks anything again, and a node may have ordered that write-set
+	 * without having applied it yet. */
+	if (rc == DB_OK && db->cfg->db_sync_wait > 0) {
+		p.i = db->cfg->db_sync_wait;
 		rc = run_once(db, c, a, STMT_SESSION_SYNC_WAIT, stmt_text[STMT_SESSION_SYNC_WAIT],
 		              NULL, &p, 1);
 	}

@@ -35,7 +35,7 @@ static const struct ckey keys[] = {
     {"lock_wait_timeout", I(lock_wait_timeout, 1, 3600)},
     {"deadlock_retries", I(deadlock_retries, 1, 100)},
     {"db_read_spread", I(db_read_spread, 0, 1)},
-    {"db_read_sync_wait", I(db_read_sync_wait, 0, 15)},
+    {"db_sync_wait", I(db_sync_wait, 0, 15)},
     {"csrf_ttl", I(csrf_ttl, 60, 86400 * 7)},
     {"max_body", C_SIZE, offsetof(struct config, max_body), 0, 1024, 1L << 30},
     {"api_rate_limit", I(api_rate_limit, 0, 10000000)},

@@ -38,7 +38,7 @@ struct config {
 	int deadlock_retries;   /* attempts of a transaction on deadlock */
 	int db_read_spread;     /* 1: reads outside transactions on a second
 	                           connection, workers spread over the endpoints */
-	int db_read_sync_wait;  /* wsrep_sync_wait for those reads (Galera) */
+	int db_sync_wait;       /* wsrep_sync_wait of every connection (Galera) */
 
 	unsigned char secret[128]; /* HMAC key for CSRF tokens and cursors */
 	size_t secretlen;
