@@ -123,9 +123,9 @@ enum db_rc db_bulk_blocker_counts(struct db *db, struct arena *a, int check,
                                   const unsigned long long *ids, size_t n, struct db_res *out)
 {
 	static const char *const from[3] = {
-	    "subscriptions WHERE status = 'active'",
-	    "orders WHERE status IN ('pending', 'confirmed', 'partial')",
-	    "assets WHERE status = 'rented_out'",
+	    "subscriptions WHERE " BLOCKING_SUBSCRIPTION,
+	    "orders WHERE " BLOCKING_ORDER,
+	    "assets WHERE " BLOCKING_ASSET,
 	};
 	if (n > BULK_CHUNK || check < 0 || check > 2)
 		return DB_ERROR;

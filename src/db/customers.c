@@ -25,7 +25,16 @@ const struct stmt_sql db_sql_customers[] = {
      "UPDATE customers SET status = 'inactive', deactivated_at = UTC_TIMESTAMP(),"
      "       deactivated_by = ?, deactivation_reason = ?, deactivation_note = ?,"
      "       updated_at = UTC_TIMESTAMP()"
-     " WHERE id = ? AND status = 'active'"},
+     " WHERE id = ? AND status = 'active'"
+     /* The prerequisites once more, inside the write: a write that ran
+      * outside its transaction (a Galera conflict that aborted it without
+      * an error, see db.c) still cannot break SPEC §4 rule 2. */
+     "   AND NOT EXISTS (SELECT 1 FROM subscriptions s"
+     "                    WHERE s.customer_id = customers.id AND s." BLOCKING_SUBSCRIPTION ")"
+     "   AND NOT EXISTS (SELECT 1 FROM orders o"
+     "                    WHERE o.customer_id = customers.id AND o." BLOCKING_ORDER ")"
+     "   AND NOT EXISTS (SELECT 1 FROM assets a"
+     "                    WHERE a.customer_id = customers.id AND a." BLOCKING_ASSET ")"},
     /* The deactivation record moves to the audit log, which keeps it. */
     {STMT_CUSTOMER_REACTIVATE,
      "UPDATE customers SET status = 'active', deactivated_at = NULL, deactivated_by = NULL,"

@@ -203,10 +203,8 @@ static enum db_rc session_setup(struct db *db, struct conn *c)
 	struct db_param p = {.type = DB_P_INT, .i = db->cfg->lock_wait_timeout};
 	enum db_rc rc = run_once(db, c, a, STMT_SESSION_LOCK_WAIT,
 	                         stmt_text[STMT_SESSION_LOCK_WAIT], NULL, &p, 1);
-	/* Galera: causal reads on both connections. A transaction retried after
-	 * losing certification must see the write-set it lost to before it
-	 * checks anything again, and a node may have ordered that write-set
-	 * without having applied it yet. */
+	/* Galera: causal reads on both connections (a page read on one node
+	 * right after a write on another sees the write). */
 	if (rc == DB_OK && db->cfg->db_sync_wait > 0) {
 		p.i = db->cfg->db_sync_wait;
 		rc = run_once(db, c, a, STMT_SESSION_SYNC_WAIT, stmt_text[STMT_SESSION_SYNC_WAIT],
@@ -551,6 +549,21 @@ static enum db_rc run_timed(struct db *db, struct arena *a, unsigned slot, const
 		rc = run_once(db, c, a, slot, sql, out, p, n);
 	if (rc == DB_UNAVAILABLE && c == &db->w)
 		db->in_tx = false;
+	/* Galera can abort a transaction for a conflict without reporting it
+	 * to the next statement (seen with prepared statements on MariaDB
+	 * 10.11; the cross-node race test found it): the server then runs
+	 * that statement and the rest on their own, in autocommit. The status
+	 * of every answer says whether a transaction is still open. A read
+	 * that finds none gives the attempt up, so no decision rests on it;
+	 * a write that already ran alone cannot be undone, and the writes
+	 * that decide something re-check their conditions themselves. */
+	if (rc == DB_OK && in_tx && c == &db->w && slot != STMT_COMMIT && slot != STMT_ROLLBACK &&
+	    c->m != NULL && !(c->m->server_status & SERVER_STATUS_IN_TRANS)) {
+		log_error("transaction aborted by the cluster without an error, before: %.60s",
+		          sql);
+		if (is_read(sql))
+			return db_fail_retry(db, "transaction aborted by a cluster conflict");
+	}
 	return rc;
 }
 
@@ -571,6 +584,12 @@ enum db_rc db_exec_params(struct db *db, struct arena *a, unsigned slot, const c
 	if (slot >= DYN_SLOTS)
 		return DB_ERROR;
 	return run(db, a, STMT__MAX + slot, sql, out, p, n);
+}
+
+enum db_rc db_fail_retry(struct db *db, const char *why)
+{
+	set_error(db, ER_LOCK_DEADLOCK, why);
+	return DB_RETRY;
 }
 
 unsigned long long db_affected(const struct db *db)

@@ -91,6 +91,10 @@ const char *db_stmt_sql(enum stmt id);
 unsigned long long db_affected(const struct db *db);
 unsigned long long db_insert_id(const struct db *db);
 
+/* Inside a db_transaction() function: gives up this attempt as if the
+ * database had reported a deadlock (the whole transaction runs again). */
+enum db_rc db_fail_retry(struct db *db, const char *why);
+
 /* The server's message for the last failure (the SIGNAL text for
  * DB_SIGNAL), and its error number. */
 const char *db_error(const struct db *db);

@@ -6,9 +6,8 @@ const struct stmt_sql db_sql_session[] = {
     /* Per-session: how long a locking read waits, and UTC for NOW(). */
     {STMT_SESSION_LOCK_WAIT,
      "SET SESSION innodb_lock_wait_timeout = ?, SESSION time_zone = '+00:00'"},
-    /* Galera: every read waits until this node has applied what the
-     * cluster committed before it (causal reads; a retried transaction sees
-     * the write-set it lost certification to). */
+    /* Galera: a read waits until this node has applied what the cluster
+     * committed before it (causal reads). */
     {STMT_SESSION_SYNC_WAIT, "SET SESSION wsrep_sync_wait = ?"},
     {STMT_BEGIN, "START TRANSACTION"},
     {STMT_COMMIT, "COMMIT"},

@@ -11,6 +11,13 @@
 
 #include "db/stmt.h"
 
+/* The rows that block a deactivation (SPEC §4 rule 2), as the condition on
+ * each table: every prerequisite query, the bulk counts and the
+ * deactivation's own write use these. */
+#define BLOCKING_SUBSCRIPTION "status = 'active'"
+#define BLOCKING_ORDER        "status IN ('pending', 'confirmed', 'partial')"
+#define BLOCKING_ASSET        "status = 'rented_out'"
+
 extern const struct stmt_sql db_sql_session[];
 extern const size_t db_sql_session_n;
 extern const struct stmt_sql db_sql_tenants[];

@@ -107,6 +107,11 @@ static enum db_rc change_tx(struct db *db, struct arena *a, void *vctx)
 	             t->note, out->customer_id);
 	if (rc != DB_OK)
 		return rc;
+	/* The write re-checks the prerequisites itself; under this
+	 * transaction's locks it always matches, so no row means the
+	 * transaction was lost underneath us: check everything again. */
+	if (db_affected(db) != 1)
+		return db_fail_retry(db, "the deactivation's write found a blocker; retrying");
 	out->result = LC_DONE;
 	out->outcome = "ok";
 	return finish(db, a, t, action, t->reason);
