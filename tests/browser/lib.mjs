@@ -11,7 +11,6 @@
 // every launch a fresh, empty --user-data-dir under the temp directory and
 // removes it on close, so nothing (cookies, cached credentials) leaks from
 // one file to the next.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,6 +18,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+
+import { lit, sql, sqlValue } from '../sql.mjs';
 
 function need(name) {
   const v = process.env[name];
@@ -194,35 +195,7 @@ export function describeViolations(violations) {
 
 // ---- SQL --------------------------------------------------------------------
 
-function unescapeBatch(v) {
-  if (v === 'NULL') return null;
-  return v.replace(/\\(.)/g, (_, c) => ({ n: '\n', t: '\t', 0: '\0', '\\': '\\' })[c] ?? c);
-}
-
-/** Runs SQL as root in the custodian database; rows as arrays of strings (NULL -> null). */
-export function sql(query) {
-  const out = execFileSync('mariadb', ['--no-defaults', '-S', DB_SOCK, '-u', 'root', 'custodian', '-N', '-B', '-e', query], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return out
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => l.split('\t').map(unescapeBatch));
-}
-
-export function sqlValue(query) {
-  const rows = sql(query);
-  if (rows.length !== 1 || rows[0].length !== 1) throw new Error(`expected one value from: ${query}`);
-  return rows[0][0];
-}
-
-/** A SQL string literal. */
-export function lit(v) {
-  if (v === null || v === undefined) return 'NULL';
-  if (typeof v === 'number') return String(v);
-  return "'" + String(v).replace(/\\/g, '\\\\').replace(/\0/g, '\\0').replace(/'/g, "\\'") + "'";
-}
+export { lit, sql, sqlValue };
 
 export function uid(n = 5) {
   return randomBytes(n).toString('hex');

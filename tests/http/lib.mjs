@@ -7,10 +7,12 @@
 //   DEMO_PASSWORD  basic-auth password of admin, operator, viewer, globex
 //
 // Only Node built-ins are used.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { lit, parseBatch, sql, sqlValue } from '../sql.mjs';
 
 function need(name) {
   const v = process.env[name];
@@ -198,44 +200,7 @@ export function definition(html, term) {
 
 // ---- SQL ------------------------------------------------------------------
 
-function unescapeBatch(v) {
-  if (v === 'NULL') return null;
-  return v.replace(/\\(.)/g, (_, c) => ({ n: '\n', t: '\t', 0: '\0', '\\': '\\' })[c] ?? c);
-}
-
-function parseBatch(out) {
-  return out
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => l.split('\t').map(unescapeBatch));
-}
-
-/** Runs SQL as root in the custodian database; rows as arrays of strings (NULL -> null). */
-export function sql(query) {
-  const out = execFileSync(
-    'mariadb',
-    ['--no-defaults', '--default-character-set=utf8mb4', '-S', DB_SOCK, '-u', 'root', 'custodian', '-N', '-B', '-e', query],
-    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
-  );
-  return parseBatch(out);
-}
-
-/** The single value of a one-row, one-column query. */
-export function sqlValue(query) {
-  const rows = sql(query);
-  if (rows.length !== 1 || rows[0].length !== 1) throw new Error(`expected one value from: ${query}`);
-  return rows[0][0];
-}
-
-/** A SQL string literal (values in the tests are test-controlled; this is belt and braces). */
-export function lit(v) {
-  if (v === null || v === undefined) return 'NULL';
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new Error('bad number');
-    return String(v);
-  }
-  return "'" + String(v).replace(/\\/g, '\\\\').replace(/\0/g, '\\0').replace(/'/g, "\\'") + "'";
-}
+export { lit, sql, sqlValue };
 
 export function appPassword() {
   return readFileSync(join(CONF_DIR, 'db-password'), 'utf8').split('\n')[0];
