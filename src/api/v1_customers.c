@@ -202,7 +202,7 @@ static void send_customer(struct req *r, int status)
 	json_object_set_new(o, "lastBillingAddress", address_of(&ad, "billing"));
 	json_object_set_new(o, "lastShippingAddress", address_of(&ad, "shipping"));
 	struct profitability p;
-	profitability_of(&ret, atoll(DB_V(&c, 0, CU_DEVICES)), &p);
+	profitability_of(&ret, atoll(DB_V(&c, 0, CU_DEVICES)), time(NULL), &p);
 	json_object_set_new(o, "profitability",
 	                    json_pack("{s:f, s:f, s:f, s:f, s:I, s:I}", "lifetimeCollected",
 	                              round2(p.lifetime_collected), "totalAcquisitionCost",

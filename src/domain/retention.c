@@ -41,18 +41,20 @@ static void kind_view(const struct db_res *all, const char *kind, struct db_res 
 	}
 }
 
-/* Whole months from the date s (YYYY-MM-DD) to now, at least 1. */
-static long long months_since(const char *s)
+long long retention_months(const char *first_start, time_t now)
 {
-	time_t t = parse_datetime(s);
+	time_t t = parse_datetime(first_start);
 	if (t < 0)
 		return 1;
-	struct tm then, now;
-	time_t n = time(NULL);
-	gmtime_r(&t, &then);
-	gmtime_r(&n, &now);
-	long long m = (long long)(now.tm_year - then.tm_year) * 12 + (now.tm_mon - then.tm_mon) + 1;
-	return m < 1 ? 1 : m;
+	struct tm from, to;
+	gmtime_r(&t, &from);
+	gmtime_r(&now, &to);
+	/* Whole months, as MariaDB's TIMESTAMPDIFF(MONTH, ...) counts them: a
+	 * month is complete when the day of the month is reached again. */
+	long long whole = (long long)(to.tm_year - from.tm_year) * 12 + (to.tm_mon - from.tm_mon);
+	if (to.tm_mday < from.tm_mday)
+		whole--;
+	return whole + 1 < 1 ? 1 : whole + 1;
 }
 
 enum db_rc retention_for_customer(struct db *db, struct arena *a, unsigned long long customer_id,
@@ -75,7 +77,7 @@ enum db_rc retention_for_customer(struct db *db, struct arena *a, unsigned long 
 		if (strcmp(DB_V(&out->payments, i, BS_STATUS), "paid") == 0)
 			out->collected = DB_V(&out->payments, i, BS_SUM);
 	out->acquisition = "0.00";
-	out->months = 1;
+	out->first_start = NULL;
 	for (size_t i = 0; i < all.nrows; i++) {
 		const char *kind = DB_V(&all, i, RC_KIND);
 		if (strcmp(kind, "addresses") == 0) {
@@ -83,14 +85,14 @@ enum db_rc retention_for_customer(struct db *db, struct arena *a, unsigned long 
 		} else if (strcmp(kind, "devices") == 0) {
 			out->devices_ever = atoll(DB_V(&all, i, RC_COUNT));
 			out->acquisition = DB_V(&all, i, RC_SUM);
-			if (DB_V(&all, i, RC_STATUS) != NULL)
-				out->months = months_since(DB_V(&all, i, RC_STATUS));
+			out->first_start = DB_V(&all, i, RC_STATUS);
 		}
 	}
 	return DB_OK;
 }
 
-void profitability_of(const struct retention *r, long long devices_out, struct profitability *out)
+void profitability_of(const struct retention *r, long long devices_out, time_t now,
+                      struct profitability *out)
 {
 	out->lifetime_collected = strtod(r->collected, NULL);
 	out->total_acquisition_cost = strtod(r->acquisition, NULL);
@@ -98,7 +100,8 @@ void profitability_of(const struct retention *r, long long devices_out, struct p
 	    out->total_acquisition_cost > 0
 	        ? out->lifetime_collected * 100.0 / out->total_acquisition_cost
 	        : 0.0;
-	out->average_monthly_revenue = out->lifetime_collected / (double)r->months;
+	out->average_monthly_revenue =
+	    out->lifetime_collected / (double)retention_months(r->first_start, now);
 	out->total_devices_ever = r->devices_ever;
 	out->active_devices = devices_out;
 }

@@ -1,6 +1,8 @@
 #ifndef CUSTODIAN_RETENTION_H
 #define CUSTODIAN_RETENTION_H
 
+#include <time.h>
+
 #include "db/db.h"
 
 /*
@@ -18,7 +20,7 @@ struct retention {
 	long long addresses;
 	long long devices_ever;
 	const char *acquisition; /* cost of the devices ever rented */
-	long long months;        /* since the first subscription started (>= 1) */
+	const char *first_start; /* the first subscription's start date, or NULL */
 };
 
 enum db_rc retention_for_customer(struct db *db, struct arena *a, unsigned long long customer_id,
@@ -40,6 +42,18 @@ struct profitability {
 	long long active_devices;
 };
 
-void profitability_of(const struct retention *r, long long devices_out, struct profitability *out);
+/*
+ * The months a customer has been a customer, for averageMonthlyRevenue:
+ * whole months from the first subscription's start date (YYYY-MM-DD) to
+ * now, as MariaDB's TIMESTAMPDIFF(MONTH, start, today) counts them, plus
+ * one for the month in progress; at least 1 (also for no subscription,
+ * NULL). README "averageMonthlyRevenue".
+ */
+long long retention_months(const char *first_start, time_t now);
+
+/* The FlexPortal profitability figures at time now: averageMonthlyRevenue
+ * is lifetimeCollected / retention_months(first start, now). */
+void profitability_of(const struct retention *r, long long devices_out, time_t now,
+                      struct profitability *out);
 
 #endif

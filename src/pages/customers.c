@@ -367,7 +367,7 @@ static void fill_profitability(struct req *r, struct tmpl_dict *d, const struct 
                                long long devices_out)
 {
 	struct profitability p;
-	profitability_of(ret, devices_out, &p);
+	profitability_of(ret, devices_out, time(NULL), &p);
 	struct arena *a = r->arena;
 	const char *cur = r->user.currency;
 	tmpl_set(d, "LIFETIME_COLLECTED",

@@ -182,15 +182,21 @@ describe('filters', () => {
     assert.deepEqual(await subjects('from=2025-01-11'), ['cus_dated3', 'cus_dated2', 'cus_dated1']);
     assert.deepEqual(await subjects('to=2025-01-10'), ['cus_dated0']);
     assert.deepEqual(await subjects('from=2025-01-12&to=2025-01-10'), []);
-    const today = new Date().toISOString().slice(0, 10);
-    const yesterday = new Date(Date.now() - 86400e3).toISOString().slice(0, 10);
-    const tomorrow = new Date(Date.now() + 86400e3).toISOString().slice(0, 10);
-    const t = await walk(`customer=${plain.publicId}&from=${today}&to=${today}`);
-    assert.equal(t.rows.length, 2, "today's rows are in today");
-    assert.equal((await walk(`customer=${plain.publicId}&to=${yesterday}`)).rows.length, 0);
-    assert.equal((await walk(`customer=${plain.publicId}&from=${tomorrow}`)).rows.length, 0);
-    const range = await walk(`from=2025-01-01&to=${today}`);
-    assert.deepEqual(range.rows, expectedRows(`l.at >= '2025-01-01' AND l.at < '${tomorrow}'`));
+    // The days of the rows written earlier in this file, as the database
+    // dated them (not the machine's today: a run may cross midnight).
+    const [first, last] = sql(`SELECT DATE_FORMAT(MIN(at), '%Y-%m-%d'), DATE_FORMAT(MAX(at), '%Y-%m-%d')
+      FROM audit_log WHERE subject = ${lit(plain.publicId)}`)[0];
+    const day = (d, n) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86400e3).toISOString().slice(0, 10);
+    const onFirst = Number(sqlValue(`SELECT COUNT(*) FROM audit_log
+      WHERE subject = ${lit(plain.publicId)} AND at >= '${first}' AND at < '${day(first, 1)}'`));
+    const t = await walk(`customer=${plain.publicId}&from=${first}&to=${first}`);
+    assert.equal(t.rows.length, onFirst, 'the rows of a day are in that day');
+    assert.ok(onFirst >= 1);
+    assert.equal((await walk(`customer=${plain.publicId}&from=${first}&to=${last}`)).rows.length, 2);
+    assert.equal((await walk(`customer=${plain.publicId}&to=${day(first, -1)}`)).rows.length, 0);
+    assert.equal((await walk(`customer=${plain.publicId}&from=${day(last, 1)}`)).rows.length, 0);
+    const range = await walk(`from=2025-01-01&to=${last}`);
+    assert.deepEqual(range.rows, expectedRows(`l.at >= '2025-01-01' AND l.at < '${day(last, 1)}'`));
   });
 
   test('the filter form shows the values, escaped', async () => {
