@@ -33,28 +33,23 @@ enum db_rc db_audit_list(struct db *db, struct arena *a, const struct audit_quer
 	struct db_param p[16];
 	size_t n = 0;
 	p[n++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
-	unsigned variant = 0;
 	if (q->actor) {
 		buf_puts(&b, " AND l.actor = ?");
 		p[n++] = (struct db_param){.type = DB_P_STR, .s = q->actor};
-		variant |= 1;
 	}
 	if (q->action) {
 		buf_puts(&b, " AND l.action = ?");
 		p[n++] = (struct db_param){.type = DB_P_STR, .s = q->action};
-		variant |= 2;
 	}
 	if (q->outcome) {
 		buf_puts(&b, " AND FIND_IN_SET(?, l.outcome) > 0");
 		p[n++] = (struct db_param){.type = DB_P_STR, .s = q->outcome};
-		variant |= 4;
 	}
 	if (q->customer) {
 		buf_puts(&b, " AND l.customer_id = (SELECT id FROM customers"
 		             " WHERE public_id = ? AND tenant_id = ?)");
 		p[n++] = (struct db_param){.type = DB_P_STR, .s = q->customer};
 		p[n++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
-		variant |= 8;
 	}
 	buf_puts(&b, " AND (? IS NULL OR l.at >= ?)"
 	             " AND (? IS NULL OR l.at < DATE_ADD(?, INTERVAL 1 DAY))");
@@ -65,9 +60,8 @@ enum db_rc db_audit_list(struct db *db, struct arena *a, const struct audit_quer
 	if (q->after) {
 		buf_puts(&b, " AND l.id < ?");
 		p[n++] = (struct db_param){.type = DB_P_UINT, .i = (long long)q->after_id};
-		variant |= 16;
 	}
 	buf_puts(&b, " ORDER BY l.id DESC LIMIT ?");
 	p[n++] = (struct db_param){.type = DB_P_INT, .i = q->limit};
-	return db_exec_params(db, a, DYN_AUDIT_LIST + variant, b.p, out, p, n);
+	return db_exec_params(db, a, b.p, out, p, n);
 }

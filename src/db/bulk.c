@@ -69,16 +69,6 @@ const struct stmt_sql db_sql_bulk[] = {
 };
 const size_t db_sql_bulk_n = sizeof(db_sql_bulk) / sizeof(db_sql_bulk[0]);
 
-enum bulk_slot {
-	SLOT_BY_IDS = DYN_BULK,
-	SLOT_BY_EMAILS,
-	SLOT_COUNTS,                         /* + check (3) */
-	SLOT_INSERT_ITEMS = SLOT_COUNTS + 3, /* + 1 for the one-row shape */
-	SLOT_DUP_EMAIL = SLOT_INSERT_ITEMS + 2,
-	SLOT_DUP_NAME,
-	SLOT_FILTER, /* + 16 variants */
-};
-
 #define CUSTOMER_BC "id, public_id, email, first_name, last_name, status, created_at"
 
 /* " IN (?, ?, ... BULK_CHUNK)" */
@@ -90,8 +80,8 @@ static void in_list(struct buf *b)
 	buf_puts(b, ")");
 }
 
-static enum db_rc by_strings(struct db *db, struct arena *a, unsigned slot, const char *col,
-                             unsigned tenant, const char *const *v, size_t n, struct db_res *out)
+static enum db_rc by_strings(struct db *db, struct arena *a, const char *col, unsigned tenant,
+                             const char *const *v, size_t n, struct db_res *out)
 {
 	if (n > BULK_CHUNK)
 		return DB_ERROR;
@@ -104,19 +94,19 @@ static enum db_rc by_strings(struct db *db, struct arena *a, unsigned slot, cons
 	for (size_t i = 0; i < BULK_CHUNK; i++)
 		p[i + 1] =
 		    (struct db_param){.type = DB_P_STR, .s = i < n ? v[i] : NULL, .null = i >= n};
-	return db_exec_params(db, a, slot, b.p, out, p, BULK_CHUNK + 1);
+	return db_exec_params(db, a, b.p, out, p, BULK_CHUNK + 1);
 }
 
 enum db_rc db_bulk_by_public_ids(struct db *db, struct arena *a, unsigned tenant,
                                  const char *const *ids, size_t n, struct db_res *out)
 {
-	return by_strings(db, a, SLOT_BY_IDS, "public_id", tenant, ids, n, out);
+	return by_strings(db, a, "public_id", tenant, ids, n, out);
 }
 
 enum db_rc db_bulk_by_emails(struct db *db, struct arena *a, unsigned tenant,
                              const char *const *emails, size_t n, struct db_res *out)
 {
-	return by_strings(db, a, SLOT_BY_EMAILS, "email", tenant, emails, n, out);
+	return by_strings(db, a, "email", tenant, emails, n, out);
 }
 
 enum db_rc db_bulk_blocker_counts(struct db *db, struct arena *a, int check,
@@ -138,7 +128,7 @@ enum db_rc db_bulk_blocker_counts(struct db *db, struct arena *a, int check,
 	for (size_t i = 0; i < BULK_CHUNK; i++)
 		p[i] = (struct db_param){
 		    .type = DB_P_UINT, .i = i < n ? (long long)ids[i] : 0, .null = i >= n};
-	return db_exec_params(db, a, SLOT_COUNTS + (unsigned)check, b.p, out, p, BULK_CHUNK);
+	return db_exec_params(db, a, b.p, out, p, BULK_CHUNK);
 }
 
 enum db_rc db_bulk_filter(struct db *db, struct arena *a, unsigned tenant,
@@ -148,23 +138,19 @@ enum db_rc db_bulk_filter(struct db *db, struct arena *a, unsigned tenant,
 	buf_init(&b, a, 1024);
 	struct db_param p[8];
 	size_t n = 0;
-	unsigned variant = 0;
 	buf_puts(&b, "SELECT " CUSTOMER_BC " FROM customers c WHERE c.tenant_id = ?");
 	p[n++] = (struct db_param){.type = DB_P_INT, .i = tenant};
 	if (f->domain) {
 		buf_puts(&b, " AND c.email_domain = ?");
 		p[n++] = (struct db_param){.type = DB_P_STR, .s = f->domain};
-		variant |= 1;
 	}
 	buf_puts(&b, " AND c.status = 'active'");
 	if (f->created_before) {
 		buf_puts(&b, " AND c.created_at < ?");
 		p[n++] = (struct db_param){.type = DB_P_STR, .s = f->created_before};
-		variant |= 2;
 	}
 	if (f->no_orders) {
 		buf_puts(&b, " AND c.total_orders = 0");
-		variant |= 4;
 	}
 	if (f->idle_since) {
 		buf_puts(&b, " AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id"
@@ -173,11 +159,10 @@ enum db_rc db_bulk_filter(struct db *db, struct arena *a, unsigned tenant,
 		             "   AND y.created_at >= ?)");
 		p[n++] = (struct db_param){.type = DB_P_STR, .s = f->idle_since};
 		p[n++] = (struct db_param){.type = DB_P_STR, .s = f->idle_since};
-		variant |= 8;
 	}
 	buf_puts(&b, " ORDER BY c.id LIMIT ?");
 	p[n++] = (struct db_param){.type = DB_P_INT, .i = limit};
-	return db_exec_params(db, a, SLOT_FILTER + variant, b.p, out, p, n);
+	return db_exec_params(db, a, b.p, out, p, n);
 }
 
 enum db_rc db_bulk_duplicates(struct db *db, struct arena *a, unsigned tenant, bool by_email,
@@ -203,7 +188,7 @@ enum db_rc db_bulk_duplicates(struct db *db, struct arena *a, unsigned tenant, b
 	struct db_param p[3] = {{.type = DB_P_INT, .i = tenant},
 	                        {.type = DB_P_INT, .i = tenant},
 	                        {.type = DB_P_INT, .i = limit}};
-	return db_exec_params(db, a, by_email ? SLOT_DUP_EMAIL : SLOT_DUP_NAME, sql, out, p, 3);
+	return db_exec_params(db, a, sql, out, p, 3);
 }
 
 enum db_rc db_bulk_insert_items(struct db *db, struct arena *a, unsigned long long run,
@@ -234,8 +219,7 @@ enum db_rc db_bulk_insert_items(struct db *db, struct arena *a, unsigned long lo
 			                                 .null = customer_ids[j] == 0};
 			p[4 * i + 3] = (struct db_param){.type = DB_P_STR, .s = subjects[j]};
 		}
-		enum db_rc rc =
-		    db_exec_params(db, a, SLOT_INSERT_ITEMS + (k == 1), b.p, NULL, p, 4 * k);
+		enum db_rc rc = db_exec_params(db, a, b.p, NULL, p, 4 * k);
 		if (rc != DB_OK)
 			return rc;
 		done += k;

@@ -202,24 +202,6 @@ static void add_filter_params(const struct customer_query *q, struct db_param *p
 		p[(*n)++] = (struct db_param){.type = DB_P_INT, .i = q->has_rentals};
 }
 
-/* The shape of the filters, for slot numbers (0..7). */
-static unsigned filter_shape(const struct customer_query *q)
-{
-	return (q->status == NULL) * 4 + (q->type != NULL) * 2 + (q->has_rentals >= 0);
-}
-
-static unsigned list_slot(const struct customer_query *q)
-{
-	unsigned v = (unsigned)q->sort;
-	v = v * 2 + q->desc;
-	v = v * 8 + filter_shape(q);
-	v = v * 2 + q->after;
-	v = v * CSEARCH__MAX + (unsigned)q->search;
-	v = v * 2 + q->addresses;
-	v = v * 2 + q->with_total;
-	return DYN_CUSTOMER_LIST + v; /* < 6*2*8*2*3*2*2 = 2304 */
-}
-
 #define ADDRESS_JSON(kind)                                                                         \
 	"(SELECT JSON_OBJECT('contactName', a.contact_name, 'streetAddress',"                      \
 	" a.street_address, 'buildingInfo', a.building_info, 'locality', a.locality,"              \
@@ -275,7 +257,7 @@ enum db_rc db_customer_list(struct db *db, struct arena *a, const struct custome
 		p[n++] = (struct db_param){.type = DB_P_UINT, .i = (long long)q->after_id};
 	}
 	p[n++] = (struct db_param){.type = DB_P_INT, .i = q->limit};
-	return db_exec_params(db, a, list_slot(q), b.p, out, p, n);
+	return db_exec_params(db, a, b.p, out, p, n);
 }
 
 enum db_rc db_customer_search_count(struct db *db, struct arena *a, const struct customer_query *q,
@@ -293,9 +275,8 @@ enum db_rc db_customer_search_count(struct db *db, struct arena *a, const struct
 	size_t n = 0;
 	add_search_params(a, q, p, &n);
 	add_filter_params(q, p, &n);
-	unsigned slot = DYN_CUSTOMER_LIST + 2304 + (unsigned)q->search * 8 + filter_shape(q);
 	struct db_res r;
-	enum db_rc rc = db_exec_params(db, a, slot, b.p, &r, p, n);
+	enum db_rc rc = db_exec_params(db, a, b.p, &r, p, n);
 	if (rc == DB_OK && r.nrows == 1 && DB_V(&r, 0, 0) != NULL)
 		sscanf(DB_V(&r, 0, 0), "%lld", out);
 	return rc;

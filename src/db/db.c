@@ -13,16 +13,16 @@
 #include <unistd.h>
 
 #include "db/sql.h"
+#include "db/stmt_cache.h"
 #include "util/log.h"
 
 #define DB_MAX_PARAMS 4096 /* bulk inserts bind 4 x 500 */
 #define DB_FMT_PARAMS 48   /* db_exec() formats */
-#define DB_NSLOTS     (STMT__MAX + DYN_SLOTS)
 
-/* A connection and the statements prepared on it. */
+/* A connection and the statements prepared on it, by their SQL text. */
 struct conn {
 	MYSQL *m;
-	MYSQL_STMT *stmt[DB_NSLOTS];
+	struct stmt_cache *stmts;
 	int endpoint;  /* the endpoint in use */
 	int preferred; /* the endpoint tried first */
 	time_t connected_at;
@@ -38,7 +38,6 @@ struct db {
 	char errmsg[256];
 	unsigned long long affected;
 	unsigned long long insert_id;
-	int attempts;
 	unsigned queries;
 	double wait_ms;
 	bool explain;
@@ -85,12 +84,26 @@ const char *db_stmt_sql(enum stmt id)
 	return stmt_text[id];
 }
 
+static void close_stmt(void *st)
+{
+	mysql_stmt_close(st);
+}
+
 struct db *db_new(const struct config *cfg)
 {
 	struct db *db = calloc(1, sizeof(*db));
 	if (db == NULL)
 		return NULL;
 	db->cfg = cfg;
+	size_t cap = cfg->db_statement_cache > 0 ? (size_t)cfg->db_statement_cache : 128;
+	db->w.stmts = stmt_cache_new(cap, close_stmt, NULL);
+	db->r.stmts = stmt_cache_new(cap, close_stmt, NULL);
+	if (db->w.stmts == NULL || db->r.stmts == NULL) {
+		stmt_cache_free(db->w.stmts);
+		stmt_cache_free(db->r.stmts);
+		free(db);
+		return NULL;
+	}
 	/* Writes prefer the first endpoint (one writer at a time avoids
 	 * certification conflicts on Galera); spread reads start from an
 	 * endpoint chosen by process so the workers share the nodes. */
@@ -103,30 +116,20 @@ struct db *db_new(const struct config *cfg)
 
 static void conn_close(struct conn *c)
 {
-	for (size_t i = 0; i < DB_NSLOTS; i++) {
-		if (c->stmt[i] != NULL)
-			mysql_stmt_close(c->stmt[i]);
-		c->stmt[i] = NULL;
-	}
+	stmt_cache_clear(c->stmts);
 	if (c->m != NULL)
 		mysql_close(c->m);
 	c->m = NULL;
-}
-
-void db_disconnect(struct db *db)
-{
-	if (db == NULL)
-		return;
-	conn_close(&db->w);
-	conn_close(&db->r);
-	db->in_tx = false;
 }
 
 void db_free(struct db *db)
 {
 	if (db == NULL)
 		return;
-	db_disconnect(db);
+	conn_close(&db->w);
+	conn_close(&db->r);
+	stmt_cache_free(db->w.stmts);
+	stmt_cache_free(db->r.stmts);
 	free(db);
 }
 
@@ -192,8 +195,8 @@ static enum db_rc connect_endpoint(struct db *db, struct conn *c, const struct d
 	return DB_OK;
 }
 
-static enum db_rc run_once(struct db *db, struct conn *c, struct arena *a, unsigned slot,
-                           const char *sql, struct db_res *out, const struct db_param *p, size_t n);
+static enum db_rc run_once(struct db *db, struct conn *c, struct arena *a, const char *sql,
+                           bool cached, struct db_res *out, const struct db_param *p, size_t n);
 
 static enum db_rc session_setup(struct db *db, struct conn *c)
 {
@@ -201,14 +204,12 @@ static enum db_rc session_setup(struct db *db, struct conn *c)
 	if (a == NULL)
 		return DB_UNAVAILABLE;
 	struct db_param p = {.type = DB_P_INT, .i = db->cfg->lock_wait_timeout};
-	enum db_rc rc = run_once(db, c, a, STMT_SESSION_LOCK_WAIT,
-	                         stmt_text[STMT_SESSION_LOCK_WAIT], NULL, &p, 1);
+	enum db_rc rc = run_once(db, c, a, stmt_text[STMT_SESSION_LOCK_WAIT], true, NULL, &p, 1);
 	/* Galera: causal reads on both connections (a page read on one node
 	 * right after a write on another sees the write). */
 	if (rc == DB_OK && db->cfg->db_sync_wait > 0) {
 		p.i = db->cfg->db_sync_wait;
-		rc = run_once(db, c, a, STMT_SESSION_SYNC_WAIT, stmt_text[STMT_SESSION_SYNC_WAIT],
-		              NULL, &p, 1);
+		rc = run_once(db, c, a, stmt_text[STMT_SESSION_SYNC_WAIT], true, NULL, &p, 1);
 	}
 	arena_free(a);
 	return rc;
@@ -237,12 +238,14 @@ enum db_rc db_connect(struct db *db)
 	return conn_open(db, &db->w);
 }
 
-/* Prepares the statement of slot on connection c. */
-static MYSQL_STMT *prepare(struct db *db, struct conn *c, unsigned slot, const char *sql)
+/* A statement prepared from sql on connection c: the cached one, or a new
+ * one (then cached when cached is true; otherwise the caller closes it). */
+static MYSQL_STMT *prepare(struct db *db, struct conn *c, const char *sql, bool cached)
 {
-	if (c->stmt[slot] != NULL)
-		return c->stmt[slot];
-	MYSQL_STMT *st = mysql_stmt_init(c->m);
+	MYSQL_STMT *st = cached ? stmt_cache_get(c->stmts, sql) : NULL;
+	if (st != NULL)
+		return st;
+	st = mysql_stmt_init(c->m);
 	if (st == NULL) {
 		set_error(db, CR_OUT_OF_MEMORY, "out of memory");
 		return NULL;
@@ -256,7 +259,10 @@ static MYSQL_STMT *prepare(struct db *db, struct conn *c, unsigned slot, const c
 		mysql_stmt_close(st);
 		return NULL;
 	}
-	c->stmt[slot] = st;
+	if (cached && stmt_cache_put(c->stmts, sql, st) != 0) {
+		set_error(db, CR_OUT_OF_MEMORY, "out of memory");
+		return NULL;
+	}
 	return st;
 }
 
@@ -430,18 +436,9 @@ static enum db_rc fetch_all(struct db *db, struct arena *a, MYSQL_STMT *st, stru
 	return rc;
 }
 
-static enum db_rc run_once(struct db *db, struct conn *c, struct arena *a, unsigned slot,
-                           const char *sql, struct db_res *out, const struct db_param *p, size_t n)
+static enum db_rc execute(struct db *db, struct conn *c, struct arena *a, MYSQL_STMT *st,
+                          const char *sql, struct db_res *out, const struct db_param *p, size_t n)
 {
-	if (conn_open(db, c) != DB_OK)
-		return DB_UNAVAILABLE;
-	MYSQL_STMT *st = prepare(db, c, slot, sql);
-	if (st == NULL) {
-		enum db_rc rc = classify(db->err);
-		if (rc == DB_UNAVAILABLE)
-			conn_close(c);
-		return rc;
-	}
 	struct param_store ps;
 	if (bind_params(a, &ps, p, n) != 0) {
 		log_error("bad parameters for: %s", sql);
@@ -454,22 +451,35 @@ static enum db_rc run_once(struct db *db, struct conn *c, struct arena *a, unsig
 	}
 	if (n > 0 && mysql_stmt_bind_param(st, ps.bind) != 0)
 		return fail(db, st);
-	if (mysql_stmt_execute(st) != 0) {
-		enum db_rc rc = fail(db, st);
-		if (db->err == ER_NEED_REPREPARE) {
-			mysql_stmt_close(st);
-			c->stmt[slot] = NULL;
-		}
-		if (rc == DB_UNAVAILABLE)
-			conn_close(c);
-		return rc;
-	}
+	if (mysql_stmt_execute(st) != 0)
+		return fail(db, st);
 	db->affected = (unsigned long long)mysql_stmt_affected_rows(st);
 	db->insert_id = (unsigned long long)mysql_stmt_insert_id(st);
 	if (mysql_stmt_field_count(st) == 0)
 		return DB_OK;
 	struct db_res scratch;
-	enum db_rc rc = fetch_all(db, a, st, out ? out : &scratch);
+	return fetch_all(db, a, st, out ? out : &scratch);
+}
+
+/* Runs sql once on c: prepared (from the cache when cached), executed,
+ * its rows fetched. A lost connection is closed with its statements. */
+static enum db_rc run_once(struct db *db, struct conn *c, struct arena *a, const char *sql,
+                           bool cached, struct db_res *out, const struct db_param *p, size_t n)
+{
+	if (conn_open(db, c) != DB_OK)
+		return DB_UNAVAILABLE;
+	MYSQL_STMT *st = prepare(db, c, sql, cached);
+	if (st == NULL) {
+		enum db_rc rc = classify(db->err);
+		if (rc == DB_UNAVAILABLE)
+			conn_close(c);
+		return rc;
+	}
+	enum db_rc rc = execute(db, c, a, st, sql, out, p, n);
+	if (!cached)
+		mysql_stmt_close(st);
+	else if (db->err == ER_NEED_REPREPARE && rc != DB_OK)
+		stmt_cache_drop(c->stmts, sql);
 	if (rc == DB_UNAVAILABLE)
 		conn_close(c);
 	return rc;
@@ -491,14 +501,14 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static enum db_rc run_timed(struct db *db, struct arena *a, unsigned slot, const char *sql,
-                            struct db_res *out, const struct db_param *p, size_t n);
+static enum db_rc run_timed(struct db *db, struct arena *a, const char *sql, struct db_res *out,
+                            const struct db_param *p, size_t n);
 
-static enum db_rc run(struct db *db, struct arena *a, unsigned slot, const char *sql,
-                      struct db_res *out, const struct db_param *p, size_t n)
+static enum db_rc run(struct db *db, struct arena *a, const char *sql, struct db_res *out,
+                      const struct db_param *p, size_t n)
 {
 	double t0 = now_ms();
-	enum db_rc rc = run_timed(db, a, slot, sql, out, p, n);
+	enum db_rc rc = run_timed(db, a, sql, out, p, n);
 	db->wait_ms += now_ms() - t0;
 	db->queries++;
 	return rc;
@@ -508,16 +518,7 @@ static enum db_rc run(struct db *db, struct arena *a, unsigned slot, const char 
 static enum db_rc run_explain(struct db *db, struct arena *a, const char *sql, struct db_res *out,
                               const struct db_param *p, size_t n)
 {
-	struct conn *c = &db->w;
-	if (conn_open(db, c) != DB_OK)
-		return DB_UNAVAILABLE;
-	MYSQL_STMT *saved = c->stmt[0];
-	c->stmt[0] = NULL;
-	enum db_rc rc = run_once(db, c, a, 0, arena_printf(a, "EXPLAIN %s", sql), out, p, n);
-	if (c->stmt[0] != NULL)
-		mysql_stmt_close(c->stmt[0]);
-	c->stmt[0] = saved;
-	return rc;
+	return run_once(db, &db->w, a, arena_printf(a, "EXPLAIN %s", sql), false, out, p, n);
 }
 
 void db_set_explain(struct db *db, bool on)
@@ -525,8 +526,8 @@ void db_set_explain(struct db *db, bool on)
 	db->explain = on;
 }
 
-static enum db_rc run_timed(struct db *db, struct arena *a, unsigned slot, const char *sql,
-                            struct db_res *out, const struct db_param *p, size_t n)
+static enum db_rc run_timed(struct db *db, struct arena *a, const char *sql, struct db_res *out,
+                            const struct db_param *p, size_t n)
 {
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
@@ -543,10 +544,10 @@ static enum db_rc run_timed(struct db *db, struct arena *a, unsigned slot, const
 	    time(NULL) - c->connected_at > PREFERRED_RETRY_SECONDS)
 		conn_close(c);
 	bool had_conn = c->m != NULL;
-	enum db_rc rc = run_once(db, c, a, slot, sql, out, p, n);
+	enum db_rc rc = run_once(db, c, a, sql, true, out, p, n);
 	/* A connection that went stale while idle: one fresh try. */
 	if (rc == DB_UNAVAILABLE && had_conn && !in_tx)
-		rc = run_once(db, c, a, slot, sql, out, p, n);
+		rc = run_once(db, c, a, sql, true, out, p, n);
 	if (rc == DB_UNAVAILABLE && c == &db->w)
 		db->in_tx = false;
 	/* Galera can abort a transaction for a conflict without reporting it
@@ -557,8 +558,9 @@ static enum db_rc run_timed(struct db *db, struct arena *a, unsigned slot, const
 	 * that finds none gives the attempt up, so no decision rests on it;
 	 * a write that already ran alone cannot be undone, and the writes
 	 * that decide something re-check their conditions themselves. */
-	if (rc == DB_OK && in_tx && c == &db->w && slot != STMT_COMMIT && slot != STMT_ROLLBACK &&
-	    c->m != NULL && !(c->m->server_status & SERVER_STATUS_IN_TRANS)) {
+	if (rc == DB_OK && in_tx && c == &db->w && sql != stmt_text[STMT_COMMIT] &&
+	    sql != stmt_text[STMT_ROLLBACK] && c->m != NULL &&
+	    !(c->m->server_status & SERVER_STATUS_IN_TRANS)) {
 		log_error("transaction aborted by the cluster without an error, before: %.60s",
 		          sql);
 		if (is_read(sql))
@@ -575,15 +577,13 @@ enum db_rc db_exec(struct db *db, struct arena *a, enum stmt id, struct db_res *
 	va_start(ap, fmt);
 	size_t n = params_from_fmt(p, fmt, ap);
 	va_end(ap);
-	return run(db, a, (unsigned)id, stmt_text[id], out, p, n);
+	return run(db, a, stmt_text[id], out, p, n);
 }
 
-enum db_rc db_exec_params(struct db *db, struct arena *a, unsigned slot, const char *sql,
-                          struct db_res *out, const struct db_param *p, size_t n)
+enum db_rc db_exec_params(struct db *db, struct arena *a, const char *sql, struct db_res *out,
+                          const struct db_param *p, size_t n)
 {
-	if (slot >= DYN_SLOTS)
-		return DB_ERROR;
-	return run(db, a, STMT__MAX + slot, sql, out, p, n);
+	return run(db, a, sql, out, p, n);
 }
 
 enum db_rc db_fail_retry(struct db *db, const char *why)
@@ -610,11 +610,6 @@ const char *db_error(const struct db *db)
 unsigned db_errno(const struct db *db)
 {
 	return db->err;
-}
-
-int db_last_attempts(const struct db *db)
-{
-	return db->attempts;
 }
 
 void db_stats(const struct db *db, unsigned *queries, double *ms)
@@ -652,9 +647,7 @@ enum db_rc db_transaction(struct db *db, struct arena *a, db_tx_fn fn, void *ctx
 	double start = now_seconds();
 	double budget = db->cfg->lock_wait_timeout;
 	enum db_rc rc = DB_RETRY;
-	db->attempts = 0;
 	for (int attempt = 0; attempt < db->cfg->deadlock_retries; attempt++) {
-		db->attempts = attempt + 1;
 		rc = db_exec(db, a, STMT_BEGIN, NULL, "");
 		if (rc != DB_OK)
 			return rc;

@@ -10,9 +10,11 @@
 
 /*
  * One MariaDB connection per worker process, through Connector/C prepared
- * statements only. Statements are prepared on first use and kept for the
- * life of the connection; a lost connection is dropped with its statements
- * and made again on the next call, trying each configured endpoint in turn.
+ * statements only. Statements are prepared on first use and kept in a
+ * per-connection cache keyed by their SQL text (db/stmt_cache.h: the least
+ * recently used is closed when db_statement_cache are held); a lost
+ * connection is dropped with its statements and made again on the next
+ * call, trying each configured endpoint in turn.
  *
  * A call outside a transaction that finds its connection gone reconnects
  * and tries once more, so a restarted database costs no error once it is
@@ -51,9 +53,6 @@ void db_free(struct db *db);
 /* Connects now if not connected. DB_OK or DB_UNAVAILABLE. */
 enum db_rc db_connect(struct db *db);
 
-/* Drops the connection (used after fork, and by tests). */
-void db_disconnect(struct db *db);
-
 /*
  * Executes the named statement with parameters described by fmt, one
  * character each:
@@ -78,11 +77,11 @@ struct db_param {
 	double d;
 };
 
-/* Executes a statement the caller builds from fixed fragments (never from
- * input), cached in slot (0 .. DYN_SLOTS-1), with n parameters. The caller
- * guarantees that one slot always gets the same SQL. */
-enum db_rc db_exec_params(struct db *db, struct arena *a, unsigned slot, const char *sql,
-                          struct db_res *out, const struct db_param *p, size_t n);
+/* Executes sql, which the caller builds from fixed fragments (never from
+ * input), with n parameters. Its prepared statement is cached by the text
+ * itself, so each distinct text has its own. */
+enum db_rc db_exec_params(struct db *db, struct arena *a, const char *sql, struct db_res *out,
+                          const struct db_param *p, size_t n);
 
 /* The SQL of a named statement (for tests and EXPLAIN). */
 const char *db_stmt_sql(enum stmt id);
@@ -111,9 +110,6 @@ unsigned db_errno(const struct db *db);
  */
 typedef enum db_rc (*db_tx_fn)(struct db *db, struct arena *a, void *ctx);
 enum db_rc db_transaction(struct db *db, struct arena *a, db_tx_fn fn, void *ctx);
-
-/* Attempts made by the last db_transaction() (for tests and logs). */
-int db_last_attempts(const struct db *db);
 
 /*
  * Explain mode (tests/explain): every statement is sent as "EXPLAIN <sql>",

@@ -30,24 +30,20 @@ enum db_rc db_orders_list(struct db *db, struct arena *a, const struct orders_qu
 	             " WHERE o.tenant_id = ?");
 	struct db_param p[6];
 	size_t n = 0;
-	unsigned variant = 0;
 	p[n++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
 	if (q->customer_id) {
 		buf_puts(&b, " AND o.customer_id = ?");
 		p[n++] = (struct db_param){.type = DB_P_UINT, .i = (long long)q->customer_id};
-		variant |= 1;
 	}
 	if (q->status) {
 		buf_puts(&b, " AND o.status = ?");
 		p[n++] = (struct db_param){.type = DB_P_STR, .s = q->status};
-		variant |= 2;
 	}
 	if (q->before_id) {
 		buf_puts(&b, " AND o.id < ?");
 		p[n++] = (struct db_param){.type = DB_P_UINT, .i = (long long)q->before_id};
-		variant |= 4;
 	}
 	buf_puts(&b, " ORDER BY o.id DESC LIMIT ?");
 	p[n++] = (struct db_param){.type = DB_P_INT, .i = q->limit};
-	return db_exec_params(db, a, DYN_ORDERS_LIST + variant, b.p, out, p, n);
+	return db_exec_params(db, a, b.p, out, p, n);
 }

@@ -67,15 +67,6 @@ enum stmt {
 	STMT__MAX
 };
 
-/* Slots for statements built from fixed fragments (db_exec_dyn). */
-enum dyn_slot {
-	DYN_CUSTOMER_LIST = 0,  /* 2328 variants, db/customers.c */
-	DYN_AUDIT_LIST = 2400,  /* 64 variants, db/audit.c */
-	DYN_BULK = 2464,        /* 64 variants, db/bulk.c (see enum bulk_slot) */
-	DYN_ORDERS_LIST = 2528, /* 8 variants, db/orders.c */
-	DYN_SLOTS = 2536
-};
-
 struct stmt_sql {
 	enum stmt id;
 	const char *sql;

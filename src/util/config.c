@@ -36,6 +36,7 @@ static const struct ckey keys[] = {
     {"deadlock_retries", I(deadlock_retries, 1, 100)},
     {"db_read_spread", I(db_read_spread, 0, 1)},
     {"db_sync_wait", I(db_sync_wait, 0, 15)},
+    {"db_statement_cache", I(db_statement_cache, 8, 4096)},
     {"csrf_ttl", I(csrf_ttl, 60, 86400 * 7)},
     {"max_body", C_SIZE, offsetof(struct config, max_body), 0, 1024, 1L << 30},
     {"api_rate_limit", I(api_rate_limit, 0, 10000000)},
@@ -58,6 +59,7 @@ void config_defaults(struct config *cfg)
 	cfg->db_rw_timeout = 30;
 	cfg->lock_wait_timeout = 5;
 	cfg->deadlock_retries = 5;
+	cfg->db_statement_cache = 128;
 	cfg->csrf_ttl = 7200;
 	cfg->max_body = 4 * 1024 * 1024;
 	cfg->api_rate_limit = 600;

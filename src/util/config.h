@@ -39,6 +39,7 @@ struct config {
 	int db_read_spread;     /* 1: reads outside transactions on a second
 	                           connection, workers spread over the endpoints */
 	int db_sync_wait;       /* wsrep_sync_wait of every connection (Galera) */
+	int db_statement_cache; /* prepared statements kept per connection */
 
 	unsigned char secret[128]; /* HMAC key for CSRF tokens and cursors */
 	size_t secretlen;

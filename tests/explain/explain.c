@@ -243,7 +243,7 @@ static void named(struct db *db, struct arena *a)
 		char name[64];
 		snprintf(name, sizeof(name), "statement %d", (int)list[i].id);
 		struct db_res r;
-		judge(name, db_exec_params(db, a, 0, db_stmt_sql(list[i].id), &r, p, n), &r,
+		judge(name, db_exec_params(db, a, db_stmt_sql(list[i].id), &r, p, n), &r,
 		      list[i].strict);
 	}
 }

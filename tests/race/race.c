@@ -43,7 +43,6 @@
 
 /* Prepared statements (db_exec_params), never SQL built from data. The slots
  * are the order list's, which this program never uses. */
-enum { SLOT_CUSTOMER = DYN_ORDERS_LIST, SLOT_ORDER, SLOT_SUB, SLOT_CHECK };
 static const char SQL_CUSTOMER[] =
     "INSERT INTO customers (public_id, tenant_id, email, first_name, last_name, created_at,"
     " updated_at) VALUES (?, ?, ?, 'Race', 'Test', UTC_TIMESTAMP(), UTC_TIMESTAMP())";
@@ -119,8 +118,7 @@ static void inserter(struct db *db, struct arena *a, int rnd, int role, unsigned
 		snprintf(id, sizeof(id), "%s_%s_%d_%d_%d", order ? "ord" : "sub", tag, rnd, role,
 		         i);
 		struct db_param p[3] = {PSTR(id), PINT(TENANT), PINT(cid)};
-		enum db_rc rc = db_exec_params(db, a, order ? SLOT_ORDER : SLOT_SUB,
-		                               order ? SQL_ORDER : SQL_SUB, NULL, p, 3);
+		enum db_rc rc = db_exec_params(db, a, order ? SQL_ORDER : SQL_SUB, NULL, p, 3);
 		if (rc == DB_OK) {
 			r->ok++;
 			sleep_us(100 + rand() % 300);
@@ -201,7 +199,7 @@ static int round_run(struct db *db, struct arena *a, int rnd, int k, struct roun
 	snprintf(pub, sizeof(pub), "cus_race_%s_%d", tag, rnd);
 	snprintf(email, sizeof(email), "race_%s_%d@example.test", tag, rnd);
 	struct db_param p[3] = {PSTR(pub), PINT(TENANT), PSTR(email)};
-	if (db_exec_params(db, a, SLOT_CUSTOMER, SQL_CUSTOMER, NULL, p, 3) != DB_OK) {
+	if (db_exec_params(db, a, SQL_CUSTOMER, NULL, p, 3) != DB_OK) {
 		printf("round %d: cannot create %s: %s\n", rnd, pub, db_error(db));
 		return -1;
 	}
@@ -248,7 +246,7 @@ static int verify(struct db *db, struct arena *a, int rnd, const struct round *r
 {
 	struct db_param p[2] = {PINT(rd->cid), PINT(TENANT)};
 	struct db_res r;
-	if (db_exec_params(db, a, SLOT_CHECK, SQL_CHECK, &r, p, 2) != DB_OK || r.nrows != 1) {
+	if (db_exec_params(db, a, SQL_CHECK, &r, p, 2) != DB_OK || r.nrows != 1) {
 		printf("violation: round %d: customer %llu unreadable: %s\n", rnd, rd->cid,
 		       db_error(db));
 		return 1;
