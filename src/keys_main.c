@@ -17,6 +17,7 @@
 #include "db/sql.h"
 #include "http/input.h"
 #include "util/config.h"
+#include "util/text.h"
 
 static int usage(void)
 {
@@ -50,9 +51,9 @@ static int create(struct db *db, struct arena *a, const char *tenant, const char
 	api_key_hash_hex(key, hash);
 	memcpy(prefix, key, API_KEY_PREFIX_LEN);
 	prefix[API_KEY_PREFIX_LEN] = '\0';
-	enum db_rc rc = db_exec(db, a, STMT_API_KEY_INSERT, NULL, "ssssIs", role, label, prefix,
-	                        hash, rate > 0 ? &rate : NULL, tenant);
-	if (rc != DB_OK) {
+	enum err rc = db_exec(db, a, STMT_API_KEY_INSERT, NULL, "ssssIs", role, label, prefix, hash,
+	                      rate > 0 ? &rate : NULL, tenant);
+	if (rc != ERR_OK) {
 		fprintf(stderr, "custodian-keys: %s\n", db_error(db));
 		return 1;
 	}
@@ -69,7 +70,7 @@ static int create(struct db *db, struct arena *a, const char *tenant, const char
 static int list(struct db *db, struct arena *a)
 {
 	struct db_res r;
-	if (db_exec(db, a, STMT_API_KEY_LIST, &r, "") != DB_OK) {
+	if (db_exec(db, a, STMT_API_KEY_LIST, &r, "") != ERR_OK) {
 		fprintf(stderr, "custodian-keys: %s\n", db_error(db));
 		return 1;
 	}
@@ -88,7 +89,7 @@ static int revoke(struct db *db, struct arena *a, const char *id)
 	long long v = id ? strtoll(id, &end, 10) : 0;
 	if (id == NULL || *end != '\0' || v <= 0)
 		return usage();
-	if (db_exec(db, a, STMT_API_KEY_REVOKE, NULL, "i", v) != DB_OK) {
+	if (db_exec(db, a, STMT_API_KEY_REVOKE, NULL, "i", v) != ERR_OK) {
 		fprintf(stderr, "custodian-keys: %s\n", db_error(db));
 		return 1;
 	}
@@ -131,7 +132,7 @@ int main(int argc, char **argv)
 	struct arena *a = arena_new();
 	if (db == NULL || a == NULL)
 		return 1;
-	if (db_connect(db) != DB_OK) {
+	if (db_connect(db) != ERR_OK) {
 		fprintf(stderr, "custodian-keys: cannot connect to the database: %s\n",
 		        db_error(db));
 		return 1;

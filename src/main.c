@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "domain/jobs.h"
+#include "jobs_main.h"
 #include "util/log.h"
 #include "worker.h"
 

@@ -8,59 +8,81 @@
 
 #define GET(h) [METHOD_GET] = (h), [METHOD_HEAD] = (h)
 
+/* Who may: viewers read everything; operators and admins change things. */
+#define STAFF ROLE_VIEWER, ROLE_OPERATOR
+
 const struct route routes[PAGE__MAX] = {
-    [PAGE_ROOT] = {"/", "root", AREA_HTML, ARG_NONE, {GET(page_root)}, NULL},
+    [PAGE_ROOT] = {"/", "root", AREA_HTML, ARG_NONE, {GET(page_root)}, NULL, STAFF},
     [PAGE_CUSTOMERS] =
-        {"/customers", "customers", AREA_HTML, ARG_NONE, {GET(page_customers)}, NULL},
+        {"/customers", "customers", AREA_HTML, ARG_NONE, {GET(page_customers)}, NULL, STAFF},
     [PAGE_CUSTOMER] =
-        {"/customers/{}", "customer", AREA_HTML, ARG_CUSTOMER, {GET(page_customer)}, NULL},
+        {"/customers/{}", "customer", AREA_HTML, ARG_CUSTOMER, {GET(page_customer)}, NULL, STAFF},
     [PAGE_DEACTIVATE] = {"/customers/{}/deactivate",
                          "deactivate",
                          AREA_HTML,
                          ARG_CUSTOMER,
                          {GET(page_deactivate_form), [METHOD_POST] = page_deactivate},
-                         "deactivate"},
+                         "deactivate",
+                         STAFF},
     [PAGE_REACTIVATE] = {"/customers/{}/reactivate",
                          "reactivate",
                          AREA_HTML,
                          ARG_CUSTOMER,
                          {GET(page_reactivate_form), [METHOD_POST] = page_reactivate},
-                         "reactivate"},
+                         "reactivate",
+                         STAFF},
     [PAGE_CUSTOMER_RETENTION] = {"/customers/{}/retention",
                                  "customer-retention",
                                  AREA_HTML,
                                  ARG_CUSTOMER,
                                  {GET(page_customer_retention)},
-                                 NULL},
+                                 NULL,
+                                 STAFF},
     [PAGE_RETENTION] =
-        {"/retention", "retention", AREA_HTML, ARG_NONE, {GET(page_retention)}, NULL},
-    [PAGE_AUDIT] = {"/audit", "audit", AREA_HTML, ARG_NONE, {GET(page_audit)}, NULL},
-    [PAGE_BULK] = {"/bulk", "bulk", AREA_HTML, ARG_NONE, {GET(page_bulk)}, NULL},
+        {"/retention", "retention", AREA_HTML, ARG_NONE, {GET(page_retention)}, NULL, STAFF},
+    [PAGE_AUDIT] = {"/audit", "audit", AREA_HTML, ARG_NONE, {GET(page_audit)}, NULL, STAFF},
+    [PAGE_BULK] = {"/bulk", "bulk", AREA_HTML, ARG_NONE, {GET(page_bulk)}, NULL, STAFF},
     [PAGE_BULK_PREVIEW] = {"/bulk/preview",
                            "bulk-preview",
                            AREA_HTML,
                            ARG_NONE,
                            {[METHOD_POST] = page_bulk_preview},
-                           "bulk_preview"},
+                           "bulk_preview",
+                           STAFF},
     [PAGE_BULK_APPLY] = {"/bulk/apply",
                          "bulk-apply",
                          AREA_HTML,
                          ARG_NONE,
                          {[METHOD_POST] = page_bulk_apply},
-                         "bulk_apply"},
-    [PAGE_BULK_RUN] = {"/bulk/{}", "bulk-run", AREA_HTML, ARG_RUN, {GET(page_bulk_run)}, NULL},
-    [PAGE_HEALTHZ] = {"/healthz", "healthz", AREA_OPEN, ARG_NONE, {GET(page_healthz)}, NULL},
-    [PAGE_API_CUSTOMERS] =
-        {"/v1/customers", "api-customers", AREA_API, ARG_NONE, {GET(api_customers_list)}, NULL},
+                         "bulk_apply",
+                         STAFF},
+    [PAGE_BULK_RUN] =
+        {"/bulk/{}", "bulk-run", AREA_HTML, ARG_RUN, {GET(page_bulk_run)}, NULL, STAFF},
+    [PAGE_HEALTHZ] = {"/healthz",
+                      "healthz",
+                      AREA_OPEN,
+                      ARG_NONE,
+                      {GET(page_healthz)},
+                      NULL,
+                      ROLE_NONE,
+                      ROLE_NONE},
+    [PAGE_API_CUSTOMERS] = {"/v1/customers",
+                            "api-customers",
+                            AREA_API,
+                            ARG_NONE,
+                            {GET(api_customers_list)},
+                            NULL,
+                            STAFF},
     [PAGE_API_CUSTOMER] = {"/v1/customers/{}",
                            "api-customer",
                            AREA_API,
                            ARG_CUSTOMER,
                            {GET(api_customer_get), [METHOD_PUT] = api_customer_put,
                             [METHOD_DELETE] = api_customer_delete},
-                           "api"},
+                           "api",
+                           STAFF},
     [PAGE_API_ORDERS] =
-        {"/v1/orders", "api-orders", AREA_API, ARG_NONE, {GET(api_orders_list)}, NULL},
+        {"/v1/orders", "api-orders", AREA_API, ARG_NONE, {GET(api_orders_list)}, NULL, STAFF},
 };
 
 /* Compares one pattern with path; literal segments must match exactly. */
@@ -100,7 +122,6 @@ enum page route_match(struct arena *a, const char *path, const char **arg)
 		const char *seg;
 		size_t n;
 		if (match(routes[i].pattern, path, &seg, &n)) {
-			/* "/bulk/preview" is its own page, not a run id. */
 			if (seg != NULL)
 				*arg = arena_strndup(a, seg, n);
 			return (enum page)i;

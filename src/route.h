@@ -1,24 +1,15 @@
 #ifndef CUSTODIAN_ROUTE_H
 #define CUSTODIAN_ROUTE_H
 
+#include "http/request.h"
 #include "util/arena.h"
 
 /*
  * The route table (route.c): every page of the application, its path
- * pattern, who may call it and the handler per method. The front
- * controller (worker.c) answers 404 and 405 from this table before any
- * handler runs.
+ * pattern, who may call it and the handler per method (struct route, in
+ * http/request.h). The front controller (worker.c) answers 404, 405 and
+ * the role's 403 from this table before any handler runs.
  */
-
-enum method {
-	METHOD_GET,
-	METHOD_HEAD,
-	METHOD_POST,
-	METHOD_PUT,
-	METHOD_DELETE,
-	METHOD_OTHER,
-	METHOD__MAX
-};
 
 enum page {
 	PAGE_ROOT,
@@ -38,26 +29,6 @@ enum page {
 	PAGE_API_CUSTOMER,
 	PAGE_API_ORDERS,
 	PAGE__MAX
-};
-
-enum area {
-	AREA_HTML, /* staff pages: nginx auth_basic user, HTML errors, CSRF on POST */
-	AREA_API,  /* JSON API: Bearer key + Tenant-ID, JSON errors */
-	AREA_OPEN, /* /healthz: no identity */
-};
-
-enum arg_kind { ARG_NONE, ARG_CUSTOMER, ARG_RUN };
-
-struct req;
-typedef void (*handler)(struct req *r);
-
-struct route {
-	const char *pattern; /* "/customers/{}/deactivate": {} is one segment */
-	const char *name;    /* for logs */
-	enum area area;
-	enum arg_kind arg;
-	handler on[METHOD__MAX]; /* HEAD uses GET's */
-	const char *action;      /* audit action and CSRF binding of writes */
 };
 
 extern const struct route routes[PAGE__MAX];

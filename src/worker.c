@@ -13,15 +13,18 @@
 #include <unistd.h>
 
 #include "api/api.h"
-#include "api/json.h"
 #include "db/db.h"
 #include "domain/lifecycle.h"
 #include "http/auth.h"
+#include "http/error.h"
+#include "http/json.h"
 #include "http/response.h"
-#include "pages/view.h"
+#include "http/view.h"
+#include "route.h"
 #include "tmpl/tmpl.h"
 #include "util/csrf.h"
 #include "util/log.h"
+#include "util/text.h"
 
 static double now_ms(void)
 {
@@ -42,8 +45,10 @@ static enum method parse_method(const char *m)
 
 /* Stands in for the route of a path that matched nothing, so the error
  * still comes in the area's format. */
-static const struct route api_unknown = {"/v1/", "api-unknown", AREA_API, ARG_NONE, {0}, NULL};
-static const struct route html_unknown = {"/", "unknown", AREA_HTML, ARG_NONE, {0}, NULL};
+static const struct route api_unknown = {"/v1/", "api-unknown", AREA_API,  ARG_NONE,
+                                         {0},    NULL,          ROLE_NONE, ROLE_NONE};
+static const struct route html_unknown = {"/", "unknown", AREA_HTML, ARG_NONE,
+                                          {0}, NULL,      ROLE_NONE, ROLE_NONE};
 
 static bool media_type_is(const char *ct, const char *want)
 {
@@ -85,18 +90,52 @@ static int read_body(struct req *r)
 	return 0;
 }
 
+/* The audit action of a write to this route (NULL: not audited). */
+static const char *write_action(const struct req *r)
+{
+	if (r->route->action == NULL)
+		return NULL;
+	if (r->route->area == AREA_API)
+		return r->method == METHOD_DELETE ? "deactivate" : "update";
+	if (r->route->arg == ARG_CUSTOMER || r->page == PAGE_BULK_APPLY)
+		return r->route->action;
+	return NULL;
+}
+
 static void refuse_write(struct req *r, int status, const char *code, const char *message)
 {
 	/* A refused lifecycle write is an attempt too: one audit row, for a
-	 * customer's deactivate/reactivate and for a bulk apply (which names no
-	 * customer yet). */
-	if (r->route->action != NULL && r->user.name != NULL &&
-	    (r->route->arg == ARG_CUSTOMER || r->page == PAGE_BULK_APPLY)) {
+	 * customer's deactivate/reactivate (page or API) and for a bulk apply
+	 * (which names no customer yet). */
+	const char *action = write_action(r);
+	if (action != NULL && r->user.name != NULL) {
 		struct actor who = {r->user.name, r->user.tenant,
-		                    r->page == PAGE_BULK_APPLY ? "bulk" : "page", r->request_id, 0};
-		lifecycle_audit_refusal(r->app->db, r->arena, &who, r->arg, r->route->action, code);
+		                    r->route->area == AREA_API   ? "api"
+		                    : r->page == PAGE_BULK_APPLY ? "bulk"
+		                                                 : "page",
+		                    r->request_id, 0};
+		lifecycle_audit_refusal(r->app->db, r->arena, &who, r->arg, action, code);
 	}
 	http_error(r, status, code, message);
+}
+
+/* The route's least role for this method; answers 403 and returns false
+ * when the user's role is below it. */
+static bool check_role(struct req *r)
+{
+	bool reads = r->method == METHOD_GET || r->method == METHOD_HEAD;
+	enum role need = reads ? r->route->read : r->route->write;
+	if (r->user.role >= need)
+		return true;
+	if (r->route->area == AREA_API)
+		refuse_write(r, 403, "FORBIDDEN",
+		             "This API key may read but not change customers.");
+	else if (reads)
+		http_error(r, 403, "FORBIDDEN", "Your role may not open this page.");
+	else
+		refuse_write(r, 403, "FORBIDDEN",
+		             "Your role (viewer) can look but not change customers.");
+	return false;
 }
 
 /* Identity for HTML pages; answers and returns false when refused. */
@@ -120,9 +159,10 @@ static bool check_csrf(struct req *r)
 {
 	const struct config *cfg = &r->app->cfg;
 	const char *subject = r->arg ? r->arg : "";
+	/* From the body only: a token in a URL would end up in access logs. */
 	enum csrf_result cr =
 	    csrf_token_check(cfg->secret, cfg->secretlen, r->user.name, r->route->action, subject,
-	                     time(NULL), req_str(r, KEY_CSRF));
+	                     time(NULL), kv_get(&r->form, input_name(KEY_CSRF)));
 	if (cr == CSRF_OK)
 		return true;
 	refuse_write(r, 403, csrf_result_code(cr),
@@ -236,16 +276,11 @@ void worker_handle(struct req *r)
 		return;
 	}
 
-	/* writes from pages: role, then CSRF */
-	if (r->route->area == AREA_HTML && r->method == METHOD_POST) {
-		if (!req_can_write(r)) {
-			refuse_write(r, 403, "FORBIDDEN",
-			             "Your role (viewer) can look but not change customers.");
-			return;
-		}
-		if (!check_csrf(r))
-			return;
-	}
+	/* the route's role, then CSRF on writes from pages */
+	if (!check_role(r))
+		return;
+	if (r->route->area == AREA_HTML && r->method == METHOD_POST && !check_csrf(r))
+		return;
 	h(r);
 	if (!r->started)
 		http_error(r, 500, "INTERNAL", "The page produced no answer; this was logged.");

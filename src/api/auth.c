@@ -5,10 +5,11 @@
 #include <time.h>
 
 #include "api/api.h"
-#include "api/json.h"
 #include "api/keys.h"
 #include "db/db.h"
 #include "db/sql.h"
+#include "http/error.h"
+#include "http/json.h"
 #include "http/response.h"
 
 static enum role role_of(const char *s)
@@ -40,8 +41,8 @@ bool api_authenticate(struct req *r)
 	char hash[65];
 	api_key_hash_hex(key, hash);
 	struct db_res k;
-	enum db_rc rc = db_exec(r->app->db, r->arena, STMT_API_KEY_BY_HASH, &k, "s", hash);
-	if (rc != DB_OK) {
+	enum err rc = db_exec(r->app->db, r->arena, STMT_API_KEY_BY_HASH, &k, "s", hash);
+	if (rc != ERR_OK) {
 		resp_header(r, "Retry-After", "5");
 		api_error(r, 503, "UNAVAILABLE",
 		          "The database is not answering; try again shortly.", NULL);
@@ -81,12 +82,12 @@ bool api_authenticate(struct req *r)
 	 * across workers and app hosts. */
 	time_t now = time(NULL);
 	long long window = (long long)now / 60;
-	rc = DB_RETRY;
-	for (int attempt = 0; attempt < 3 && rc == DB_RETRY; attempt++)
+	rc = ERR_RETRY;
+	for (int attempt = 0; attempt < 3 && rc == ERR_RETRY; attempt++)
 		rc = db_exec(r->app->db, r->arena, STMT_API_KEY_COUNT, NULL, "iiu", window, window,
 		             (unsigned long long)r->user.key_id);
-	if (rc != DB_OK) {
-		api_db_error(r, rc);
+	if (rc != ERR_OK) {
+		http_fail_kind(r, rc);
 		return false;
 	}
 	unsigned long long calls = db_insert_id(r->app->db);

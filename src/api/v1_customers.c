@@ -4,12 +4,13 @@
 #include <strings.h>
 
 #include "api/api.h"
-#include "api/json.h"
 #include "api/update.h"
 #include "db/customers.h"
 #include "db/sql.h"
 #include "domain/lifecycle.h"
 #include "domain/retention.h"
+#include "http/error.h"
+#include "http/json.h"
 #include "http/response.h"
 #include "util/cursor.h"
 #include "util/fmt.h"
@@ -128,9 +129,9 @@ void api_customers_list(struct req *r)
 		q.after_id = id;
 	}
 	struct db_res rows;
-	enum db_rc rc = db_customer_list(r->app->db, a, &q, &rows);
-	if (rc != DB_OK) {
-		api_db_error(r, rc);
+	enum err rc = db_customer_list(r->app->db, a, &q, &rows);
+	if (rc != ERR_OK) {
+		http_fail_kind(r, rc);
 		return;
 	}
 	size_t shown = rows.nrows > limit ? limit : rows.nrows;
@@ -152,10 +153,10 @@ void api_customers_list(struct req *r)
 /* Loads the customer of the path (CU_* columns); answers 404/503 itself. */
 static bool load(struct req *r, struct db_res *c)
 {
-	enum db_rc rc = db_exec(r->app->db, r->arena, STMT_CUSTOMER_BY_PUBLIC_ID, c, "si", r->arg,
-	                        (long long)r->user.tenant);
-	if (rc != DB_OK) {
-		api_db_error(r, rc);
+	enum err rc = db_exec(r->app->db, r->arena, STMT_CUSTOMER_BY_PUBLIC_ID, c, "si", r->arg,
+	                      (long long)r->user.tenant);
+	if (rc != ERR_OK) {
+		http_fail_kind(r, rc);
 		return false;
 	}
 	if (c->nrows == 0) {
@@ -192,10 +193,10 @@ static void send_customer(struct req *r, int status)
 		return;
 	unsigned long long cid = strtoull(DB_V(&c, 0, CU_ID), NULL, 10);
 	struct retention ret;
-	enum db_rc rc;
+	enum err rc;
 	if ((rc = db_exec(r->app->db, r->arena, STMT_CUSTOMER_ADDRESSES, &ad, "u", cid)) ||
 	    (rc = retention_for_customer(r->app->db, r->arena, cid, &ret))) {
-		api_db_error(r, rc);
+		http_fail_kind(r, rc);
 		return;
 	}
 	json_t *o = customer_json(r, &c, 0, false);
@@ -240,18 +241,6 @@ static json_t *blockers_json(const struct prereq *p)
 	return details;
 }
 
-static bool require_writer(struct req *r)
-{
-	if (r->user.role >= ROLE_OPERATOR)
-		return true;
-	lifecycle_audit_refusal(
-	    r->app->db, r->arena,
-	    &(struct actor){r->user.name, r->user.tenant, "api", r->request_id, 0}, r->arg,
-	    r->method == METHOD_DELETE ? "deactivate" : "update", "FORBIDDEN");
-	api_error(r, 403, "FORBIDDEN", "This API key may read but not change customers.", NULL);
-	return false;
-}
-
 /* Answers a deactivation through the API (DELETE, or PUT status=inactive). */
 static void deactivate(struct req *r, const char *reason, const char *note, bool as_put)
 {
@@ -286,8 +275,8 @@ static void deactivate(struct req *r, const char *reason, const char *note, bool
 	case LC_NOT_FOUND:
 		api_error(r, 404, "NOT_FOUND", "Customer not found. Verify the customer ID.", NULL);
 		return;
-	case LC_UNAVAILABLE: api_db_error(r, DB_UNAVAILABLE); return;
-	case LC_ERROR: api_db_error(r, DB_ERROR); return;
+	case LC_UNAVAILABLE: http_fail_kind(r, ERR_UNAVAILABLE); return;
+	case LC_ERROR: http_fail_kind(r, ERR_INTERNAL); return;
 	}
 }
 
@@ -308,7 +297,7 @@ static bool parse_body(struct req *r, bool for_put, struct api_update *u)
 void api_customer_delete(struct req *r)
 {
 	struct api_update u;
-	if (!require_writer(r) || !parse_body(r, false, &u))
+	if (!parse_body(r, false, &u))
 		return;
 	/* FlexPortal's DELETE carries no reason; Custodian records one
 	 * (README: "Decisions"). */
@@ -318,7 +307,7 @@ void api_customer_delete(struct req *r)
 void api_customer_put(struct req *r)
 {
 	struct api_update u;
-	if (!require_writer(r) || !parse_body(r, true, &u))
+	if (!parse_body(r, true, &u))
 		return;
 	if (strcmp(u.status, "inactive") == 0) {
 		deactivate(r, u.reason ? u.reason : "data_cleanup", u.note, true);
@@ -333,7 +322,7 @@ void api_customer_put(struct req *r)
 	case LC_NOT_FOUND:
 		api_error(r, 404, "NOT_FOUND", "Customer not found. Verify the customer ID.", NULL);
 		return;
-	case LC_UNAVAILABLE: api_db_error(r, DB_UNAVAILABLE); return;
-	case LC_ERROR: api_db_error(r, DB_ERROR); return;
+	case LC_UNAVAILABLE: http_fail_kind(r, ERR_UNAVAILABLE); return;
+	case LC_ERROR: http_fail_kind(r, ERR_INTERNAL); return;
 	}
 }

@@ -4,9 +4,10 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "api/json.h"
 #include "db/orders.h"
 #include "db/sql.h"
+#include "http/error.h"
+#include "http/json.h"
 #include "util/cursor.h"
 #include "util/fmt.h"
 
@@ -29,10 +30,10 @@ void api_orders_list(struct req *r)
 	const char *customer = req_str(r, KEY_CUSTOMER_ID);
 	if (customer) {
 		struct db_res c;
-		enum db_rc rc = db_exec(r->app->db, a, STMT_CUSTOMER_BY_PUBLIC_ID, &c, "si",
-		                        customer, (long long)r->user.tenant);
-		if (rc != DB_OK) {
-			api_db_error(r, rc);
+		enum err rc = db_exec(r->app->db, a, STMT_CUSTOMER_BY_PUBLIC_ID, &c, "si", customer,
+		                      (long long)r->user.tenant);
+		if (rc != ERR_OK) {
+			http_fail_kind(r, rc);
 			return;
 		}
 		if (c.nrows == 0) {
@@ -58,9 +59,9 @@ void api_orders_list(struct req *r)
 		q.before_id = id;
 	}
 	struct db_res rows;
-	enum db_rc rc = db_orders_list(r->app->db, a, &q, &rows);
-	if (rc != DB_OK) {
-		api_db_error(r, rc);
+	enum err rc = db_orders_list(r->app->db, a, &q, &rows);
+	if (rc != ERR_OK) {
+		http_fail_kind(r, rc);
 		return;
 	}
 	unsigned limit = q.limit - 1;

@@ -21,8 +21,8 @@ const size_t db_sql_audit_n = sizeof(db_sql_audit) / sizeof(db_sql_audit[0]);
 #include "db/audit.h"
 #include "util/buf.h"
 
-enum db_rc db_audit_list(struct db *db, struct arena *a, const struct audit_query *q,
-                         struct db_res *out)
+enum err db_audit_list(struct db *db, struct arena *a, const struct audit_query *q,
+                       struct db_res *out)
 {
 	struct buf b;
 	buf_init(&b, a, 1024);

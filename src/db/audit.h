@@ -20,7 +20,7 @@ struct audit_query {
 };
 
 /* Rows in AU_* column order. */
-enum db_rc db_audit_list(struct db *db, struct arena *a, const struct audit_query *q,
-                         struct db_res *out);
+enum err db_audit_list(struct db *db, struct arena *a, const struct audit_query *q,
+                       struct db_res *out);
 
 #endif

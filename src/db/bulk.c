@@ -80,11 +80,11 @@ static void in_list(struct buf *b)
 	buf_puts(b, ")");
 }
 
-static enum db_rc by_strings(struct db *db, struct arena *a, const char *col, unsigned tenant,
-                             const char *const *v, size_t n, struct db_res *out)
+static enum err by_strings(struct db *db, struct arena *a, const char *col, unsigned tenant,
+                           const char *const *v, size_t n, struct db_res *out)
 {
 	if (n > BULK_CHUNK)
-		return DB_ERROR;
+		return ERR_INTERNAL;
 	struct buf b;
 	buf_init(&b, a, 4096);
 	buf_printf(&b, "SELECT " CUSTOMER_BC " FROM customers WHERE tenant_id = ? AND %s", col);
@@ -97,20 +97,20 @@ static enum db_rc by_strings(struct db *db, struct arena *a, const char *col, un
 	return db_exec_params(db, a, b.p, out, p, BULK_CHUNK + 1);
 }
 
-enum db_rc db_bulk_by_public_ids(struct db *db, struct arena *a, unsigned tenant,
-                                 const char *const *ids, size_t n, struct db_res *out)
+enum err db_bulk_by_public_ids(struct db *db, struct arena *a, unsigned tenant,
+                               const char *const *ids, size_t n, struct db_res *out)
 {
 	return by_strings(db, a, "public_id", tenant, ids, n, out);
 }
 
-enum db_rc db_bulk_by_emails(struct db *db, struct arena *a, unsigned tenant,
-                             const char *const *emails, size_t n, struct db_res *out)
+enum err db_bulk_by_emails(struct db *db, struct arena *a, unsigned tenant,
+                           const char *const *emails, size_t n, struct db_res *out)
 {
 	return by_strings(db, a, "email", tenant, emails, n, out);
 }
 
-enum db_rc db_bulk_blocker_counts(struct db *db, struct arena *a, int check,
-                                  const unsigned long long *ids, size_t n, struct db_res *out)
+enum err db_bulk_blocker_counts(struct db *db, struct arena *a, int check,
+                                const unsigned long long *ids, size_t n, struct db_res *out)
 {
 	static const char *const from[3] = {
 	    "subscriptions WHERE " BLOCKING_SUBSCRIPTION,
@@ -118,7 +118,7 @@ enum db_rc db_bulk_blocker_counts(struct db *db, struct arena *a, int check,
 	    "assets WHERE " BLOCKING_ASSET,
 	};
 	if (n > BULK_CHUNK || check < 0 || check > 2)
-		return DB_ERROR;
+		return ERR_INTERNAL;
 	struct buf b;
 	buf_init(&b, a, 4096);
 	buf_printf(&b, "SELECT customer_id, COUNT(*) FROM %s AND customer_id", from[check]);
@@ -131,8 +131,8 @@ enum db_rc db_bulk_blocker_counts(struct db *db, struct arena *a, int check,
 	return db_exec_params(db, a, b.p, out, p, BULK_CHUNK);
 }
 
-enum db_rc db_bulk_filter(struct db *db, struct arena *a, unsigned tenant,
-                          const struct bulk_filter *f, unsigned limit, struct db_res *out)
+enum err db_bulk_filter(struct db *db, struct arena *a, unsigned tenant,
+                        const struct bulk_filter *f, unsigned limit, struct db_res *out)
 {
 	struct buf b;
 	buf_init(&b, a, 1024);
@@ -165,8 +165,8 @@ enum db_rc db_bulk_filter(struct db *db, struct arena *a, unsigned tenant,
 	return db_exec_params(db, a, b.p, out, p, n);
 }
 
-enum db_rc db_bulk_duplicates(struct db *db, struct arena *a, unsigned tenant, bool by_email,
-                              unsigned limit, struct db_res *out)
+enum err db_bulk_duplicates(struct db *db, struct arena *a, unsigned tenant, bool by_email,
+                            unsigned limit, struct db_res *out)
 {
 	/* Groups are found on the covering indexes (tenant, email) and
 	 * (tenant, phone, last, first); only their members are read. */
@@ -191,9 +191,9 @@ enum db_rc db_bulk_duplicates(struct db *db, struct arena *a, unsigned tenant, b
 	return db_exec_params(db, a, sql, out, p, 3);
 }
 
-enum db_rc db_bulk_insert_items(struct db *db, struct arena *a, unsigned long long run,
-                                unsigned first_seq, const unsigned long long *customer_ids,
-                                const char *const *subjects, size_t n)
+enum err db_bulk_insert_items(struct db *db, struct arena *a, unsigned long long run,
+                              unsigned first_seq, const unsigned long long *customer_ids,
+                              const char *const *subjects, size_t n)
 {
 	/* Full chunks share one statement; a shorter last chunk goes row by
 	 * row through the same statement shape with NULL-padded rows skipped. */
@@ -219,10 +219,10 @@ enum db_rc db_bulk_insert_items(struct db *db, struct arena *a, unsigned long lo
 			                                 .null = customer_ids[j] == 0};
 			p[4 * i + 3] = (struct db_param){.type = DB_P_STR, .s = subjects[j]};
 		}
-		enum db_rc rc = db_exec_params(db, a, b.p, NULL, p, 4 * k);
-		if (rc != DB_OK)
+		enum err rc = db_exec_params(db, a, b.p, NULL, p, 4 * k);
+		if (rc != ERR_OK)
 			return rc;
 		done += k;
 	}
-	return DB_OK;
+	return ERR_OK;
 }

@@ -209,8 +209,8 @@ static void add_filter_params(const struct customer_query *q, struct db_param *p
 	" 'country', a.country, 'company', a.company) FROM addresses a"                            \
 	" WHERE a.customer_id = c.id AND a.kind = '" kind "' ORDER BY a.id DESC LIMIT 1)"
 
-enum db_rc db_customer_list(struct db *db, struct arena *a, const struct customer_query *q,
-                            struct db_res *out)
+enum err db_customer_list(struct db *db, struct arena *a, const struct customer_query *q,
+                          struct db_res *out)
 {
 	struct buf b;
 	buf_init(&b, a, 2048);
@@ -260,12 +260,12 @@ enum db_rc db_customer_list(struct db *db, struct arena *a, const struct custome
 	return db_exec_params(db, a, b.p, out, p, n);
 }
 
-enum db_rc db_customer_search_count(struct db *db, struct arena *a, const struct customer_query *q,
-                                    long long *out)
+enum err db_customer_search_count(struct db *db, struct arena *a, const struct customer_query *q,
+                                  long long *out)
 {
 	*out = 0;
 	if (q->search == CSEARCH_NONE)
-		return DB_ERROR;
+		return ERR_INTERNAL;
 	struct buf b;
 	buf_init(&b, a, 1024);
 	buf_puts(&b, "SELECT COUNT(*) FROM ");
@@ -276,8 +276,8 @@ enum db_rc db_customer_search_count(struct db *db, struct arena *a, const struct
 	add_search_params(a, q, p, &n);
 	add_filter_params(q, p, &n);
 	struct db_res r;
-	enum db_rc rc = db_exec_params(db, a, b.p, &r, p, n);
-	if (rc == DB_OK && r.nrows == 1 && DB_V(&r, 0, 0) != NULL)
+	enum err rc = db_exec_params(db, a, b.p, &r, p, n);
+	if (rc == ERR_OK && r.nrows == 1 && DB_V(&r, 0, 0) != NULL)
 		sscanf(DB_V(&r, 0, 0), "%lld", out);
 	return rc;
 }

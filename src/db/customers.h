@@ -62,12 +62,12 @@ bool customer_sort_is_int(enum customer_sort s);
 const char *customer_sort_key(const struct db_res *r, size_t row, enum customer_sort s);
 
 /* Rows of the list in CU_* column order. */
-enum db_rc db_customer_list(struct db *db, struct arena *a, const struct customer_query *q,
-                            struct db_res *out);
+enum err db_customer_list(struct db *db, struct arena *a, const struct customer_query *q,
+                          struct db_res *out);
 
 /* Matches of a search (filters applied, no cursor), counted up to cap + 1. */
-enum db_rc db_customer_search_count(struct db *db, struct arena *a, const struct customer_query *q,
-                                    long long *out);
+enum err db_customer_search_count(struct db *db, struct arena *a, const struct customer_query *q,
+                                  long long *out);
 
 /* Escapes LIKE wildcards in term and appends '%'. */
 char *like_prefix(struct arena *a, const char *term);

@@ -140,13 +140,13 @@ static void set_error(struct db *db, unsigned err, const char *msg)
 }
 
 /* Classifies a server or client error number. */
-static enum db_rc classify(unsigned err)
+static enum err classify(unsigned err)
 {
 	switch (err) {
 	case ER_LOCK_DEADLOCK:
-	case ER_LOCK_WAIT_TIMEOUT: return DB_RETRY;
-	case ER_SIGNAL_EXCEPTION: return DB_SIGNAL;
-	case ER_DUP_ENTRY: return DB_DUPLICATE;
+	case ER_LOCK_WAIT_TIMEOUT: return ERR_RETRY;
+	case ER_SIGNAL_EXCEPTION: return ERR_SIGNAL;
+	case ER_DUP_ENTRY: return ERR_DUPLICATE;
 	case CR_SERVER_GONE_ERROR:
 	case CR_SERVER_LOST:
 	case CR_CONNECTION_ERROR:
@@ -159,21 +159,21 @@ static enum db_rc classify(unsigned err)
 	case ER_STATEMENT_TIMEOUT:
 	case ER_UNKNOWN_COM_ERROR: /* Galera node not ready (WSREP) */
 	case ER_CON_COUNT_ERROR:
-	case ER_TOO_MANY_USER_CONNECTIONS: return DB_UNAVAILABLE;
+	case ER_TOO_MANY_USER_CONNECTIONS: return ERR_UNAVAILABLE;
 	default:
 		/* Client-side errors (2000-2999) mean the link is unusable. */
 		if (err >= 2000 && err < 3000)
-			return DB_UNAVAILABLE;
-		return DB_ERROR;
+			return ERR_UNAVAILABLE;
+		return ERR_INTERNAL;
 	}
 }
 
-static enum db_rc connect_endpoint(struct db *db, struct conn *c, const struct db_endpoint *e)
+static enum err connect_endpoint(struct db *db, struct conn *c, const struct db_endpoint *e)
 {
 	const struct config *cfg = db->cfg;
 	MYSQL *m = mysql_init(NULL);
 	if (m == NULL)
-		return DB_UNAVAILABLE;
+		return ERR_UNAVAILABLE;
 	unsigned int ct = (unsigned)cfg->db_connect_timeout;
 	unsigned int rw = (unsigned)cfg->db_rw_timeout;
 	my_bool off = 0;
@@ -188,26 +188,26 @@ static enum db_rc connect_endpoint(struct db *db, struct conn *c, const struct d
 	                       0) == NULL) {
 		set_error(db, mysql_errno(m), mysql_error(m));
 		mysql_close(m);
-		return DB_UNAVAILABLE;
+		return ERR_UNAVAILABLE;
 	}
 	c->m = m;
 	c->connected_at = time(NULL);
-	return DB_OK;
+	return ERR_OK;
 }
 
-static enum db_rc run_once(struct db *db, struct conn *c, struct arena *a, const char *sql,
-                           bool cached, struct db_res *out, const struct db_param *p, size_t n);
+static enum err run_once(struct db *db, struct conn *c, struct arena *a, const char *sql,
+                         bool cached, struct db_res *out, const struct db_param *p, size_t n);
 
-static enum db_rc session_setup(struct db *db, struct conn *c)
+static enum err session_setup(struct db *db, struct conn *c)
 {
 	struct arena *a = arena_new();
 	if (a == NULL)
-		return DB_UNAVAILABLE;
+		return ERR_UNAVAILABLE;
 	struct db_param p = {.type = DB_P_INT, .i = db->cfg->lock_wait_timeout};
-	enum db_rc rc = run_once(db, c, a, stmt_text[STMT_SESSION_LOCK_WAIT], true, NULL, &p, 1);
+	enum err rc = run_once(db, c, a, stmt_text[STMT_SESSION_LOCK_WAIT], true, NULL, &p, 1);
 	/* Galera: causal reads on both connections (a page read on one node
 	 * right after a write on another sees the write). */
-	if (rc == DB_OK && db->cfg->db_sync_wait > 0) {
+	if (rc == ERR_OK && db->cfg->db_sync_wait > 0) {
 		p.i = db->cfg->db_sync_wait;
 		rc = run_once(db, c, a, stmt_text[STMT_SESSION_SYNC_WAIT], true, NULL, &p, 1);
 	}
@@ -216,24 +216,24 @@ static enum db_rc session_setup(struct db *db, struct conn *c)
 }
 
 /* Connects c to the first endpoint that answers, from its preferred one. */
-static enum db_rc conn_open(struct db *db, struct conn *c)
+static enum err conn_open(struct db *db, struct conn *c)
 {
 	if (c->m != NULL)
-		return DB_OK;
+		return ERR_OK;
 	int n = db->cfg->ndb;
 	for (int i = 0; i < n; i++) {
 		int idx = (c->preferred + i) % n;
-		if (connect_endpoint(db, c, &db->cfg->db[idx]) != DB_OK)
+		if (connect_endpoint(db, c, &db->cfg->db[idx]) != ERR_OK)
 			continue;
 		c->endpoint = idx;
-		if (session_setup(db, c) == DB_OK)
-			return DB_OK;
+		if (session_setup(db, c) == ERR_OK)
+			return ERR_OK;
 		conn_close(c);
 	}
-	return DB_UNAVAILABLE;
+	return ERR_UNAVAILABLE;
 }
 
-enum db_rc db_connect(struct db *db)
+enum err db_connect(struct db *db)
 {
 	return conn_open(db, &db->w);
 }
@@ -254,7 +254,7 @@ static MYSQL_STMT *prepare(struct db *db, struct conn *c, const char *sql, bool 
 	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
 	if (mysql_stmt_prepare(st, sql, (unsigned long)strlen(sql)) != 0) {
 		set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
-		if (classify(db->err) == DB_ERROR)
+		if (classify(db->err) == ERR_INTERNAL)
 			log_error("prepare failed: %s: %s", db->errmsg, sql);
 		mysql_stmt_close(st);
 		return NULL;
@@ -348,24 +348,24 @@ static size_t params_from_fmt(struct db_param *p, const char *fmt, va_list ap)
 	return n;
 }
 
-static enum db_rc fail(struct db *db, MYSQL_STMT *st)
+static enum err fail(struct db *db, MYSQL_STMT *st)
 {
 	set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
-	enum db_rc rc = classify(db->err);
-	if (rc == DB_ERROR)
+	enum err rc = classify(db->err);
+	if (rc == ERR_INTERNAL)
 		log_error("query failed: %u %s", db->err, db->errmsg);
 	return rc;
 }
 
 /* Fetches every row of st into out, all values as text. */
-static enum db_rc fetch_all(struct db *db, struct arena *a, MYSQL_STMT *st, struct db_res *out)
+static enum err fetch_all(struct db *db, struct arena *a, MYSQL_STMT *st, struct db_res *out)
 {
 	if (mysql_stmt_store_result(st) != 0)
 		return fail(db, st);
 	MYSQL_RES *meta = mysql_stmt_result_metadata(st);
 	if (meta == NULL) {
 		mysql_stmt_free_result(st);
-		return DB_OK;
+		return ERR_OK;
 	}
 	size_t ncols = mysql_num_fields(meta);
 	size_t nrows = (size_t)mysql_stmt_num_rows(st);
@@ -389,7 +389,7 @@ static enum db_rc fetch_all(struct db *db, struct arena *a, MYSQL_STMT *st, stru
 	}
 	mysql_free_result(meta);
 	if (mysql_stmt_bind_result(st, bind) != 0) {
-		enum db_rc rc = fail(db, st);
+		enum err rc = fail(db, st);
 		mysql_stmt_free_result(st);
 		return rc;
 	}
@@ -429,25 +429,25 @@ static enum db_rc fetch_all(struct db *db, struct arena *a, MYSQL_STMT *st, stru
 		}
 		out->nrows++;
 	}
-	enum db_rc rc = DB_OK;
+	enum err rc = ERR_OK;
 	if (r == 1)
 		rc = fail(db, st);
 	mysql_stmt_free_result(st);
 	return rc;
 }
 
-static enum db_rc execute(struct db *db, struct conn *c, struct arena *a, MYSQL_STMT *st,
-                          const char *sql, struct db_res *out, const struct db_param *p, size_t n)
+static enum err execute(struct db *db, struct conn *c, struct arena *a, MYSQL_STMT *st,
+                        const char *sql, struct db_res *out, const struct db_param *p, size_t n)
 {
 	struct param_store ps;
 	if (bind_params(a, &ps, p, n) != 0) {
 		log_error("bad parameters for: %s", sql);
-		return DB_ERROR;
+		return ERR_INTERNAL;
 	}
 	if (mysql_stmt_param_count(st) != n) {
 		log_error("statement wants %lu parameters, got %zu: %s", mysql_stmt_param_count(st),
 		          n, sql);
-		return DB_ERROR;
+		return ERR_INTERNAL;
 	}
 	if (n > 0 && mysql_stmt_bind_param(st, ps.bind) != 0)
 		return fail(db, st);
@@ -456,31 +456,31 @@ static enum db_rc execute(struct db *db, struct conn *c, struct arena *a, MYSQL_
 	db->affected = (unsigned long long)mysql_stmt_affected_rows(st);
 	db->insert_id = (unsigned long long)mysql_stmt_insert_id(st);
 	if (mysql_stmt_field_count(st) == 0)
-		return DB_OK;
+		return ERR_OK;
 	struct db_res scratch;
 	return fetch_all(db, a, st, out ? out : &scratch);
 }
 
 /* Runs sql once on c: prepared (from the cache when cached), executed,
  * its rows fetched. A lost connection is closed with its statements. */
-static enum db_rc run_once(struct db *db, struct conn *c, struct arena *a, const char *sql,
-                           bool cached, struct db_res *out, const struct db_param *p, size_t n)
+static enum err run_once(struct db *db, struct conn *c, struct arena *a, const char *sql,
+                         bool cached, struct db_res *out, const struct db_param *p, size_t n)
 {
-	if (conn_open(db, c) != DB_OK)
-		return DB_UNAVAILABLE;
+	if (conn_open(db, c) != ERR_OK)
+		return ERR_UNAVAILABLE;
 	MYSQL_STMT *st = prepare(db, c, sql, cached);
 	if (st == NULL) {
-		enum db_rc rc = classify(db->err);
-		if (rc == DB_UNAVAILABLE)
+		enum err rc = classify(db->err);
+		if (rc == ERR_UNAVAILABLE)
 			conn_close(c);
 		return rc;
 	}
-	enum db_rc rc = execute(db, c, a, st, sql, out, p, n);
+	enum err rc = execute(db, c, a, st, sql, out, p, n);
 	if (!cached)
 		mysql_stmt_close(st);
-	else if (db->err == ER_NEED_REPREPARE && rc != DB_OK)
+	else if (db->err == ER_NEED_REPREPARE && rc != ERR_OK)
 		stmt_cache_drop(c->stmts, sql);
-	if (rc == DB_UNAVAILABLE)
+	if (rc == ERR_UNAVAILABLE)
 		conn_close(c);
 	return rc;
 }
@@ -501,22 +501,22 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static enum db_rc run_timed(struct db *db, struct arena *a, const char *sql, struct db_res *out,
-                            const struct db_param *p, size_t n);
+static enum err run_timed(struct db *db, struct arena *a, const char *sql, struct db_res *out,
+                          const struct db_param *p, size_t n);
 
-static enum db_rc run(struct db *db, struct arena *a, const char *sql, struct db_res *out,
-                      const struct db_param *p, size_t n)
+static enum err run(struct db *db, struct arena *a, const char *sql, struct db_res *out,
+                    const struct db_param *p, size_t n)
 {
 	double t0 = now_ms();
-	enum db_rc rc = run_timed(db, a, sql, out, p, n);
+	enum err rc = run_timed(db, a, sql, out, p, n);
 	db->wait_ms += now_ms() - t0;
 	db->queries++;
 	return rc;
 }
 
 /* Explain mode: EXPLAIN the statement on a statement handle of its own. */
-static enum db_rc run_explain(struct db *db, struct arena *a, const char *sql, struct db_res *out,
-                              const struct db_param *p, size_t n)
+static enum err run_explain(struct db *db, struct arena *a, const char *sql, struct db_res *out,
+                            const struct db_param *p, size_t n)
 {
 	return run_once(db, &db->w, a, arena_printf(a, "EXPLAIN %s", sql), false, out, p, n);
 }
@@ -526,8 +526,8 @@ void db_set_explain(struct db *db, bool on)
 	db->explain = on;
 }
 
-static enum db_rc run_timed(struct db *db, struct arena *a, const char *sql, struct db_res *out,
-                            const struct db_param *p, size_t n)
+static enum err run_timed(struct db *db, struct arena *a, const char *sql, struct db_res *out,
+                          const struct db_param *p, size_t n)
 {
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
@@ -544,11 +544,11 @@ static enum db_rc run_timed(struct db *db, struct arena *a, const char *sql, str
 	    time(NULL) - c->connected_at > PREFERRED_RETRY_SECONDS)
 		conn_close(c);
 	bool had_conn = c->m != NULL;
-	enum db_rc rc = run_once(db, c, a, sql, true, out, p, n);
+	enum err rc = run_once(db, c, a, sql, true, out, p, n);
 	/* A connection that went stale while idle: one fresh try. */
-	if (rc == DB_UNAVAILABLE && had_conn && !in_tx)
+	if (rc == ERR_UNAVAILABLE && had_conn && !in_tx)
 		rc = run_once(db, c, a, sql, true, out, p, n);
-	if (rc == DB_UNAVAILABLE && c == &db->w)
+	if (rc == ERR_UNAVAILABLE && c == &db->w)
 		db->in_tx = false;
 	/* Galera can abort a transaction for a conflict without reporting it
 	 * to the next statement (seen with prepared statements on MariaDB
@@ -558,7 +558,7 @@ static enum db_rc run_timed(struct db *db, struct arena *a, const char *sql, str
 	 * that finds none gives the attempt up, so no decision rests on it;
 	 * a write that already ran alone cannot be undone, and the writes
 	 * that decide something re-check their conditions themselves. */
-	if (rc == DB_OK && in_tx && c == &db->w && sql != stmt_text[STMT_COMMIT] &&
+	if (rc == ERR_OK && in_tx && c == &db->w && sql != stmt_text[STMT_COMMIT] &&
 	    sql != stmt_text[STMT_ROLLBACK] && c->m != NULL &&
 	    !(c->m->server_status & SERVER_STATUS_IN_TRANS)) {
 		log_error("transaction aborted by the cluster without an error, before: %.60s",
@@ -569,8 +569,8 @@ static enum db_rc run_timed(struct db *db, struct arena *a, const char *sql, str
 	return rc;
 }
 
-enum db_rc db_exec(struct db *db, struct arena *a, enum stmt id, struct db_res *out,
-                   const char *fmt, ...)
+enum err db_exec(struct db *db, struct arena *a, enum stmt id, struct db_res *out, const char *fmt,
+                 ...)
 {
 	struct db_param p[DB_FMT_PARAMS];
 	va_list ap;
@@ -580,16 +580,16 @@ enum db_rc db_exec(struct db *db, struct arena *a, enum stmt id, struct db_res *
 	return run(db, a, stmt_text[id], out, p, n);
 }
 
-enum db_rc db_exec_params(struct db *db, struct arena *a, const char *sql, struct db_res *out,
-                          const struct db_param *p, size_t n)
+enum err db_exec_params(struct db *db, struct arena *a, const char *sql, struct db_res *out,
+                        const struct db_param *p, size_t n)
 {
 	return run(db, a, sql, out, p, n);
 }
 
-enum db_rc db_fail_retry(struct db *db, const char *why)
+enum err db_fail_retry(struct db *db, const char *why)
 {
 	set_error(db, ER_LOCK_DEADLOCK, why);
-	return DB_RETRY;
+	return ERR_RETRY;
 }
 
 unsigned long long db_affected(const struct db *db)
@@ -642,22 +642,22 @@ static void backoff(int attempt)
 		;
 }
 
-enum db_rc db_transaction(struct db *db, struct arena *a, db_tx_fn fn, void *ctx)
+enum err db_transaction(struct db *db, struct arena *a, db_tx_fn fn, void *ctx)
 {
 	double start = now_seconds();
 	double budget = db->cfg->lock_wait_timeout;
-	enum db_rc rc = DB_RETRY;
+	enum err rc = ERR_RETRY;
 	for (int attempt = 0; attempt < db->cfg->deadlock_retries; attempt++) {
 		rc = db_exec(db, a, STMT_BEGIN, NULL, "");
-		if (rc != DB_OK)
+		if (rc != ERR_OK)
 			return rc;
 		db->in_tx = true;
 		rc = fn(db, a, ctx);
-		if (rc == DB_OK) {
+		if (rc == ERR_OK) {
 			rc = db_exec(db, a, STMT_COMMIT, NULL, "");
-			if (rc == DB_OK) {
+			if (rc == ERR_OK) {
 				db->in_tx = false;
-				return DB_OK;
+				return ERR_OK;
 			}
 		}
 		if (db->in_tx) {
@@ -669,12 +669,12 @@ enum db_rc db_transaction(struct db *db, struct arena *a, db_tx_fn fn, void *ctx
 			memcpy(db->errmsg, msg, sizeof(msg));
 		}
 		db->in_tx = false;
-		if (rc != DB_RETRY)
+		if (rc != ERR_RETRY)
 			return rc;
 		/* Lock waits already spent their time; do not wait past the budget. */
 		if (now_seconds() - start >= budget)
 			break;
 		backoff(attempt);
 	}
-	return DB_RETRY;
+	return ERR_RETRY;
 }

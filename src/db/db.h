@@ -7,6 +7,7 @@
 #include "db/stmt.h"
 #include "util/arena.h"
 #include "util/config.h"
+#include "util/err.h"
 
 /*
  * One MariaDB connection per worker process, through Connector/C prepared
@@ -21,15 +22,6 @@
  * back. Inside a transaction nothing is retried here: db_transaction()
  * retries the whole transaction.
  */
-
-enum db_rc {
-	DB_OK = 0,
-	DB_RETRY,       /* deadlock or lock wait timeout: try the transaction again */
-	DB_UNAVAILABLE, /* no connection, or it was lost or timed out */
-	DB_SIGNAL,      /* a trigger refused (SQLSTATE 45000); db_error() has the code */
-	DB_DUPLICATE,   /* unique key violation */
-	DB_ERROR,       /* anything else (a bug: logged) */
-};
 
 /* Rows of a result, every value as text (NULL for SQL NULL), in the
  * request's arena. */
@@ -50,8 +42,8 @@ struct db *db_new(const struct config *cfg);
 /* Closes the connection and frees the handle. Accepts NULL. */
 void db_free(struct db *db);
 
-/* Connects now if not connected. DB_OK or DB_UNAVAILABLE. */
-enum db_rc db_connect(struct db *db);
+/* Connects now if not connected. ERR_OK or ERR_UNAVAILABLE. */
+enum err db_connect(struct db *db);
 
 /*
  * Executes the named statement with parameters described by fmt, one
@@ -64,8 +56,8 @@ enum db_rc db_connect(struct db *db);
  * If out is not NULL it receives the result rows (zero rows for a
  * statement that returns none). On failure out is left empty.
  */
-enum db_rc db_exec(struct db *db, struct arena *a, enum stmt id, struct db_res *out,
-                   const char *fmt, ...);
+enum err db_exec(struct db *db, struct arena *a, enum stmt id, struct db_res *out, const char *fmt,
+                 ...);
 
 /* A parameter for db_exec_params(). */
 enum db_ptype { DB_P_INVALID, DB_P_STR, DB_P_INT, DB_P_UINT, DB_P_DOUBLE };
@@ -80,8 +72,8 @@ struct db_param {
 /* Executes sql, which the caller builds from fixed fragments (never from
  * input), with n parameters. Its prepared statement is cached by the text
  * itself, so each distinct text has its own. */
-enum db_rc db_exec_params(struct db *db, struct arena *a, const char *sql, struct db_res *out,
-                          const struct db_param *p, size_t n);
+enum err db_exec_params(struct db *db, struct arena *a, const char *sql, struct db_res *out,
+                        const struct db_param *p, size_t n);
 
 /* The SQL of a named statement (for tests and EXPLAIN). */
 const char *db_stmt_sql(enum stmt id);
@@ -92,24 +84,24 @@ unsigned long long db_insert_id(const struct db *db);
 
 /* Inside a db_transaction() function: gives up this attempt as if the
  * database had reported a deadlock (the whole transaction runs again). */
-enum db_rc db_fail_retry(struct db *db, const char *why);
+enum err db_fail_retry(struct db *db, const char *why);
 
 /* The server's message for the last failure (the SIGNAL text for
- * DB_SIGNAL), and its error number. */
+ * ERR_SIGNAL), and its error number. */
 const char *db_error(const struct db *db);
 unsigned db_errno(const struct db *db);
 
 /*
- * Runs fn inside START TRANSACTION ... COMMIT. fn returns DB_OK to commit
- * or anything else to roll back (that code is returned). On DB_RETRY (from
+ * Runs fn inside START TRANSACTION ... COMMIT. fn returns ERR_OK to commit
+ * or anything else to roll back (that code is returned). On ERR_RETRY (from
  * fn or from COMMIT, e.g. a Galera certification failure) the transaction
  * is rolled back and run again from the start, with backoff, up to the
- * configured number of attempts and time budget; then DB_RETRY is
+ * configured number of attempts and time budget; then ERR_RETRY is
  * returned. fn must therefore have no effects outside the database other
  * than on its ctx, which it must reset at its start.
  */
-typedef enum db_rc (*db_tx_fn)(struct db *db, struct arena *a, void *ctx);
-enum db_rc db_transaction(struct db *db, struct arena *a, db_tx_fn fn, void *ctx);
+typedef enum err (*db_tx_fn)(struct db *db, struct arena *a, void *ctx);
+enum err db_transaction(struct db *db, struct arena *a, db_tx_fn fn, void *ctx);
 
 /*
  * Explain mode (tests/explain): every statement is sent as "EXPLAIN <sql>",

@@ -20,8 +20,8 @@ const size_t db_sql_orders_n = sizeof(db_sql_orders) / sizeof(db_sql_orders[0]);
 #include "db/orders.h"
 #include "util/buf.h"
 
-enum db_rc db_orders_list(struct db *db, struct arena *a, const struct orders_query *q,
-                          struct db_res *out)
+enum err db_orders_list(struct db *db, struct arena *a, const struct orders_query *q,
+                        struct db_res *out)
 {
 	struct buf b;
 	buf_init(&b, a, 512);

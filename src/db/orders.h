@@ -15,7 +15,7 @@ struct orders_query {
 
 enum { OL_CUSTOMER = 6 };
 
-enum db_rc db_orders_list(struct db *db, struct arena *a, const struct orders_query *q,
-                          struct db_res *out);
+enum err db_orders_list(struct db *db, struct arena *a, const struct orders_query *q,
+                        struct db_res *out);
 
 #endif

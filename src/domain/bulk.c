@@ -7,10 +7,10 @@
 #include <time.h>
 
 #include "db/sql.h"
-#include "http/input.h"
 #include "util/crypto.h"
 #include "util/fmt.h"
 #include "util/log.h"
+#include "util/text.h"
 
 static void set_err(struct bulk_error *e, int status, const char *code, const char *message)
 {
@@ -19,9 +19,9 @@ static void set_err(struct bulk_error *e, int status, const char *code, const ch
 	e->message = message;
 }
 
-static void db_err(struct bulk_error *e, enum db_rc rc)
+static void db_err(struct bulk_error *e, enum err rc)
 {
-	if (rc == DB_UNAVAILABLE || rc == DB_RETRY)
+	if (rc == ERR_UNAVAILABLE || rc == ERR_RETRY)
 		set_err(e, 503, "UNAVAILABLE",
 		        "The database is not answering right now. Nothing was changed; try again.");
 	else
@@ -58,7 +58,7 @@ static int cmp_index(const void *x, const void *y)
 
 /* Adds the blocking counts of every eligible row, BULK_CHUNK customers
  * per query, and settles each row's state and the totals. */
-static enum db_rc classify(struct db *db, struct arena *a, struct bulk_preview *p)
+static enum err classify(struct db *db, struct arena *a, struct bulk_preview *p)
 {
 	size_t n = 0;
 	struct id_index *index = arena_alloc(a, sizeof(*index) * (p->n + 1));
@@ -74,8 +74,8 @@ static enum db_rc classify(struct db *db, struct arena *a, struct bulk_preview *
 		size_t k = n - off < BULK_CHUNK ? n - off : BULK_CHUNK;
 		for (int check = 0; check < PREREQ__MAX; check++) {
 			struct db_res r;
-			enum db_rc rc = db_bulk_blocker_counts(db, a, check, ids + off, k, &r);
-			if (rc != DB_OK)
+			enum err rc = db_bulk_blocker_counts(db, a, check, ids + off, k, &r);
+			if (rc != ERR_OK)
 				return rc;
 			for (size_t j = 0; j < r.nrows; j++) {
 				struct id_index key = {strtoull(DB_V(&r, j, 0), NULL, 10), 0};
@@ -103,7 +103,7 @@ static enum db_rc classify(struct db *db, struct arena *a, struct bulk_preview *
 		case BULK_INACTIVE: p->inactive++; break;
 		}
 	}
-	return DB_OK;
+	return ERR_OK;
 }
 
 /* ---- a set of customer ids ----------------------------------------------- */
@@ -265,11 +265,11 @@ int bulk_preview_paste(struct db *db, struct arena *a, unsigned tenant, const ch
 		size_t count = pass == 0 ? nids : nemails;
 		for (size_t off = 0; off < count; off += BULK_CHUNK) {
 			size_t k = count - off < BULK_CHUNK ? count - off : BULK_CHUNK;
-			enum db_rc rc =
+			enum err rc =
 			    pass == 0
 			        ? db_bulk_by_public_ids(db, a, tenant, v + off, k, &found[nfound])
 			        : db_bulk_by_emails(db, a, tenant, v + off, k, &found[nfound]);
-			if (rc != DB_OK) {
+			if (rc != ERR_OK) {
 				db_err(err, rc);
 				return -1;
 			}
@@ -322,8 +322,8 @@ int bulk_preview_paste(struct db *db, struct arena *a, unsigned tenant, const ch
 		}
 	}
 	out->source = arena_printf(a, "pasted list of %ld lines", n);
-	enum db_rc rc = classify(db, a, out);
-	if (rc != DB_OK) {
+	enum err rc = classify(db, a, out);
+	if (rc != ERR_OK) {
 		db_err(err, rc);
 		return -1;
 	}
@@ -344,8 +344,8 @@ int bulk_preview_filter(struct db *db, struct arena *a, unsigned tenant,
 		return -1;
 	}
 	struct db_res r;
-	enum db_rc rc = db_bulk_filter(db, a, tenant, f, (unsigned)max + 1, &r);
-	if (rc != DB_OK) {
+	enum err rc = db_bulk_filter(db, a, tenant, f, (unsigned)max + 1, &r);
+	if (rc != ERR_OK) {
 		db_err(err, rc);
 		return -1;
 	}
@@ -366,7 +366,7 @@ int bulk_preview_filter(struct db *db, struct arena *a, unsigned tenant,
 	    f->no_orders ? " no-orders" : "", f->idle_since ? " idle-since=" : "",
 	    f->idle_since ? f->idle_since : "");
 	rc = classify(db, a, out);
-	if (rc != DB_OK) {
+	if (rc != ERR_OK) {
 		db_err(err, rc);
 		return -1;
 	}
@@ -380,8 +380,8 @@ int bulk_preview_duplicates(struct db *db, struct arena *a, unsigned tenant, int
 	unsigned limit = (unsigned)max * 4 + 1;
 	struct db_res groups[2];
 	for (int by = 0; by < 2; by++) {
-		enum db_rc rc = db_bulk_duplicates(db, a, tenant, by == 0, limit, &groups[by]);
-		if (rc != DB_OK) {
+		enum err rc = db_bulk_duplicates(db, a, tenant, by == 0, limit, &groups[by]);
+		if (rc != ERR_OK) {
 			db_err(err, rc);
 			return -1;
 		}
@@ -427,8 +427,8 @@ int bulk_preview_duplicates(struct db *db, struct arena *a, unsigned tenant, int
 		}
 	}
 	out->source = "possible duplicates";
-	enum db_rc rc = classify(db, a, out);
-	if (rc != DB_OK) {
+	enum err rc = classify(db, a, out);
+	if (rc != ERR_OK) {
 		db_err(err, rc);
 		return -1;
 	}
@@ -450,19 +450,19 @@ static int cmp_str(const void *x, const void *y)
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
-static enum db_rc create_tx(struct db *db, struct arena *a, void *vctx)
+static enum err create_tx(struct db *db, struct arena *a, void *vctx)
 {
 	struct create_ctx *c = vctx;
 	unsigned char raw[5];
 	char hex[11];
 	if (random_bytes(raw, sizeof(raw)) != 0)
-		return DB_ERROR;
+		return ERR_INTERNAL;
 	hex_encode(raw, sizeof(raw), hex);
 	c->public_id = arena_printf(a, "run_%s", hex);
-	enum db_rc rc = db_exec(db, a, STMT_BULK_RUN_INSERT, NULL, "sisssssis", c->public_id,
-	                        (long long)c->who->tenant, c->who->name, c->reason, c->note,
-	                        c->source, c->nonce, (long long)c->n, c->who->request_id);
-	if (rc != DB_OK)
+	enum err rc = db_exec(db, a, STMT_BULK_RUN_INSERT, NULL, "sisssssis", c->public_id,
+	                      (long long)c->who->tenant, c->who->name, c->reason, c->note,
+	                      c->source, c->nonce, (long long)c->n, c->who->request_id);
+	if (rc != ERR_OK)
 		return rc;
 	unsigned long long run = db_insert_id(db);
 	unsigned long long *cids = arena_calloc(a, c->n + 1, sizeof(*cids));
@@ -470,7 +470,7 @@ static enum db_rc create_tx(struct db *db, struct arena *a, void *vctx)
 		size_t k = c->n - off < BULK_CHUNK ? c->n - off : BULK_CHUNK;
 		struct db_res r;
 		rc = db_bulk_by_public_ids(db, a, c->who->tenant, c->ids + off, k, &r);
-		if (rc != DB_OK)
+		if (rc != ERR_OK)
 			return rc;
 		for (size_t i = 0; i < k; i++)
 			for (size_t j = 0; j < r.nrows; j++)
@@ -488,9 +488,9 @@ int bulk_create_run(struct db *db, struct arena *a, const struct actor *who, con
 	*existing = false;
 	/* the same form again: its run, not a second one */
 	struct db_res r;
-	enum db_rc rc =
+	enum err rc =
 	    db_exec(db, a, STMT_BULK_RUN_BY_NONCE, &r, "is", (long long)who->tenant, nonce);
-	if (rc != DB_OK) {
+	if (rc != ERR_OK) {
 		db_err(err, rc);
 		return -1;
 	}
@@ -508,17 +508,17 @@ int bulk_create_run(struct db *db, struct arena *a, const struct actor *who, con
 			ids[k++] = ids[i];
 	struct create_ctx c = {who, reason, note, source, nonce, ids, k, NULL};
 	rc = db_transaction(db, a, create_tx, &c);
-	if (rc == DB_DUPLICATE) {
+	if (rc == ERR_DUPLICATE) {
 		/* a concurrent submission of the same form won the race */
 		if (db_exec(db, a, STMT_BULK_RUN_BY_NONCE, &r, "is", (long long)who->tenant,
-		            nonce) == DB_OK &&
+		            nonce) == ERR_OK &&
 		    r.nrows == 1) {
 			*existing = true;
 			*run_public_id = DB_V(&r, 0, 0);
 			return 0;
 		}
 	}
-	if (rc != DB_OK) {
+	if (rc != ERR_OK) {
 		db_err(err, rc);
 		return -1;
 	}
@@ -537,39 +537,39 @@ struct item_ctx {
 };
 
 /* Inside the item's lifecycle transaction: record its outcome, once. */
-static enum db_rc record_item(struct db *db, struct arena *a, const struct lifecycle_outcome *out,
-                              void *vctx)
+static enum err record_item(struct db *db, struct arena *a, const struct lifecycle_outcome *out,
+                            void *vctx)
 {
 	struct item_ctx *c = vctx;
-	enum db_rc rc =
+	enum err rc =
 	    db_exec(db, a, STMT_BULK_ITEM_DONE, NULL, "sui", out->outcome, c->run, c->seq);
-	if (rc != DB_OK)
+	if (rc != ERR_OK)
 		return rc;
-	return db_affected(db) == 1 ? DB_OK : DB_DUPLICATE;
+	return db_affected(db) == 1 ? ERR_OK : ERR_DUPLICATE;
 }
 
 enum bulk_step bulk_work(struct db *db, struct arena *a, const char *worker, volatile int *stop)
 {
 	struct db_res r;
-	if (db_exec(db, a, STMT_BULK_CLAIM_FIND, &r, "") != DB_OK)
+	if (db_exec(db, a, STMT_BULK_CLAIM_FIND, &r, "") != ERR_OK)
 		return BULK_STEP_FAILED;
 	if (r.nrows == 0 || DB_V(&r, 0, 0) == NULL)
 		return BULK_STEP_IDLE;
 	unsigned long long run = strtoull(DB_V(&r, 0, 0), NULL, 10);
 	if (db_exec(db, a, STMT_BULK_CLAIM, NULL, "siui", worker, (long long)CLAIM_SECONDS, run,
-	            (long long)CLAIM_BATCH) != DB_OK)
+	            (long long)CLAIM_BATCH) != ERR_OK)
 		return BULK_STEP_FAILED;
 	if (db_affected(db) == 0) {
 		/* Nothing left to claim: done if nothing is pending either (the
 		 * statement checks), otherwise other workers hold the rest. */
-		if (db_exec(db, a, STMT_BULK_FINISH, NULL, "uu", run, run) != DB_OK)
+		if (db_exec(db, a, STMT_BULK_FINISH, NULL, "uu", run, run) != ERR_OK)
 			return BULK_STEP_FAILED;
 		return db_affected(db) == 1 ? BULK_STEP_WORKED : BULK_STEP_IDLE;
 	}
 	db_exec(db, a, STMT_BULK_RENEW, NULL, "u", run);
 	struct db_res job, items;
-	if (db_exec(db, a, STMT_BULK_RUN_FOR_JOB, &job, "u", run) != DB_OK || job.nrows != 1 ||
-	    db_exec(db, a, STMT_BULK_PENDING_ITEMS, &items, "us", run, worker) != DB_OK)
+	if (db_exec(db, a, STMT_BULK_RUN_FOR_JOB, &job, "u", run) != ERR_OK || job.nrows != 1 ||
+	    db_exec(db, a, STMT_BULK_PENDING_ITEMS, &items, "us", run, worker) != ERR_OK)
 		return BULK_STEP_FAILED;
 	struct actor who = {
 	    .name = DB_V(&job, 0, BJ_ACTOR),

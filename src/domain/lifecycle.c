@@ -27,9 +27,9 @@ struct tx {
 	struct lifecycle_outcome *out;
 };
 
-static enum db_rc audit(struct db *db, struct arena *a, const struct actor *who,
-                        unsigned long long customer_id, const char *subject, const char *action,
-                        const char *reason, const char *note, const char *outcome)
+static enum err audit(struct db *db, struct arena *a, const struct actor *who,
+                      unsigned long long customer_id, const char *subject, const char *action,
+                      const char *reason, const char *note, const char *outcome)
 {
 	long long cid = (long long)customer_id;
 	long long run = (long long)who->bulk_run_id;
@@ -41,12 +41,12 @@ static enum db_rc audit(struct db *db, struct arena *a, const struct actor *who,
 
 /* The audit row of the attempt, then the caller's hook, in the same
  * transaction. */
-static enum db_rc finish(struct db *db, struct arena *a, struct tx *t, const char *action,
-                         const char *reason)
+static enum err finish(struct db *db, struct arena *a, struct tx *t, const char *action,
+                       const char *reason)
 {
-	enum db_rc rc = audit(db, a, t->who, t->out->customer_id, t->public_id, action, reason,
-	                      t->note, t->out->outcome);
-	if (rc == DB_OK && t->hook != NULL)
+	enum err rc = audit(db, a, t->who, t->out->customer_id, t->public_id, action, reason,
+	                    t->note, t->out->outcome);
+	if (rc == ERR_OK && t->hook != NULL)
 		rc = t->hook->fn(db, a, t->out, t->hook->ctx);
 	return rc;
 }
@@ -56,7 +56,7 @@ static enum db_rc finish(struct db *db, struct arena *a, struct tx *t, const cha
  * check every prerequisite with locking reads, write, audit. Refusals are
  * audited and committed too (the transaction changed nothing else).
  */
-static enum db_rc change_tx(struct db *db, struct arena *a, void *vctx)
+static enum err change_tx(struct db *db, struct arena *a, void *vctx)
 {
 	struct tx *t = vctx;
 	struct lifecycle_outcome *out = t->out;
@@ -64,9 +64,9 @@ static enum db_rc change_tx(struct db *db, struct arena *a, void *vctx)
 	memset(out, 0, sizeof(*out));
 
 	struct db_res c;
-	enum db_rc rc =
+	enum err rc =
 	    db_exec(db, a, STMT_CUSTOMER_LOCK, &c, "si", t->public_id, (long long)t->who->tenant);
-	if (rc != DB_OK)
+	if (rc != ERR_OK)
 		return rc;
 	if (c.nrows == 0) {
 		out->result = LC_NOT_FOUND;
@@ -82,7 +82,7 @@ static enum db_rc change_tx(struct db *db, struct arena *a, void *vctx)
 			out->outcome = "ALREADY_ACTIVE";
 		} else {
 			rc = db_exec(db, a, STMT_CUSTOMER_REACTIVATE, NULL, "u", out->customer_id);
-			if (rc != DB_OK)
+			if (rc != ERR_OK)
 				return rc;
 			out->result = LC_DONE;
 			out->outcome = "ok";
@@ -96,7 +96,7 @@ static enum db_rc change_tx(struct db *db, struct arena *a, void *vctx)
 		return finish(db, a, t, action, t->reason);
 	}
 	rc = prereq_check(db, a, out->customer_id, true, &out->prereq);
-	if (rc != DB_OK)
+	if (rc != ERR_OK)
 		return rc;
 	if (!prereq_passed(&out->prereq)) {
 		out->result = LC_BLOCKED;
@@ -105,7 +105,7 @@ static enum db_rc change_tx(struct db *db, struct arena *a, void *vctx)
 	}
 	rc = db_exec(db, a, STMT_CUSTOMER_DEACTIVATE, NULL, "sssu", t->who->name, t->reason,
 	             t->note, out->customer_id);
-	if (rc != DB_OK)
+	if (rc != ERR_OK)
 		return rc;
 	/* The write re-checks the prerequisites itself; under this
 	 * transaction's locks it always matches, so no row means the
@@ -123,18 +123,18 @@ static void audit_alone(struct db *db, struct arena *a, const struct actor *who,
 
 static enum lifecycle_result run(struct db *db, struct arena *a, struct tx *t)
 {
-	enum db_rc rc = db_transaction(db, a, change_tx, t);
-	if (rc == DB_OK)
+	enum err rc = db_transaction(db, a, change_tx, t);
+	if (rc == ERR_OK)
 		return t->out->result;
-	if (rc == DB_DUPLICATE && t->hook != NULL) {
+	if (rc == ERR_DUPLICATE && t->hook != NULL) {
 		t->out->result = LC_NOOP;
 		return LC_NOOP;
 	}
 	const char *action = t->change == CHANGE_DEACTIVATE ? "deactivate" : "reactivate";
 	struct lifecycle_outcome *out = t->out;
-	if (rc == DB_RETRY || rc == DB_UNAVAILABLE) {
+	if (rc == ERR_RETRY || rc == ERR_UNAVAILABLE) {
 		out->result = LC_UNAVAILABLE;
-		out->outcome = rc == DB_RETRY ? "LOCK_TIMEOUT" : "UNAVAILABLE";
+		out->outcome = rc == ERR_RETRY ? "LOCK_TIMEOUT" : "UNAVAILABLE";
 	} else {
 		log_error("%s %s failed: %s", action, t->public_id, db_error(db));
 		out->result = LC_ERROR;
@@ -180,11 +180,11 @@ static void audit_alone(struct db *db, struct arena *a, const struct actor *who,
 	struct db_res c;
 	if (public_id != NULL &&
 	    db_exec(db, a, STMT_CUSTOMER_BY_PUBLIC_ID, &c, "si", public_id,
-	            (long long)who->tenant) == DB_OK &&
+	            (long long)who->tenant) == ERR_OK &&
 	    c.nrows == 1)
 		cid = strtoull(DB_V(&c, 0, CU_ID), NULL, 10);
 	if (audit(db, a, who, cid, public_id ? public_id : "", action, reason, note, outcome) !=
-	    DB_OK)
+	    ERR_OK)
 		log_error("could not audit %s of %s (%s)", action, public_id ? public_id : "-",
 		          outcome);
 }

@@ -55,14 +55,14 @@ enum lifecycle_result lifecycle_reactivate(struct db *db, struct arena *a, const
 /*
  * A step run inside the lifecycle transaction after the audit row, for
  * callers that must record the outcome atomically with the change (a bulk
- * run's item). Returning anything but DB_OK rolls the whole transaction
- * back (DB_RETRY retries it) and the call returns LC_ERROR, or
- * LC_UNAVAILABLE for DB_RETRY/DB_UNAVAILABLE; DB_DUPLICATE means "already
+ * run's item). Returning anything but ERR_OK rolls the whole transaction
+ * back (ERR_RETRY retries it) and the call returns LC_ERROR, or
+ * LC_UNAVAILABLE for ERR_RETRY/ERR_UNAVAILABLE; ERR_DUPLICATE means "already
  * recorded elsewhere" and gives LC_NOOP with nothing changed.
  */
 struct lifecycle_hook {
-	enum db_rc (*fn)(struct db *db, struct arena *a, const struct lifecycle_outcome *out,
-	                 void *ctx);
+	enum err (*fn)(struct db *db, struct arena *a, const struct lifecycle_outcome *out,
+	               void *ctx);
 	void *ctx;
 };
 

@@ -22,8 +22,8 @@ const char *const prereq_solution[PREREQ__MAX] = {
         "Record the return of these devices (or mark them sold or lost) first.",
 };
 
-enum db_rc prereq_check(struct db *db, struct arena *a, unsigned long long customer_id, bool lock,
-                        struct prereq *out)
+enum err prereq_check(struct db *db, struct arena *a, unsigned long long customer_id, bool lock,
+                      struct prereq *out)
 {
 	static const enum stmt plain[PREREQ__MAX] = {STMT_SUBS_ACTIVE, STMT_ORDERS_IN_FLIGHT,
 	                                             STMT_ASSETS_OUT};
@@ -31,13 +31,13 @@ enum db_rc prereq_check(struct db *db, struct arena *a, unsigned long long custo
 	    STMT_SUBS_ACTIVE_LOCK, STMT_ORDERS_IN_FLIGHT_LOCK, STMT_ASSETS_OUT_LOCK};
 	out->checked = false;
 	for (int c = 0; c < PREREQ__MAX; c++) {
-		enum db_rc rc =
+		enum err rc =
 		    db_exec(db, a, lock ? locking[c] : plain[c], &out->rows[c], "u", customer_id);
-		if (rc != DB_OK)
+		if (rc != ERR_OK)
 			return rc;
 	}
 	out->checked = true;
-	return DB_OK;
+	return ERR_OK;
 }
 
 size_t prereq_count(const struct prereq *p, enum prereq_code c)

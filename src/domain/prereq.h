@@ -35,8 +35,8 @@ extern const char *const prereq_solution[PREREQ__MAX];
  * read (LOCK IN SHARE MODE), for use inside the lifecycle transaction after
  * the customer row is locked.
  */
-enum db_rc prereq_check(struct db *db, struct arena *a, unsigned long long customer_id, bool lock,
-                        struct prereq *out);
+enum err prereq_check(struct db *db, struct arena *a, unsigned long long customer_id, bool lock,
+                      struct prereq *out);
 
 /* Number of blocking records of one check. */
 size_t prereq_count(const struct prereq *p, enum prereq_code c);

@@ -57,14 +57,14 @@ long long retention_months(const char *first_start, time_t now)
 	return whole + 1 < 1 ? 1 : whole + 1;
 }
 
-enum db_rc retention_for_customer(struct db *db, struct arena *a, unsigned long long customer_id,
-                                  struct retention *out)
+enum err retention_for_customer(struct db *db, struct arena *a, unsigned long long customer_id,
+                                struct retention *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct db_res all;
 	unsigned long long c = customer_id;
-	enum db_rc rc = db_exec(db, a, STMT_RETENTION_CUSTOMER, &all, "uuuuuu", c, c, c, c, c, c);
-	if (rc != DB_OK)
+	enum err rc = db_exec(db, a, STMT_RETENTION_CUSTOMER, &all, "uuuuuu", c, c, c, c, c, c);
+	if (rc != ERR_OK)
 		return rc;
 	kind_view(&all, "orders", &out->orders);
 	kind_view(&all, "subs", &out->subs);
@@ -88,7 +88,7 @@ enum db_rc retention_for_customer(struct db *db, struct arena *a, unsigned long 
 			out->first_start = DB_V(&all, i, RC_STATUS);
 		}
 	}
-	return DB_OK;
+	return ERR_OK;
 }
 
 void profitability_of(const struct retention *r, long long devices_out, time_t now,

@@ -23,8 +23,8 @@ struct retention {
 	const char *first_start; /* the first subscription's start date, or NULL */
 };
 
-enum db_rc retention_for_customer(struct db *db, struct arena *a, unsigned long long customer_id,
-                                  struct retention *out);
+enum err retention_for_customer(struct db *db, struct arena *a, unsigned long long customer_id,
+                                struct retention *out);
 
 /* Sum of the count column of by-status rows. */
 long long retention_sum_counts(const struct db_res *r);

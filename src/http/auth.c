@@ -47,8 +47,8 @@ int auth_operator(struct req *r)
 			slot = &cache[i];
 	}
 	struct db_res res;
-	enum db_rc rc = db_exec(r->app->db, r->arena, STMT_OPERATOR_BY_NAME, &res, "s", name);
-	if (rc != DB_OK)
+	enum err rc = db_exec(r->app->db, r->arena, STMT_OPERATOR_BY_NAME, &res, "s", name);
+	if (rc != ERR_OK)
 		return 503;
 	if (res.nrows == 0)
 		return 403;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
+
 struct field_def;
 typedef const char *(*validator)(const struct field_def *d, const char *v, size_t n,
                                  long long *ival);
@@ -17,61 +19,6 @@ struct field_def {
 	const char *prefix;         /* for v_public_id */
 	bool repeats;
 };
-
-bool utf8_valid(const char *s, size_t n, size_t *codepoints)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, cps = 0;
-	while (i < n) {
-		unsigned char c = p[i];
-		size_t len;
-		unsigned cp;
-		if (c < 0x80) {
-			len = 1;
-			cp = c;
-		} else if ((c & 0xe0) == 0xc0) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if (i + len > n)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (p[i + k] & 0x3f);
-		}
-		/* overlong forms, surrogates, beyond U+10FFFF */
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-		    (len == 4 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += len;
-		cps++;
-	}
-	if (codepoints)
-		*codepoints = cps;
-	return true;
-}
-
-bool public_id_valid(const char *s, const char *prefix)
-{
-	size_t pl = strlen(prefix);
-	if (strncmp(s, prefix, pl) != 0 || s[pl] != '_')
-		return false;
-	size_t n = 0;
-	for (const char *p = s + pl + 1; *p; p++, n++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_'))
-			return false;
-	return n >= 1 && n <= 36;
-}
 
 static const char *text_common(const struct field_def *d, const char *v, size_t n, bool multiline)
 {

@@ -89,8 +89,4 @@ enum key input_validate(struct arena *a, const struct kvlist *qs, const struct k
 /* Checks one value against a key's rules: NULL if valid, else why not. */
 const char *input_check(enum key k, const char *v, size_t len);
 
-/* Helpers shared with the JSON API and bulk parsing. */
-bool utf8_valid(const char *s, size_t n, size_t *codepoints);
-bool public_id_valid(const char *s, const char *prefix);
-
 #endif

@@ -7,7 +7,6 @@
 
 #include "app.h"
 #include "http/input.h"
-#include "route.h"
 #include "util/arena.h"
 #include "util/buf.h"
 
@@ -18,6 +17,39 @@
  */
 
 enum role { ROLE_NONE = 0, ROLE_VIEWER, ROLE_OPERATOR, ROLE_ADMIN };
+
+enum method {
+	METHOD_GET,
+	METHOD_HEAD,
+	METHOD_POST,
+	METHOD_PUT,
+	METHOD_DELETE,
+	METHOD_OTHER,
+	METHOD__MAX
+};
+
+/* Who answers a path: the route table's rows (route.c). */
+enum area {
+	AREA_HTML, /* staff pages: nginx auth_basic user, HTML errors, CSRF on POST */
+	AREA_API,  /* JSON API: Bearer key + Tenant-ID, JSON errors */
+	AREA_OPEN, /* /healthz: no identity */
+};
+
+enum arg_kind { ARG_NONE, ARG_CUSTOMER, ARG_RUN };
+
+struct req;
+typedef void (*handler)(struct req *r);
+
+struct route {
+	const char *pattern; /* "/customers/{}/deactivate": {} is one segment */
+	const char *name;    /* for logs */
+	enum area area;
+	enum arg_kind arg;
+	handler on[METHOD__MAX]; /* HEAD uses GET's */
+	const char *action;      /* audit action and CSRF binding of writes */
+	enum role read;          /* the least role for GET and HEAD */
+	enum role write;         /* the least role for POST, PUT and DELETE */
+};
 
 struct user {
 	const char *name;    /* login, or "api:<label>" for an API key */
@@ -62,7 +94,7 @@ struct req {
 	struct field fields[KEY__MAX];
 
 	/* routing and identity */
-	enum page page;
+	int page; /* enum page (route.h), PAGE__MAX when no route matched */
 	const struct route *route;
 	const char *arg; /* the {id} segment of the path */
 	struct user user;

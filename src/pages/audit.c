@@ -4,11 +4,12 @@
 
 #include "db/audit.h"
 #include "db/sql.h"
+#include "http/error.h"
 #include "http/kv.h"
 #include "http/response.h"
+#include "http/view.h"
 #include "pages/common.h"
 #include "pages/pages.h"
-#include "pages/view.h"
 #include "util/buf.h"
 #include "util/csv.h"
 #include "util/cursor.h"
@@ -45,7 +46,7 @@ static void send_csv(struct req *r, struct audit_query *q)
 	long total = 0;
 	for (;;) {
 		struct db_res rows;
-		if (db_audit_list(r->app->db, r->arena, q, &rows) != DB_OK)
+		if (db_audit_list(r->app->db, r->arena, q, &rows) != ERR_OK)
 			break; /* the response has started: a short file is all we can do */
 		for (size_t i = 0; i < rows.nrows; i++) {
 			static const int cols[] = {AU_ID,      AU_AT,         AU_ACTOR,
@@ -101,9 +102,9 @@ void page_audit(struct req *r)
 		return;
 	}
 	struct db_res rows;
-	enum db_rc rc = db_audit_list(r->app->db, a, &q, &rows);
-	if (rc != DB_OK) {
-		page_db_failed(r, rc);
+	enum err rc = db_audit_list(r->app->db, a, &q, &rows);
+	if (rc != ERR_OK) {
+		http_fail_kind(r, rc);
 		return;
 	}
 	struct view v;

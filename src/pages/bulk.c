@@ -4,10 +4,11 @@
 
 #include "db/sql.h"
 #include "domain/bulk.h"
+#include "http/error.h"
 #include "http/response.h"
+#include "http/view.h"
 #include "pages/common.h"
 #include "pages/pages.h"
-#include "pages/view.h"
 #include "util/crypto.h"
 #include "util/csv.h"
 #include "util/fmt.h"
@@ -19,10 +20,10 @@ void page_bulk(struct req *r)
 {
 	struct arena *a = r->arena;
 	struct db_res runs;
-	enum db_rc rc =
+	enum err rc =
 	    db_exec(r->app->db, a, STMT_BULK_RUNS_RECENT, &runs, "i", (long long)r->user.tenant);
-	if (rc != DB_OK) {
-		page_db_failed(r, rc);
+	if (rc != ERR_OK) {
+		http_fail_kind(r, rc);
 		return;
 	}
 	struct view v;
@@ -223,7 +224,7 @@ static void send_items_csv(struct req *r, unsigned long long run, const char *pi
 	for (;;) {
 		struct db_res rows;
 		if (db_exec(r->app->db, r->arena, STMT_BULK_ITEMS_PAGE, &rows, "uii", run, after,
-		            (long long)CSV_CHUNK) != DB_OK)
+		            (long long)CSV_CHUNK) != ERR_OK)
 			break;
 		for (size_t i = 0; i < rows.nrows; i++) {
 			csv_field(&b, DB_V(&rows, i, BI_SEQ), 1);
@@ -250,10 +251,10 @@ void page_bulk_run(struct req *r)
 	struct arena *a = r->arena;
 	struct db *db = r->app->db;
 	struct db_res run, prog, items;
-	enum db_rc rc =
+	enum err rc =
 	    db_exec(db, a, STMT_BULK_RUN_GET, &run, "si", r->arg, (long long)r->user.tenant);
-	if (rc != DB_OK) {
-		page_db_failed(r, rc);
+	if (rc != ERR_OK) {
+		http_fail_kind(r, rc);
 		return;
 	}
 	if (run.nrows == 0) {
@@ -270,7 +271,7 @@ void page_bulk_run(struct req *r)
 	if ((rc = db_exec(db, a, STMT_BULK_RUN_PROGRESS, &prog, "u", id)) ||
 	    (rc = db_exec(db, a, STMT_BULK_ITEMS_PAGE, &items, "uii", id, after,
 	                  (long long)ITEMS_PAGE + 1))) {
-		page_db_failed(r, rc);
+		http_fail_kind(r, rc);
 		return;
 	}
 	long long total = atoll(DB_V(&prog, 0, BP_TOTAL)), done = atoll(DB_V(&prog, 0, BP_DONE));

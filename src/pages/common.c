@@ -5,24 +5,17 @@
 #include <time.h>
 
 #include "db/sql.h"
-#include "pages/view.h"
+#include "http/error.h"
+#include "http/view.h"
 #include "util/csrf.h"
 #include "util/fmt.h"
 
-void page_db_failed(struct req *r, enum db_rc rc)
-{
-	if (rc == DB_UNAVAILABLE || rc == DB_RETRY)
-		http_unavailable(r);
-	else
-		http_error(r, 500, "INTERNAL", "Something went wrong on our side; it was logged.");
-}
-
 bool page_load_customer(struct req *r, struct db_res *out)
 {
-	enum db_rc rc = db_exec(r->app->db, r->arena, STMT_CUSTOMER_BY_PUBLIC_ID, out, "si", r->arg,
-	                        (long long)r->user.tenant);
-	if (rc != DB_OK) {
-		page_db_failed(r, rc);
+	enum err rc = db_exec(r->app->db, r->arena, STMT_CUSTOMER_BY_PUBLIC_ID, out, "si", r->arg,
+	                      (long long)r->user.tenant);
+	if (rc != ERR_OK) {
+		http_fail_kind(r, rc);
 		return false;
 	}
 	if (out->nrows == 0) {

@@ -6,6 +6,7 @@
 #include "db/db.h"
 #include "domain/lifecycle.h"
 #include "domain/retention.h"
+#include "http/error.h"
 #include "http/request.h"
 #include "tmpl/tmpl.h"
 
@@ -51,8 +52,5 @@ void fill_options(struct tmpl_dict *d, const char *section, const char *const *v
 
 /* The actor of a page request. */
 struct actor page_actor(struct req *r);
-
-/* Answers the database failure rc (503 for unavailable, 500 otherwise). */
-void page_db_failed(struct req *r, enum db_rc rc);
 
 #endif

@@ -5,11 +5,12 @@
 
 #include "db/customers.h"
 #include "db/sql.h"
+#include "http/error.h"
 #include "http/kv.h"
 #include "http/response.h"
+#include "http/view.h"
 #include "pages/common.h"
 #include "pages/pages.h"
-#include "pages/view.h"
 #include "util/buf.h"
 #include "util/cursor.h"
 #include "util/fmt.h"
@@ -70,7 +71,7 @@ static void fill_counts(struct req *r, struct tmpl_dict *d, const struct list_pa
 {
 	struct db_res c;
 	if (db_exec(r->app->db, r->arena, STMT_CUSTOMER_COUNTS, &c, "i",
-	            (long long)r->user.tenant) != DB_OK)
+	            (long long)r->user.tenant) != ERR_OK)
 		return;
 	long long active = 0, inactive = 0;
 	for (size_t i = 0; i < c.nrows; i++) {
@@ -147,9 +148,9 @@ void page_customers(struct req *r)
 	/* A search's first page counts its matches in the same statement. */
 	q.with_total = q.search != CSEARCH_NONE && !q.after;
 	struct db_res rows;
-	enum db_rc rc = db_customer_list(r->app->db, a, &q, &rows);
-	if (rc != DB_OK) {
-		page_db_failed(r, rc);
+	enum err rc = db_customer_list(r->app->db, a, &q, &rows);
+	if (rc != ERR_OK) {
+		http_fail_kind(r, rc);
 		return;
 	}
 
@@ -207,7 +208,7 @@ void page_customers(struct req *r)
 		if (q.with_total)
 			n = rows.nrows ? atoll(DB_V(&rows, 0, rows.ncols - 1)) : 0;
 		else
-			counted = db_customer_search_count(r->app->db, a, &q, &n) == DB_OK;
+			counted = db_customer_search_count(r->app->db, a, &q, &n) == ERR_OK;
 		if (counted)
 			tmpl_set(d, "RESULT_COUNT",
 			         n > CUSTOMER_SEARCH_CAP
@@ -259,15 +260,15 @@ static void fill_address(struct req *r, struct tmpl_dict *d, const struct db_res
 typedef void (*row_filler)(struct req *r, struct tmpl_dict *row, const struct db_res *res,
                            size_t i);
 
-static enum db_rc section(struct req *r, struct tmpl_dict *d, enum stmt st, unsigned long long cid,
-                          enum key before_key, const char *name, const char *pid, int id_col,
-                          row_filler fill_row, struct tmpl_dict **out)
+static enum err section(struct req *r, struct tmpl_dict *d, enum stmt st, unsigned long long cid,
+                        enum key before_key, const char *name, const char *pid, int id_col,
+                        row_filler fill_row, struct tmpl_dict **out)
 {
 	long long before = req_int(r, before_key, 9223372036854775807LL);
 	struct db_res res;
-	enum db_rc rc = db_exec(r->app->db, r->arena, st, &res, "uii", cid, before,
-	                        (long long)SECTION_SIZE + 1);
-	if (rc != DB_OK)
+	enum err rc = db_exec(r->app->db, r->arena, st, &res, "uii", cid, before,
+	                      (long long)SECTION_SIZE + 1);
+	if (rc != ERR_OK)
 		return rc;
 	struct tmpl_dict *s = tmpl_add(d, name);
 	size_t shown = res.nrows > SECTION_SIZE ? SECTION_SIZE : res.nrows;
@@ -285,7 +286,7 @@ static enum db_rc section(struct req *r, struct tmpl_dict *d, enum stmt st, unsi
 		         arena_printf(r->arena, "/customers/%s#%s", pid, name));
 	if (out != NULL)
 		*out = s;
-	return DB_OK;
+	return ERR_OK;
 }
 
 static void order_row(struct req *r, struct tmpl_dict *row, const struct db_res *res, size_t i)
@@ -398,11 +399,11 @@ void page_customer(struct req *r)
 	struct db_res ad;
 	struct prereq pre;
 	struct retention ret;
-	enum db_rc rc;
+	enum err rc;
 	if ((rc = db_exec(db, a, STMT_CUSTOMER_ADDRESSES, &ad, "u", cid)) ||
 	    (rc = prereq_check(db, a, cid, false, &pre)) ||
 	    (rc = retention_for_customer(db, a, cid, &ret))) {
-		page_db_failed(r, rc);
+		http_fail_kind(r, rc);
 		return;
 	}
 
@@ -441,7 +442,7 @@ void page_customer(struct req *r)
 	                  PA_ID, payment_row, NULL)) ||
 	    (rc = section(r, d, STMT_AUDIT_BY_CUSTOMER, cid, KEY_AUDIT_BEFORE, "history", pid,
 	                  AU_ID, audit_row, &history))) {
-		page_db_failed(r, rc);
+		http_fail_kind(r, rc);
 		return;
 	}
 	tmpl_set(history, "AUDIT_URL", arena_printf(a, "/audit?customer=%s", pid));

@@ -3,10 +3,11 @@
 #include <string.h>
 
 #include "db/sql.h"
+#include "http/error.h"
 #include "http/response.h"
+#include "http/view.h"
 #include "pages/common.h"
 #include "pages/pages.h"
-#include "pages/view.h"
 #include "util/fmt.h"
 
 struct form_state {
@@ -26,9 +27,9 @@ static void render_deactivate(struct req *r, const struct db_res *c, const struc
 	const char *pid = DB_V(c, 0, CU_PUBLIC_ID);
 	bool inactive = strcmp(DB_V(c, 0, CU_STATUS), "inactive") == 0;
 	struct retention ret;
-	enum db_rc rc = retention_for_customer(db, a, cid, &ret);
-	if (rc != DB_OK) {
-		page_db_failed(r, rc);
+	enum err rc = retention_for_customer(db, a, cid, &ret);
+	if (rc != ERR_OK) {
+		http_fail_kind(r, rc);
 		return;
 	}
 	struct view v;
@@ -77,10 +78,10 @@ void page_deactivate_form(struct req *r)
 	if (!page_load_customer(r, &c))
 		return;
 	struct prereq pre;
-	enum db_rc rc =
+	enum err rc =
 	    prereq_check(r->app->db, r->arena, strtoull(DB_V(&c, 0, CU_ID), NULL, 10), false, &pre);
-	if (rc != DB_OK) {
-		page_db_failed(r, rc);
+	if (rc != ERR_OK) {
+		http_fail_kind(r, rc);
 		return;
 	}
 	struct form_state st = {.status = 200};
@@ -115,10 +116,10 @@ void page_deactivate(struct req *r)
 		if (!page_load_customer(r, &c))
 			return;
 		struct prereq pre;
-		enum db_rc rc = prereq_check(r->app->db, a, strtoull(DB_V(&c, 0, CU_ID), NULL, 10),
-		                             false, &pre);
-		if (rc != DB_OK) {
-			page_db_failed(r, rc);
+		enum err rc = prereq_check(r->app->db, a, strtoull(DB_V(&c, 0, CU_ID), NULL, 10),
+		                           false, &pre);
+		if (rc != ERR_OK) {
+			http_fail_kind(r, rc);
 			return;
 		}
 		struct form_state st = {.status = 400,
@@ -154,10 +155,10 @@ static void render_reactivate(struct req *r, const struct db_res *c, int status)
 	const char *pid = DB_V(c, 0, CU_PUBLIC_ID);
 	bool inactive = strcmp(DB_V(c, 0, CU_STATUS), "inactive") == 0;
 	struct retention ret;
-	enum db_rc rc =
+	enum err rc =
 	    retention_for_customer(r->app->db, a, strtoull(DB_V(c, 0, CU_ID), NULL, 10), &ret);
-	if (rc != DB_OK) {
-		page_db_failed(r, rc);
+	if (rc != ERR_OK) {
+		http_fail_kind(r, rc);
 		return;
 	}
 	struct view v;

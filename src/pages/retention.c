@@ -3,9 +3,10 @@
 #include <string.h>
 
 #include "db/sql.h"
+#include "http/error.h"
+#include "http/view.h"
 #include "pages/common.h"
 #include "pages/pages.h"
-#include "pages/view.h"
 #include "util/fmt.h"
 
 void page_customer_retention(struct req *r)
@@ -18,9 +19,9 @@ void page_customer_retention(struct req *r)
 	const char *pid = DB_V(&c, 0, CU_PUBLIC_ID);
 	bool inactive = strcmp(DB_V(&c, 0, CU_STATUS), "inactive") == 0;
 	struct retention ret;
-	enum db_rc rc = retention_for_customer(r->app->db, a, cid, &ret);
-	if (rc != DB_OK) {
-		page_db_failed(r, rc);
+	enum err rc = retention_for_customer(r->app->db, a, cid, &ret);
+	if (rc != ERR_OK) {
+		http_fail_kind(r, rc);
 		return;
 	}
 	struct view v;
@@ -44,10 +45,10 @@ void page_retention(struct req *r)
 	struct db *db = r->app->db;
 	long long t = r->user.tenant;
 	struct db_res totals, groups;
-	enum db_rc rc;
+	enum err rc;
 	if ((rc = db_exec(db, a, STMT_RETENTION_TOTALS, &totals, "iiiii", t, t, t, t, t)) ||
 	    (rc = db_exec(db, a, STMT_RETENTION_BY_REASON_MONTH, &groups, "i", t))) {
-		page_db_failed(r, rc);
+		http_fail_kind(r, rc);
 		return;
 	}
 	struct view v;

@@ -40,10 +40,10 @@ static int passed, failed;
 
 /* strict: a list, search or prerequisite query (no filesort but on a
  * derived table or one customer's rows). */
-static void judge(const char *name, enum db_rc rc, const struct db_res *r, bool strict)
+static void judge(const char *name, enum err rc, const struct db_res *r, bool strict)
 {
 	char why[512] = "";
-	if (rc != DB_OK) {
+	if (rc != ERR_OK) {
 		snprintf(why, sizeof(why), "EXPLAIN failed (%d)", (int)rc);
 	} else {
 		for (size_t i = 0; i < r->nrows && !why[0]; i++) {
@@ -66,7 +66,7 @@ static void judge(const char *name, enum db_rc rc, const struct db_res *r, bool 
 	if (why[0]) {
 		failed++;
 		printf("not ok - %s: %s\n", name, why);
-		for (size_t i = 0; rc == DB_OK && i < r->nrows; i++)
+		for (size_t i = 0; rc == ERR_OK && i < r->nrows; i++)
 			printf("#   %s %s type=%s key=%s rows=%s %s\n", DB_V(r, i, EX_SELECT_TYPE),
 			       DB_V(r, i, EX_TABLE) ? DB_V(r, i, EX_TABLE) : "-",
 			       DB_V(r, i, EX_TYPE) ? DB_V(r, i, EX_TYPE) : "-",
@@ -262,7 +262,7 @@ int main(int argc, char **argv)
 	}
 	struct db *db = db_new(&cfg);
 	struct arena *a = arena_new();
-	if (db == NULL || a == NULL || db_connect(db) != DB_OK) {
+	if (db == NULL || a == NULL || db_connect(db) != ERR_OK) {
 		fprintf(stderr, "explain: cannot connect\n");
 		return 2;
 	}

@@ -118,8 +118,8 @@ static void inserter(struct db *db, struct arena *a, int rnd, int role, unsigned
 		snprintf(id, sizeof(id), "%s_%s_%d_%d_%d", order ? "ord" : "sub", tag, rnd, role,
 		         i);
 		struct db_param p[3] = {PSTR(id), PINT(TENANT), PINT(cid)};
-		enum db_rc rc = db_exec_params(db, a, order ? SQL_ORDER : SQL_SUB, NULL, p, 3);
-		if (rc == DB_OK) {
+		enum err rc = db_exec_params(db, a, order ? SQL_ORDER : SQL_SUB, NULL, p, 3);
+		if (rc == ERR_OK) {
 			r->ok++;
 			sleep_us(100 + rand() % 300);
 		} else if (db_errno(db) == 1644 && strcmp(db_error(db), "CUSTOMER_INACTIVE") == 0) {
@@ -163,7 +163,7 @@ static void child(int role, int rnd, unsigned long long cid, const char *pub, in
 	struct report r = {.lc = -1};
 	struct db *db = db_new(role == 0 ? &cfg : &icfg);
 	struct arena *a = arena_new();
-	if ((r.other = db == NULL || a == NULL || db_connect(db) != DB_OK))
+	if ((r.other = db == NULL || a == NULL || db_connect(db) != ERR_OK))
 		snprintf(r.err, sizeof(r.err), "connect: %s", db ? db_error(db) : "out of memory");
 	char c = 'r';
 	if (write(ready_w, &c, 1) != 1 || read(go_r, &c, 1) != 0) /* EOF is the start */
@@ -199,7 +199,7 @@ static int round_run(struct db *db, struct arena *a, int rnd, int k, struct roun
 	snprintf(pub, sizeof(pub), "cus_race_%s_%d", tag, rnd);
 	snprintf(email, sizeof(email), "race_%s_%d@example.test", tag, rnd);
 	struct db_param p[3] = {PSTR(pub), PINT(TENANT), PSTR(email)};
-	if (db_exec_params(db, a, SQL_CUSTOMER, NULL, p, 3) != DB_OK) {
+	if (db_exec_params(db, a, SQL_CUSTOMER, NULL, p, 3) != ERR_OK) {
 		printf("round %d: cannot create %s: %s\n", rnd, pub, db_error(db));
 		return -1;
 	}
@@ -246,7 +246,7 @@ static int verify(struct db *db, struct arena *a, int rnd, const struct round *r
 {
 	struct db_param p[2] = {PINT(rd->cid), PINT(TENANT)};
 	struct db_res r;
-	if (db_exec_params(db, a, SQL_CHECK, &r, p, 2) != DB_OK || r.nrows != 1) {
+	if (db_exec_params(db, a, SQL_CHECK, &r, p, 2) != ERR_OK || r.nrows != 1) {
 		printf("violation: round %d: customer %llu unreadable: %s\n", rnd, rd->cid,
 		       db_error(db));
 		return 1;

@@ -28,6 +28,7 @@
 #include "util/arena.h"
 #include "util/config.h"
 #include "util/csrf.h"
+#include "util/text.h"
 #include "worker.h"
 
 static int arena_setup(void **state)

@@ -24,16 +24,6 @@ struct tmpl_dict *view_begin(struct req *r, struct view *v, const char *title,
 /* Expands and sends the page with status. */
 void view_send(struct req *r, struct view *v, int status);
 
-/*
- * An error in the form the area expects: an HTML page in the layout, a
- * FlexPortal JSON error for the API, plain text for /healthz. code is the
- * error code (e.g. "NOT_FOUND"), message says what to do.
- */
-void http_error(struct req *r, int status, const char *code, const char *message);
-
-/* 503 with Retry-After, for a database that is down or too slow. */
-void http_unavailable(struct req *r);
-
 /* Makes the page reload itself every seconds (a progress page that works
  * without JavaScript). */
 void view_refresh(struct view *v, int seconds);

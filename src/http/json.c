@@ -1,4 +1,4 @@
-#include "api/json.h"
+#include "http/json.h"
 
 #include <stdlib.h>
 
@@ -30,16 +30,4 @@ void api_error(struct req *r, int status, const char *code, const char *message,
 	else
 		json_decref(details);
 	api_send(r, status, err ? json_pack("{s:o}", "error", err) : NULL);
-}
-
-void api_db_error(struct req *r, enum db_rc rc)
-{
-	if (rc == DB_UNAVAILABLE || rc == DB_RETRY) {
-		resp_header(r, "Retry-After", "5");
-		api_error(r, 503, "UNAVAILABLE",
-		          "The database is not answering; try again shortly.", NULL);
-	} else {
-		api_error(r, 500, "INTERNAL", "Something went wrong on our side; it was logged.",
-		          NULL);
-	}
 }

@@ -1,4 +1,4 @@
-#include "domain/jobs.h"
+#include "jobs_main.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -1,8 +1,7 @@
-#include "pages/view.h"
+#include "http/view.h"
 
 #include <string.h>
 
-#include "api/json.h"
 #include "http/response.h"
 
 static void track(struct req *r, struct tmpl_dict *d)
@@ -97,37 +96,4 @@ void view_send(struct req *r, struct view *v, int status)
 			resp_puts(r, "500 Internal Server Error: a page template failed.\n");
 		}
 	}
-}
-
-void http_error(struct req *r, int status, const char *code, const char *message)
-{
-	if (r->started)
-		return;
-	if (r->route != NULL && r->route->area == AREA_API) {
-		api_error(r, status, code, message, NULL);
-		return;
-	}
-	if (r->route != NULL && r->route->area == AREA_OPEN) {
-		resp_start(r, status, "text/plain; charset=utf-8");
-		resp_puts(r, message);
-		resp_puts(r, "\n");
-		return;
-	}
-	struct view v;
-	char title[64];
-	snprintf(title, sizeof(title), "%d %s", status, http_reason(status));
-	struct tmpl_dict *d = view_begin(r, &v, title, "error.tpl", NAV_NONE);
-	tmpl_set_int(d, "STATUS", status);
-	tmpl_set(d, "REASON", http_reason(status));
-	tmpl_set(d, "CODE", code);
-	tmpl_set(d, "MESSAGE", message);
-	view_send(r, &v, status);
-}
-
-void http_unavailable(struct req *r)
-{
-	resp_header(r, "Retry-After", "5");
-	http_error(r, 503, "UNAVAILABLE",
-	           "The database is not answering right now. Nothing was changed; "
-	           "try again in a few seconds.");
 }

@@ -3,7 +3,6 @@
 
 #include <jansson.h>
 
-#include "db/db.h"
 #include "http/request.h"
 
 /*
@@ -16,8 +15,5 @@ void api_send(struct req *r, int status, json_t *body);
 
 /* Sends an error; details (stolen, may be NULL) is added when given. */
 void api_error(struct req *r, int status, const char *code, const char *message, json_t *details);
-
-/* 503 with Retry-After for an unavailable database, 500 otherwise. */
-void api_db_error(struct req *r, enum db_rc rc);
 
 #endif
