@@ -199,7 +199,8 @@ SELECT n.id,
                          IF(n.tenant = 2, 'globex', ELT(1 + n.h % 3, 'admin', 'operator'))), NULL),
        IF(n.inactive, ELT(1 + (n.h >> 3) % 4, 'data_cleanup', 'account_closure', 'compliance',
                           'fraud_prevention'), NULL),
-       IF(n.inactive AND n.h % 2 = 0, 'Closed at the customer''s request.', NULL),
+       -- (inactive means h % 20 = 7, so h is odd: the note takes bit 5 instead)
+       IF(n.inactive AND (n.h >> 5) % 2 = 0, 'Closed at the customer''s request.', NULL),
        COALESCE(a.mrr, 0), COALESCE(a.devices, 0), COALESCE(a.norders, 0)
 FROM (SELECT d.id, d.p, d.h, d.hp, d.tenant, d.inactive, d.created,
              d.hp % 5 = 0 AS business,
