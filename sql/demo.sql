@@ -8,8 +8,9 @@
 --
 -- Shape per customer (averages): 1.5 orders, 1.2 subscriptions and devices,
 -- 4 payments, 1.6 addresses. 10% belong to tenant 2 (globex), 20% are
--- businesses, 5% are inactive (with a reason), 1% are near-duplicates of the
--- previous customer (same person, e-mail in other case, same phone).
+-- businesses, 5% are inactive (with a reason and the audit row of their
+-- deactivation), 1% are near-duplicates of the previous customer (same
+-- person, e-mail in other case, same phone).
 
 SET SESSION foreign_key_checks = 0, unique_checks = 0;
 SET @seed_epoch = TIMESTAMP('2019-01-01 00:00:00');
@@ -193,10 +194,13 @@ SELECT n.id,
        n.created, LEAST(n.created + INTERVAL (n.h % 90) DAY, TIMESTAMP('2026-11-01')),
        IF(n.inactive, GREATEST(n.created, LEAST(n.created + INTERVAL (200 + n.h % 500) DAY,
                             TIMESTAMP('2026-11-01') - INTERVAL (n.h % 200) HOUR)), NULL),
-       IF(n.inactive, ELT(1 + n.h % 3, 'admin', 'operator', 'retention-job'), NULL),
+       -- who deactivated: a login of the customer's own tenant, or a script's key
+       IF(n.inactive, IF(n.h % 3 = 2, 'api:retention-job',
+                         IF(n.tenant = 2, 'globex', ELT(1 + n.h % 3, 'admin', 'operator'))), NULL),
        IF(n.inactive, ELT(1 + (n.h >> 3) % 4, 'data_cleanup', 'account_closure', 'compliance',
                           'fraud_prevention'), NULL),
-       IF(n.inactive AND n.h % 2 = 0, 'Closed at the customer''s request.', NULL),
+       -- (inactive means h % 20 = 7, so h is odd: the note takes bit 5 instead)
+       IF(n.inactive AND (n.h >> 5) % 2 = 0, 'Closed at the customer''s request.', NULL),
        COALESCE(a.mrr, 0), COALESCE(a.devices, 0), COALESCE(a.norders, 0)
 FROM (SELECT d.id, d.p, d.h, d.hp, d.tenant, d.inactive, d.created,
              d.hp % 5 = 0 AS business,
@@ -223,6 +227,24 @@ FROM (SELECT d.id, d.p, d.h, d.hp, d.tenant, d.inactive, d.created,
                AS email
         FROM demo_c d) n
 LEFT JOIN demo_agg a ON a.cid = n.id;
+
+-- ---- the audit rows of the demo's deactivations ----------------------------
+-- Every inactive customer was deactivated by someone at some time for a
+-- reason (its deactivated_* columns); the audit log keeps one 'ok' row per
+-- such deactivation, as the app would have written it, so that the audit log
+-- and the customers' histories tell the same story as the customers. The
+-- logins deactivated on the pages; 'api:retention-job' is a script's API
+-- key, named as the app names API actors. Written in the order they
+-- happened, so ids follow time as the app's own rows do; no request id
+-- (no request made them).
+INSERT INTO audit_log (at, actor, tenant_id, customer_id, subject, action, channel, reason,
+                       note, outcome, request_id, bulk_run_id)
+SELECT c.deactivated_at, c.deactivated_by, c.tenant_id, c.id, c.public_id, 'deactivate',
+       IF(c.deactivated_by LIKE 'api:%', 'api', 'page'), c.deactivation_reason,
+       c.deactivation_note, 'ok', NULL, NULL
+  FROM customers c
+ WHERE c.status = 'inactive'
+ ORDER BY c.deactivated_at, c.id;
 
 INSERT INTO addresses (id, tenant_id, customer_id, kind, contact_name, street_address,
                        building_info, locality, city, admin_area, postal_code, country,

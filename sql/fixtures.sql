@@ -112,6 +112,12 @@ UPDATE customers SET status = 'inactive', deactivated_at = '2026-01-15 14:30:00'
        deactivation_note = 'Customer asked to close the account by e-mail.',
        updated_at = '2026-01-15 14:30:00'
  WHERE id = @c;
+-- ... and the audit row of that deactivation, as the page would have written it.
+INSERT INTO audit_log (at, actor, tenant_id, customer_id, subject, action, channel, reason,
+                       note, outcome, request_id, bulk_run_id)
+SELECT deactivated_at, deactivated_by, tenant_id, id, public_id, 'deactivate', 'page',
+       deactivation_reason, deactivation_note, 'ok', NULL, NULL
+  FROM customers WHERE id = @c;
 
 -- Hostile text in every field that is shown: must render escaped.
 CALL fixture_customer('cus_fixture_xss', 1, '<script>alert(1)</script>', '"><img src=x onerror=alert(2)>',
