@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS tenants (
 
 CREATE TABLE IF NOT EXISTS customers (
   id                  BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  public_id           VARCHAR(40)  NOT NULL,
+  public_id           VARCHAR(40)  COLLATE utf8mb4_bin NOT NULL, -- exact: ids match case-sensitively
   tenant_id           INT UNSIGNED NOT NULL,
   email               VARCHAR(254) NOT NULL,
   first_name          VARCHAR(100) NOT NULL DEFAULT '',
@@ -109,7 +109,7 @@ CREATE TABLE IF NOT EXISTS addresses (
 
 CREATE TABLE IF NOT EXISTS orders (
   id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  public_id   VARCHAR(40)  NOT NULL,
+  public_id   VARCHAR(40)  COLLATE utf8mb4_bin NOT NULL, -- exact: ids match case-sensitively
   tenant_id   INT UNSIGNED NOT NULL,
   customer_id BIGINT UNSIGNED NOT NULL,
   status      ENUM('pending','confirmed','partial','fulfilled','cancelled') NOT NULL,
@@ -143,7 +143,7 @@ CREATE TABLE IF NOT EXISTS assets (
 
 CREATE TABLE IF NOT EXISTS subscriptions (
   id             BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  public_id      VARCHAR(40)  NOT NULL,
+  public_id      VARCHAR(40)  COLLATE utf8mb4_bin NOT NULL, -- exact: ids match case-sensitively
   tenant_id      INT UNSIGNED NOT NULL,
   customer_id    BIGINT UNSIGNED NOT NULL,
   order_id       BIGINT UNSIGNED NULL,
@@ -167,7 +167,7 @@ CREATE TABLE IF NOT EXISTS subscriptions (
 
 CREATE TABLE IF NOT EXISTS payments (
   id              BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  public_id       VARCHAR(40)  NOT NULL,
+  public_id       VARCHAR(40)  COLLATE utf8mb4_bin NOT NULL, -- exact: ids match case-sensitively
   tenant_id       INT UNSIGNED NOT NULL,
   customer_id     BIGINT UNSIGNED NOT NULL,
   subscription_id BIGINT UNSIGNED NULL,
@@ -214,7 +214,7 @@ CREATE TABLE IF NOT EXISTS api_keys (
 -- Bulk runs: one row per apply; one bulk_items row per selected customer.
 CREATE TABLE IF NOT EXISTS bulk_runs (
   id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  public_id   VARCHAR(40)  NOT NULL,
+  public_id   VARCHAR(40)  COLLATE utf8mb4_bin NOT NULL, -- exact: ids match case-sensitively
   tenant_id   INT UNSIGNED NOT NULL,
   actor       VARCHAR(100) NOT NULL,
   reason      ENUM('data_cleanup','account_closure','compliance','fraud_prevention') NOT NULL,

@@ -1,7 +1,7 @@
 #ifndef CUSTODIAN_JOBS_H
 #define CUSTODIAN_JOBS_H
 
-#include "app.h"
+#include "http/app.h"
 
 /*
  * A job worker process (started by the supervisor, job_workers of them):

@@ -12,10 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/keys.h"
 #include "db/db.h"
-#include "db/sql.h"
-#include "http/input.h"
+#include "db/tenants.h"
+#include "util/api_key.h"
 #include "util/config.h"
 #include "util/text.h"
 
@@ -34,7 +33,8 @@ static int create(struct db *db, struct arena *a, const char *tenant, const char
 {
 	if (tenant == NULL || role == NULL || label == NULL)
 		return usage();
-	if (strcmp(role, "viewer") && strcmp(role, "operator") && strcmp(role, "admin")) {
+	int r = name_index(role_name, ROLE__MAX, role);
+	if (r <= ROLE_NONE) {
 		fprintf(stderr, "custodian-keys: role must be viewer, operator or admin\n");
 		return 2;
 	}
@@ -51,35 +51,38 @@ static int create(struct db *db, struct arena *a, const char *tenant, const char
 	api_key_hash_hex(key, hash);
 	memcpy(prefix, key, API_KEY_PREFIX_LEN);
 	prefix[API_KEY_PREFIX_LEN] = '\0';
-	enum err rc = db_exec(db, a, STMT_API_KEY_INSERT, NULL, "ssssIs", role, label, prefix, hash,
-	                      rate > 0 ? &rate : NULL, tenant);
+	uint64_t id;
+	enum err rc =
+	    db_api_key_insert(db, a, tenant, (enum role)r, label, prefix, hash, rate, &id);
+	if (rc == ERR_NOT_FOUND) {
+		fprintf(stderr, "custodian-keys: no tenant '%s'\n", tenant);
+		return 1;
+	}
 	if (rc != ERR_OK) {
 		fprintf(stderr, "custodian-keys: %s\n", db_error(db));
 		return 1;
 	}
-	if (db_affected(db) != 1) {
-		fprintf(stderr, "custodian-keys: no tenant '%s'\n", tenant);
-		return 1;
-	}
 	printf("%s\n", key);
 	fprintf(stderr, "created key %llu (%s, %s, \"%s\"); it is shown only this once\n",
-	        db_insert_id(db), tenant, role, label);
+	        (unsigned long long)id, tenant, role, label);
 	return 0;
 }
 
 static int list(struct db *db, struct arena *a)
 {
-	struct db_res r;
-	if (db_exec(db, a, STMT_API_KEY_LIST, &r, "") != ERR_OK) {
+	struct api_key_list keys;
+	if (db_api_key_list(db, a, &keys) != ERR_OK) {
 		fprintf(stderr, "custodian-keys: %s\n", db_error(db));
 		return 1;
 	}
 	printf("%-6s %-12s %-9s %-14s %-20s %-20s %s\n", "id", "tenant", "role", "prefix",
 	       "created", "revoked", "label");
-	for (size_t i = 0; i < r.nrows; i++)
-		printf("%-6s %-12s %-9s %-14s %-20s %-20s %s\n", DB_V(&r, i, 0), DB_V(&r, i, 1),
-		       DB_V(&r, i, 2), DB_V(&r, i, 4), DB_V(&r, i, 5),
-		       DB_V(&r, i, 6) ? DB_V(&r, i, 6) : "-", DB_V(&r, i, 3));
+	for (size_t i = 0; i < keys.n; i++) {
+		const struct api_key_info *k = &keys.rows[i];
+		printf("%-6llu %-12s %-9s %-14s %-20s %-20s %s\n", (unsigned long long)k->id,
+		       k->tenant_slug, role_name[k->role], k->prefix, k->created_at,
+		       k->revoked_at ? k->revoked_at : "-", k->label);
+	}
 	return 0;
 }
 
@@ -89,12 +92,13 @@ static int revoke(struct db *db, struct arena *a, const char *id)
 	long long v = id ? strtoll(id, &end, 10) : 0;
 	if (id == NULL || *end != '\0' || v <= 0)
 		return usage();
-	if (db_exec(db, a, STMT_API_KEY_REVOKE, NULL, "i", v) != ERR_OK) {
-		fprintf(stderr, "custodian-keys: %s\n", db_error(db));
+	enum err rc = db_api_key_revoke(db, a, (uint64_t)v);
+	if (rc == ERR_NOT_FOUND) {
+		fprintf(stderr, "custodian-keys: no active key %lld\n", v);
 		return 1;
 	}
-	if (db_affected(db) != 1) {
-		fprintf(stderr, "custodian-keys: no active key %lld\n", v);
+	if (rc != ERR_OK) {
+		fprintf(stderr, "custodian-keys: %s\n", db_error(db));
 		return 1;
 	}
 	fprintf(stderr, "revoked key %lld\n", v);

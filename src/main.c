@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app.h"
+#include "http/app.h"
 #include "jobs_main.h"
 #include "util/log.h"
 #include "worker.h"

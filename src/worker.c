@@ -45,10 +45,10 @@ static enum method parse_method(const char *m)
 
 /* Stands in for the route of a path that matched nothing, so the error
  * still comes in the area's format. */
-static const struct route api_unknown = {"/v1/", "api-unknown", AREA_API,  ARG_NONE,
-                                         {0},    NULL,          ROLE_NONE, ROLE_NONE};
-static const struct route html_unknown = {"/", "unknown", AREA_HTML, ARG_NONE,
-                                          {0}, NULL,      ROLE_NONE, ROLE_NONE};
+static const struct route api_unknown = {
+    .pattern = "/v1/", .name = "api-unknown", .area = AREA_API, .arg = ARG_NONE};
+static const struct route html_unknown = {
+    .pattern = "/", .name = "unknown", .area = AREA_HTML, .arg = ARG_NONE};
 
 static bool media_type_is(const char *ct, const char *want)
 {
@@ -110,9 +110,9 @@ static void refuse_write(struct req *r, int status, const char *code, const char
 	const char *action = write_action(r);
 	if (action != NULL && r->user.name != NULL) {
 		struct actor who = {r->user.name, r->user.tenant,
-		                    r->route->area == AREA_API   ? "api"
-		                    : r->page == PAGE_BULK_APPLY ? "bulk"
-		                                                 : "page",
+		                    r->route->area == AREA_API   ? CHANNEL_API
+		                    : r->page == PAGE_BULK_APPLY ? CHANNEL_BULK
+		                                                 : CHANNEL_PAGE,
 		                    r->request_id, 0};
 		lifecycle_audit_refusal(r->app->db, r->arena, &who, r->arg, action, code);
 	}
@@ -265,7 +265,7 @@ void worker_handle(struct req *r)
 			return;
 		}
 	}
-	enum key bad = input_validate(r->arena, &r->qs, &r->form, r->fields);
+	enum key bad = input_validate_keys(r->arena, &r->qs, &r->form, r->route->keys, r->fields);
 	if (bad != KEY__MAX) {
 		const char *msg =
 		    arena_printf(r->arena, "%s: %s.", input_name(bad), r->fields[bad].problem);

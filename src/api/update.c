@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "db/types.h"
 #include "http/input.h"
 
 static int fail(struct api_parse_error *err, int status, const char *code, const char *message)
@@ -40,6 +41,8 @@ int api_parse_update(struct arena *a, const char *content_type, const char *body
                      bool for_put, struct api_update *out, struct api_parse_error *err)
 {
 	memset(out, 0, sizeof(*out));
+	out->status = -1;
+	out->reason = -1;
 	if (!for_put && len == 0)
 		return 0;
 	if (!is_json(content_type))
@@ -72,7 +75,8 @@ int api_parse_update(struct arena *a, const char *content_type, const char *body
 			goto out;
 		}
 	}
-	if (member(a, v, "reason", KEY_REASON, &out->reason, err,
+	const char *reason;
+	if (member(a, v, "reason", KEY_REASON, &reason, err,
 	           "reason: must be data_cleanup, account_closure, compliance or "
 	           "fraud_prevention.") != 0 ||
 	    member(a, v, "note", KEY_NOTE, &out->note, err,
@@ -80,15 +84,16 @@ int api_parse_update(struct arena *a, const char *content_type, const char *body
 		rc = -1;
 		goto out;
 	}
+	out->reason = name_index(reason_code, REASON__MAX, reason);
 	if (for_put) {
 		json_t *st = json_object_get(v, "status");
 		const char *s = json_string_value(st);
-		if (s == NULL || (strcmp(s, "active") != 0 && strcmp(s, "inactive") != 0)) {
+		out->status = name_index(customer_status_name, CUSTOMER_STATUS__MAX, s);
+		if (out->status < 0) {
 			rc = fail(err, 422, "INVALID_FIELD",
 			          "status: must be \"active\" or \"inactive\".");
 			goto out;
 		}
-		out->status = arena_strdup(a, s);
 	}
 out:
 	json_decref(v);

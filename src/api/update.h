@@ -12,8 +12,8 @@
  * "note" (<= 500 characters). A pure function, so it is fuzzed on its own.
  */
 struct api_update {
-	const char *status; /* NULL when absent */
-	const char *reason;
+	int status; /* enum customer_status, -1 when absent */
+	int reason; /* enum reason, -1 when absent */
 	const char *note;
 };
 

@@ -1,11 +1,8 @@
 /* GET /v1/orders?customerId=&status=: what the seed's canDeleteCustomer()
  * asks before deleting (pending orders). */
-#include <stdlib.h>
-#include <string.h>
-
 #include "api/api.h"
+#include "db/customers.h"
 #include "db/orders.h"
-#include "db/sql.h"
 #include "http/error.h"
 #include "http/json.h"
 #include "util/cursor.h"
@@ -15,36 +12,29 @@ void api_orders_list(struct req *r)
 {
 	struct arena *a = r->arena;
 	const struct config *cfg = &r->app->cfg;
-	long long st = req_int(r, KEY_STATUS, -1);
-	if (st >= 0 && st < 3) {
-		api_error(r, 400, "INVALID_PARAMETER",
-		          "status: must be pending, confirmed, partial, fulfilled or cancelled.",
-		          NULL);
-		return;
-	}
+	unsigned limit = (unsigned)req_int(r, KEY_LIMIT, 50);
 	struct orders_query q = {
 	    .tenant = r->user.tenant,
-	    .status = st >= 3 ? req_str(r, KEY_STATUS) : NULL,
-	    .limit = (unsigned)req_int(r, KEY_LIMIT, 50) + 1,
+	    .status = (int)req_int(r, KEY_ORDER_STATUS, -1),
+	    .limit = limit + 1,
 	};
 	const char *customer = req_str(r, KEY_CUSTOMER_ID);
 	if (customer) {
-		struct db_res c;
-		enum err rc = db_exec(r->app->db, a, STMT_CUSTOMER_BY_PUBLIC_ID, &c, "si", customer,
-		                      (long long)r->user.tenant);
-		if (rc != ERR_OK) {
-			http_fail_kind(r, rc);
-			return;
-		}
-		if (c.nrows == 0) {
+		struct customer_row c;
+		enum err rc = db_customer_find(r->app->db, a, r->user.tenant, customer, &c);
+		if (rc == ERR_NOT_FOUND) {
 			/* An unknown customer has no orders; answer like FlexPortal's
 			 * list: empty, not an error. */
 			api_send(r, 200,
 			         json_pack("{s:[], s:i, s:i, s:b, s:n}", "orders", "count", 0,
-			                   "limit", (int)q.limit - 1, "hasMore", 0, "nextCursor"));
+			                   "limit", (int)limit, "hasMore", 0, "nextCursor"));
 			return;
 		}
-		q.customer_id = strtoull(DB_V(&c, 0, CU_ID), NULL, 10);
+		if (rc != ERR_OK) {
+			http_fail_kind(r, rc);
+			return;
+		}
+		q.customer_id = c.id;
 	}
 	const char *after = req_str(r, KEY_START_AFTER);
 	if (after) {
@@ -58,30 +48,28 @@ void api_orders_list(struct req *r)
 		}
 		q.before_id = id;
 	}
-	struct db_res rows;
+	struct order_list rows;
 	enum err rc = db_orders_list(r->app->db, a, &q, &rows);
 	if (rc != ERR_OK) {
 		http_fail_kind(r, rc);
 		return;
 	}
-	unsigned limit = q.limit - 1;
-	size_t shown = rows.nrows > limit ? limit : rows.nrows;
+	size_t shown = rows.n > limit ? limit : rows.n;
 	json_t *list = json_array();
-	for (size_t i = 0; i < shown; i++)
+	for (size_t i = 0; i < shown; i++) {
+		const struct order_row *o = &rows.rows[i];
 		json_array_append_new(
-		    list, json_pack("{s:s, s:s, s:s, s:s, s:f, s:s, s:s}", "orderId",
-		                    DB_V(&rows, i, OR_PUBLIC_ID), "customerId",
-		                    DB_V(&rows, i, OL_CUSTOMER), "tenantId", r->user.tenant_slug,
-		                    "status", DB_V(&rows, i, OR_STATUS), "total",
-		                    strtod(DB_V(&rows, i, OR_TOTAL), NULL), "currency",
-		                    DB_V(&rows, i, OR_CURRENCY), "createdAt",
-		                    fmt_iso(a, DB_V(&rows, i, OR_CREATED))));
+		    list, json_pack("{s:s, s:s, s:s, s:s, s:f, s:s, s:s}", "orderId", o->public_id,
+		                    "customerId", o->customer_public_id, "tenantId",
+		                    r->user.tenant_slug, "status", order_status_name[o->status],
+		                    "total", (double)o->total_cents / 100.0, "currency",
+		                    o->currency, "createdAt", fmt_iso(a, o->created_at)));
+	}
 	json_t *next = json_null();
-	if (rows.nrows > limit)
-		next =
-		    json_string(cursor_encode(a, cfg->secret, cfg->secretlen, "api:orders", "",
-		                              strtoull(DB_V(&rows, shown - 1, OR_ID), NULL, 10)));
+	if (rows.n > limit)
+		next = json_string(cursor_encode(a, cfg->secret, cfg->secretlen, "api:orders", "",
+		                                 rows.rows[shown - 1].id));
 	api_send(r, 200,
 	         json_pack("{s:o, s:i, s:i, s:b, s:o}", "orders", list, "count", (int)shown,
-	                   "limit", (int)limit, "hasMore", rows.nrows > limit, "nextCursor", next));
+	                   "limit", (int)limit, "hasMore", rows.n > limit, "nextCursor", next));
 }

@@ -1,5 +1,11 @@
 /* audit_log: append-only (the application account cannot UPDATE it). */
+#include "db/audit.h"
+
+#include <string.h>
+
+#include "db/row.h"
 #include "db/sql.h"
+#include "util/buf.h"
 
 const struct stmt_sql db_sql_audit[] = {
     /* actor, tenant, customer id (NULL), subject, action, channel, reason,
@@ -8,22 +14,25 @@ const struct stmt_sql db_sql_audit[] = {
      "INSERT INTO audit_log (at, actor, tenant_id, customer_id, subject, action, channel,"
      "                       reason, note, outcome, request_id, bulk_run_id)"
      " VALUES (UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
-    /* customer, before id, limit (the customer was found in the tenant) */
-    {STMT_AUDIT_BY_CUSTOMER,
-     "SELECT id, at, actor, subject, action, channel, reason, note, outcome, request_id,"
-     "       bulk_run_id, subject"
-     "  FROM audit_log WHERE customer_id = ? AND id < ? ORDER BY id DESC LIMIT ?"},
 };
 const size_t db_sql_audit_n = sizeof(db_sql_audit) / sizeof(db_sql_audit[0]);
 
+enum err db_audit_insert(struct db *db, struct arena *a, const struct audit_entry *e)
+{
+	long long cid = (long long)e->customer_id;
+	long long run = (long long)e->bulk_run_id;
+	return db_exec(db, a, STMT_AUDIT_INSERT, NULL, "siIsssssssI", e->actor,
+	               (long long)e->tenant, e->customer_id ? &cid : NULL, e->subject, e->action,
+	               channel_name[e->channel], e->reason >= 0 ? reason_code[e->reason] : NULL,
+	               e->note, e->outcome, e->request_id, e->bulk_run_id ? &run : NULL);
+}
+
 /* ---- the audit page ------------------------------------------------------ */
 
-#include "db/audit.h"
-#include "util/buf.h"
-
 enum err db_audit_list(struct db *db, struct arena *a, const struct audit_query *q,
-                       struct db_res *out)
+                       struct audit_list *out)
 {
+	memset(out, 0, sizeof(*out));
 	struct buf b;
 	buf_init(&b, a, 1024);
 	buf_puts(&b, "SELECT l.id, l.at, l.actor, l.subject, l.action, l.channel, l.reason,"
@@ -63,5 +72,29 @@ enum err db_audit_list(struct db *db, struct arena *a, const struct audit_query 
 	}
 	buf_puts(&b, " ORDER BY l.id DESC LIMIT ?");
 	p[n++] = (struct db_param){.type = DB_P_INT, .i = q->limit};
-	return db_exec_params(db, a, b.p, out, p, n);
+	struct db_res r;
+	enum err rc = db_exec_params(db, a, b.p, &r, p, n);
+	if (rc != ERR_OK)
+		return rc;
+	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct row w = row_at(&r, i, "audit list");
+		struct audit_row *x = &out->rows[out->n++];
+		x->id = row_u64(&w, 0);
+		x->at = row_text(&w, 1);
+		x->actor = row_text(&w, 2);
+		x->subject = row_text(&w, 3);
+		x->action = row_text(&w, 4);
+		x->channel = (enum channel)row_enum(&w, 5, channel_name, CHANNEL__MAX, false);
+		x->reason = row_enum(&w, 6, reason_code, REASON__MAX, true);
+		x->note = row_str(&w, 7);
+		x->outcome = row_text(&w, 8);
+		x->ok = strcmp(x->outcome, "ok") == 0;
+		x->request_id = row_str(&w, 9);
+		x->bulk_run_id = row_u64(&w, 10);
+		x->customer_public_id = row_str(&w, 11);
+		if (w.bad)
+			return ERR_INTERNAL;
+	}
+	return ERR_OK;
 }

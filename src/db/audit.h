@@ -2,8 +2,29 @@
 #define CUSTODIAN_DB_AUDIT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "db/db.h"
+#include "db/records.h"
+
+/* audit_log: append-only (the application account cannot UPDATE it). */
+
+/* One attempt, as written. */
+struct audit_entry {
+	const char *actor;
+	unsigned tenant;
+	uint64_t customer_id; /* 0: no customer matched */
+	const char *subject;  /* the id as given */
+	const char *action;
+	enum channel channel;
+	int reason; /* enum reason, or -1 */
+	const char *note;
+	const char *outcome; /* "ok" or the error codes */
+	const char *request_id;
+	uint64_t bulk_run_id; /* 0: none */
+};
+
+enum err db_audit_insert(struct db *db, struct arena *a, const struct audit_entry *e);
 
 /* The audit log page: newest first, filtered, keyset-paginated by id. */
 struct audit_query {
@@ -15,12 +36,11 @@ struct audit_query {
 	const char *from;     /* YYYY-MM-DD, inclusive */
 	const char *to;       /* YYYY-MM-DD, inclusive */
 	bool after;
-	unsigned long long after_id; /* rows with smaller ids */
+	uint64_t after_id; /* rows with smaller ids */
 	unsigned limit;
 };
 
-/* Rows in AU_* column order. */
 enum err db_audit_list(struct db *db, struct arena *a, const struct audit_query *q,
-                       struct db_res *out);
+                       struct audit_list *out);
 
 #endif

@@ -5,12 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "db/row.h"
 #include "db/sql.h"
 #include "util/buf.h"
 
 #define RUN_COLS                                                                                   \
 	"id, public_id, actor, reason, note, source, status, total, created_at, started_at,"       \
-	" finished_at"
+	" finished_at, tenant_id, request_id"
 
 const struct stmt_sql db_sql_bulk[] = {
     /* public id, tenant, actor, reason, note, source, nonce, total, request id */
@@ -26,8 +27,7 @@ const struct stmt_sql db_sql_bulk[] = {
      "       COALESCE(SUM(outcome IS NOT NULL AND outcome <> 'ok'), 0)"
      "  FROM bulk_items WHERE run_id = ?"},
     {STMT_BULK_RUNS_RECENT,
-     "SELECT r.public_id, r.actor, r.reason, r.source, r.status, r.total, r.created_at,"
-     "       r.finished_at,"
+     "SELECT " RUN_COLS ","
      "       (SELECT COUNT(*) FROM bulk_items i WHERE i.run_id = r.id AND i.outcome = 'ok')"
      "  FROM bulk_runs r WHERE r.tenant_id = ? ORDER BY r.id DESC LIMIT 20"},
     /* run, after seq, limit */
@@ -56,9 +56,7 @@ const struct stmt_sql db_sql_bulk[] = {
      "UPDATE bulk_runs SET status = 'done', finished_at = UTC_TIMESTAMP(3)"
      " WHERE id = ? AND status <> 'done'"
      "   AND NOT EXISTS (SELECT 1 FROM bulk_items WHERE run_id = ? AND outcome IS NULL)"},
-    {STMT_BULK_RUN_FOR_JOB,
-     "SELECT id, tenant_id, actor, reason, note, request_id, public_id FROM bulk_runs"
-     " WHERE id = ?"},
+    {STMT_BULK_RUN_FOR_JOB, "SELECT " RUN_COLS " FROM bulk_runs WHERE id = ?"},
     /* the batch this worker claimed (run, worker) */
     {STMT_BULK_PENDING_ITEMS, "SELECT seq, customer_id, subject FROM bulk_items"
                               " WHERE run_id = ? AND claimed_by = ? AND outcome IS NULL"
@@ -71,6 +69,31 @@ const size_t db_sql_bulk_n = sizeof(db_sql_bulk) / sizeof(db_sql_bulk[0]);
 
 #define CUSTOMER_BC "id, public_id, email, first_name, last_name, status, created_at"
 
+/* Rows of CUSTOMER_BC columns (and the group key, for duplicates). */
+static enum err read_customers(struct arena *a, const struct db_res *r, bool keyed,
+                               struct bulk_customers *out)
+{
+	out->rows = arena_calloc(a, r->nrows + 1, sizeof(*out->rows));
+	out->n = 0;
+	for (size_t i = 0; i < r->nrows; i++) {
+		struct row w = row_at(r, i, "bulk customers");
+		struct bulk_customer *c = &out->rows[out->n++];
+		c->id = row_u64(&w, 0);
+		c->public_id = row_text(&w, 1);
+		c->email = row_text(&w, 2);
+		c->first_name = row_text(&w, 3);
+		c->last_name = row_text(&w, 4);
+		c->status = (enum customer_status)row_enum(&w, 5, customer_status_name,
+		                                           CUSTOMER_STATUS__MAX, false);
+		c->created_at = row_text(&w, 6);
+		if (keyed)
+			c->group_key = row_text(&w, 7);
+		if (w.bad)
+			return ERR_INTERNAL;
+	}
+	return ERR_OK;
+}
+
 /* " IN (?, ?, ... BULK_CHUNK)" */
 static void in_list(struct buf *b)
 {
@@ -81,8 +104,9 @@ static void in_list(struct buf *b)
 }
 
 static enum err by_strings(struct db *db, struct arena *a, const char *col, unsigned tenant,
-                           const char *const *v, size_t n, struct db_res *out)
+                           const char *const *v, size_t n, struct bulk_customers *out)
 {
+	memset(out, 0, sizeof(*out));
 	if (n > BULK_CHUNK)
 		return ERR_INTERNAL;
 	struct buf b;
@@ -94,30 +118,33 @@ static enum err by_strings(struct db *db, struct arena *a, const char *col, unsi
 	for (size_t i = 0; i < BULK_CHUNK; i++)
 		p[i + 1] =
 		    (struct db_param){.type = DB_P_STR, .s = i < n ? v[i] : NULL, .null = i >= n};
-	return db_exec_params(db, a, b.p, out, p, BULK_CHUNK + 1);
+	struct db_res r;
+	enum err rc = db_exec_params(db, a, b.p, &r, p, BULK_CHUNK + 1);
+	return rc != ERR_OK ? rc : read_customers(a, &r, false, out);
 }
 
 enum err db_bulk_by_public_ids(struct db *db, struct arena *a, unsigned tenant,
-                               const char *const *ids, size_t n, struct db_res *out)
+                               const char *const *ids, size_t n, struct bulk_customers *out)
 {
 	return by_strings(db, a, "public_id", tenant, ids, n, out);
 }
 
 enum err db_bulk_by_emails(struct db *db, struct arena *a, unsigned tenant,
-                           const char *const *emails, size_t n, struct db_res *out)
+                           const char *const *emails, size_t n, struct bulk_customers *out)
 {
 	return by_strings(db, a, "email", tenant, emails, n, out);
 }
 
-enum err db_bulk_blocker_counts(struct db *db, struct arena *a, int check,
-                                const unsigned long long *ids, size_t n, struct db_res *out)
+enum err db_bulk_blocker_counts(struct db *db, struct arena *a, enum bulk_check check,
+                                const uint64_t *ids, size_t n, struct blocker_counts *out)
 {
-	static const char *const from[3] = {
-	    "subscriptions WHERE " BLOCKING_SUBSCRIPTION,
-	    "orders WHERE " BLOCKING_ORDER,
-	    "assets WHERE " BLOCKING_ASSET,
+	static const char *const from[BULK_CHECK__MAX] = {
+	    [BULK_CHECK_SUBSCRIPTIONS] = "subscriptions WHERE " BLOCKING_SUBSCRIPTION,
+	    [BULK_CHECK_ORDERS] = "orders WHERE " BLOCKING_ORDER,
+	    [BULK_CHECK_DEVICES] = "assets WHERE " BLOCKING_ASSET,
 	};
-	if (n > BULK_CHUNK || check < 0 || check > 2)
+	memset(out, 0, sizeof(*out));
+	if (n > BULK_CHUNK || check >= BULK_CHECK__MAX)
 		return ERR_INTERNAL;
 	struct buf b;
 	buf_init(&b, a, 4096);
@@ -128,12 +155,25 @@ enum err db_bulk_blocker_counts(struct db *db, struct arena *a, int check,
 	for (size_t i = 0; i < BULK_CHUNK; i++)
 		p[i] = (struct db_param){
 		    .type = DB_P_UINT, .i = i < n ? (long long)ids[i] : 0, .null = i >= n};
-	return db_exec_params(db, a, b.p, out, p, BULK_CHUNK);
+	struct db_res r;
+	enum err rc = db_exec_params(db, a, b.p, &r, p, BULK_CHUNK);
+	if (rc != ERR_OK)
+		return rc;
+	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct row w = row_at(&r, i, "blocker counts");
+		out->rows[out->n].customer_id = row_u64(&w, 0);
+		out->rows[out->n++].n = row_i64(&w, 1);
+		if (w.bad)
+			return ERR_INTERNAL;
+	}
+	return ERR_OK;
 }
 
 enum err db_bulk_filter(struct db *db, struct arena *a, unsigned tenant,
-                        const struct bulk_filter *f, unsigned limit, struct db_res *out)
+                        const struct bulk_filter *f, unsigned limit, struct bulk_customers *out)
 {
+	memset(out, 0, sizeof(*out));
 	struct buf b;
 	buf_init(&b, a, 1024);
 	struct db_param p[8];
@@ -149,9 +189,8 @@ enum err db_bulk_filter(struct db *db, struct arena *a, unsigned tenant,
 		buf_puts(&b, " AND c.created_at < ?");
 		p[n++] = (struct db_param){.type = DB_P_STR, .s = f->created_before};
 	}
-	if (f->no_orders) {
+	if (f->no_orders)
 		buf_puts(&b, " AND c.total_orders = 0");
-	}
 	if (f->idle_since) {
 		buf_puts(&b, " AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id"
 		             "   AND o.created_at >= ?)"
@@ -162,12 +201,15 @@ enum err db_bulk_filter(struct db *db, struct arena *a, unsigned tenant,
 	}
 	buf_puts(&b, " ORDER BY c.id LIMIT ?");
 	p[n++] = (struct db_param){.type = DB_P_INT, .i = limit};
-	return db_exec_params(db, a, b.p, out, p, n);
+	struct db_res r;
+	enum err rc = db_exec_params(db, a, b.p, &r, p, n);
+	return rc != ERR_OK ? rc : read_customers(a, &r, false, out);
 }
 
 enum err db_bulk_duplicates(struct db *db, struct arena *a, unsigned tenant, bool by_email,
-                            unsigned limit, struct db_res *out)
+                            unsigned limit, struct bulk_customers *out)
 {
+	memset(out, 0, sizeof(*out));
 	/* Groups are found on the covering indexes (tenant, email) and
 	 * (tenant, phone, last, first); only their members are read. */
 	const char *sql =
@@ -188,15 +230,16 @@ enum err db_bulk_duplicates(struct db *db, struct arena *a, unsigned tenant, boo
 	struct db_param p[3] = {{.type = DB_P_INT, .i = tenant},
 	                        {.type = DB_P_INT, .i = tenant},
 	                        {.type = DB_P_INT, .i = limit}};
-	return db_exec_params(db, a, sql, out, p, 3);
+	struct db_res r;
+	enum err rc = db_exec_params(db, a, sql, &r, p, 3);
+	return rc != ERR_OK ? rc : read_customers(a, &r, true, out);
 }
 
-enum err db_bulk_insert_items(struct db *db, struct arena *a, unsigned long long run,
-                              unsigned first_seq, const unsigned long long *customer_ids,
-                              const char *const *subjects, size_t n)
+enum err db_bulk_insert_items(struct db *db, struct arena *a, uint64_t run, unsigned first_seq,
+                              const uint64_t *customer_ids, const char *const *subjects, size_t n)
 {
 	/* Full chunks share one statement; a shorter last chunk goes row by
-	 * row through the same statement shape with NULL-padded rows skipped. */
+	 * row through the one-row statement. */
 	static const char row[] = "(?, ?, ?, ?)";
 	for (size_t done = 0; done < n;) {
 		size_t k = n - done >= BULK_CHUNK ? BULK_CHUNK : 1;
@@ -225,4 +268,210 @@ enum err db_bulk_insert_items(struct db *db, struct arena *a, unsigned long long
 		done += k;
 	}
 	return ERR_OK;
+}
+
+/* ---- runs -------------------------------------------------------------------- */
+
+enum err db_bulk_run_insert(struct db *db, struct arena *a, const struct bulk_run_new *run,
+                            uint64_t *id)
+{
+	enum err rc =
+	    db_exec(db, a, STMT_BULK_RUN_INSERT, NULL, "sisssssis", run->public_id,
+	            (long long)run->tenant, run->actor, reason_code[run->reason], run->note,
+	            run->source, run->nonce, (long long)run->total, run->request_id);
+	*id = rc == ERR_OK ? db_insert_id(db) : 0;
+	return rc;
+}
+
+enum err db_bulk_run_by_nonce(struct db *db, struct arena *a, unsigned tenant, const char *nonce,
+                              const char **public_id)
+{
+	struct db_res r;
+	enum err rc = db_exec(db, a, STMT_BULK_RUN_BY_NONCE, &r, "is", (long long)tenant, nonce);
+	if (rc != ERR_OK)
+		return rc;
+	if (r.nrows == 0)
+		return ERR_NOT_FOUND;
+	*public_id = DB_V(&r, 0, 0);
+	return ERR_OK;
+}
+
+/* RUN_COLS rows. */
+static void read_run(struct row *w, struct bulk_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	run->id = row_u64(w, 0);
+	run->public_id = row_text(w, 1);
+	run->actor = row_text(w, 2);
+	run->reason = (enum reason)row_enum(w, 3, reason_code, REASON__MAX, false);
+	run->note = row_str(w, 4);
+	run->source = row_text(w, 5);
+	run->status = (enum run_status)row_enum(w, 6, run_status_name, RUN_STATUS__MAX, false);
+	run->total = row_i64(w, 7);
+	run->created_at = row_str(w, 8);
+	run->started_at = row_str(w, 9);
+	run->finished_at = row_str(w, 10);
+	run->tenant = (unsigned)row_u64(w, 11);
+	run->request_id = row_str(w, 12);
+}
+
+enum err db_bulk_run_get(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
+                         struct bulk_run *out)
+{
+	struct db_res r;
+	enum err rc = db_exec(db, a, STMT_BULK_RUN_GET, &r, "si", public_id, (long long)tenant);
+	if (rc != ERR_OK)
+		return rc;
+	if (r.nrows == 0)
+		return ERR_NOT_FOUND;
+	struct row w = row_at(&r, 0, "bulk run");
+	read_run(&w, out);
+	return w.bad ? ERR_INTERNAL : ERR_OK;
+}
+
+enum err db_bulk_run_by_id(struct db *db, struct arena *a, uint64_t id, struct bulk_run *out)
+{
+	struct db_res r;
+	enum err rc = db_exec(db, a, STMT_BULK_RUN_FOR_JOB, &r, "u", (unsigned long long)id);
+	if (rc != ERR_OK)
+		return rc;
+	if (r.nrows == 0)
+		return ERR_NOT_FOUND;
+	struct row w = row_at(&r, 0, "bulk run");
+	read_run(&w, out);
+	return w.bad ? ERR_INTERNAL : ERR_OK;
+}
+
+enum err db_bulk_runs_recent(struct db *db, struct arena *a, unsigned tenant, struct bulk_runs *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct db_res r;
+	enum err rc = db_exec(db, a, STMT_BULK_RUNS_RECENT, &r, "i", (long long)tenant);
+	if (rc != ERR_OK)
+		return rc;
+	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct row w = row_at(&r, i, "recent runs");
+		read_run(&w, &out->rows[out->n]);
+		out->rows[out->n++].ok = row_i64(&w, 13);
+		if (w.bad)
+			return ERR_INTERNAL;
+	}
+	return ERR_OK;
+}
+
+enum err db_bulk_run_progress(struct db *db, struct arena *a, uint64_t run,
+                              struct bulk_progress *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct db_res r;
+	enum err rc = db_exec(db, a, STMT_BULK_RUN_PROGRESS, &r, "u", (unsigned long long)run);
+	if (rc != ERR_OK || r.nrows != 1)
+		return rc;
+	struct row w = row_at(&r, 0, "run progress");
+	out->total = row_i64(&w, 0);
+	out->done = row_i64(&w, 1);
+	out->ok = row_i64(&w, 2);
+	out->refused = row_i64(&w, 3);
+	return w.bad ? ERR_INTERNAL : ERR_OK;
+}
+
+enum err db_bulk_items_page(struct db *db, struct arena *a, uint64_t run, int64_t after_seq,
+                            unsigned limit, struct bulk_items *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct db_res r;
+	enum err rc = db_exec(db, a, STMT_BULK_ITEMS_PAGE, &r, "uii", (unsigned long long)run,
+	                      (long long)after_seq, (long long)limit);
+	if (rc != ERR_OK)
+		return rc;
+	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct row w = row_at(&r, i, "run items");
+		struct bulk_item *x = &out->rows[out->n++];
+		x->seq = row_i64(&w, 0);
+		x->subject = row_text(&w, 1);
+		x->customer_public_id = row_str(&w, 2);
+		x->email = row_str(&w, 3);
+		x->first_name = row_str(&w, 4);
+		x->last_name = row_str(&w, 5);
+		x->outcome = row_str(&w, 6);
+		x->done_at = row_str(&w, 7);
+		if (w.bad)
+			return ERR_INTERNAL;
+	}
+	return ERR_OK;
+}
+
+/* ---- claims -------------------------------------------------------------------- */
+
+enum err db_bulk_next_run(struct db *db, struct arena *a, uint64_t *run)
+{
+	*run = 0;
+	struct db_res r;
+	enum err rc = db_exec(db, a, STMT_BULK_CLAIM_FIND, &r, "");
+	if (rc != ERR_OK || r.nrows == 0)
+		return rc;
+	struct row w = row_at(&r, 0, "next run");
+	*run = row_u64(&w, 0);
+	return w.bad ? ERR_INTERNAL : ERR_OK;
+}
+
+enum err db_bulk_claim(struct db *db, struct arena *a, uint64_t run, const char *worker, int lease,
+                       int batch, unsigned long long *claimed)
+{
+	enum err rc = db_exec(db, a, STMT_BULK_CLAIM, NULL, "siui", worker, (long long)lease,
+	                      (unsigned long long)run, (long long)batch);
+	*claimed = rc == ERR_OK ? db_affected(db) : 0;
+	return rc;
+}
+
+enum err db_bulk_run_started(struct db *db, struct arena *a, uint64_t run)
+{
+	return db_exec(db, a, STMT_BULK_RENEW, NULL, "u", (unsigned long long)run);
+}
+
+enum err db_bulk_release(struct db *db, struct arena *a, uint64_t run, const char *worker)
+{
+	return db_exec(db, a, STMT_BULK_RELEASE, NULL, "us", (unsigned long long)run, worker);
+}
+
+enum err db_bulk_finish(struct db *db, struct arena *a, uint64_t run, bool *finished)
+{
+	unsigned long long r = run;
+	enum err rc = db_exec(db, a, STMT_BULK_FINISH, NULL, "uu", r, r);
+	*finished = rc == ERR_OK && db_affected(db) == 1;
+	return rc;
+}
+
+enum err db_bulk_claimed_items(struct db *db, struct arena *a, uint64_t run, const char *worker,
+                               struct bulk_claimed_list *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct db_res r;
+	enum err rc =
+	    db_exec(db, a, STMT_BULK_PENDING_ITEMS, &r, "us", (unsigned long long)run, worker);
+	if (rc != ERR_OK)
+		return rc;
+	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct row w = row_at(&r, i, "claimed items");
+		struct bulk_claimed *x = &out->rows[out->n++];
+		x->seq = row_i64(&w, 0);
+		x->customer_id = row_u64(&w, 1);
+		x->subject = row_text(&w, 2);
+		if (w.bad)
+			return ERR_INTERNAL;
+	}
+	return ERR_OK;
+}
+
+enum err db_bulk_item_done(struct db *db, struct arena *a, uint64_t run, int64_t seq,
+                           const char *outcome)
+{
+	enum err rc = db_exec(db, a, STMT_BULK_ITEM_DONE, NULL, "sui", outcome,
+	                      (unsigned long long)run, (long long)seq);
+	if (rc == ERR_OK && db_affected(db) != 1)
+		return ERR_DUPLICATE;
+	return rc;
 }

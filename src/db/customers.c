@@ -1,11 +1,41 @@
-/* customers: lookups, the lifecycle writes, counters, the list. */
+/* customers: lookups, the lifecycle writes, counters, addresses, the list. */
 #include "db/customers.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "db/row.h"
 #include "db/sql.h"
 #include "util/buf.h"
+
+/* The columns of CUSTOMER_COLS, in order. */
+enum {
+	CU_ID,
+	CU_PUBLIC_ID,
+	CU_EMAIL,
+	CU_FIRST,
+	CU_LAST,
+	CU_TYPE,
+	CU_COMPANY,
+	CU_PHONE,
+	CU_STATUS,
+	CU_CREATED,
+	CU_UPDATED,
+	CU_MRR,
+	CU_DEVICES,
+	CU_ORDERS,
+	CU_SORT_NAME,
+	CU_FULL_NAME,
+	CU_DEACT_AT,
+	CU_DEACT_BY,
+	CU_DEACT_REASON,
+	CU_DEACT_NOTE,
+	CU_CUSTOM,
+	CU_BILLING_JSON,
+	CU_SHIPPING_JSON,
+	CU_MATCHES
+};
 
 #define CUSTOMER_COLS_BUT_CUSTOM                                                                   \
 	"c.id, c.public_id, c.email, c.first_name, c.last_name, c.customer_type, c.company,"       \
@@ -14,8 +44,18 @@
 	" c.deactivation_reason, c.deactivation_note"
 #define CUSTOMER_COLS CUSTOMER_COLS_BUT_CUSTOM ", c.custom_fields"
 
+/* The newest address of a kind as a JSON object (NULL when none). */
+#define ADDRESS_JSON(kind)                                                                         \
+	"(SELECT JSON_OBJECT('contactName', a.contact_name, 'streetAddress',"                      \
+	" a.street_address, 'buildingInfo', a.building_info, 'locality', a.locality,"              \
+	" 'city', a.city, 'adminArea', a.admin_area, 'postalCode', a.postal_code,"                 \
+	" 'country', a.country, 'company', a.company) FROM addresses a"                            \
+	" WHERE a.customer_id = c.id AND a.kind = '" kind "' ORDER BY a.id DESC LIMIT 1)"
+#define ADDRESSES_JSON ADDRESS_JSON("billing") ", " ADDRESS_JSON("shipping")
+
 const struct stmt_sql db_sql_customers[] = {
-    {STMT_CUSTOMER_BY_PUBLIC_ID, "SELECT " CUSTOMER_COLS " FROM customers c"
+    /* The customer with its newest addresses, in one round trip. */
+    {STMT_CUSTOMER_BY_PUBLIC_ID, "SELECT " CUSTOMER_COLS ", " ADDRESSES_JSON " FROM customers c"
                                  " WHERE c.public_id = ? AND c.tenant_id = ?"},
     /* The first statement of every lifecycle transaction. */
     {STMT_CUSTOMER_LOCK, "SELECT id, status, first_name, last_name, email FROM customers"
@@ -44,46 +84,163 @@ const struct stmt_sql db_sql_customers[] = {
     {STMT_CUSTOMER_COUNTS,
      "SELECT status, customer_type, SUM(n) FROM customer_counts WHERE tenant_id = ?"
      " GROUP BY status, customer_type"},
-    {STMT_CUSTOMER_ADDRESSES,
-     "SELECT kind, contact_name, street_address, building_info, locality, city,"
-     "       admin_area, postal_code, country, company"
-     "  FROM addresses WHERE customer_id = ? ORDER BY kind, id DESC LIMIT 20"},
-    /* Everything a customer's record keeps, in one round trip (customer id
-     * six times). */
-    {STMT_RETENTION_CUSTOMER,
-     "SELECT 'orders', status, COUNT(*), COALESCE(SUM(total), 0) FROM orders"
-     " WHERE customer_id = ? GROUP BY status"
-     " UNION ALL SELECT 'subs', status, COUNT(*), COALESCE(SUM(monthly_amount), 0)"
-     "   FROM subscriptions WHERE customer_id = ? GROUP BY status"
-     " UNION ALL SELECT 'payments', status, COUNT(*), COALESCE(SUM(amount), 0) FROM payments"
-     "   WHERE customer_id = ? GROUP BY status"
-     " UNION ALL SELECT 'addresses', NULL, COUNT(*), 0 FROM addresses WHERE customer_id = ?"
-     " UNION ALL SELECT 'devices', MIN(start_date), COUNT(DISTINCT asset_serial),"
-     "   (SELECT COALESCE(SUM(acquisition_cost), 0) FROM assets WHERE serial_number IN"
-     "     (SELECT asset_serial FROM subscriptions WHERE customer_id = ?))"
-     "   FROM subscriptions WHERE customer_id = ?"},
-    /* Tenant-wide retention: inactive customers by reason and month. */
-    {STMT_RETENTION_BY_REASON_MONTH,
-     "SELECT deactivation_reason, DATE_FORMAT(deactivated_at, '%Y-%m'), COUNT(*),"
-     "       SUM(total_orders), 0"
-     "  FROM customers WHERE tenant_id = ? AND status = 'inactive'"
-     " GROUP BY deactivation_reason, DATE_FORMAT(deactivated_at, '%Y-%m')"
-     " ORDER BY 2 DESC, 1 LIMIT 500"},
-    /* tenant id five times */
-    {STMT_RETENTION_TOTALS,
-     "SELECT COUNT(*), COALESCE(SUM(c.total_orders), 0),"
-     "  (SELECT COUNT(*) FROM customers c2 JOIN subscriptions s ON s.customer_id = c2.id"
-     "    WHERE c2.tenant_id = ? AND c2.status = 'inactive'),"
-     "  (SELECT COUNT(*) FROM customers c2 JOIN payments p ON p.customer_id = c2.id"
-     "    WHERE c2.tenant_id = ? AND c2.status = 'inactive'),"
-     "  (SELECT COALESCE(SUM(p.amount), 0) FROM customers c2"
-     "     JOIN payments p ON p.customer_id = c2.id AND p.status = 'paid'"
-     "    WHERE c2.tenant_id = ? AND c2.status = 'inactive'),"
-     "  (SELECT COUNT(*) FROM customers c2 JOIN addresses ad ON ad.customer_id = c2.id"
-     "    WHERE c2.tenant_id = ? AND c2.status = 'inactive')"
-     " FROM customers c WHERE c.tenant_id = ? AND c.status = 'inactive'"},
 };
 const size_t db_sql_customers_n = sizeof(db_sql_customers) / sizeof(db_sql_customers[0]);
+
+/* Reads one address object of the JSON columns (NULL: none). */
+static bool address_from_json(struct arena *a, const char *text, enum address_kind kind,
+                              struct address_row *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = kind;
+	if (text == NULL)
+		return false;
+	json_t *o = json_loads(text, 0, NULL);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return false;
+	}
+	static const struct {
+		const char *key;
+		size_t off;
+	} fields[] = {
+	    {"contactName", offsetof(struct address_row, contact_name)},
+	    {"streetAddress", offsetof(struct address_row, street)},
+	    {"buildingInfo", offsetof(struct address_row, building)},
+	    {"locality", offsetof(struct address_row, locality)},
+	    {"city", offsetof(struct address_row, city)},
+	    {"adminArea", offsetof(struct address_row, admin_area)},
+	    {"postalCode", offsetof(struct address_row, postal_code)},
+	    {"country", offsetof(struct address_row, country)},
+	    {"company", offsetof(struct address_row, company)},
+	};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		json_t *v = json_object_get(o, fields[i].key);
+		const char *s = json_string_value(v);
+		*(const char **)((char *)out + fields[i].off) =
+		    s ? arena_strndup(a, s, json_string_length(v)) : NULL;
+	}
+	json_decref(o);
+	return true;
+}
+
+/* A CU_* row; columns past the result's width stay empty. */
+static void read_customer(struct row *w, struct customer_row *c)
+{
+	size_t ncols = w->res->ncols;
+	memset(c, 0, sizeof(*c));
+	c->id = row_u64(w, CU_ID);
+	c->public_id = row_text(w, CU_PUBLIC_ID);
+	c->email = row_text(w, CU_EMAIL);
+	c->first_name = row_text(w, CU_FIRST);
+	c->last_name = row_text(w, CU_LAST);
+	c->type =
+	    (enum customer_type)row_enum(w, CU_TYPE, customer_type_name, CUSTOMER_TYPE__MAX, false);
+	c->company = row_str(w, CU_COMPANY);
+	c->phone = row_str(w, CU_PHONE);
+	c->status = (enum customer_status)row_enum(w, CU_STATUS, customer_status_name,
+	                                           CUSTOMER_STATUS__MAX, false);
+	c->created_at = row_str(w, CU_CREATED);
+	c->updated_at = row_str(w, CU_UPDATED);
+	c->mrr_cents = row_i64(w, CU_MRR);
+	c->devices_out = row_i64(w, CU_DEVICES);
+	c->total_orders = row_i64(w, CU_ORDERS);
+	c->sort_name = row_text(w, CU_SORT_NAME);
+	c->full_name = row_text(w, CU_FULL_NAME);
+	c->deactivated_at = row_str(w, CU_DEACT_AT);
+	c->deactivated_by = row_str(w, CU_DEACT_BY);
+	c->deactivation_reason = row_enum(w, CU_DEACT_REASON, reason_code, REASON__MAX, true);
+	c->deactivation_note = row_str(w, CU_DEACT_NOTE);
+	c->custom_fields = row_str(w, CU_CUSTOM);
+	if (ncols > CU_SHIPPING_JSON) {
+		c->billing_json = row_str(w, CU_BILLING_JSON);
+		c->shipping_json = row_str(w, CU_SHIPPING_JSON);
+	}
+	if (ncols > CU_MATCHES)
+		c->matches = row_i64(w, CU_MATCHES);
+}
+
+enum err db_customer_find(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
+                          struct customer_row *out)
+{
+	struct db_res r;
+	enum err rc =
+	    db_exec(db, a, STMT_CUSTOMER_BY_PUBLIC_ID, &r, "si", public_id, (long long)tenant);
+	if (rc != ERR_OK)
+		return rc;
+	if (r.nrows == 0)
+		return ERR_NOT_FOUND;
+	struct row w = row_at(&r, 0, "customer");
+	read_customer(&w, out);
+	return w.bad ? ERR_INTERNAL : ERR_OK;
+}
+
+void customer_addresses_of(struct arena *a, const struct customer_row *c,
+                           struct customer_addresses *out)
+{
+	out->present[ADDRESS_BILLING] =
+	    address_from_json(a, c->billing_json, ADDRESS_BILLING, &out->of[ADDRESS_BILLING]);
+	out->present[ADDRESS_SHIPPING] =
+	    address_from_json(a, c->shipping_json, ADDRESS_SHIPPING, &out->of[ADDRESS_SHIPPING]);
+}
+
+enum err db_customer_lock(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
+                          struct customer_row *out)
+{
+	enum { CL_ID, CL_STATUS, CL_FIRST, CL_LAST, CL_EMAIL };
+	struct db_res r;
+	enum err rc = db_exec(db, a, STMT_CUSTOMER_LOCK, &r, "si", public_id, (long long)tenant);
+	if (rc != ERR_OK)
+		return rc;
+	if (r.nrows == 0)
+		return ERR_NOT_FOUND;
+	struct row w = row_at(&r, 0, "customer lock");
+	memset(out, 0, sizeof(*out));
+	out->id = row_u64(&w, CL_ID);
+	out->public_id = public_id;
+	out->status = (enum customer_status)row_enum(&w, CL_STATUS, customer_status_name,
+	                                             CUSTOMER_STATUS__MAX, false);
+	out->first_name = row_text(&w, CL_FIRST);
+	out->last_name = row_text(&w, CL_LAST);
+	out->email = row_text(&w, CL_EMAIL);
+	return w.bad ? ERR_INTERNAL : ERR_OK;
+}
+
+enum err db_customer_deactivate(struct db *db, struct arena *a, uint64_t id, const char *actor,
+                                enum reason reason, const char *note, bool *changed)
+{
+	enum err rc = db_exec(db, a, STMT_CUSTOMER_DEACTIVATE, NULL, "sssu", actor,
+	                      reasons[reason].code, note, (unsigned long long)id);
+	*changed = rc == ERR_OK && db_affected(db) == 1;
+	return rc;
+}
+
+enum err db_customer_reactivate(struct db *db, struct arena *a, uint64_t id, bool *changed)
+{
+	enum err rc = db_exec(db, a, STMT_CUSTOMER_REACTIVATE, NULL, "u", (unsigned long long)id);
+	*changed = rc == ERR_OK && db_affected(db) == 1;
+	return rc;
+}
+
+enum err db_customer_counts(struct db *db, struct arena *a, unsigned tenant,
+                            struct customer_counts *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct db_res r;
+	enum err rc = db_exec(db, a, STMT_CUSTOMER_COUNTS, &r, "i", (long long)tenant);
+	if (rc != ERR_OK)
+		return rc;
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct row w = row_at(&r, i, "customer counts");
+		int st = row_enum(&w, 0, customer_status_name, CUSTOMER_STATUS__MAX, false);
+		int ty = row_enum(&w, 1, customer_type_name, CUSTOMER_TYPE__MAX, false);
+		int64_t n = row_i64(&w, 2);
+		if (w.bad)
+			return ERR_INTERNAL;
+		out->n[st][ty] += n;
+	}
+	return ERR_OK;
+}
 
 /* ---- the list ------------------------------------------------------------ */
 
@@ -106,22 +263,27 @@ static const char *const sort_index[CSORT__MAX][2] = {
     [CSORT_FIRST] = {"ix_customers_full_name", "ix_customers_status_first"},
 };
 
-static const int sort_res_col[CSORT__MAX] = {
-    [CSORT_CREATED] = CU_CREATED, [CSORT_NAME] = CU_SORT_NAME,  [CSORT_EMAIL] = CU_EMAIL,
-    [CSORT_MRR] = CU_MRR,         [CSORT_DEVICES] = CU_DEVICES, [CSORT_FIRST] = CU_FULL_NAME,
-};
-
 bool customer_sort_is_int(enum customer_sort s)
 {
 	return s == CSORT_MRR || s == CSORT_DEVICES;
 }
 
-const char *customer_sort_key(const struct db_res *r, size_t row, enum customer_sort s)
+const char *customer_sort_key(struct arena *a, const struct customer_row *c, enum customer_sort s)
 {
-	return DB_V(r, row, sort_res_col[s]);
+	switch (s) {
+	case CSORT_CREATED: return c->created_at;
+	case CSORT_NAME: return c->sort_name;
+	case CSORT_EMAIL: return c->email;
+	case CSORT_MRR: return arena_printf(a, "%lld", (long long)c->mrr_cents);
+	case CSORT_DEVICES: return arena_printf(a, "%lld", (long long)c->devices_out);
+	case CSORT_FIRST: return c->full_name;
+	case CSORT__MAX: break;
+	}
+	return "";
 }
 
-char *like_prefix(struct arena *a, const char *term)
+/* Escapes LIKE wildcards in term and appends '%'. */
+static char *like_prefix(struct arena *a, const char *term)
 {
 	size_t n = strlen(term);
 	char *out = arena_alloc(a, 2 * n + 2);
@@ -183,9 +345,9 @@ static void add_search_params(struct arena *a, const struct customer_query *q, s
 static void filters(struct buf *b, const struct customer_query *q)
 {
 	buf_puts(b, " WHERE c.tenant_id = ?");
-	if (q->status != NULL)
+	if (q->status >= 0)
 		buf_puts(b, " AND c.status = ?");
-	if (q->type != NULL)
+	if (q->type >= 0)
 		buf_puts(b, " AND c.customer_type = ?");
 	if (q->has_rentals >= 0)
 		buf_puts(b, " AND (c.devices_out > 0) = ?");
@@ -194,32 +356,25 @@ static void filters(struct buf *b, const struct customer_query *q)
 static void add_filter_params(const struct customer_query *q, struct db_param *p, size_t *n)
 {
 	p[(*n)++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
-	if (q->status != NULL)
-		p[(*n)++] = (struct db_param){.type = DB_P_STR, .s = q->status};
-	if (q->type != NULL)
-		p[(*n)++] = (struct db_param){.type = DB_P_STR, .s = q->type};
+	if (q->status >= 0)
+		p[(*n)++] =
+		    (struct db_param){.type = DB_P_STR, .s = customer_status_name[q->status]};
+	if (q->type >= 0)
+		p[(*n)++] = (struct db_param){.type = DB_P_STR, .s = customer_type_name[q->type]};
 	if (q->has_rentals >= 0)
 		p[(*n)++] = (struct db_param){.type = DB_P_INT, .i = q->has_rentals};
 }
 
-#define ADDRESS_JSON(kind)                                                                         \
-	"(SELECT JSON_OBJECT('contactName', a.contact_name, 'streetAddress',"                      \
-	" a.street_address, 'buildingInfo', a.building_info, 'locality', a.locality,"              \
-	" 'city', a.city, 'adminArea', a.admin_area, 'postalCode', a.postal_code,"                 \
-	" 'country', a.country, 'company', a.company) FROM addresses a"                            \
-	" WHERE a.customer_id = c.id AND a.kind = '" kind "' ORDER BY a.id DESC LIMIT 1)"
-
 enum err db_customer_list(struct db *db, struct arena *a, const struct customer_query *q,
-                          struct db_res *out)
+                          struct customer_list *out)
 {
+	memset(out, 0, sizeof(*out));
 	struct buf b;
 	buf_init(&b, a, 2048);
 	/* The HTML list does not show custom fields: leaving the JSON text out
 	 * keeps the rows narrow enough to be sorted in memory (searches). */
-	buf_puts(&b, q->addresses ? "SELECT " CUSTOMER_COLS
-	                          : "SELECT " CUSTOMER_COLS_BUT_CUSTOM ", NULL");
-	if (q->addresses)
-		buf_puts(&b, ", " ADDRESS_JSON("billing") ", " ADDRESS_JSON("shipping"));
+	buf_puts(&b, q->addresses ? "SELECT " CUSTOMER_COLS ", " ADDRESSES_JSON
+	                          : "SELECT " CUSTOMER_COLS_BUT_CUSTOM ", NULL, NULL, NULL");
 	/* Counted over every matching row before the LIMIT, in the same pass
 	 * (a search's first page needs no second statement for its count). */
 	if (q->with_total)
@@ -228,8 +383,7 @@ enum err db_customer_list(struct db *db, struct arena *a, const struct customer_
 	if (q->search != CSEARCH_NONE)
 		search_from(&b, q->search);
 	else
-		buf_printf(&b, "customers c FORCE INDEX (%s)",
-		           sort_index[q->sort][q->status != NULL]);
+		buf_printf(&b, "customers c FORCE INDEX (%s)", sort_index[q->sort][q->status >= 0]);
 	filters(&b, q);
 	const char *col = sort_col[q->sort];
 	const char *cmp = q->desc ? "<" : ">";
@@ -247,7 +401,8 @@ enum err db_customer_list(struct db *db, struct arena *a, const struct customer_
 		struct db_param key;
 		if (customer_sort_is_int(q->sort)) {
 			long long v = 0;
-			sscanf(q->after_key, "%lld", &v);
+			if (sscanf(q->after_key, "%lld", &v) != 1)
+				return ERR_INVALID;
 			key = (struct db_param){.type = DB_P_INT, .i = v};
 		} else {
 			key = (struct db_param){.type = DB_P_STR, .s = q->after_key};
@@ -257,11 +412,23 @@ enum err db_customer_list(struct db *db, struct arena *a, const struct customer_
 		p[n++] = (struct db_param){.type = DB_P_UINT, .i = (long long)q->after_id};
 	}
 	p[n++] = (struct db_param){.type = DB_P_INT, .i = q->limit};
-	return db_exec_params(db, a, b.p, out, p, n);
+	struct db_res r;
+	enum err rc = db_exec_params(db, a, b.p, &r, p, n);
+	if (rc != ERR_OK)
+		return rc;
+	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct row w = row_at(&r, i, "customer list");
+		read_customer(&w, &out->rows[i]);
+		if (w.bad)
+			return ERR_INTERNAL;
+	}
+	out->n = r.nrows;
+	return ERR_OK;
 }
 
 enum err db_customer_search_count(struct db *db, struct arena *a, const struct customer_query *q,
-                                  long long *out)
+                                  int64_t *out)
 {
 	*out = 0;
 	if (q->search == CSEARCH_NONE)
@@ -277,7 +444,9 @@ enum err db_customer_search_count(struct db *db, struct arena *a, const struct c
 	add_filter_params(q, p, &n);
 	struct db_res r;
 	enum err rc = db_exec_params(db, a, b.p, &r, p, n);
-	if (rc == ERR_OK && r.nrows == 1 && DB_V(&r, 0, 0) != NULL)
-		sscanf(DB_V(&r, 0, 0), "%lld", out);
-	return rc;
+	if (rc != ERR_OK || r.nrows != 1)
+		return rc;
+	struct row w = row_at(&r, 0, "search count");
+	*out = row_i64(&w, 0);
+	return w.bad ? ERR_INTERNAL : ERR_OK;
 }

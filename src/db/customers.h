@@ -2,25 +2,115 @@
 #define CUSTODIAN_DB_CUSTOMERS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "db/db.h"
+#include "db/types.h"
 
 /*
- * The customer list: one prepared statement per shape (sort, direction,
- * status filter or all, first page or after a cursor, search mode, with or
- * without addresses), built from fixed fragments and cached per worker.
- * Every shape reads an index in order (see sql/schema.sql): no filesort
- * over the table, no OFFSET.
+ * Customers: lookups by public id, the lifecycle writes, the counters, the
+ * addresses, and the list.
  *
+ * The list has one statement per shape (sort, direction, filters, first
+ * page or after a cursor, search mode, with or without addresses), built
+ * from fixed fragments and cached by its text. Every shape reads an index
+ * in order (see sql/schema.sql): no filesort over the table, no OFFSET.
  * Searches first collect at most CUSTOMER_SEARCH_CAP matching ids per
- * searched column through its index (email, "last first", "first last",
+ * searched column through its index (e-mail, "last first", "first last",
  * company prefixes), then sort those; so a broad search shows the first
- * matches only and says so (see README, "Search").
+ * matches only and says so (README, "Search").
  */
 
 #define CUSTOMER_SEARCH_CAP 1000
 
-/* In the order of the "sort" field's values (http/input.c). */
+/* A customer as the pages and the API show it. Strings are in the arena;
+ * the optional ones are NULL when SQL NULL. */
+struct customer_row {
+	uint64_t id;
+	const char *public_id;
+	const char *email;
+	const char *first_name;
+	const char *last_name;
+	enum customer_type type;
+	const char *company; /* NULL or "" when none */
+	const char *phone;
+	enum customer_status status;
+	const char *created_at; /* "YYYY-MM-DD HH:MM:SS" UTC */
+	const char *updated_at;
+	int64_t mrr_cents;
+	int64_t devices_out;
+	int64_t total_orders;
+	const char *sort_name; /* "last first": the name sort's key */
+	const char *full_name; /* "first last" */
+	const char *deactivated_at;
+	const char *deactivated_by;
+	int deactivation_reason; /* enum reason, or -1 */
+	const char *deactivation_note;
+	const char *custom_fields; /* JSON text, or NULL (not read by the HTML list) */
+	const char *billing_json;  /* newest addresses as JSON objects, when asked for */
+	const char *shipping_json;
+	int64_t matches; /* with_total: the rows matching the query (search) */
+};
+
+struct customer_list {
+	struct customer_row *rows;
+	size_t n;
+};
+
+/* The customer of public_id in tenant, or ERR_NOT_FOUND. */
+enum err db_customer_find(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
+                          struct customer_row *out);
+
+/*
+ * The first statement of every lifecycle transaction: the customer row
+ * read FOR UPDATE. Fills id, status and the names; ERR_NOT_FOUND when the
+ * tenant has no such customer.
+ */
+enum err db_customer_lock(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
+                          struct customer_row *out);
+
+/* The lifecycle writes; *changed is false when the row was not in the
+ * state the write expects (the deactivation also re-checks, in its own
+ * WHERE, that nothing blocks it). */
+enum err db_customer_deactivate(struct db *db, struct arena *a, uint64_t id, const char *actor,
+                                enum reason reason, const char *note, bool *changed);
+enum err db_customer_reactivate(struct db *db, struct arena *a, uint64_t id, bool *changed);
+
+/* Customers per status and type in a tenant (trigger-kept counters). */
+struct customer_counts {
+	int64_t n[CUSTOMER_STATUS__MAX][CUSTOMER_TYPE__MAX];
+};
+enum err db_customer_counts(struct db *db, struct arena *a, unsigned tenant,
+                            struct customer_counts *out);
+
+enum address_kind { ADDRESS_BILLING, ADDRESS_SHIPPING, ADDRESS_KIND__MAX };
+
+struct address_row {
+	enum address_kind kind;
+	const char *contact_name;
+	const char *street;
+	const char *building;
+	const char *locality;
+	const char *city;
+	const char *admin_area;
+	const char *postal_code;
+	const char *country;
+	const char *company;
+};
+
+/* The newest address of each kind; present[kind] says which there are. */
+struct customer_addresses {
+	bool present[ADDRESS_KIND__MAX];
+	struct address_row of[ADDRESS_KIND__MAX];
+};
+
+/* The addresses read with a customer (db_customer_find, or the list with
+ * addresses), parsed. */
+void customer_addresses_of(struct arena *a, const struct customer_row *c,
+                           struct customer_addresses *out);
+
+/* ---- the list ------------------------------------------------------------ */
+
 enum customer_sort {
 	CSORT_CREATED,
 	CSORT_NAME,
@@ -40,36 +130,33 @@ enum customer_search {
 
 struct customer_query {
 	unsigned tenant;
-	const char *status; /* "active", "inactive", or NULL for all */
-	const char *type;   /* "individual", "business", or NULL for all */
-	int has_rentals;    /* -1 any, 0 without devices out, 1 with */
+	int status;      /* enum customer_status, or -1 for all */
+	int type;        /* enum customer_type, or -1 for all */
+	int has_rentals; /* -1 any, 0 without devices out, 1 with */
 	enum customer_search search;
 	const char *term;
 	enum customer_sort sort;
 	bool desc;
 	bool after; /* continue after (after_key, after_id) */
 	const char *after_key;
-	unsigned long long after_id;
-	bool addresses;  /* add CU_BILLING_JSON, CU_SHIPPING_JSON */
-	bool with_total; /* add, last, the number of rows matching (no cursor) */
+	uint64_t after_id;
+	bool addresses;  /* fill billing_json and shipping_json (and custom fields) */
+	bool with_total; /* fill matches: the rows matching, before the LIMIT */
 	unsigned limit;
 };
 
 /* True when the sort key is an integer column. */
 bool customer_sort_is_int(enum customer_sort s);
 
-/* The value of the sort key in a row of the list (for the next cursor). */
-const char *customer_sort_key(const struct db_res *r, size_t row, enum customer_sort s);
+/* The value of the sort key of a row (for the next cursor), in the arena. */
+const char *customer_sort_key(struct arena *a, const struct customer_row *c, enum customer_sort s);
 
-/* Rows of the list in CU_* column order. */
+/* Rows of the list. */
 enum err db_customer_list(struct db *db, struct arena *a, const struct customer_query *q,
-                          struct db_res *out);
+                          struct customer_list *out);
 
 /* Matches of a search (filters applied, no cursor), counted up to cap + 1. */
 enum err db_customer_search_count(struct db *db, struct arena *a, const struct customer_query *q,
-                                  long long *out);
-
-/* Escapes LIKE wildcards in term and appends '%'. */
-char *like_prefix(struct arena *a, const char *term);
+                                  int64_t *out);
 
 #endif

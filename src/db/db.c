@@ -41,6 +41,7 @@ struct db {
 	unsigned queries;
 	double wait_ms;
 	bool explain;
+	struct db_res plan; /* explain mode: the last statement's plan */
 };
 
 /* The SQL of every named statement, gathered from the family files. */
@@ -55,14 +56,9 @@ static void sql_table_load(void)
 		const struct stmt_sql *t;
 		size_t n;
 	} families[] = {
-	    {db_sql_session, db_sql_session_n},
-	    {db_sql_tenants, db_sql_tenants_n},
-	    {db_sql_customers, db_sql_customers_n},
-	    {db_sql_orders, db_sql_orders_n},
-	    {db_sql_subscriptions, db_sql_subscriptions_n},
-	    {db_sql_assets, db_sql_assets_n},
-	    {db_sql_payments, db_sql_payments_n},
-	    {db_sql_audit, db_sql_audit_n},
+	    {db_sql_session, db_sql_session_n},     {db_sql_tenants, db_sql_tenants_n},
+	    {db_sql_customers, db_sql_customers_n}, {db_sql_records, db_sql_records_n},
+	    {db_sql_retention, db_sql_retention_n}, {db_sql_audit, db_sql_audit_n},
 	    {db_sql_bulk, db_sql_bulk_n},
 	};
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++)
@@ -526,15 +522,18 @@ void db_set_explain(struct db *db, bool on)
 	db->explain = on;
 }
 
+const struct db_res *db_explain_plan(const struct db *db)
+{
+	return &db->plan;
+}
+
 static enum err run_timed(struct db *db, struct arena *a, const char *sql, struct db_res *out,
                           const struct db_param *p, size_t n)
 {
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
-	if (db->explain) {
-		struct db_res scratch;
-		return run_explain(db, a, sql, out ? out : &scratch, p, n);
-	}
+	if (db->explain)
+		return run_explain(db, a, sql, &db->plan, p, n);
 	bool in_tx = db->in_tx;
 	struct conn *c = &db->w;
 	if (db->cfg->db_read_spread && !in_tx && is_read(sql))
@@ -584,6 +583,11 @@ enum err db_exec_params(struct db *db, struct arena *a, const char *sql, struct 
                         const struct db_param *p, size_t n)
 {
 	return run(db, a, sql, out, p, n);
+}
+
+enum err db_ping(struct db *db, struct arena *a)
+{
+	return db_exec(db, a, STMT_PING, NULL, "");
 }
 
 enum err db_fail_retry(struct db *db, const char *why)

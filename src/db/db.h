@@ -4,7 +4,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "db/stmt.h"
 #include "util/arena.h"
 #include "util/config.h"
 #include "util/err.h"
@@ -23,17 +22,6 @@
  * retries the whole transaction.
  */
 
-/* Rows of a result, every value as text (NULL for SQL NULL), in the
- * request's arena. */
-struct db_res {
-	size_t nrows;
-	size_t ncols;
-	char **v;           /* v[row * ncols + col] */
-	unsigned long *len; /* byte lengths, same layout */
-};
-
-#define DB_V(res, row, col) ((res)->v[(row) * (res)->ncols + (col)])
-
 struct db;
 
 /* A handle for cfg (kept by reference). Does not connect yet. NULL on OOM. */
@@ -45,42 +33,8 @@ void db_free(struct db *db);
 /* Connects now if not connected. ERR_OK or ERR_UNAVAILABLE. */
 enum err db_connect(struct db *db);
 
-/*
- * Executes the named statement with parameters described by fmt, one
- * character each:
- *   's' const char *        (NULL gives SQL NULL)
- *   'i' long long
- *   'u' unsigned long long
- *   'I' const long long *   (NULL gives SQL NULL)
- *   'd' double
- * If out is not NULL it receives the result rows (zero rows for a
- * statement that returns none). On failure out is left empty.
- */
-enum err db_exec(struct db *db, struct arena *a, enum stmt id, struct db_res *out, const char *fmt,
-                 ...);
-
-/* A parameter for db_exec_params(). */
-enum db_ptype { DB_P_INVALID, DB_P_STR, DB_P_INT, DB_P_UINT, DB_P_DOUBLE };
-struct db_param {
-	enum db_ptype type;
-	bool null;
-	const char *s;
-	long long i;
-	double d;
-};
-
-/* Executes sql, which the caller builds from fixed fragments (never from
- * input), with n parameters. Its prepared statement is cached by the text
- * itself, so each distinct text has its own. */
-enum err db_exec_params(struct db *db, struct arena *a, const char *sql, struct db_res *out,
-                        const struct db_param *p, size_t n);
-
-/* The SQL of a named statement (for tests and EXPLAIN). */
-const char *db_stmt_sql(enum stmt id);
-
-/* Rows changed and the AUTO_INCREMENT id of the last statement. */
-unsigned long long db_affected(const struct db *db);
-unsigned long long db_insert_id(const struct db *db);
+/* SELECT 1: does the database answer? */
+enum err db_ping(struct db *db, struct arena *a);
 
 /* Inside a db_transaction() function: gives up this attempt as if the
  * database had reported a deadlock (the whole transaction runs again). */
@@ -105,9 +59,9 @@ enum err db_transaction(struct db *db, struct arena *a, db_tx_fn fn, void *ctx);
 
 /*
  * Explain mode (tests/explain): every statement is sent as "EXPLAIN <sql>",
- * prepared just for that call, and its result is the plan (id, select_type,
- * table, type, possible_keys, key, key_len, ref, rows, Extra). Nothing is
- * executed, so the real SQL builders can be checked for full scans.
+ * prepared just for that call; nothing is executed and callers get no rows,
+ * and the plan of the last statement is kept for db_explain_plan() (db/sql.h).
+ * So the real SQL builders can be checked for full scans.
  */
 void db_set_explain(struct db *db, bool on);
 

@@ -1,28 +1,16 @@
-/* orders: the customer page's list and the in-flight prerequisite. */
-#include "db/sql.h"
-
-#define ORDER_COLS "id, public_id, status, total, currency, created_at"
-
-const struct stmt_sql db_sql_orders[] = {
-    /* customer, before id, limit: newest first */
-    {STMT_ORDERS_PAGE, "SELECT " ORDER_COLS " FROM orders"
-                       " WHERE customer_id = ? AND id < ? ORDER BY id DESC LIMIT ?"},
-    {STMT_ORDERS_IN_FLIGHT, "SELECT " ORDER_COLS " FROM orders"
-                            " WHERE customer_id = ? AND " BLOCKING_ORDER " ORDER BY id"},
-    {STMT_ORDERS_IN_FLIGHT_LOCK,
-     "SELECT " ORDER_COLS " FROM orders"
-     " WHERE customer_id = ? AND " BLOCKING_ORDER " ORDER BY id LOCK IN SHARE MODE"},
-};
-const size_t db_sql_orders_n = sizeof(db_sql_orders) / sizeof(db_sql_orders[0]);
-
-/* ---- GET /v1/orders --------------------------------------------------- */
-
+/* orders: the API's list (the customer page reads orders in db/records.c). */
 #include "db/orders.h"
+
+#include <string.h>
+
+#include "db/row.h"
+#include "db/sql.h"
 #include "util/buf.h"
 
 enum err db_orders_list(struct db *db, struct arena *a, const struct orders_query *q,
-                        struct db_res *out)
+                        struct order_list *out)
 {
+	memset(out, 0, sizeof(*out));
 	struct buf b;
 	buf_init(&b, a, 512);
 	buf_puts(&b, "SELECT o.id, o.public_id, o.status, o.total, o.currency, o.created_at,"
@@ -35,9 +23,9 @@ enum err db_orders_list(struct db *db, struct arena *a, const struct orders_quer
 		buf_puts(&b, " AND o.customer_id = ?");
 		p[n++] = (struct db_param){.type = DB_P_UINT, .i = (long long)q->customer_id};
 	}
-	if (q->status) {
+	if (q->status >= 0) {
 		buf_puts(&b, " AND o.status = ?");
-		p[n++] = (struct db_param){.type = DB_P_STR, .s = q->status};
+		p[n++] = (struct db_param){.type = DB_P_STR, .s = order_status_name[q->status]};
 	}
 	if (q->before_id) {
 		buf_puts(&b, " AND o.id < ?");
@@ -45,5 +33,24 @@ enum err db_orders_list(struct db *db, struct arena *a, const struct orders_quer
 	}
 	buf_puts(&b, " ORDER BY o.id DESC LIMIT ?");
 	p[n++] = (struct db_param){.type = DB_P_INT, .i = q->limit};
-	return db_exec_params(db, a, b.p, out, p, n);
+	struct db_res r;
+	enum err rc = db_exec_params(db, a, b.p, &r, p, n);
+	if (rc != ERR_OK)
+		return rc;
+	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct row w = row_at(&r, i, "orders list");
+		struct order_row *o = &out->rows[out->n++];
+		o->id = row_u64(&w, 0);
+		o->public_id = row_text(&w, 1);
+		o->status =
+		    (enum order_status)row_enum(&w, 2, order_status_name, ORDER_STATUS__MAX, false);
+		o->total_cents = row_cents(&w, 3);
+		o->currency = row_text(&w, 4);
+		o->created_at = row_str(&w, 5);
+		o->customer_public_id = row_text(&w, 6);
+		if (w.bad)
+			return ERR_INTERNAL;
+	}
+	return ERR_OK;
 }

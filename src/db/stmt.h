@@ -2,10 +2,11 @@
 #define CUSTODIAN_STMT_H
 
 /*
- * Every named SQL statement, grouped by table family. The SQL text of each
- * lives in the family's file (db/customers.c, db/orders.c, ...) in a table
- * of { id, sql } pairs; db.c gathers the tables and checks that every id
- * has exactly one statement.
+ * The names of the fixed SQL statements, grouped by table family. The
+ * text of each lives in its family's file (db/customers.c, db/records.c,
+ * ...) in a table of { id, sql } pairs; db.c gathers the tables and checks
+ * that every name has exactly one text. Statements are prepared and cached
+ * by that text (db/stmt_cache.h), not by these names.
  */
 enum stmt {
 	/* db/session.c */
@@ -28,27 +29,18 @@ enum stmt {
 	STMT_CUSTOMER_DEACTIVATE,
 	STMT_CUSTOMER_REACTIVATE,
 	STMT_CUSTOMER_COUNTS,
-	STMT_CUSTOMER_ADDRESSES,
-	STMT_RETENTION_CUSTOMER,
-	/* db/orders.c */
-	STMT_ORDERS_PAGE,
-	STMT_ORDERS_IN_FLIGHT,
-	STMT_ORDERS_IN_FLIGHT_LOCK,
-	/* db/subscriptions.c */
-	STMT_SUBS_PAGE,
-	STMT_SUBS_ACTIVE,
+	/* db/records.c: orders, subscriptions, devices, payments, audit rows */
+	STMT_BLOCKERS,
 	STMT_SUBS_ACTIVE_LOCK,
-	STMT_DEVICES_PAGE,
-	/* db/assets.c */
-	STMT_ASSETS_OUT,
+	STMT_ORDERS_IN_FLIGHT_LOCK,
 	STMT_ASSETS_OUT_LOCK,
+	STMT_SECTIONS,
+	/* db/retention.c */
+	STMT_RETENTION_CUSTOMER,
 	STMT_RETENTION_BY_REASON_MONTH,
 	STMT_RETENTION_TOTALS,
-	/* db/payments.c */
-	STMT_PAYMENTS_PAGE,
 	/* db/audit.c */
 	STMT_AUDIT_INSERT,
-	STMT_AUDIT_BY_CUSTOMER,
 	/* db/bulk.c */
 	STMT_BULK_RUN_INSERT,
 	STMT_BULK_RUN_BY_NONCE,

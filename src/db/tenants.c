@@ -1,4 +1,9 @@
 /* tenants, operators and api_keys: who is asking, for which tenant. */
+#include "db/tenants.h"
+
+#include <string.h>
+
+#include "db/row.h"
 #include "db/sql.h"
 
 const struct stmt_sql db_sql_tenants[] = {
@@ -30,3 +35,102 @@ const struct stmt_sql db_sql_tenants[] = {
      "UPDATE api_keys SET revoked_at = UTC_TIMESTAMP() WHERE id = ? AND revoked_at IS NULL"},
 };
 const size_t db_sql_tenants_n = sizeof(db_sql_tenants) / sizeof(db_sql_tenants[0]);
+
+enum err db_operator_find(struct db *db, struct arena *a, const char *username,
+                          struct operator_row *out)
+{
+	struct db_res r;
+	enum err rc = db_exec(db, a, STMT_OPERATOR_BY_NAME, &r, "s", username);
+	if (rc != ERR_OK)
+		return rc;
+	if (r.nrows == 0)
+		return ERR_NOT_FOUND;
+	struct row w = row_at(&r, 0, "operator");
+	out->username = row_text(&w, 0);
+	out->display = row_text(&w, 1);
+	out->role = (enum role)row_enum(&w, 2, role_name, ROLE__MAX, false);
+	out->tenant.id = (unsigned)row_u64(&w, 3);
+	out->tenant.slug = row_text(&w, 4);
+	out->tenant.name = row_text(&w, 5);
+	out->tenant.currency = row_text(&w, 6);
+	return w.bad ? ERR_INTERNAL : ERR_OK;
+}
+
+enum err db_api_key_find(struct db *db, struct arena *a, const char *hash_hex,
+                         struct api_key_row *out)
+{
+	struct db_res r;
+	enum err rc = db_exec(db, a, STMT_API_KEY_BY_HASH, &r, "s", hash_hex);
+	if (rc != ERR_OK)
+		return rc;
+	if (r.nrows == 0)
+		return ERR_NOT_FOUND;
+	struct row w = row_at(&r, 0, "api key");
+	out->id = row_u64(&w, 0);
+	out->tenant.id = (unsigned)row_u64(&w, 1);
+	out->tenant.slug = row_text(&w, 2);
+	out->tenant.name = row_text(&w, 3);
+	out->tenant.currency = row_text(&w, 4);
+	out->role = (enum role)row_enum(&w, 5, role_name, ROLE__MAX, false);
+	out->label = row_text(&w, 6);
+	out->revoked = row_bool(&w, 7);
+	out->rate_limit = row_str(&w, 8) ? row_i64(&w, 8) : -1;
+	return w.bad ? ERR_INTERNAL : ERR_OK;
+}
+
+enum err db_api_key_count_call(struct db *db, struct arena *a, uint64_t key_id, int64_t window,
+                               uint64_t *calls)
+{
+	enum err rc = db_exec(db, a, STMT_API_KEY_COUNT, NULL, "iiu", (long long)window,
+	                      (long long)window, (unsigned long long)key_id);
+	*calls = rc == ERR_OK ? db_insert_id(db) : 0;
+	return rc;
+}
+
+enum err db_api_key_insert(struct db *db, struct arena *a, const char *tenant_slug, enum role role,
+                           const char *label, const char *prefix, const char *hash_hex,
+                           int64_t rate_limit, uint64_t *id)
+{
+	long long rate = rate_limit;
+	enum err rc = db_exec(db, a, STMT_API_KEY_INSERT, NULL, "ssssIs", role_name[role], label,
+	                      prefix, hash_hex, rate_limit > 0 ? &rate : NULL, tenant_slug);
+	if (rc != ERR_OK)
+		return rc;
+	if (db_affected(db) != 1)
+		return ERR_NOT_FOUND;
+	*id = db_insert_id(db);
+	return ERR_OK;
+}
+
+enum err db_api_key_list(struct db *db, struct arena *a, struct api_key_list *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct db_res r;
+	enum err rc = db_exec(db, a, STMT_API_KEY_LIST, &r, "");
+	if (rc != ERR_OK)
+		return rc;
+	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct row w = row_at(&r, i, "api key list");
+		struct api_key_info *k = &out->rows[out->n++];
+		k->id = row_u64(&w, 0);
+		k->tenant_slug = row_text(&w, 1);
+		k->role = (enum role)row_enum(&w, 2, role_name, ROLE__MAX, false);
+		k->label = row_text(&w, 3);
+		k->prefix = row_text(&w, 4);
+		k->created_at = row_text(&w, 5);
+		k->revoked_at = row_str(&w, 6);
+		k->rate_limit = row_str(&w, 7) ? row_i64(&w, 7) : -1;
+		if (w.bad)
+			return ERR_INTERNAL;
+	}
+	return ERR_OK;
+}
+
+enum err db_api_key_revoke(struct db *db, struct arena *a, uint64_t id)
+{
+	enum err rc = db_exec(db, a, STMT_API_KEY_REVOKE, NULL, "u", (unsigned long long)id);
+	if (rc == ERR_OK && db_affected(db) != 1)
+		return ERR_NOT_FOUND;
+	return rc;
+}

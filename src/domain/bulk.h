@@ -5,16 +5,16 @@
 #include <stddef.h>
 
 #include "db/bulk.h"
+#include "domain/bulk_parse.h"
 #include "domain/lifecycle.h"
 
 /*
- * Bulk clean-up. A preview classifies candidates (pasted ids and e-mails,
- * a filter, or possible duplicates) without changing anything; applying
- * creates a run whose items a job worker (domain/jobs.c) deactivates one
- * by one through the same lifecycle transaction as a single customer.
+ * Bulk clean-up. A preview (bulk_preview.c) classifies candidates (pasted
+ * ids and e-mails, a filter, or possible duplicates) without changing
+ * anything; applying (bulk_run.c) creates a run whose items the job
+ * workers deactivate one by one through the same lifecycle transaction as
+ * a single customer.
  */
-
-#define BULK_LINE_MAX 254 /* the longest e-mail address */
 
 enum bulk_state {
 	BULK_ELIGIBLE,
@@ -24,9 +24,9 @@ enum bulk_state {
 };
 
 struct bulk_row {
-	unsigned line;         /* input line (paste), 0 otherwise */
-	const char *input;     /* the line as typed, or NULL */
-	unsigned long long id; /* 0 when nothing matched */
+	unsigned line;     /* input line (paste), 0 otherwise */
+	const char *input; /* the line as typed, or NULL */
+	uint64_t id;       /* 0 when nothing matched */
 	const char *public_id;
 	const char *email;
 	const char *name;
@@ -48,26 +48,22 @@ struct bulk_preview {
 	const char *source;
 };
 
-/* A failure of a preview or apply request, for a clear page. */
-struct bulk_error {
-	int status; /* 400, 413, 503, 500 */
-	const char *code;
-	const char *message;
-};
+/* Each returns ERR_OK, or fills f (a clear code and message, or only the
+ * kind for a database failure) and returns its kind. */
 
-/* Paste mode: one public id or e-mail per line. Returns 0, or -1 with err. */
-int bulk_preview_paste(struct db *db, struct arena *a, unsigned tenant, const char *text,
-                       size_t len, int max, struct bulk_preview *out, struct bulk_error *err);
+/* Paste mode: one public id or e-mail per line (bulk_parse.h). */
+enum err bulk_preview_paste(struct db *db, struct arena *a, unsigned tenant, const char *text,
+                            size_t len, int max, struct bulk_preview *out, struct failure *f);
 
 /* Filter mode (criteria ANDed). */
-int bulk_preview_filter(struct db *db, struct arena *a, unsigned tenant,
-                        const struct bulk_filter *f, int max, struct bulk_preview *out,
-                        struct bulk_error *err);
+enum err bulk_preview_filter(struct db *db, struct arena *a, unsigned tenant,
+                             const struct bulk_filter *filter, int max, struct bulk_preview *out,
+                             struct failure *f);
 
 /* Possible duplicates: same e-mail (case-insensitive), or same first name,
  * last name and phone; the oldest record of each group is kept. */
-int bulk_preview_duplicates(struct db *db, struct arena *a, unsigned tenant, int max,
-                            struct bulk_preview *out, struct bulk_error *err);
+enum err bulk_preview_duplicates(struct db *db, struct arena *a, unsigned tenant, int max,
+                                 struct bulk_preview *out, struct failure *f);
 
 /*
  * Creates a run for the selected public ids (deduplicated) in one
@@ -75,10 +71,10 @@ int bulk_preview_duplicates(struct db *db, struct arena *a, unsigned tenant, int
  * form's one-time value: a second submission of the same form finds the
  * first run (*existing = true) instead of creating another.
  */
-int bulk_create_run(struct db *db, struct arena *a, const struct actor *who, const char *reason,
-                    const char *note, const char *source, const char *nonce,
-                    const char *const *selected, size_t n, const char **run_public_id,
-                    bool *existing, struct bulk_error *err);
+enum err bulk_create_run(struct db *db, struct arena *a, const struct actor *who,
+                         enum reason reason, const char *note, const char *source,
+                         const char *nonce, const char *const *selected, size_t n,
+                         const char **run_public_id, bool *existing, struct failure *f);
 
 /* Outcome of one job step. */
 enum bulk_step { BULK_STEP_IDLE, BULK_STEP_WORKED, BULK_STEP_FAILED };

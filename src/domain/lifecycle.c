@@ -1,51 +1,45 @@
 #include "domain/lifecycle.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-#include "db/sql.h"
+#include "db/audit.h"
+#include "db/customers.h"
 #include "util/log.h"
 
-const char *const lifecycle_reason_code[LIFECYCLE_REASONS] = {"data_cleanup", "account_closure",
-                                                              "compliance", "fraud_prevention"};
-const char *const lifecycle_reason_label[LIFECYCLE_REASONS] = {"Data cleanup", "Account closure",
-                                                               "Compliance", "Fraud prevention"};
-const char *const lifecycle_reason_hint[LIFECYCLE_REASONS] = {
-    "Remove test customers or duplicate records", "The customer asked for the account to be closed",
-    "Remove inactive customers per data retention policies",
-    "Disable an account flagged for suspicious activity"};
-
 enum change { CHANGE_DEACTIVATE, CHANGE_REACTIVATE };
+
+static const char *const action_name[] = {
+    [CHANGE_DEACTIVATE] = "deactivate", [CHANGE_REACTIVATE] = "reactivate"};
 
 struct tx {
 	enum change change;
 	const struct actor *who;
 	const char *public_id;
-	const char *reason;
+	int reason; /* enum reason, or -1 */
 	const char *note;
 	const struct lifecycle_hook *hook;
 	struct lifecycle_outcome *out;
+	enum err result; /* ERR_OK, ERR_REFUSED or ERR_NOT_FOUND: committed either way */
 };
 
-static enum err audit(struct db *db, struct arena *a, const struct actor *who,
-                      unsigned long long customer_id, const char *subject, const char *action,
-                      const char *reason, const char *note, const char *outcome)
+static enum err audit(struct db *db, struct arena *a, const struct actor *who, uint64_t customer_id,
+                      const char *subject, const char *action, int reason, const char *note,
+                      const char *outcome)
 {
-	long long cid = (long long)customer_id;
-	long long run = (long long)who->bulk_run_id;
-	return db_exec(db, a, STMT_AUDIT_INSERT, NULL, "siIsssssssI", who->name,
-	               (long long)who->tenant, customer_id ? &cid : NULL, subject, action,
-	               who->channel, reason, note, outcome, who->request_id,
-	               who->bulk_run_id ? &run : NULL);
+	struct audit_entry e = {who->name, who->tenant,     customer_id,     subject,
+	                        action,    who->channel,    reason,          note,
+	                        outcome,   who->request_id, who->bulk_run_id};
+	return db_audit_insert(db, a, &e);
 }
 
 /* The audit row of the attempt, then the caller's hook, in the same
  * transaction. */
-static enum err finish(struct db *db, struct arena *a, struct tx *t, const char *action,
-                       const char *reason)
+static enum err finish(struct db *db, struct arena *a, struct tx *t, enum err result)
 {
-	enum err rc = audit(db, a, t->who, t->out->customer_id, t->public_id, action, reason,
-	                    t->note, t->out->outcome);
+	t->result = result;
+	int reason = t->change == CHANGE_DEACTIVATE ? t->reason : -1;
+	enum err rc = audit(db, a, t->who, t->out->customer_id, t->public_id,
+	                    action_name[t->change], reason, t->note, t->out->outcome);
 	if (rc == ERR_OK && t->hook != NULL)
 		rc = t->hook->fn(db, a, t->out, t->hook->ctx);
 	return rc;
@@ -60,130 +54,114 @@ static enum err change_tx(struct db *db, struct arena *a, void *vctx)
 {
 	struct tx *t = vctx;
 	struct lifecycle_outcome *out = t->out;
-	const char *action = t->change == CHANGE_DEACTIVATE ? "deactivate" : "reactivate";
 	memset(out, 0, sizeof(*out));
 
-	struct db_res c;
-	enum err rc =
-	    db_exec(db, a, STMT_CUSTOMER_LOCK, &c, "si", t->public_id, (long long)t->who->tenant);
+	struct customer_row c;
+	enum err rc = db_customer_lock(db, a, t->who->tenant, t->public_id, &c);
+	if (rc == ERR_NOT_FOUND) {
+		out->outcome = "NOT_FOUND";
+		return finish(db, a, t, ERR_NOT_FOUND);
+	}
 	if (rc != ERR_OK)
 		return rc;
-	if (c.nrows == 0) {
-		out->result = LC_NOT_FOUND;
-		out->outcome = "NOT_FOUND";
-		return finish(db, a, t, action, t->reason);
-	}
-	out->customer_id = strtoull(DB_V(&c, 0, CL_ID), NULL, 10);
-	const char *status = DB_V(&c, 0, CL_STATUS);
+	out->customer_id = c.id;
 
 	if (t->change == CHANGE_REACTIVATE) {
-		if (strcmp(status, "active") == 0) {
-			out->result = LC_NOOP;
+		if (c.status == CUSTOMER_ACTIVE) {
 			out->outcome = "ALREADY_ACTIVE";
-		} else {
-			rc = db_exec(db, a, STMT_CUSTOMER_REACTIVATE, NULL, "u", out->customer_id);
-			if (rc != ERR_OK)
-				return rc;
-			out->result = LC_DONE;
-			out->outcome = "ok";
+			return finish(db, a, t, ERR_OK);
 		}
-		return finish(db, a, t, action, NULL);
+		if ((rc = db_customer_reactivate(db, a, c.id, &out->changed)))
+			return rc;
+		out->outcome = "ok";
+		return finish(db, a, t, ERR_OK);
 	}
 
-	if (strcmp(status, "inactive") == 0) {
-		out->result = LC_NOOP;
+	if (c.status == CUSTOMER_INACTIVE) {
 		out->outcome = "ALREADY_INACTIVE";
-		return finish(db, a, t, action, t->reason);
+		return finish(db, a, t, ERR_OK);
 	}
-	rc = prereq_check(db, a, out->customer_id, true, &out->prereq);
-	if (rc != ERR_OK)
+	if ((rc = prereq_check(db, a, c.id, true, &out->prereq)))
 		return rc;
 	if (!prereq_passed(&out->prereq)) {
-		out->result = LC_BLOCKED;
 		out->outcome = prereq_codes(a, &out->prereq);
-		return finish(db, a, t, action, t->reason);
+		return finish(db, a, t, ERR_REFUSED);
 	}
-	rc = db_exec(db, a, STMT_CUSTOMER_DEACTIVATE, NULL, "sssu", t->who->name, t->reason,
-	             t->note, out->customer_id);
+	rc = db_customer_deactivate(db, a, c.id, t->who->name, (enum reason)t->reason, t->note,
+	                            &out->changed);
 	if (rc != ERR_OK)
 		return rc;
 	/* The write re-checks the prerequisites itself; under this
 	 * transaction's locks it always matches, so no row means the
 	 * transaction was lost underneath us: check everything again. */
-	if (db_affected(db) != 1)
+	if (!out->changed)
 		return db_fail_retry(db, "the deactivation's write found a blocker; retrying");
-	out->result = LC_DONE;
 	out->outcome = "ok";
-	return finish(db, a, t, action, t->reason);
+	return finish(db, a, t, ERR_OK);
 }
 
 static void audit_alone(struct db *db, struct arena *a, const struct actor *who,
-                        const char *public_id, const char *action, const char *reason,
-                        const char *note, const char *outcome);
+                        const char *public_id, const char *action, int reason, const char *note,
+                        const char *outcome);
 
-static enum lifecycle_result run(struct db *db, struct arena *a, struct tx *t)
+static enum err run(struct db *db, struct arena *a, struct tx *t)
 {
 	enum err rc = db_transaction(db, a, change_tx, t);
 	if (rc == ERR_OK)
-		return t->out->result;
+		return t->result;
 	if (rc == ERR_DUPLICATE && t->hook != NULL) {
-		t->out->result = LC_NOOP;
-		return LC_NOOP;
+		t->out->changed = false;
+		return ERR_DUPLICATE;
 	}
-	const char *action = t->change == CHANGE_DEACTIVATE ? "deactivate" : "reactivate";
 	struct lifecycle_outcome *out = t->out;
+	out->changed = false;
 	if (rc == ERR_RETRY || rc == ERR_UNAVAILABLE) {
-		out->result = LC_UNAVAILABLE;
 		out->outcome = rc == ERR_RETRY ? "LOCK_TIMEOUT" : "UNAVAILABLE";
 	} else {
-		log_error("%s %s failed: %s", action, t->public_id, db_error(db));
-		out->result = LC_ERROR;
+		log_error("%s %s failed: %s", action_name[t->change], t->public_id, db_error(db));
 		out->outcome = "ERROR";
+		rc = ERR_INTERNAL;
 	}
 	/* Still one audit row for the attempt, on its own, when the database
 	 * lets us; it names the customer even if the lock was never granted. */
-	audit_alone(db, a, t->who, t->public_id, action, t->reason, t->note, out->outcome);
-	return out->result;
+	audit_alone(db, a, t->who, t->public_id, action_name[t->change],
+	            t->change == CHANGE_DEACTIVATE ? t->reason : -1, t->note, out->outcome);
+	return rc;
 }
 
-enum lifecycle_result lifecycle_deactivate(struct db *db, struct arena *a, const struct actor *who,
-                                           const char *public_id, const char *reason,
-                                           const char *note, struct lifecycle_outcome *out)
+enum err lifecycle_deactivate(struct db *db, struct arena *a, const struct actor *who,
+                              const char *public_id, enum reason reason, const char *note,
+                              struct lifecycle_outcome *out)
 {
 	return lifecycle_deactivate_hooked(db, a, who, public_id, reason, note, NULL, out);
 }
 
-enum lifecycle_result lifecycle_deactivate_hooked(struct db *db, struct arena *a,
-                                                  const struct actor *who, const char *public_id,
-                                                  const char *reason, const char *note,
-                                                  const struct lifecycle_hook *hook,
-                                                  struct lifecycle_outcome *out)
+enum err lifecycle_deactivate_hooked(struct db *db, struct arena *a, const struct actor *who,
+                                     const char *public_id, enum reason reason, const char *note,
+                                     const struct lifecycle_hook *hook,
+                                     struct lifecycle_outcome *out)
 {
-	struct tx t = {CHANGE_DEACTIVATE, who, public_id, reason, note, hook, out};
+	struct tx t = {CHANGE_DEACTIVATE, who, public_id, (int)reason, note, hook, out, ERR_OK};
 	return run(db, a, &t);
 }
 
-enum lifecycle_result lifecycle_reactivate(struct db *db, struct arena *a, const struct actor *who,
-                                           const char *public_id, const char *note,
-                                           struct lifecycle_outcome *out)
+enum err lifecycle_reactivate(struct db *db, struct arena *a, const struct actor *who,
+                              const char *public_id, const char *note,
+                              struct lifecycle_outcome *out)
 {
-	struct tx t = {CHANGE_REACTIVATE, who, public_id, NULL, note, NULL, out};
+	struct tx t = {CHANGE_REACTIVATE, who, public_id, -1, note, NULL, out, ERR_OK};
 	return run(db, a, &t);
 }
 
 /* An audit row on its own, naming the customer when the id is known. */
 static void audit_alone(struct db *db, struct arena *a, const struct actor *who,
-                        const char *public_id, const char *action, const char *reason,
-                        const char *note, const char *outcome)
+                        const char *public_id, const char *action, int reason, const char *note,
+                        const char *outcome)
 {
-	unsigned long long cid = 0;
-	struct db_res c;
-	if (public_id != NULL &&
-	    db_exec(db, a, STMT_CUSTOMER_BY_PUBLIC_ID, &c, "si", public_id,
-	            (long long)who->tenant) == ERR_OK &&
-	    c.nrows == 1)
-		cid = strtoull(DB_V(&c, 0, CU_ID), NULL, 10);
-	if (audit(db, a, who, cid, public_id ? public_id : "", action, reason, note, outcome) !=
+	struct customer_row c = {0};
+	if (public_id != NULL && db_customer_find(db, a, who->tenant, public_id, &c) != ERR_OK)
+		c.id = 0;
+	if (audit(db, a, who, c.id, public_id ? public_id : "", action, reason, note, outcome) !=
 	    ERR_OK)
 		log_error("could not audit %s of %s (%s)", action, public_id ? public_id : "-",
 		          outcome);
@@ -192,5 +170,5 @@ static void audit_alone(struct db *db, struct arena *a, const struct actor *who,
 void lifecycle_audit_refusal(struct db *db, struct arena *a, const struct actor *who,
                              const char *public_id, const char *action, const char *outcome)
 {
-	audit_alone(db, a, who, public_id, action, NULL, NULL, outcome);
+	audit_alone(db, a, who, public_id, action, -1, NULL, outcome);
 }

@@ -2,55 +2,53 @@
 
 #include "util/buf.h"
 
-const char *const prereq_error_code[PREREQ__MAX] = {
-    [PREREQ_ACTIVE_SUBSCRIPTIONS] = "CUSTOMER_HAS_ACTIVE_SUBSCRIPTIONS",
-    [PREREQ_PENDING_ORDERS] = "CUSTOMER_HAS_PENDING_ORDERS",
-    [PREREQ_UNRETURNED_DEVICES] = "CUSTOMER_HAS_UNRETURNED_DEVICES",
+const struct prereq_def prereq_defs[PREREQ__MAX] = {
+    [PREREQ_ACTIVE_SUBSCRIPTIONS] = {"CUSTOMER_HAS_ACTIVE_SUBSCRIPTIONS", "No active subscriptions",
+                                     "Cancel or complete these subscriptions first.",
+                                     "subscription"},
+    [PREREQ_PENDING_ORDERS] = {"CUSTOMER_HAS_PENDING_ORDERS", "No pending orders",
+                               "Complete or cancel these orders first: they would create "
+                               "subscriptions after deactivation.",
+                               "order"},
+    [PREREQ_UNRETURNED_DEVICES] = {"CUSTOMER_HAS_UNRETURNED_DEVICES", "All devices returned",
+                                   "Record the return of these devices (or mark them sold or "
+                                   "lost) first.",
+                                   "device"},
 };
 
-const char *const prereq_title[PREREQ__MAX] = {
-    [PREREQ_ACTIVE_SUBSCRIPTIONS] = "No active subscriptions",
-    [PREREQ_PENDING_ORDERS] = "No pending orders",
-    [PREREQ_UNRETURNED_DEVICES] = "All devices returned",
-};
-
-const char *const prereq_solution[PREREQ__MAX] = {
-    [PREREQ_ACTIVE_SUBSCRIPTIONS] = "Cancel or complete these subscriptions first.",
-    [PREREQ_PENDING_ORDERS] = ("Complete or cancel these orders first: they would create "
-                               "subscriptions after deactivation."),
-    [PREREQ_UNRETURNED_DEVICES] =
-        "Record the return of these devices (or mark them sold or lost) first.",
-};
-
-enum err prereq_check(struct db *db, struct arena *a, unsigned long long customer_id, bool lock,
+enum err prereq_check(struct db *db, struct arena *a, uint64_t customer_id, bool lock,
                       struct prereq *out)
 {
-	static const enum stmt plain[PREREQ__MAX] = {STMT_SUBS_ACTIVE, STMT_ORDERS_IN_FLIGHT,
-	                                             STMT_ASSETS_OUT};
-	static const enum stmt locking[PREREQ__MAX] = {
-	    STMT_SUBS_ACTIVE_LOCK, STMT_ORDERS_IN_FLIGHT_LOCK, STMT_ASSETS_OUT_LOCK};
 	out->checked = false;
-	for (int c = 0; c < PREREQ__MAX; c++) {
-		enum err rc =
-		    db_exec(db, a, lock ? locking[c] : plain[c], &out->rows[c], "u", customer_id);
-		if (rc != ERR_OK)
-			return rc;
-	}
-	out->checked = true;
-	return ERR_OK;
+	enum err rc = db_blockers(db, a, customer_id, lock, &out->blockers);
+	out->checked = rc == ERR_OK;
+	return rc;
 }
 
 size_t prereq_count(const struct prereq *p, enum prereq_code c)
 {
-	return p->checked ? p->rows[c].nrows : 0;
+	if (!p->checked)
+		return 0;
+	switch (c) {
+	case PREREQ_ACTIVE_SUBSCRIPTIONS: return p->blockers.subscriptions.n;
+	case PREREQ_PENDING_ORDERS: return p->blockers.orders.n;
+	case PREREQ_UNRETURNED_DEVICES: return p->blockers.devices.n;
+	case PREREQ__MAX: break;
+	}
+	return 0;
+}
+
+enum prereq_code prereq_first_failed(const struct prereq *p)
+{
+	for (int c = 0; c < PREREQ__MAX; c++)
+		if (prereq_count(p, (enum prereq_code)c) > 0)
+			return (enum prereq_code)c;
+	return PREREQ__MAX;
 }
 
 bool prereq_passed(const struct prereq *p)
 {
-	for (int c = 0; c < PREREQ__MAX; c++)
-		if (prereq_count(p, (enum prereq_code)c) > 0)
-			return false;
-	return p->checked;
+	return p->checked && prereq_first_failed(p) == PREREQ__MAX;
 }
 
 const char *prereq_codes(struct arena *a, const struct prereq *p)
@@ -62,7 +60,7 @@ const char *prereq_codes(struct arena *a, const struct prereq *p)
 			continue;
 		if (b.len)
 			buf_putc(&b, ',');
-		buf_puts(&b, prereq_error_code[c]);
+		buf_puts(&b, prereq_defs[c].code);
 	}
 	return b.p;
 }

@@ -1,44 +1,24 @@
 #include "domain/retention.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "db/sql.h"
 #include "util/fmt.h"
 
-long long retention_sum_counts(const struct db_res *r)
-{
-	long long n = 0;
-	for (size_t i = 0; i < r->nrows; i++)
-		n += atoll(DB_V(r, i, BS_COUNT));
-	return n;
-}
-
-long long retention_count_of(const struct db_res *r, const char *status)
-{
-	for (size_t i = 0; i < r->nrows; i++)
-		if (strcmp(DB_V(r, i, BS_STATUS), status) == 0)
-			return atoll(DB_V(r, i, BS_COUNT));
-	return 0;
-}
-
-/* A view of the rows of one kind as BS_* rows (status, count, sum). */
-static void kind_view(const struct db_res *all, const char *kind, struct db_res *out)
+enum err retention_for_customer(struct db *db, struct arena *a, uint64_t customer_id,
+                                struct retention *out)
 {
 	memset(out, 0, sizeof(*out));
-	size_t first = 0;
-	while (first < all->nrows && strcmp(DB_V(all, first, RC_KIND), kind) != 0)
-		first++;
-	size_t n = 0;
-	while (first + n < all->nrows && strcmp(DB_V(all, first + n, RC_KIND), kind) == 0)
-		n++;
-	out->nrows = n;
-	out->ncols = all->ncols; /* the stride; columns are shifted by one */
-	if (n > 0) {
-		out->v = all->v + first * all->ncols + RC_STATUS;
-		out->len = all->len + first * all->ncols + RC_STATUS;
-	}
+	enum err rc = db_customer_retention(db, a, customer_id, &out->by);
+	if (rc != ERR_OK)
+		return rc;
+	for (int s = 0; s < ORDER_STATUS__MAX; s++)
+		out->orders_total += out->by.orders[s].count;
+	for (int s = 0; s < SUB_STATUS__MAX; s++)
+		out->subscriptions_total += out->by.subscriptions[s].count;
+	for (int s = 0; s < PAYMENT_STATUS__MAX; s++)
+		out->payments_total += out->by.payments[s].count;
+	out->collected_cents = out->by.payments[PAYMENT_PAID].cents;
+	return ERR_OK;
 }
 
 long long retention_months(const char *first_start, time_t now)
@@ -57,51 +37,17 @@ long long retention_months(const char *first_start, time_t now)
 	return whole + 1 < 1 ? 1 : whole + 1;
 }
 
-enum err retention_for_customer(struct db *db, struct arena *a, unsigned long long customer_id,
-                                struct retention *out)
-{
-	memset(out, 0, sizeof(*out));
-	struct db_res all;
-	unsigned long long c = customer_id;
-	enum err rc = db_exec(db, a, STMT_RETENTION_CUSTOMER, &all, "uuuuuu", c, c, c, c, c, c);
-	if (rc != ERR_OK)
-		return rc;
-	kind_view(&all, "orders", &out->orders);
-	kind_view(&all, "subs", &out->subs);
-	kind_view(&all, "payments", &out->payments);
-	out->orders_total = retention_sum_counts(&out->orders);
-	out->subs_total = retention_sum_counts(&out->subs);
-	out->payments_total = retention_sum_counts(&out->payments);
-	out->collected = "0.00";
-	for (size_t i = 0; i < out->payments.nrows; i++)
-		if (strcmp(DB_V(&out->payments, i, BS_STATUS), "paid") == 0)
-			out->collected = DB_V(&out->payments, i, BS_SUM);
-	out->acquisition = "0.00";
-	out->first_start = NULL;
-	for (size_t i = 0; i < all.nrows; i++) {
-		const char *kind = DB_V(&all, i, RC_KIND);
-		if (strcmp(kind, "addresses") == 0) {
-			out->addresses = atoll(DB_V(&all, i, RC_COUNT));
-		} else if (strcmp(kind, "devices") == 0) {
-			out->devices_ever = atoll(DB_V(&all, i, RC_COUNT));
-			out->acquisition = DB_V(&all, i, RC_SUM);
-			out->first_start = DB_V(&all, i, RC_STATUS);
-		}
-	}
-	return ERR_OK;
-}
-
-void profitability_of(const struct retention *r, long long devices_out, time_t now,
+void profitability_of(const struct retention *r, int64_t devices_out, time_t now,
                       struct profitability *out)
 {
-	out->lifetime_collected = strtod(r->collected, NULL);
-	out->total_acquisition_cost = strtod(r->acquisition, NULL);
+	out->lifetime_collected_cents = r->collected_cents;
+	out->total_acquisition_cents = r->by.acquisition_cents;
 	out->cost_recovery_percent =
-	    out->total_acquisition_cost > 0
-	        ? out->lifetime_collected * 100.0 / out->total_acquisition_cost
+	    r->by.acquisition_cents > 0
+	        ? (double)r->collected_cents * 100.0 / (double)r->by.acquisition_cents
 	        : 0.0;
 	out->average_monthly_revenue =
-	    out->lifetime_collected / (double)retention_months(r->first_start, now);
-	out->total_devices_ever = r->devices_ever;
+	    (double)r->collected_cents / 100.0 / (double)retention_months(r->by.first_start, now);
+	out->total_devices_ever = r->by.devices_ever;
 	out->active_devices = devices_out;
 }

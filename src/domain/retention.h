@@ -3,43 +3,32 @@
 
 #include <time.h>
 
-#include "db/db.h"
+#include "db/retention.h"
 
 /*
  * What a customer's record preserves (the seed's "Data Retention" table),
- * with real counts and sums.
+ * with real counts and sums, and the FlexPortal profitability figures
+ * derived from them.
  */
 struct retention {
-	struct db_res orders;   /* BS_* rows: status, count, sum of totals */
-	struct db_res subs;     /* status, count, sum of monthly amounts */
-	struct db_res payments; /* status, count, sum of amounts */
-	long long orders_total;
-	long long subs_total;
-	long long payments_total;
-	const char *collected; /* sum of paid payments */
-	long long addresses;
-	long long devices_ever;
-	const char *acquisition; /* cost of the devices ever rented */
-	const char *first_start; /* the first subscription's start date, or NULL */
+	struct customer_retention by; /* per status, addresses, devices */
+	int64_t orders_total;
+	int64_t subscriptions_total;
+	int64_t payments_total;
+	int64_t collected_cents; /* paid payments */
 };
 
-enum err retention_for_customer(struct db *db, struct arena *a, unsigned long long customer_id,
+enum err retention_for_customer(struct db *db, struct arena *a, uint64_t customer_id,
                                 struct retention *out);
-
-/* Sum of the count column of by-status rows. */
-long long retention_sum_counts(const struct db_res *r);
-
-/* Count of one status in by-status rows (0 if absent). */
-long long retention_count_of(const struct db_res *r, const char *status);
 
 /* The FlexPortal "profitability" object of a customer. */
 struct profitability {
-	double lifetime_collected;
-	double total_acquisition_cost;
+	int64_t lifetime_collected_cents;
+	int64_t total_acquisition_cents;
 	double cost_recovery_percent; /* 0 when nothing was acquired */
 	double average_monthly_revenue;
-	long long total_devices_ever;
-	long long active_devices;
+	int64_t total_devices_ever;
+	int64_t active_devices;
 };
 
 /*
@@ -53,7 +42,7 @@ long long retention_months(const char *first_start, time_t now);
 
 /* The FlexPortal profitability figures at time now: averageMonthlyRevenue
  * is lifetimeCollected / retention_months(first start, now). */
-void profitability_of(const struct retention *r, long long devices_out, time_t now,
+void profitability_of(const struct retention *r, int64_t devices_out, time_t now,
                       struct profitability *out);
 
 #endif

@@ -4,7 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/customers.h"
+#include "db/types.h"
 #include "util/text.h"
+
+/* A value an enum-like field accepts, and what it means. */
+struct choice {
+	const char *name;
+	int value;
+};
 
 struct field_def;
 typedef const char *(*validator)(const struct field_def *d, const char *v, size_t n,
@@ -13,10 +21,12 @@ typedef const char *(*validator)(const struct field_def *d, const char *v, size_
 struct field_def {
 	const char *name;
 	validator check;
-	size_t max;                 /* characters (text) or bytes (tokens) */
-	const char *const *choices; /* for v_enum, NULL-terminated */
-	long long min, imax;        /* for v_int */
-	const char *prefix;         /* for v_public_id */
+	size_t max;                   /* characters (text) or bytes (tokens) */
+	const struct choice *choices; /* for v_enum, ended by a NULL name */
+	const char *const *names;     /* for v_name: a vocabulary table (db/types.h) */
+	size_t nnames;
+	long long min, imax; /* for v_int */
+	const char *prefix;  /* for v_public_id */
 	bool repeats;
 };
 
@@ -54,8 +64,19 @@ static const char *v_multiline(const struct field_def *d, const char *v, size_t 
 
 static const char *v_enum(const struct field_def *d, const char *v, size_t n, long long *iv)
 {
-	for (size_t i = 0; d->choices[i] != NULL; i++)
-		if (strlen(d->choices[i]) == n && memcmp(d->choices[i], v, n) == 0) {
+	for (size_t i = 0; d->choices[i].name != NULL; i++)
+		if (strlen(d->choices[i].name) == n && memcmp(d->choices[i].name, v, n) == 0) {
+			*iv = d->choices[i].value;
+			return NULL;
+		}
+	return "is not one of the allowed values";
+}
+
+/* One of a vocabulary's names; the value is its enum (its index). */
+static const char *v_name(const struct field_def *d, const char *v, size_t n, long long *iv)
+{
+	for (size_t i = 0; i < d->nnames; i++)
+		if (strlen(d->names[i]) == n && memcmp(d->names[i], v, n) == 0) {
 			*iv = (long long)i;
 			return NULL;
 		}
@@ -148,71 +169,86 @@ static const char *v_domain(const struct field_def *d, const char *v, size_t n, 
 	return NULL;
 }
 
-/* Customer statuses (lists) and order statuses (GET /v1/orders): each
- * handler accepts its own subset and answers 400 for the others. */
-static const char *const statuses[] = {"active",  "inactive",  "all",       "pending", "confirmed",
-                                       "partial", "fulfilled", "cancelled", NULL};
-static const char *const types[] = {"individual", "business", "all", NULL};
-static const char *const sorts[] = {"createdAt", "name",      "email", "mrr",
-                                    "devices",   "firstName", NULL};
-static const char *const dirs[] = {"asc", "desc", NULL};
-static const char *const formats[] = {"html", "csv", NULL};
-static const char *const reasons[] = {"data_cleanup", "account_closure", "compliance",
-                                      "fraud_prevention", NULL};
-static const char *const actions[] = {"deactivate", "reactivate", "bulk_apply", NULL};
-static const char *const modes[] = {"paste", "filter", "duplicates", NULL};
-static const char *const yes[] = {"1", NULL};
-static const char *const api_types[] = {"individual", "business", NULL};
-static const char *const api_sorts[] = {"createdAt", "firstName",           "lastName",
-                                        "email",     "totalMonthlyRevenue", "totalDevicesRented",
-                                        NULL};
-static const char *const bools[] = {"false", "true", NULL};
+/* The choices of each enum-like field, each with the value it stands for:
+ * the handlers see values, never positions or strings. */
+#define ALL -1
+static const struct choice statuses[] = {
+    {"active", CUSTOMER_ACTIVE}, {"inactive", CUSTOMER_INACTIVE}, {"all", ALL}, {NULL, 0}};
+static const struct choice types[] = {
+    {"individual", CUSTOMER_INDIVIDUAL}, {"business", CUSTOMER_BUSINESS}, {"all", ALL}, {NULL, 0}};
+static const struct choice sorts[] = {{"createdAt", CSORT_CREATED},
+                                      {"name", CSORT_NAME},
+                                      {"email", CSORT_EMAIL},
+                                      {"mrr", CSORT_MRR},
+                                      {"devices", CSORT_DEVICES},
+                                      {"firstName", CSORT_FIRST},
+                                      {NULL, 0}};
+/* FlexPortal's sortBy names */
+static const struct choice api_sorts[] = {{"createdAt", CSORT_CREATED},
+                                          {"firstName", CSORT_FIRST},
+                                          {"lastName", CSORT_NAME},
+                                          {"email", CSORT_EMAIL},
+                                          {"totalMonthlyRevenue", CSORT_MRR},
+                                          {"totalDevicesRented", CSORT_DEVICES},
+                                          {NULL, 0}};
+static const struct choice dirs[] = {{"asc", 0}, {"desc", 1}, {NULL, 0}};
+static const struct choice formats[] = {{"html", FORMAT_HTML}, {"csv", FORMAT_CSV}, {NULL, 0}};
+static const struct choice actions[] = {
+    {"deactivate", 0}, {"reactivate", 1}, {"bulk_apply", 2}, {NULL, 0}};
+static const struct choice modes[] = {
+    {"paste", MODE_PASTE}, {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES}, {NULL, 0}};
+static const struct choice yes[] = {{"1", 1}, {NULL, 0}};
+static const struct choice bools[] = {{"false", 0}, {"true", 1}, {NULL, 0}};
 
 #define BEFORE(name)                                                                               \
 	{                                                                                          \
-		name, v_int, 0, NULL, 1, 9223372036854775807LL, NULL, false                        \
+		name, .check = v_int, .min = 1, .imax = 9223372036854775807LL                      \
 	}
 
+/* Every field: its name, then its rule and limits. */
 static const struct field_def defs[KEY__MAX] = {
-    [KEY_Q] = {"q", v_text, 100, NULL, 0, 0, NULL, false},
-    [KEY_STATUS] = {"status", v_enum, 0, statuses, 0, 0, NULL, false},
-    [KEY_TYPE] = {"type", v_enum, 0, types, 0, 0, NULL, false},
-    [KEY_SORT] = {"sort", v_enum, 0, sorts, 0, 0, NULL, false},
-    [KEY_DIR] = {"dir", v_enum, 0, dirs, 0, 0, NULL, false},
-    [KEY_AFTER] = {"after", v_token, 700, NULL, 0, 0, NULL, false},
-    [KEY_FORMAT] = {"format", v_enum, 0, formats, 0, 0, NULL, false},
+    [KEY_Q] = {"q", .check = v_text, .max = 100},
+    [KEY_STATUS] = {"status", .check = v_enum, .choices = statuses},
+    [KEY_TYPE] = {"type", .check = v_enum, .choices = types},
+    [KEY_SORT] = {"sort", .check = v_enum, .choices = sorts},
+    [KEY_DIR] = {"dir", .check = v_enum, .choices = dirs},
+    [KEY_AFTER] = {"after", .check = v_token, .max = 700},
+    [KEY_FORMAT] = {"format", .check = v_enum, .choices = formats},
     [KEY_ORDERS_BEFORE] = BEFORE("orders_before"),
     [KEY_SUBS_BEFORE] = BEFORE("subs_before"),
     [KEY_DEVICES_BEFORE] = BEFORE("devices_before"),
     [KEY_PAYMENTS_BEFORE] = BEFORE("payments_before"),
     [KEY_AUDIT_BEFORE] = BEFORE("audit_before"),
-    [KEY_REASON] = {"reason", v_enum, 0, reasons, 0, 0, NULL, false},
-    [KEY_NOTE] = {"note", v_multiline, 500, NULL, 0, 0, NULL, false},
-    [KEY_CSRF] = {"csrf", v_token, 64, NULL, 0, 0, NULL, false},
-    [KEY_ACTOR] = {"actor", v_text, 100, NULL, 0, 0, NULL, false},
-    [KEY_ACTION] = {"action", v_enum, 0, actions, 0, 0, NULL, false},
-    [KEY_OUTCOME] = {"outcome", v_token, 64, NULL, 0, 0, NULL, false},
-    [KEY_FROM] = {"from", v_date, 0, NULL, 0, 0, NULL, false},
-    [KEY_TO] = {"to", v_date, 0, NULL, 0, 0, NULL, false},
-    [KEY_CUSTOMER] = {"customer", v_public_id, 0, NULL, 0, 0, "cus", false},
-    [KEY_LINES] = {"lines", v_multiline, 4 * 1024 * 1024, NULL, 0, 0, NULL, false},
-    [KEY_MODE] = {"mode", v_enum, 0, modes, 0, 0, NULL, false},
-    [KEY_DOMAIN] = {"domain", v_domain, 253, NULL, 0, 0, NULL, false},
-    [KEY_CREATED_BEFORE] = {"created_before", v_date, 0, NULL, 0, 0, NULL, false},
-    [KEY_NO_ORDERS] = {"no_orders", v_enum, 0, yes, 0, 0, NULL, false},
-    [KEY_IDLE_SINCE] = {"idle_since", v_date, 0, NULL, 0, 0, NULL, false},
-    [KEY_SELECT] = {"select", v_public_id, 0, NULL, 0, 0, "cus", true},
-    [KEY_NONCE] = {"nonce", v_token, 64, NULL, 0, 0, NULL, false},
-    [KEY_SOURCE] = {"source", v_text, 200, NULL, 0, 0, NULL, false},
-    [KEY_ITEMS_AFTER] = {"items_after", v_int, 0, NULL, 0, 2147483647, NULL, false},
-    [KEY_LIMIT] = {"limit", v_int, 0, NULL, 1, 100, NULL, false},
-    [KEY_START_AFTER] = {"startAfter", v_token, 700, NULL, 0, 0, NULL, false},
-    [KEY_CUSTOMER_TYPE] = {"customerType", v_enum, 0, api_types, 0, 0, NULL, false},
-    [KEY_EMAIL] = {"email", v_email, 254, NULL, 0, 0, NULL, false},
-    [KEY_HAS_ACTIVE_RENTALS] = {"hasActiveRentals", v_enum, 0, bools, 0, 0, NULL, false},
-    [KEY_SORT_BY] = {"sortBy", v_enum, 0, api_sorts, 0, 0, NULL, false},
-    [KEY_SORT_DIR] = {"sortDir", v_enum, 0, dirs, 0, 0, NULL, false},
-    [KEY_CUSTOMER_ID] = {"customerId", v_public_id, 0, NULL, 0, 0, "cus", false},
+    [KEY_REASON] = {"reason", .check = v_name, .names = reason_code, .nnames = REASON__MAX},
+    [KEY_NOTE] = {"note", .check = v_multiline, .max = 500},
+    [KEY_CSRF] = {"csrf", .check = v_token, .max = 64},
+    [KEY_ACTOR] = {"actor", .check = v_text, .max = 100},
+    [KEY_ACTION] = {"action", .check = v_enum, .choices = actions},
+    [KEY_OUTCOME] = {"outcome", .check = v_token, .max = 64},
+    [KEY_FROM] = {"from", .check = v_date},
+    [KEY_TO] = {"to", .check = v_date},
+    [KEY_CUSTOMER] = {"customer", .check = v_public_id, .prefix = "cus"},
+    [KEY_LINES] = {"lines", .check = v_multiline, .max = 4 * 1024 * 1024},
+    [KEY_MODE] = {"mode", .check = v_enum, .choices = modes},
+    [KEY_DOMAIN] = {"domain", .check = v_domain, .max = 253},
+    [KEY_CREATED_BEFORE] = {"created_before", .check = v_date},
+    [KEY_NO_ORDERS] = {"no_orders", .check = v_enum, .choices = yes},
+    [KEY_IDLE_SINCE] = {"idle_since", .check = v_date},
+    [KEY_SELECT] = {"select", .check = v_public_id, .prefix = "cus", .repeats = true},
+    [KEY_NONCE] = {"nonce", .check = v_token, .max = 64},
+    [KEY_SOURCE] = {"source", .check = v_text, .max = 200},
+    [KEY_ITEMS_AFTER] = {"items_after", .check = v_int, .min = 0, .imax = 2147483647},
+    [KEY_ORDER_STATUS] = {"status", .check = v_name, .names = order_status_name,
+                          .nnames = ORDER_STATUS__MAX},
+    [KEY_LIMIT] = {"limit", .check = v_int, .min = 1, .imax = 100},
+    [KEY_START_AFTER] = {"startAfter", .check = v_token, .max = 700},
+    [KEY_CUSTOMER_TYPE] = {"customerType", .check = v_name, .names = customer_type_name,
+                           .nnames = CUSTOMER_TYPE__MAX},
+    [KEY_EMAIL] = {"email", .check = v_email, .max = 254},
+    [KEY_HAS_ACTIVE_RENTALS] = {"hasActiveRentals", .check = v_enum, .choices = bools},
+    [KEY_SORT_BY] = {"sortBy", .check = v_enum, .choices = api_sorts},
+    [KEY_SORT_DIR] = {"sortDir", .check = v_enum, .choices = dirs},
+    [KEY_CUSTOMER_ID] = {"customerId", .check = v_public_id, .prefix = "cus"},
 };
 
 const char *input_name(enum key k)
@@ -226,57 +262,91 @@ const char *input_check(enum key k, const char *v, size_t len)
 	return defs[k].check(&defs[k], v, len, &iv);
 }
 
-static enum key lookup(const char *name)
+const char *input_choice_name(enum key k, long long value)
 {
-	for (int k = 0; k < KEY__MAX; k++)
-		if (strcmp(defs[k].name, name) == 0)
-			return (enum key)k;
-	return KEY__MAX;
+	if (k >= KEY__MAX)
+		return NULL;
+	if (defs[k].check == v_name)
+		return value >= 0 && (size_t)value < defs[k].nnames ? defs[k].names[value] : NULL;
+	if (defs[k].check != v_enum)
+		return NULL;
+	for (size_t i = 0; defs[k].choices[i].name != NULL; i++)
+		if (defs[k].choices[i].value == value)
+			return defs[k].choices[i].name;
+	return NULL;
+}
+
+/* Validates one value as key k into its field. */
+static void take_one(struct arena *a, enum key k, const struct kv *kv, size_t cap,
+                     struct field fields[KEY__MAX])
+{
+	struct field *f = &fields[k];
+	if (f->state == FIELD_INVALID)
+		return;
+	const struct field_def *d = &defs[k];
+	long long iv = 0;
+	const char *why = d->check(d, kv->val, kv->vlen, &iv);
+	if (why != NULL) {
+		f->state = FIELD_INVALID;
+		f->problem = why;
+		return;
+	}
+	f->state = FIELD_OK;
+	f->s = kv->val;
+	f->len = kv->vlen;
+	f->i = iv;
+	if (d->repeats) {
+		if (f->multi == NULL)
+			f->multi = arena_alloc(a, sizeof(char *) * (cap + 1));
+		f->multi[f->nmulti++] = kv->val;
+	}
 }
 
 /* cap bounds how many values a repeating field can collect over both
  * lists, so the first allocation is large enough for all of them. */
-static void take(struct arena *a, const struct kvlist *l, size_t cap, struct field fields[KEY__MAX])
+static void take(struct arena *a, const struct kvlist *l, size_t cap, key_set set,
+                 struct field fields[KEY__MAX])
 {
 	for (size_t i = 0; i < l->n; i++) {
-		enum key k = lookup(l->v[i].key);
-		if (k == KEY__MAX)
-			continue;
-		struct field *f = &fields[k];
-		if (f->state == FIELD_INVALID)
-			continue;
-		const struct field_def *d = &defs[k];
 		/* An empty value means "not given" (blank form fields). */
 		if (l->v[i].vlen == 0)
 			continue;
-		long long iv = 0;
-		const char *why = d->check(d, l->v[i].val, l->v[i].vlen, &iv);
-		if (why != NULL) {
-			f->state = FIELD_INVALID;
-			f->problem = why;
-			continue;
-		}
-		f->state = FIELD_OK;
-		f->s = l->v[i].val;
-		f->len = l->v[i].vlen;
-		f->i = iv;
-		if (d->repeats) {
-			if (f->multi == NULL)
-				f->multi = arena_alloc(a, sizeof(char *) * (cap + 1));
-			f->multi[f->nmulti++] = l->v[i].val;
-		}
+		for (int k = 0; k < KEY__MAX; k++)
+			if ((set & KEYS(k)) && strcmp(defs[k].name, l->v[i].key) == 0)
+				take_one(a, (enum key)k, &l->v[i], cap, fields);
 	}
+}
+
+/* The keys validated for a route that reads set: its own, and every other
+ * key whose name none of its own uses (a value that no handler reads is
+ * still refused when it is malformed). */
+static key_set effective(key_set set)
+{
+	key_set eff = set | KEYS_ALL;
+	for (int k = 0; k < KEY__MAX; k++)
+		if (set & KEYS(k))
+			for (int j = 0; j < KEY__MAX; j++)
+				if (j != k && !(set & KEYS(j)) && strcmp(defs[j].name, defs[k].name) == 0)
+					eff &= ~KEYS(j);
+	return eff;
+}
+
+enum key input_validate_keys(struct arena *a, const struct kvlist *qs, const struct kvlist *form,
+                             key_set set, struct field fields[KEY__MAX])
+{
+	set = effective(set);
+	memset(fields, 0, sizeof(struct field) * KEY__MAX);
+	size_t cap = qs->n + form->n;
+	take(a, qs, cap, set, fields);
+	take(a, form, cap, set, fields);
+	for (int k = 0; k < KEY__MAX; k++)
+		if (fields[k].state == FIELD_INVALID)
+			return (enum key)k;
+	return KEY__MAX;
 }
 
 enum key input_validate(struct arena *a, const struct kvlist *qs, const struct kvlist *form,
                         struct field fields[KEY__MAX])
 {
-	memset(fields, 0, sizeof(struct field) * KEY__MAX);
-	size_t cap = qs->n + form->n;
-	take(a, qs, cap, fields);
-	take(a, form, cap, fields);
-	for (int k = 0; k < KEY__MAX; k++)
-		if (fields[k].state == FIELD_INVALID)
-			return (enum key)k;
-	return KEY__MAX;
+	return input_validate_keys(a, qs, form, KEYS_ALL, fields);
 }

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "http/kv.h"
 #include "util/arena.h"
@@ -52,6 +53,7 @@ enum key {
 	KEY_SOURCE,
 	KEY_ITEMS_AFTER,
 	/* JSON API query parameters (FlexPortal names) */
+	KEY_ORDER_STATUS, /* "status" of GET /v1/orders */
 	KEY_LIMIT,
 	KEY_START_AFTER,
 	KEY_CUSTOMER_TYPE,
@@ -63,13 +65,24 @@ enum key {
 	KEY__MAX
 };
 
+/* A set of keys (a route's), and the set of every key but those that
+ * share a name with another (KEY_ORDER_STATUS). */
+typedef uint64_t key_set;
+#define KEYS(k)  ((key_set)1 << (k))
+#define KEYS_ALL ((((key_set)1 << KEY__MAX) - 1) & ~KEYS(KEY_ORDER_STATUS))
+
+/* The values of the enum-like fields that are not database vocabulary
+ * (those are db/types.h's enums). */
+enum format { FORMAT_HTML, FORMAT_CSV };
+enum bulk_mode { MODE_PASTE, MODE_FILTER, MODE_DUPLICATES };
+
 enum field_state { FIELD_ABSENT = 0, FIELD_OK, FIELD_INVALID };
 
 struct field {
 	enum field_state state;
 	const char *s; /* the value (last one given) */
 	size_t len;
-	long long i;        /* for integer fields */
+	long long i;        /* integer fields: the number; choices: the choice's value */
 	const char **multi; /* every value, for fields that repeat */
 	size_t nmulti;
 	const char *problem; /* why it is invalid */
@@ -85,6 +98,16 @@ const char *input_name(enum key k);
  */
 enum key input_validate(struct arena *a, const struct kvlist *qs, const struct kvlist *form,
                         struct field fields[KEY__MAX]);
+
+/* The same for a route that reads the keys of set: where two keys share a
+ * name ("status" of customers and of orders), set decides which applies;
+ * every other key is validated too. */
+enum key input_validate_keys(struct arena *a, const struct kvlist *qs, const struct kvlist *form,
+                             key_set set, struct field fields[KEY__MAX]);
+
+/* The name of a choice of an enum-like key by its value ("desc" for
+ * KEY_DIR 1), or NULL. */
+const char *input_choice_name(enum key k, long long value);
 
 /* Checks one value against a key's rules: NULL if valid, else why not. */
 const char *input_check(enum key k, const char *v, size_t len);

@@ -5,7 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app.h"
+#include "db/types.h"
+#include "http/app.h"
 #include "http/input.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -15,8 +16,6 @@
  * parsed and validated input, the user, and the response state. Its memory
  * comes from req->arena and is released when the request ends.
  */
-
-enum role { ROLE_NONE = 0, ROLE_VIEWER, ROLE_OPERATOR, ROLE_ADMIN };
 
 enum method {
 	METHOD_GET,
@@ -49,6 +48,7 @@ struct route {
 	const char *action;      /* audit action and CSRF binding of writes */
 	enum role read;          /* the least role for GET and HEAD */
 	enum role write;         /* the least role for POST, PUT and DELETE */
+	key_set keys;            /* the input fields it reads; others are ignored */
 };
 
 struct user {
@@ -105,8 +105,8 @@ struct req {
 	struct buf headers;
 	size_t bytes_out;
 	double t_start;
-	void *dicts[8]; /* template dictionaries freed when the request ends */
-	size_t ndicts;
+	void **dicts; /* template dictionaries freed when the request ends */
+	size_t ndicts, dicts_cap;
 };
 
 /* Reads a CGI parameter ("REQUEST_METHOD", "HTTP_COOKIE", ...). */

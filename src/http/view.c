@@ -4,10 +4,20 @@
 
 #include "http/response.h"
 
+/* Keeps d to be freed when the request ends (the list grows in the arena). */
 static void track(struct req *r, struct tmpl_dict *d)
 {
-	if (d != NULL && r->ndicts < sizeof(r->dicts) / sizeof(r->dicts[0]))
-		r->dicts[r->ndicts++] = d;
+	if (d == NULL)
+		return;
+	if (r->ndicts == r->dicts_cap) {
+		size_t cap = r->dicts_cap ? 2 * r->dicts_cap : 8;
+		void **grown = arena_alloc(r->arena, cap * sizeof(*grown));
+		if (r->ndicts > 0)
+			memcpy(grown, r->dicts, r->ndicts * sizeof(*grown));
+		r->dicts = grown;
+		r->dicts_cap = cap;
+	}
+	r->dicts[r->ndicts++] = d;
 }
 
 /* Fixed texts for flash codes; unknown codes show nothing. */

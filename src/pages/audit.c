@@ -1,9 +1,5 @@
 /* GET /audit (HTML, or CSV with format=csv) */
-#include <stdlib.h>
-#include <string.h>
-
 #include "db/audit.h"
-#include "db/sql.h"
 #include "http/error.h"
 #include "http/kv.h"
 #include "http/response.h"
@@ -45,25 +41,36 @@ static void send_csv(struct req *r, struct audit_query *q)
 	q->limit = AUDIT_CSV_CHUNK;
 	long total = 0;
 	for (;;) {
-		struct db_res rows;
+		struct audit_list rows;
 		if (db_audit_list(r->app->db, r->arena, q, &rows) != ERR_OK)
 			break; /* the response has started: a short file is all we can do */
-		for (size_t i = 0; i < rows.nrows; i++) {
-			static const int cols[] = {AU_ID,      AU_AT,         AU_ACTOR,
-			                           AU_ACTION,  AU_CHANNEL,    AU_CUSTOMER_PUBLIC,
-			                           AU_SUBJECT, AU_REASON,     AU_NOTE,
-			                           AU_OUTCOME, AU_REQUEST_ID, AU_RUN_ID};
-			for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
-				csv_field(&b, DB_V(&rows, i, cols[c]), c == 0);
+		for (size_t i = 0; i < rows.n; i++) {
+			const struct audit_row *x = &rows.rows[i];
+			csv_field(&b, arena_printf(r->arena, "%llu", (unsigned long long)x->id), 1);
+			csv_field(&b, x->at, 0);
+			csv_field(&b, x->actor, 0);
+			csv_field(&b, x->action, 0);
+			csv_field(&b, channel_name[x->channel], 0);
+			csv_field(&b, x->customer_public_id, 0);
+			csv_field(&b, x->subject, 0);
+			csv_field(&b, x->reason >= 0 ? reason_code[x->reason] : NULL, 0);
+			csv_field(&b, x->note, 0);
+			csv_field(&b, x->outcome, 0);
+			csv_field(&b, x->request_id, 0);
+			csv_field(&b,
+			          x->bulk_run_id ? arena_printf(r->arena, "%llu",
+			                                        (unsigned long long)x->bulk_run_id)
+			                         : NULL,
+			          0);
 			csv_end(&b);
 		}
 		resp_write(r, b.p, b.len);
 		b.len = 0;
-		total += (long)rows.nrows;
-		if (rows.nrows < AUDIT_CSV_CHUNK || total >= AUDIT_CSV_MAX)
+		total += (long)rows.n;
+		if (rows.n < AUDIT_CSV_CHUNK || total >= AUDIT_CSV_MAX)
 			break;
 		q->after = true;
-		q->after_id = strtoull(DB_V(&rows, rows.nrows - 1, AU_ID), NULL, 10);
+		q->after_id = rows.rows[rows.n - 1].id;
 	}
 }
 
@@ -81,8 +88,6 @@ void page_audit(struct req *r)
 	    .to = req_str(r, KEY_TO),
 	    .limit = AUDIT_PAGE + 1,
 	};
-	if (q.actor && q.actor[0] == '\0')
-		q.actor = NULL;
 	const char *after = req_str(r, KEY_AFTER);
 	if (after != NULL) {
 		char *key;
@@ -96,12 +101,11 @@ void page_audit(struct req *r)
 		q.after = true;
 		q.after_id = id;
 	}
-	const char *format = req_str(r, KEY_FORMAT);
-	if (format && strcmp(format, "csv") == 0) {
+	if (req_int(r, KEY_FORMAT, FORMAT_HTML) == FORMAT_CSV) {
 		send_csv(r, &q);
 		return;
 	}
-	struct db_res rows;
+	struct audit_list rows;
 	enum err rc = db_audit_list(r->app->db, a, &q, &rows);
 	if (rc != ERR_OK) {
 		http_fail_kind(r, rc);
@@ -117,39 +121,38 @@ void page_audit(struct req *r)
 	static const char *const actions[] = {"deactivate", "reactivate"};
 	static const char *const action_labels[] = {"Deactivate", "Reactivate"};
 	fill_options(d, "ACTION_OPTION", actions, action_labels, 2, q.action);
-	size_t shown = rows.nrows > AUDIT_PAGE ? AUDIT_PAGE : rows.nrows;
+	size_t shown = rows.n > AUDIT_PAGE ? AUDIT_PAGE : rows.n;
 	for (size_t i = 0; i < shown; i++) {
+		const struct audit_row *x = &rows.rows[i];
 		struct tmpl_dict *row = tmpl_add(d, "ROW");
-		tmpl_set(row, "DATE", fmt_datetime(a, DB_V(&rows, i, AU_AT)));
-		tmpl_set(row, "ACTOR", DB_V(&rows, i, AU_ACTOR));
-		tmpl_set(row, "ACTION", DB_V(&rows, i, AU_ACTION));
-		tmpl_set(row, "CHANNEL", DB_V(&rows, i, AU_CHANNEL));
-		const char *cpid = DB_V(&rows, i, AU_CUSTOMER_PUBLIC);
-		if (cpid != NULL) {
+		tmpl_set(row, "DATE", fmt_datetime(a, x->at));
+		tmpl_set(row, "ACTOR", x->actor);
+		tmpl_set(row, "ACTION", x->action);
+		tmpl_set(row, "CHANNEL", channel_name[x->channel]);
+		if (x->customer_public_id != NULL) {
 			struct tmpl_dict *c = tmpl_add(row, "CUSTOMER_LINK");
-			tmpl_set(c, "SUBJECT", cpid);
-			tmpl_set(c, "SUBJECT_URL", arena_printf(a, "/customers/%s", cpid));
+			tmpl_set(c, "SUBJECT", x->customer_public_id);
+			tmpl_set(c, "SUBJECT_URL",
+			         arena_printf(a, "/customers/%s", x->customer_public_id));
 		} else {
-			tmpl_set(tmpl_add(row, "SUBJECT_ONLY"), "SUBJECT",
-			         DB_V(&rows, i, AU_SUBJECT));
+			tmpl_set(tmpl_add(row, "SUBJECT_ONLY"), "SUBJECT", x->subject);
 		}
-		tmpl_set(row, "REASON", fmt_label(a, DB_V(&rows, i, AU_REASON)));
-		tmpl_set(row, "NOTE", DB_V(&rows, i, AU_NOTE));
-		tmpl_set(row, "OUTCOME", DB_V(&rows, i, AU_OUTCOME));
-		tmpl_show(row, strcmp(DB_V(&rows, i, AU_OUTCOME), "ok") == 0 ? "OUTCOME_OK"
-		                                                             : "OUTCOME_REFUSED");
-		tmpl_set(row, "REQUEST_ID", DB_V(&rows, i, AU_REQUEST_ID));
-		if (DB_V(&rows, i, AU_RUN_ID))
-			tmpl_set(tmpl_add(row, "RUN"), "RUN_ID", DB_V(&rows, i, AU_RUN_ID));
+		tmpl_set(row, "REASON", reason_label(x->reason));
+		tmpl_set(row, "NOTE", x->note);
+		tmpl_set(row, "OUTCOME", x->outcome);
+		tmpl_show(row, x->ok ? "OUTCOME_OK" : "OUTCOME_REFUSED");
+		tmpl_set(row, "REQUEST_ID", x->request_id);
+		if (x->bulk_run_id)
+			tmpl_set_int(tmpl_add(row, "RUN"), "RUN_ID", (long long)x->bulk_run_id);
 	}
 	tmpl_show(d, shown ? "HAS_ROWS" : "EMPTY");
 	struct buf qs;
 	buf_init(&qs, a, 256);
 	filters_query(r, &qs);
 	tmpl_set(d, "CSV_URL", arena_printf(a, "/audit?%sformat=csv", qs.p));
-	if (rows.nrows > AUDIT_PAGE) {
+	if (rows.n > AUDIT_PAGE) {
 		char *next = cursor_encode(a, cfg->secret, cfg->secretlen, "audit", "",
-		                           strtoull(DB_V(&rows, AUDIT_PAGE - 1, AU_ID), NULL, 10));
+		                           rows.rows[AUDIT_PAGE - 1].id);
 		tmpl_set(tmpl_add(d, "NEXT"), "NEXT_URL",
 		         arena_printf(a, "/audit?%safter=%s", qs.p, next));
 	}

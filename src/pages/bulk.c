@@ -1,8 +1,6 @@
 /* GET /bulk, POST /bulk/preview, POST /bulk/apply, GET /bulk/{run_id} */
-#include <stdlib.h>
 #include <string.h>
 
-#include "db/sql.h"
 #include "domain/bulk.h"
 #include "http/error.h"
 #include "http/response.h"
@@ -19,9 +17,8 @@
 void page_bulk(struct req *r)
 {
 	struct arena *a = r->arena;
-	struct db_res runs;
-	enum err rc =
-	    db_exec(r->app->db, a, STMT_BULK_RUNS_RECENT, &runs, "i", (long long)r->user.tenant);
+	struct bulk_runs runs;
+	enum err rc = db_bulk_runs_recent(r->app->db, a, r->user.tenant, &runs);
 	if (rc != ERR_OK) {
 		http_fail_kind(r, rc);
 		return;
@@ -33,20 +30,20 @@ void page_bulk(struct req *r)
 		fill_csrf(r, tmpl_add(d, "FORMS"), "bulk_preview", "");
 	else
 		tmpl_show(d, "READ_ONLY");
-	for (size_t i = 0; i < runs.nrows; i++) {
+	for (size_t i = 0; i < runs.n; i++) {
+		const struct bulk_run *x = &runs.rows[i];
 		struct tmpl_dict *row = tmpl_add(d, "RUN");
-		const char *pid = DB_V(&runs, i, BRR_PUBLIC_ID);
-		tmpl_set(row, "RUN_ID", pid);
-		tmpl_set(row, "RUN_URL", arena_printf(a, "/bulk/%s", pid));
-		tmpl_set(row, "ACTOR", DB_V(&runs, i, BRR_ACTOR));
-		tmpl_set(row, "REASON", fmt_label(a, DB_V(&runs, i, BRR_REASON)));
-		tmpl_set(row, "SOURCE", DB_V(&runs, i, BRR_SOURCE));
-		tmpl_set(row, "RUN_STATUS", DB_V(&runs, i, BRR_STATUS));
-		tmpl_set(row, "TOTAL", fmt_count(a, atoll(DB_V(&runs, i, BRR_TOTAL))));
-		tmpl_set(row, "OK", fmt_count(a, atoll(DB_V(&runs, i, BRR_OK))));
-		tmpl_set(row, "CREATED", fmt_datetime(a, DB_V(&runs, i, BRR_CREATED)));
+		tmpl_set(row, "RUN_ID", x->public_id);
+		tmpl_set(row, "RUN_URL", arena_printf(a, "/bulk/%s", x->public_id));
+		tmpl_set(row, "ACTOR", x->actor);
+		tmpl_set(row, "REASON", reasons[x->reason].label);
+		tmpl_set(row, "SOURCE", x->source);
+		tmpl_set(row, "RUN_STATUS", run_status_name[x->status]);
+		tmpl_set(row, "TOTAL", fmt_count(a, x->total));
+		tmpl_set(row, "OK", fmt_count(a, x->ok));
+		tmpl_set(row, "CREATED", fmt_datetime(a, x->created_at));
 	}
-	tmpl_show(d, runs.nrows ? "HAS_RUNS" : "NO_RUNS");
+	tmpl_show(d, runs.n ? "HAS_RUNS" : "NO_RUNS");
 	view_send(r, &v, 200);
 }
 
@@ -62,43 +59,52 @@ static const char *state_code(const struct bulk_row *row, struct arena *a)
 	for (int c = 0; c < PREREQ__MAX; c++)
 		if (row->counts[c])
 			codes = arena_printf(a, "%s%s%s (%u)", codes, codes[0] ? ", " : "",
-			                     prereq_error_code[c], row->counts[c]);
+			                     prereq_defs[c].code, row->counts[c]);
 	return codes;
 }
 
 void page_bulk_preview(struct req *r)
 {
 	struct arena *a = r->arena;
-	const char *mode = req_str(r, KEY_MODE);
 	int max = r->app->cfg.bulk_max;
 	struct bulk_preview p;
-	struct bulk_error err = {0};
-	int rc;
-	if (mode == NULL) {
+	struct failure f = {0};
+	enum err rc;
+	switch (req_int(r, KEY_MODE, -1)) {
+	case MODE_PASTE:
+		rc = bulk_preview_paste(r->app->db, a, r->user.tenant, req_str(r, KEY_LINES),
+		                        r->fields[KEY_LINES].len, max, &p, &f);
+		break;
+	case MODE_FILTER: {
+		struct bulk_filter filter = {
+		    .domain = req_str(r, KEY_DOMAIN),
+		    .created_before = req_str(r, KEY_CREATED_BEFORE),
+		    .no_orders = req_int(r, KEY_NO_ORDERS, 0) == 1,
+		    .idle_since = req_str(r, KEY_IDLE_SINCE),
+		};
+		rc = bulk_preview_filter(r->app->db, a, r->user.tenant, &filter, max, &p, &f);
+		break;
+	}
+	case MODE_DUPLICATES:
+		rc = bulk_preview_duplicates(r->app->db, a, r->user.tenant, max, &p, &f);
+		break;
+	default:
 		http_error(r, 400, "INVALID_PARAMETER",
 		           "mode: choose paste, filter or duplicates.");
 		return;
 	}
-	if (strcmp(mode, "paste") == 0) {
-		rc = bulk_preview_paste(r->app->db, a, r->user.tenant, req_str(r, KEY_LINES),
-		                        r->fields[KEY_LINES].len, max, &p, &err);
-	} else if (strcmp(mode, "filter") == 0) {
-		struct bulk_filter f = {
-		    .domain = req_str(r, KEY_DOMAIN),
-		    .created_before = req_str(r, KEY_CREATED_BEFORE),
-		    .no_orders = req_str(r, KEY_NO_ORDERS) != NULL,
-		    .idle_since = req_str(r, KEY_IDLE_SINCE),
-		};
-		rc = bulk_preview_filter(r->app->db, a, r->user.tenant, &f, max, &p, &err);
-	} else {
-		rc = bulk_preview_duplicates(r->app->db, a, r->user.tenant, max, &p, &err);
-	}
-	if (rc != 0) {
-		if (err.status == 503)
-			resp_header(r, "Retry-After", "5");
-		http_error(r, err.status, err.code, err.message);
+	if (rc != ERR_OK) {
+		http_fail(r, &f);
 		return;
 	}
+	/* the apply form's one-time value */
+	unsigned char raw[16];
+	char nonce[33];
+	if (random_bytes(raw, sizeof(raw)) != 0) {
+		http_fail_kind(r, ERR_INTERNAL);
+		return;
+	}
+	hex_encode(raw, sizeof(raw), nonce);
 	struct view v;
 	struct tmpl_dict *d = view_begin(r, &v, "Bulk preview", "bulk_preview.tpl", NAV_BULK);
 	tmpl_set(d, "SOURCE", p.source);
@@ -110,29 +116,20 @@ void page_bulk_preview(struct req *r)
 	tmpl_set(d, "N_MERGED", fmt_count(a, (long long)p.merged));
 	for (int c = 0; c < PREREQ__MAX; c++) {
 		struct tmpl_dict *b = tmpl_add(d, "BLOCKED_BY");
-		tmpl_set(b, "CODE", prereq_error_code[c]);
+		tmpl_set(b, "CODE", prereq_defs[c].code);
 		tmpl_set(b, "COUNT", fmt_count(a, (long long)p.blocked_by[c]));
 	}
-	struct tmpl_dict *f = tmpl_add(d, "APPLY");
-	fill_csrf(r, f, "bulk_apply", "");
-	unsigned char raw[16];
-	char nonce[33];
-	random_bytes(raw, sizeof(raw));
-	hex_encode(raw, sizeof(raw), nonce);
-	tmpl_set(f, "NONCE", nonce);
-	tmpl_set(f, "SOURCE", p.source);
-	tmpl_set(f, "N_ELIGIBLE", fmt_count(a, (long long)p.eligible));
-	for (int i = 0; i < LIFECYCLE_REASONS; i++) {
-		struct tmpl_dict *o = tmpl_add(f, "REASON");
-		tmpl_set(o, "REASON_CODE", lifecycle_reason_code[i]);
-		tmpl_set(o, "REASON_LABEL", lifecycle_reason_label[i]);
-		tmpl_set(o, "REASON_HINT", lifecycle_reason_hint[i]);
-	}
+	struct tmpl_dict *form = tmpl_add(d, "APPLY");
+	fill_csrf(r, form, "bulk_apply", "");
+	tmpl_set(form, "NONCE", nonce);
+	tmpl_set(form, "SOURCE", p.source);
+	tmpl_set(form, "N_ELIGIBLE", fmt_count(a, (long long)p.eligible));
+	fill_reasons(form, -1);
 	if (p.eligible == 0)
-		tmpl_show(f, "NOTHING_ELIGIBLE");
+		tmpl_show(form, "NOTHING_ELIGIBLE");
 	for (size_t i = 0; i < p.n; i++) {
 		const struct bulk_row *row = &p.rows[i];
-		struct tmpl_dict *x = tmpl_add(f, "ROW");
+		struct tmpl_dict *x = tmpl_add(form, "ROW");
 		if (row->line)
 			tmpl_set_int(x, "LINE", row->line);
 		tmpl_set(x, "INPUT", row->input);
@@ -165,12 +162,9 @@ void page_bulk_apply(struct req *r)
 {
 	struct arena *a = r->arena;
 	const struct field *sel = &r->fields[KEY_SELECT];
-	const char *reason = req_str(r, KEY_REASON);
+	int reason = (int)req_int(r, KEY_REASON, -1);
 	const char *nonce = req_str(r, KEY_NONCE);
-	const char *note = req_str(r, KEY_NOTE);
-	if (note && note[0] == '\0')
-		note = NULL;
-	if (reason == NULL) {
+	if (reason < 0) {
 		http_error(r, 400, "INVALID_PARAMETER",
 		           "reason: choose why these customers are deactivated, then apply again.");
 		return;
@@ -193,22 +187,21 @@ void page_bulk_apply(struct req *r)
 	}
 	const char *source = req_str(r, KEY_SOURCE);
 	struct actor who = page_actor(r);
-	who.channel = "bulk";
+	who.channel = CHANNEL_BULK;
 	const char *run;
 	bool existing;
-	struct bulk_error err = {0};
-	if (bulk_create_run(r->app->db, a, &who, reason, note, source ? source : "selection", nonce,
-	                    sel->multi, sel->nmulti, &run, &existing, &err) != 0) {
-		if (err.status == 503)
-			resp_header(r, "Retry-After", "5");
-		http_error(r, err.status, err.code, err.message);
+	struct failure f = {0};
+	if (bulk_create_run(r->app->db, a, &who, (enum reason)reason, req_str(r, KEY_NOTE),
+	                    source ? source : "selection", nonce, sel->multi, sel->nmulti, &run,
+	                    &existing, &f) != ERR_OK) {
+		http_fail(r, &f);
 		return;
 	}
 	view_flash(r, existing ? "bulk_resubmitted" : "bulk_started");
 	resp_redirect(r, arena_printf(a, "/bulk/%s", run));
 }
 
-static void send_items_csv(struct req *r, unsigned long long run, const char *pid)
+static void send_items_csv(struct req *r, uint64_t run, const char *pid)
 {
 	resp_header(r, "Content-Disposition",
 	            arena_printf(r->arena, "attachment; filename=\"%s.csv\"", pid));
@@ -220,29 +213,28 @@ static void send_items_csv(struct req *r, unsigned long long run, const char *pi
 	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
 		csv_field(&b, head[i], i == 0);
 	csv_end(&b);
-	long long after = 0;
+	int64_t after = 0;
 	for (;;) {
-		struct db_res rows;
-		if (db_exec(r->app->db, r->arena, STMT_BULK_ITEMS_PAGE, &rows, "uii", run, after,
-		            (long long)CSV_CHUNK) != ERR_OK)
-			break;
-		for (size_t i = 0; i < rows.nrows; i++) {
-			csv_field(&b, DB_V(&rows, i, BI_SEQ), 1);
-			csv_field(&b, DB_V(&rows, i, BI_SUBJECT), 0);
-			csv_field(&b, DB_V(&rows, i, BI_EMAIL), 0);
-			csv_field(&b, DB_V(&rows, i, BI_FIRST), 0);
-			csv_field(&b, DB_V(&rows, i, BI_LAST), 0);
-			csv_field(
-			    &b, DB_V(&rows, i, BI_OUTCOME) ? DB_V(&rows, i, BI_OUTCOME) : "pending",
-			    0);
-			csv_field(&b, DB_V(&rows, i, BI_DONE_AT), 0);
+		struct bulk_items items;
+		if (db_bulk_items_page(r->app->db, r->arena, run, after, CSV_CHUNK, &items) !=
+		    ERR_OK)
+			break; /* the response has started: a short file is all we can do */
+		for (size_t i = 0; i < items.n; i++) {
+			const struct bulk_item *x = &items.rows[i];
+			csv_field(&b, arena_printf(r->arena, "%lld", (long long)x->seq), 1);
+			csv_field(&b, x->subject, 0);
+			csv_field(&b, x->email, 0);
+			csv_field(&b, x->first_name, 0);
+			csv_field(&b, x->last_name, 0);
+			csv_field(&b, x->outcome ? x->outcome : "pending", 0);
+			csv_field(&b, x->done_at, 0);
 			csv_end(&b);
 		}
 		resp_write(r, b.p, b.len);
 		b.len = 0;
-		if (rows.nrows < CSV_CHUNK)
+		if (items.n < CSV_CHUNK)
 			break;
-		after = atoll(DB_V(&rows, rows.nrows - 1, BI_SEQ));
+		after = items.rows[items.n - 1].seq;
 	}
 }
 
@@ -250,87 +242,81 @@ void page_bulk_run(struct req *r)
 {
 	struct arena *a = r->arena;
 	struct db *db = r->app->db;
-	struct db_res run, prog, items;
-	enum err rc =
-	    db_exec(db, a, STMT_BULK_RUN_GET, &run, "si", r->arg, (long long)r->user.tenant);
+	struct bulk_run run;
+	enum err rc = db_bulk_run_get(db, a, r->user.tenant, r->arg, &run);
+	if (rc == ERR_NOT_FOUND) {
+		http_error(r, 404, "NOT_FOUND", "There is no bulk run with this id.");
+		return;
+	}
 	if (rc != ERR_OK) {
 		http_fail_kind(r, rc);
 		return;
 	}
-	if (run.nrows == 0) {
-		http_error(r, 404, "NOT_FOUND", "There is no bulk run with this id.");
+	if (req_int(r, KEY_FORMAT, FORMAT_HTML) == FORMAT_CSV) {
+		send_items_csv(r, run.id, r->arg);
 		return;
 	}
-	unsigned long long id = strtoull(DB_V(&run, 0, BR_ID), NULL, 10);
-	const char *format = req_str(r, KEY_FORMAT);
-	if (format && strcmp(format, "csv") == 0) {
-		send_items_csv(r, id, r->arg);
-		return;
-	}
-	long long after = req_int(r, KEY_ITEMS_AFTER, 0);
-	if ((rc = db_exec(db, a, STMT_BULK_RUN_PROGRESS, &prog, "u", id)) ||
-	    (rc = db_exec(db, a, STMT_BULK_ITEMS_PAGE, &items, "uii", id, after,
-	                  (long long)ITEMS_PAGE + 1))) {
+	int64_t after = req_int(r, KEY_ITEMS_AFTER, 0);
+	struct bulk_progress prog;
+	struct bulk_items items;
+	if ((rc = db_bulk_run_progress(db, a, run.id, &prog)) ||
+	    (rc = db_bulk_items_page(db, a, run.id, after, ITEMS_PAGE + 1, &items))) {
 		http_fail_kind(r, rc);
 		return;
 	}
-	long long total = atoll(DB_V(&prog, 0, BP_TOTAL)), done = atoll(DB_V(&prog, 0, BP_DONE));
-	const char *status = DB_V(&run, 0, BR_STATUS);
-	bool finished = strcmp(status, "done") == 0;
+	bool finished = run.status == RUN_DONE;
 	struct view v;
 	struct tmpl_dict *d =
 	    view_begin(r, &v, arena_printf(a, "Bulk run %s", r->arg), "bulk_run.tpl", NAV_BULK);
 	if (!finished)
 		view_refresh(&v, 2);
 	tmpl_set(d, "RUN_ID", r->arg);
-	tmpl_set(d, "RUN_STATUS", status);
-	tmpl_set(d, "ACTOR", DB_V(&run, 0, BR_ACTOR));
-	tmpl_set(d, "REASON", fmt_label(a, DB_V(&run, 0, BR_REASON)));
-	tmpl_set(d, "NOTE", DB_V(&run, 0, BR_NOTE));
-	tmpl_set(d, "SOURCE", DB_V(&run, 0, BR_SOURCE));
-	tmpl_set(d, "CREATED", fmt_datetime(a, DB_V(&run, 0, BR_CREATED)));
-	tmpl_set(d, "STARTED", fmt_datetime(a, DB_V(&run, 0, BR_STARTED)));
-	tmpl_set(d, "FINISHED", fmt_datetime(a, DB_V(&run, 0, BR_FINISHED)));
-	tmpl_set(d, "TOTAL", fmt_count(a, total));
-	tmpl_set(d, "DONE", fmt_count(a, done));
-	tmpl_set(d, "OK", fmt_count(a, atoll(DB_V(&prog, 0, BP_OK))));
-	tmpl_set(d, "REFUSED", fmt_count(a, atoll(DB_V(&prog, 0, BP_REFUSED))));
-	tmpl_set_int(d, "DONE_RAW", done);
-	tmpl_set_int(d, "TOTAL_RAW", total > 0 ? total : 1);
-	tmpl_set_int(d, "PERCENT", total > 0 ? done * 100 / total : 100);
+	tmpl_set(d, "RUN_STATUS", run_status_name[run.status]);
+	tmpl_set(d, "ACTOR", run.actor);
+	tmpl_set(d, "REASON", reasons[run.reason].label);
+	tmpl_set(d, "NOTE", run.note);
+	tmpl_set(d, "SOURCE", run.source);
+	tmpl_set(d, "CREATED", fmt_datetime(a, run.created_at));
+	tmpl_set(d, "STARTED", fmt_datetime(a, run.started_at));
+	tmpl_set(d, "FINISHED", fmt_datetime(a, run.finished_at));
+	tmpl_set(d, "TOTAL", fmt_count(a, prog.total));
+	tmpl_set(d, "DONE", fmt_count(a, prog.done));
+	tmpl_set(d, "OK", fmt_count(a, prog.ok));
+	tmpl_set(d, "REFUSED", fmt_count(a, prog.refused));
+	tmpl_set_int(d, "DONE_RAW", prog.done);
+	tmpl_set_int(d, "TOTAL_RAW", prog.total > 0 ? prog.total : 1);
+	tmpl_set_int(d, "PERCENT", prog.total > 0 ? prog.done * 100 / prog.total : 100);
 	if (!finished)
 		tmpl_set(tmpl_add(d, "IN_PROGRESS"), "WORKER_STATE",
-		         strcmp(status, "queued") == 0 ? "Waiting for a job worker" : "Running");
+		         run.status == RUN_QUEUED ? "Waiting for a job worker" : "Running");
 	tmpl_set(d, "CSV_URL", arena_printf(a, "/bulk/%s?format=csv", r->arg));
-	size_t shown = items.nrows > ITEMS_PAGE ? ITEMS_PAGE : items.nrows;
+	size_t shown = items.n > ITEMS_PAGE ? ITEMS_PAGE : items.n;
 	for (size_t i = 0; i < shown; i++) {
+		const struct bulk_item *x = &items.rows[i];
 		struct tmpl_dict *row = tmpl_add(d, "ITEM");
-		tmpl_set(row, "SEQ", DB_V(&items, i, BI_SEQ));
-		const char *cpid = DB_V(&items, i, BI_PUBLIC_ID);
-		if (cpid) {
+		tmpl_set_int(row, "SEQ", x->seq);
+		if (x->customer_public_id) {
 			struct tmpl_dict *c = tmpl_add(row, "CUSTOMER");
-			tmpl_set(c, "CUSTOMER_ID", cpid);
-			tmpl_set(c, "CUSTOMER_URL", arena_printf(a, "/customers/%s", cpid));
-			tmpl_set(
-			    c, "NAME",
-			    row_name_of(a, DB_V(&items, i, BI_FIRST), DB_V(&items, i, BI_LAST)));
-			tmpl_set(c, "EMAIL", DB_V(&items, i, BI_EMAIL));
+			tmpl_set(c, "CUSTOMER_ID", x->customer_public_id);
+			tmpl_set(c, "CUSTOMER_URL",
+			         arena_printf(a, "/customers/%s", x->customer_public_id));
+			tmpl_set(c, "NAME", row_name_of(a, x->first_name, x->last_name));
+			tmpl_set(c, "EMAIL", x->email);
 		} else {
-			tmpl_set(tmpl_add(row, "UNKNOWN"), "SUBJECT", DB_V(&items, i, BI_SUBJECT));
+			tmpl_set(tmpl_add(row, "UNKNOWN"), "SUBJECT", x->subject);
 		}
-		const char *outcome = DB_V(&items, i, BI_OUTCOME);
-		if (outcome == NULL)
+		if (x->outcome == NULL)
 			tmpl_show(row, "PENDING");
-		else if (strcmp(outcome, "ok") == 0)
+		else if (strcmp(x->outcome, "ok") == 0)
 			tmpl_show(row, "OUTCOME_OK");
 		else
-			tmpl_set(tmpl_add(row, "OUTCOME_REFUSED"), "OUTCOME", outcome);
-		tmpl_set(row, "DONE_AT", fmt_datetime(a, DB_V(&items, i, BI_DONE_AT)));
+			tmpl_set(tmpl_add(row, "OUTCOME_REFUSED"), "OUTCOME", x->outcome);
+		tmpl_set(row, "DONE_AT", fmt_datetime(a, x->done_at));
 	}
-	if (items.nrows > ITEMS_PAGE)
+	if (items.n > ITEMS_PAGE)
 		tmpl_set(tmpl_add(d, "NEXT"), "NEXT_URL",
-		         arena_printf(a, "/bulk/%s?items_after=%s", r->arg,
-		                      DB_V(&items, ITEMS_PAGE - 1, BI_SEQ)));
+		         arena_printf(a, "/bulk/%s?items_after=%lld", r->arg,
+		                      (long long)items.rows[ITEMS_PAGE - 1].seq));
 	if (after > 0)
 		tmpl_set(tmpl_add(d, "FIRST"), "FIRST_URL", arena_printf(a, "/bulk/%s", r->arg));
 	view_send(r, &v, 200);

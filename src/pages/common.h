@@ -3,30 +3,25 @@
 
 #include <stdbool.h>
 
-#include "db/db.h"
+#include "domain/customers.h"
 #include "domain/lifecycle.h"
 #include "domain/retention.h"
-#include "http/error.h"
 #include "http/request.h"
 #include "tmpl/tmpl.h"
 
 /* Helpers shared by the pages. */
 
 /*
- * Loads the customer named by the path in the user's tenant into out (one
- * row, CU_* columns). When it cannot (no such customer: 404 NOT_FOUND;
- * database down: 503) it answers itself and returns false.
+ * Answers a failed read or action of the customer named by the path: 404
+ * NOT_FOUND with the page's wording, the error's own answer otherwise.
  */
-bool page_load_customer(struct req *r, struct db_res *out);
+void page_customer_failed(struct req *r, enum err rc);
 
-/* "Jane Doe" (or the e-mail when both names are empty). */
-const char *customer_name(struct arena *a, const struct db_res *c, size_t row);
-
-/* "First Last" from two columns (either may be empty; NULL gives ""). */
+/* "First Last" from two names (either may be empty; NULL gives ""). */
 const char *row_name_of(struct arena *a, const char *first, const char *last);
 
 /* Sets CUSTOMER_ID, CUSTOMER_NAME, EMAIL, STATUS, TYPE, COMPANY, CUSTOMER_URL. */
-void fill_customer_head(struct req *r, struct tmpl_dict *d, const struct db_res *c, size_t row);
+void fill_customer_head(struct req *r, struct tmpl_dict *d, const struct customer_row *c);
 
 /* Adds a hidden CSRF token bound to the user, action and subject as CSRF. */
 void fill_csrf(struct req *r, struct tmpl_dict *d, const char *action, const char *subject);
@@ -38,17 +33,24 @@ void fill_prereq(struct req *r, struct tmpl_dict *d, const char *customer_pid,
 
 /* The retention table: fills the include {{>RETENTION_TABLE}}. */
 void fill_retention(struct req *r, struct tmpl_dict *d, const struct retention *ret, bool inactive,
-                    long long devices_out);
+                    int64_t devices_out);
 
-/* The deactivation record of an inactive customer row as one DEACTIVATION
+/* The deactivation record of an inactive customer as one DEACTIVATION
  * section (DEACT_AT, DEACT_BY, DEACT_REASON, DEACT_NOTE); returns it. */
-struct tmpl_dict *fill_deactivation(struct req *r, struct tmpl_dict *d, const struct db_res *c,
-                                    size_t row);
+struct tmpl_dict *fill_deactivation(struct req *r, struct tmpl_dict *d,
+                                    const struct customer_row *c);
+
+/* The reasons as radio buttons: section REASON with REASON_CODE, _LABEL,
+ * _HINT and REASON_CHECKED for checked (-1: none). */
+void fill_reasons(struct tmpl_dict *d, int checked);
 
 /* The n options of a <select> as the section (OPTION_VALUE, OPTION_LABEL,
  * OPTION_SELECTED for the value equal to current, which may be NULL). */
 void fill_options(struct tmpl_dict *d, const char *section, const char *const *values,
                   const char *const *labels, size_t n, const char *current);
+
+/* The label of a reason ("Account closure"; "" for -1). */
+const char *reason_label(int reason);
 
 /* The actor of a page request. */
 struct actor page_actor(struct req *r);

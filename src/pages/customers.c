@@ -1,10 +1,8 @@
 /* GET /, GET /customers, GET /customers/{id} */
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "db/customers.h"
-#include "db/sql.h"
+#include "domain/customers.h"
 #include "http/error.h"
 #include "http/kv.h"
 #include "http/response.h"
@@ -25,10 +23,6 @@ void page_root(struct req *r)
 
 /* ---- the list --------------------------------------------------------- */
 
-static const char *const sort_names[CSORT__MAX] = {
-    [CSORT_CREATED] = "createdAt", [CSORT_NAME] = "name",       [CSORT_EMAIL] = "email",
-    [CSORT_MRR] = "mrr",           [CSORT_DEVICES] = "devices", [CSORT_FIRST] = "firstName",
-};
 static const char *const sort_labels[CSORT__MAX] = {
     [CSORT_CREATED] = "Created", [CSORT_NAME] = "Name",       [CSORT_EMAIL] = "E-mail",
     [CSORT_MRR] = "MRR",         [CSORT_DEVICES] = "Devices", [CSORT_FIRST] = "First name",
@@ -36,27 +30,31 @@ static const char *const sort_labels[CSORT__MAX] = {
 
 struct list_params {
 	const char *q;
-	const char *status; /* "active", "inactive", "all" */
-	const char *type;   /* "individual", "business", "all" */
+	int status; /* enum customer_status, or -1 for all */
+	int type;   /* enum customer_type, or -1 for all */
 	enum customer_sort sort;
 	bool desc;
 };
 
+/* The URL names of the list's choices (the input table's). */
+static const char *status_param(int status)
+{
+	return input_choice_name(KEY_STATUS, status);
+}
+
 /* "/customers?q=..&status=.." for these parameters with overrides. */
-static char *list_url(struct arena *a, const struct list_params *p, const char *status, int sort,
-                      int desc, const char *after)
+static char *list_url(struct arena *a, const struct list_params *p, int status, int sort, int desc,
+                      const char *after)
 {
 	struct buf b;
 	buf_init(&b, a, 256);
 	buf_puts(&b, "/customers?");
-	if (p->q && p->q[0])
+	if (p->q)
 		buf_printf(&b, "q=%s&", url_encode(a, p->q));
-	buf_printf(&b, "status=%s", status ? status : p->status);
-	if (strcmp(p->type, "all") != 0)
-		buf_printf(&b, "&type=%s", p->type);
-	int s = sort >= 0 ? sort : (int)p->sort;
-	int d = desc >= 0 ? desc : p->desc;
-	buf_printf(&b, "&sort=%s&dir=%s", sort_names[s], d ? "desc" : "asc");
+	buf_printf(&b, "status=%s", status_param(status));
+	if (p->type >= 0)
+		buf_printf(&b, "&type=%s", input_choice_name(KEY_TYPE, p->type));
+	buf_printf(&b, "&sort=%s&dir=%s", input_choice_name(KEY_SORT, sort), desc ? "desc" : "asc");
 	if (after)
 		buf_printf(&b, "&after=%s", after);
 	return b.p;
@@ -64,41 +62,33 @@ static char *list_url(struct arena *a, const struct list_params *p, const char *
 
 static const char *cursor_scope(struct arena *a, enum customer_sort s, bool desc)
 {
-	return arena_printf(a, "customers:%s:%s", sort_names[s], desc ? "desc" : "asc");
+	return arena_printf(a, "customers:%s:%s", input_choice_name(KEY_SORT, s),
+	                    desc ? "desc" : "asc");
 }
 
-static void fill_counts(struct req *r, struct tmpl_dict *d, const struct list_params *p)
+static void fill_counts(struct req *r, struct tmpl_dict *d, const struct list_params *p,
+                        const struct customer_counts *c)
 {
-	struct db_res c;
-	if (db_exec(r->app->db, r->arena, STMT_CUSTOMER_COUNTS, &c, "i",
-	            (long long)r->user.tenant) != ERR_OK)
-		return;
-	long long active = 0, inactive = 0;
-	for (size_t i = 0; i < c.nrows; i++) {
-		if (strcmp(p->type, "all") != 0 && strcmp(DB_V(&c, i, CC_TYPE), p->type) != 0)
-			continue;
-		long long n = atoll(DB_V(&c, i, CC_N));
-		if (strcmp(DB_V(&c, i, CC_STATUS), "active") == 0)
-			active += n;
-		else
-			inactive += n;
-	}
-	static const char *const tabs[] = {"active", "inactive", "all"};
+	int64_t by_status[CUSTOMER_STATUS__MAX] = {0};
+	for (int s = 0; s < CUSTOMER_STATUS__MAX; s++)
+		for (int t = 0; t < CUSTOMER_TYPE__MAX; t++)
+			if (p->type < 0 || p->type == t)
+				by_status[s] += c->n[s][t];
+	static const int tabs[] = {CUSTOMER_ACTIVE, CUSTOMER_INACTIVE, -1};
 	static const char *const labels[] = {"Active", "Inactive", "All"};
-	long long counts[] = {active, inactive, active + inactive};
+	int64_t all = by_status[CUSTOMER_ACTIVE] + by_status[CUSTOMER_INACTIVE];
 	for (int i = 0; i < 3; i++) {
 		struct tmpl_dict *t = tmpl_add(d, "STATUS_TAB");
 		tmpl_set(t, "TAB_LABEL", labels[i]);
-		tmpl_set(t, "TAB_COUNT", fmt_count(r->arena, counts[i]));
-		tmpl_set(t, "TAB_URL", list_url(r->arena, p, tabs[i], -1, -1, NULL));
-		if (strcmp(p->status, tabs[i]) == 0)
+		tmpl_set(t, "TAB_COUNT",
+		         fmt_count(r->arena, tabs[i] < 0 ? all : by_status[tabs[i]]));
+		tmpl_set(t, "TAB_URL", list_url(r->arena, p, tabs[i], (int)p->sort, p->desc, NULL));
+		if (p->status == tabs[i])
 			tmpl_show(t, "TAB_CURRENT");
 	}
-	long long total = strcmp(p->status, "active") == 0     ? active
-	                  : strcmp(p->status, "inactive") == 0 ? inactive
-	                                                       : active + inactive;
-	if (p->q == NULL || p->q[0] == '\0')
-		tmpl_set(d, "RESULT_COUNT", fmt_count(r->arena, total));
+	if (p->q == NULL)
+		tmpl_set(d, "RESULT_COUNT",
+		         fmt_count(r->arena, p->status < 0 ? all : by_status[p->status]));
 }
 
 void page_customers(struct req *r)
@@ -106,22 +96,16 @@ void page_customers(struct req *r)
 	struct arena *a = r->arena;
 	struct list_params p = {
 	    .q = req_str(r, KEY_Q),
-	    .status = req_str(r, KEY_STATUS) ? req_str(r, KEY_STATUS) : "active",
-	    .type = req_str(r, KEY_TYPE) ? req_str(r, KEY_TYPE) : "all",
+	    .status = (int)req_int(r, KEY_STATUS, CUSTOMER_ACTIVE),
+	    .type = (int)req_int(r, KEY_TYPE, -1),
 	    .sort = (enum customer_sort)req_int(r, KEY_SORT, CSORT_CREATED),
-	    .desc = req_str(r, KEY_DIR) ? strcmp(req_str(r, KEY_DIR), "desc") == 0
-	                                : req_str(r, KEY_SORT) == NULL,
+	    /* newest first by default; ascending once a sort is picked */
+	    .desc = req_int(r, KEY_DIR, req_str(r, KEY_SORT) == NULL) == 1,
 	};
-	if (p.q && p.q[0] == '\0')
-		p.q = NULL;
-	if (req_int(r, KEY_STATUS, 0) > 2) {
-		http_error(r, 400, "INVALID_PARAMETER", "status: must be active, inactive or all.");
-		return;
-	}
 	struct customer_query q = {
 	    .tenant = r->user.tenant,
-	    .status = strcmp(p.status, "all") == 0 ? NULL : p.status,
-	    .type = strcmp(p.type, "all") == 0 ? NULL : p.type,
+	    .status = p.status,
+	    .type = p.type,
 	    .has_rentals = -1,
 	    .search = p.q ? CSEARCH_PREFIX : CSEARCH_NONE,
 	    .term = p.q,
@@ -147,26 +131,36 @@ void page_customers(struct req *r)
 	}
 	/* A search's first page counts its matches in the same statement. */
 	q.with_total = q.search != CSEARCH_NONE && !q.after;
-	struct db_res rows;
-	enum err rc = db_customer_list(r->app->db, a, &q, &rows);
-	if (rc != ERR_OK) {
+	struct customer_list rows;
+	struct customer_counts counts;
+	int64_t matches = 0;
+	enum err rc;
+	if ((rc = db_customer_counts(r->app->db, a, r->user.tenant, &counts)) ||
+	    (rc = db_customer_list(r->app->db, a, &q, &rows))) {
 		http_fail_kind(r, rc);
 		return;
+	}
+	bool counted = p.q == NULL;
+	if (p.q && q.with_total) {
+		matches = rows.n ? rows.rows[0].matches : 0;
+		counted = true;
+	} else if (p.q) {
+		counted = db_customer_search_count(r->app->db, a, &q, &matches) == ERR_OK;
 	}
 
 	struct view v;
 	struct tmpl_dict *d = view_begin(r, &v, "Customers", "customers.tpl", NAV_CUSTOMERS);
 	tmpl_set(d, "Q", p.q);
-	tmpl_set(d, "STATUS_VALUE", p.status);
+	tmpl_set(d, "STATUS_VALUE", status_param(p.status));
 	static const char *const types[] = {"all", "individual", "business"};
 	static const char *const type_labels[] = {"All types", "Individuals", "Businesses"};
-	fill_options(d, "TYPE_OPTION", types, type_labels, 3, p.type);
+	fill_options(d, "TYPE_OPTION", types, type_labels, 3, input_choice_name(KEY_TYPE, p.type));
 	static const char *const statuses[] = {"active", "inactive", "all"};
 	static const char *const status_labels[] = {"Active", "Inactive", "All statuses"};
-	fill_options(d, "STATUS_OPTION", statuses, status_labels, 3, p.status);
-	tmpl_set(d, "SORT_VALUE", sort_names[p.sort]);
+	fill_options(d, "STATUS_OPTION", statuses, status_labels, 3, status_param(p.status));
+	tmpl_set(d, "SORT_VALUE", input_choice_name(KEY_SORT, p.sort));
 	tmpl_set(d, "DIR_VALUE", p.desc ? "desc" : "asc");
-	fill_counts(r, d, &p);
+	fill_counts(r, d, &p, &counts);
 
 	/* sortable headers: clicking the current one flips the direction */
 	static const enum customer_sort header_sorts[] = {CSORT_NAME, CSORT_EMAIL, CSORT_MRR,
@@ -179,202 +173,155 @@ void page_customers(struct req *r)
 		bool desc = current ? !p.desc
 		                    : (s == CSORT_CREATED || s == CSORT_MRR || s == CSORT_DEVICES);
 		struct tmpl_dict *h = tmpl_add(d, header_keys[i]);
-		tmpl_set(h, "HEADER_URL", list_url(a, &p, NULL, (int)s, desc, NULL));
+		tmpl_set(h, "HEADER_URL", list_url(a, &p, p.status, (int)s, desc, NULL));
 		tmpl_set(h, "HEADER_LABEL", sort_labels[s]);
 		tmpl_set(h, "ARIA_SORT", current ? (p.desc ? "descending" : "ascending") : "none");
 		if (current)
 			tmpl_set(h, "SORT_ARROW", p.desc ? "▼" : "▲");
 	}
 
-	size_t shown = rows.nrows > PAGE_SIZE ? PAGE_SIZE : rows.nrows;
+	size_t shown = rows.n > PAGE_SIZE ? PAGE_SIZE : rows.n;
 	time_t now = time(NULL);
 	for (size_t i = 0; i < shown; i++) {
+		const struct customer_row *c = &rows.rows[i];
 		struct tmpl_dict *row = tmpl_add(d, "CUSTOMER");
-		fill_customer_head(r, row, &rows, i);
-		tmpl_set(row, "MRR", fmt_cents(a, atoll(DB_V(&rows, i, CU_MRR)), r->user.currency));
-		tmpl_set(row, "DEVICES", DB_V(&rows, i, CU_DEVICES));
-		tmpl_set(row, "ORDERS", DB_V(&rows, i, CU_ORDERS));
-		tmpl_set(row, "CREATED", fmt_datetime(a, DB_V(&rows, i, CU_CREATED)));
-		tmpl_set(row, "CREATED_ISO", fmt_iso(a, DB_V(&rows, i, CU_CREATED)));
-		tmpl_set(row, "CREATED_AGO", fmt_relative(a, DB_V(&rows, i, CU_CREATED), now));
+		fill_customer_head(r, row, c);
+		tmpl_set(row, "MRR", fmt_cents(a, c->mrr_cents, r->user.currency));
+		tmpl_set_int(row, "DEVICES", c->devices_out);
+		tmpl_set_int(row, "ORDERS", c->total_orders);
+		tmpl_set(row, "CREATED", fmt_datetime(a, c->created_at));
+		tmpl_set(row, "CREATED_ISO", fmt_iso(a, c->created_at));
+		tmpl_set(row, "CREATED_AGO", fmt_relative(a, c->created_at, now));
 	}
 	if (shown == 0)
 		tmpl_show(d, p.q ? "NO_MATCHES" : "EMPTY");
 	else
 		tmpl_show(d, "HAS_ROWS");
-	if (p.q) {
-		long long n = 0;
-		bool counted = true;
-		if (q.with_total)
-			n = rows.nrows ? atoll(DB_V(&rows, 0, rows.ncols - 1)) : 0;
-		else
-			counted = db_customer_search_count(r->app->db, a, &q, &n) == ERR_OK;
-		if (counted)
-			tmpl_set(d, "RESULT_COUNT",
-			         n > CUSTOMER_SEARCH_CAP
-			             ? arena_printf(a, "%s+", fmt_count(a, CUSTOMER_SEARCH_CAP))
-			             : fmt_count(a, n));
-		if (n > CUSTOMER_SEARCH_CAP)
+	if (p.q && counted) {
+		tmpl_set(d, "RESULT_COUNT",
+		         matches > CUSTOMER_SEARCH_CAP
+		             ? arena_printf(a, "%s+", fmt_count(a, CUSTOMER_SEARCH_CAP))
+		             : fmt_count(a, matches));
+		if (matches > CUSTOMER_SEARCH_CAP)
 			tmpl_show(d, "SEARCH_CAPPED");
 	}
-	if (rows.nrows > PAGE_SIZE) {
-		size_t last = PAGE_SIZE - 1;
+	if (rows.n > PAGE_SIZE) {
+		const struct customer_row *last = &rows.rows[PAGE_SIZE - 1];
 		char *next =
 		    cursor_encode(a, cfg->secret, cfg->secretlen, cursor_scope(a, p.sort, p.desc),
-		                  customer_sort_key(&rows, last, p.sort),
-		                  strtoull(DB_V(&rows, last, CU_ID), NULL, 10));
-		tmpl_set(tmpl_add(d, "NEXT"), "NEXT_URL", list_url(a, &p, NULL, -1, -1, next));
+		                  customer_sort_key(a, last, p.sort), last->id);
+		tmpl_set(tmpl_add(d, "NEXT"), "NEXT_URL",
+		         list_url(a, &p, p.status, (int)p.sort, p.desc, next));
 	}
 	if (after != NULL)
-		tmpl_set(tmpl_add(d, "FIRST"), "FIRST_URL", list_url(a, &p, NULL, -1, -1, NULL));
+		tmpl_set(tmpl_add(d, "FIRST"), "FIRST_URL",
+		         list_url(a, &p, p.status, (int)p.sort, p.desc, NULL));
 	view_send(r, &v, 200);
 }
 
 /* ---- one customer ------------------------------------------------------ */
 
-static void fill_address(struct req *r, struct tmpl_dict *d, const struct db_res *ad,
-                         const char *kind, const char *title)
+static void fill_address(struct tmpl_dict *d, const struct customer_addresses *ad,
+                         enum address_kind kind, const char *title)
 {
-	for (size_t i = 0; i < ad->nrows; i++) {
-		if (strcmp(DB_V(ad, i, AD_KIND), kind) != 0)
-			continue;
-		struct tmpl_dict *x = tmpl_add(d, "ADDRESS");
-		tmpl_set(x, "ADDRESS_TITLE", title);
-		tmpl_set(x, "CONTACT", DB_V(ad, i, AD_CONTACT));
-		tmpl_set(x, "STREET", DB_V(ad, i, AD_STREET));
-		tmpl_set(x, "BUILDING", DB_V(ad, i, AD_BUILDING));
-		tmpl_set(x, "LOCALITY", DB_V(ad, i, AD_LOCALITY));
-		tmpl_set(x, "POSTAL", DB_V(ad, i, AD_POSTAL));
-		tmpl_set(x, "CITY", DB_V(ad, i, AD_CITY));
-		tmpl_set(x, "ADMIN", DB_V(ad, i, AD_ADMIN));
-		tmpl_set(x, "COUNTRY", DB_V(ad, i, AD_COUNTRY));
-		tmpl_set(x, "ADDRESS_COMPANY", DB_V(ad, i, AD_COMPANY));
-		return; /* the newest of this kind */
+	if (!ad->present[kind]) {
+		tmpl_set(tmpl_add(d, "NO_ADDRESS"), "ADDRESS_TITLE", title);
+		return;
 	}
-	struct tmpl_dict *x = tmpl_add(d, "NO_ADDRESS");
-	tmpl_set(x, "ADDRESS_TITLE", title);
+	const struct address_row *x = &ad->of[kind];
+	struct tmpl_dict *t = tmpl_add(d, "ADDRESS");
+	tmpl_set(t, "ADDRESS_TITLE", title);
+	tmpl_set(t, "CONTACT", x->contact_name);
+	tmpl_set(t, "STREET", x->street);
+	tmpl_set(t, "BUILDING", x->building);
+	tmpl_set(t, "LOCALITY", x->locality);
+	tmpl_set(t, "POSTAL", x->postal_code);
+	tmpl_set(t, "CITY", x->city);
+	tmpl_set(t, "ADMIN", x->admin_area);
+	tmpl_set(t, "COUNTRY", x->country);
+	tmpl_set(t, "ADDRESS_COMPANY", x->company);
 }
 
-/* Runs a "newest first, before id" section query and fills its rows via
- * fill_row; adds an "older" link when there are more. */
-typedef void (*row_filler)(struct req *r, struct tmpl_dict *row, const struct db_res *res,
-                           size_t i);
-
-static enum err section(struct req *r, struct tmpl_dict *d, enum stmt st, unsigned long long cid,
-                        enum key before_key, const char *name, const char *pid, int id_col,
-                        row_filler fill_row, struct tmpl_dict **out)
+static void order_row(struct req *r, struct tmpl_dict *row, const struct order_row *o)
 {
-	long long before = req_int(r, before_key, 9223372036854775807LL);
-	struct db_res res;
-	enum err rc = db_exec(r->app->db, r->arena, st, &res, "uii", cid, before,
-	                      (long long)SECTION_SIZE + 1);
-	if (rc != ERR_OK)
-		return rc;
-	struct tmpl_dict *s = tmpl_add(d, name);
-	size_t shown = res.nrows > SECTION_SIZE ? SECTION_SIZE : res.nrows;
-	for (size_t i = 0; i < shown; i++)
-		fill_row(r, tmpl_add(s, "ROW"), &res, i);
-	if (shown == 0)
-		tmpl_show(s, "NONE");
-	if (res.nrows > SECTION_SIZE)
-		tmpl_set(tmpl_add(s, "OLDER"), "OLDER_URL",
-		         arena_printf(r->arena, "/customers/%s?%s=%s#%s", pid,
-		                      input_name(before_key), DB_V(&res, SECTION_SIZE - 1, id_col),
-		                      name));
-	if (req_str(r, before_key))
-		tmpl_set(tmpl_add(s, "NEWEST"), "NEWEST_URL",
-		         arena_printf(r->arena, "/customers/%s#%s", pid, name));
-	if (out != NULL)
-		*out = s;
-	return ERR_OK;
+	tmpl_set(row, "ID", o->public_id);
+	tmpl_set(row, "ROW_STATUS", order_status_name[o->status]);
+	tmpl_set(row, "AMOUNT", fmt_cents(r->arena, o->total_cents, o->currency));
+	tmpl_set(row, "DATE", fmt_datetime(r->arena, o->created_at));
 }
 
-static void order_row(struct req *r, struct tmpl_dict *row, const struct db_res *res, size_t i)
+static void sub_row(struct req *r, struct tmpl_dict *row, const struct subscription_row *s)
 {
-	tmpl_set(row, "ID", DB_V(res, i, OR_PUBLIC_ID));
-	tmpl_set(row, "ROW_STATUS", DB_V(res, i, OR_STATUS));
-	tmpl_set(row, "AMOUNT",
-	         fmt_money(r->arena, DB_V(res, i, OR_TOTAL), DB_V(res, i, OR_CURRENCY)));
-	tmpl_set(row, "DATE", fmt_datetime(r->arena, DB_V(res, i, OR_CREATED)));
+	tmpl_set(row, "ID", s->public_id);
+	tmpl_set(row, "ROW_STATUS", subscription_status_name[s->status]);
+	tmpl_set(row, "AMOUNT", fmt_cents(r->arena, s->monthly_cents, r->user.currency));
+	tmpl_set(row, "START", s->start_date);
+	tmpl_set(row, "END", s->end_date);
+	tmpl_set(row, "ASSET", s->asset_serial);
+	tmpl_set(row, "ORDER", s->order_public_id);
 }
 
-static void sub_row(struct req *r, struct tmpl_dict *row, const struct db_res *res, size_t i)
+static void device_row(struct req *r, struct tmpl_dict *row, const struct device_row *x)
 {
-	tmpl_set(row, "ID", DB_V(res, i, SU_PUBLIC_ID));
-	tmpl_set(row, "ROW_STATUS", DB_V(res, i, SU_STATUS));
-	tmpl_set(row, "AMOUNT", fmt_money(r->arena, DB_V(res, i, SU_AMOUNT), r->user.currency));
-	tmpl_set(row, "START", DB_V(res, i, SU_START));
-	tmpl_set(row, "END", DB_V(res, i, SU_END));
-	tmpl_set(row, "ASSET", DB_V(res, i, SU_ASSET));
-	tmpl_set(row, "ORDER", DB_V(res, i, SU_ORDER));
-}
-
-static void device_row(struct req *r, struct tmpl_dict *row, const struct db_res *res, size_t i)
-{
-	tmpl_set(row, "ID", DB_V(res, i, DV_SERIAL));
-	tmpl_set(row, "PRODUCT", DB_V(res, i, DV_PRODUCT));
-	tmpl_set(row, "SKU", DB_V(res, i, DV_SKU));
-	tmpl_set(row, "ROW_STATUS", DB_V(res, i, DV_STATUS));
-	tmpl_set(row, "SUB", DB_V(res, i, DV_SUB_PUBLIC));
-	tmpl_set(row, "AMOUNT", fmt_money(r->arena, DB_V(res, i, DV_COST), r->user.currency));
-	if (strcmp(DB_V(res, i, DV_WITH_CUSTOMER), "1") == 0 &&
-	    strcmp(DB_V(res, i, DV_STATUS), "rented_out") == 0)
+	tmpl_set(row, "ID", x->serial);
+	tmpl_set(row, "PRODUCT", x->product);
+	tmpl_set(row, "SKU", x->sku);
+	tmpl_set(row, "ROW_STATUS", asset_status_name[x->status]);
+	tmpl_set(row, "SUB", x->subscription_public_id);
+	tmpl_set(row, "AMOUNT", fmt_cents(r->arena, x->cost_cents, r->user.currency));
+	if (x->with_customer && x->status == ASSET_RENTED_OUT)
 		tmpl_show(row, "WITH_CUSTOMER");
 }
 
-static void payment_row(struct req *r, struct tmpl_dict *row, const struct db_res *res, size_t i)
+static void payment_row(struct req *r, struct tmpl_dict *row, const struct payment_row *x)
 {
-	tmpl_set(row, "ID", DB_V(res, i, PA_PUBLIC_ID));
-	tmpl_set(row, "ROW_STATUS", DB_V(res, i, PA_STATUS));
-	tmpl_set(row, "AMOUNT",
-	         fmt_money(r->arena, DB_V(res, i, PA_AMOUNT), DB_V(res, i, PA_CURRENCY)));
-	tmpl_set(row, "DATE", fmt_datetime(r->arena, DB_V(res, i, PA_CREATED)));
-	tmpl_set(row, "PAID_AT", fmt_datetime(r->arena, DB_V(res, i, PA_PAID_AT)));
-	tmpl_set(row, "SUB", DB_V(res, i, PA_SUB_PUBLIC));
+	tmpl_set(row, "ID", x->public_id);
+	tmpl_set(row, "ROW_STATUS", payment_status_name[x->status]);
+	tmpl_set(row, "AMOUNT", fmt_cents(r->arena, x->amount_cents, x->currency));
+	tmpl_set(row, "DATE", fmt_datetime(r->arena, x->created_at));
+	tmpl_set(row, "PAID_AT", fmt_datetime(r->arena, x->paid_at));
+	tmpl_set(row, "SUB", x->subscription_public_id);
 }
 
-static void audit_row(struct req *r, struct tmpl_dict *row, const struct db_res *res, size_t i)
+static void audit_row(struct req *r, struct tmpl_dict *row, const struct audit_row *x)
 {
-	tmpl_set(row, "DATE", fmt_datetime(r->arena, DB_V(res, i, AU_AT)));
-	tmpl_set(row, "ACTOR", DB_V(res, i, AU_ACTOR));
-	tmpl_set(row, "ACTION", DB_V(res, i, AU_ACTION));
-	tmpl_set(row, "CHANNEL", DB_V(res, i, AU_CHANNEL));
-	tmpl_set(row, "REASON", fmt_label(r->arena, DB_V(res, i, AU_REASON)));
-	tmpl_set(row, "NOTE", DB_V(res, i, AU_NOTE));
-	tmpl_set(row, "OUTCOME", DB_V(res, i, AU_OUTCOME));
-	tmpl_show(row,
-	          strcmp(DB_V(res, i, AU_OUTCOME), "ok") == 0 ? "OUTCOME_OK" : "OUTCOME_REFUSED");
+	tmpl_set(row, "DATE", fmt_datetime(r->arena, x->at));
+	tmpl_set(row, "ACTOR", x->actor);
+	tmpl_set(row, "ACTION", x->action);
+	tmpl_set(row, "CHANNEL", channel_name[x->channel]);
+	tmpl_set(row, "REASON", reason_label(x->reason));
+	tmpl_set(row, "NOTE", x->note);
+	tmpl_set(row, "OUTCOME", x->outcome);
+	tmpl_show(row, x->ok ? "OUTCOME_OK" : "OUTCOME_REFUSED");
 }
 
 /* The open items: what would block a deactivation, with anchors the
  * confirmation page links to. */
 static void fill_open_items(struct req *r, struct tmpl_dict *d, const struct prereq *p)
 {
-	for (size_t i = 0; i < p->rows[PREREQ_ACTIVE_SUBSCRIPTIONS].nrows; i++)
-		sub_row(r, tmpl_add(d, "OPEN_SUB"), &p->rows[PREREQ_ACTIVE_SUBSCRIPTIONS], i);
-	for (size_t i = 0; i < p->rows[PREREQ_PENDING_ORDERS].nrows; i++)
-		order_row(r, tmpl_add(d, "OPEN_ORDER"), &p->rows[PREREQ_PENDING_ORDERS], i);
-	const struct db_res *dv = &p->rows[PREREQ_UNRETURNED_DEVICES];
-	for (size_t i = 0; i < dv->nrows; i++) {
+	const struct blockers *b = &p->blockers;
+	for (size_t i = 0; i < b->subscriptions.n; i++)
+		sub_row(r, tmpl_add(d, "OPEN_SUB"), &b->subscriptions.rows[i]);
+	for (size_t i = 0; i < b->orders.n; i++)
+		order_row(r, tmpl_add(d, "OPEN_ORDER"), &b->orders.rows[i]);
+	for (size_t i = 0; i < b->devices.n; i++) {
 		struct tmpl_dict *row = tmpl_add(d, "OPEN_DEVICE");
-		tmpl_set(row, "ID", DB_V(dv, i, AS_SERIAL));
-		tmpl_set(row, "PRODUCT", DB_V(dv, i, AS_PRODUCT));
-		tmpl_set(row, "SKU", DB_V(dv, i, AS_SKU));
+		tmpl_set(row, "ID", b->devices.rows[i].serial);
+		tmpl_set(row, "PRODUCT", b->devices.rows[i].product);
+		tmpl_set(row, "SKU", b->devices.rows[i].sku);
 	}
 	tmpl_show(d, prereq_passed(p) ? "NO_OPEN_ITEMS" : "HAS_OPEN_ITEMS");
 }
 
 static void fill_profitability(struct req *r, struct tmpl_dict *d, const struct retention *ret,
-                               long long devices_out)
+                               int64_t devices_out)
 {
 	struct profitability p;
 	profitability_of(ret, devices_out, time(NULL), &p);
 	struct arena *a = r->arena;
 	const char *cur = r->user.currency;
-	tmpl_set(d, "LIFETIME_COLLECTED",
-	         fmt_money(a, arena_printf(a, "%.2f", p.lifetime_collected), cur));
-	tmpl_set(d, "ACQUISITION_COST",
-	         fmt_money(a, arena_printf(a, "%.2f", p.total_acquisition_cost), cur));
+	tmpl_set(d, "LIFETIME_COLLECTED", fmt_cents(a, p.lifetime_collected_cents, cur));
+	tmpl_set(d, "ACQUISITION_COST", fmt_cents(a, p.total_acquisition_cents, cur));
 	tmpl_set(d, "COST_RECOVERY", arena_printf(a, "%.1f%%", p.cost_recovery_percent));
 	tmpl_set(d, "AVG_MONTHLY",
 	         fmt_money(a, arena_printf(a, "%.2f", p.average_monthly_revenue), cur));
@@ -384,67 +331,101 @@ static void fill_profitability(struct req *r, struct tmpl_dict *d, const struct 
 	tmpl_set_int(d, "RECOVERY_BAR", pct < 0 ? 0 : pct);
 }
 
+/* The "before" input of each section, and the section's name in the page
+ * (its anchor). */
+static const struct {
+	enum key before;
+	const char *name;
+} section_defs[SEC__MAX] = {
+    [SEC_ORDERS] = {KEY_ORDERS_BEFORE, "orders"},
+    [SEC_SUBSCRIPTIONS] = {KEY_SUBS_BEFORE, "subscriptions"},
+    [SEC_DEVICES] = {KEY_DEVICES_BEFORE, "devices"},
+    [SEC_PAYMENTS] = {KEY_PAYMENTS_BEFORE, "payments"},
+    [SEC_AUDIT] = {KEY_AUDIT_BEFORE, "history"},
+};
+
+/* A section's frame: its rows go into the returned dictionary's ROW; n
+ * rows were read (SECTION_SIZE + 1 means there are older ones, the oldest
+ * shown being last_id). */
+static struct tmpl_dict *section(struct req *r, struct tmpl_dict *d, enum section s,
+                                 const char *pid, size_t n, uint64_t last_id)
+{
+	struct tmpl_dict *x = tmpl_add(d, section_defs[s].name);
+	if (n == 0)
+		tmpl_show(x, "NONE");
+	if (n > SECTION_SIZE)
+		tmpl_set(tmpl_add(x, "OLDER"), "OLDER_URL",
+		         arena_printf(r->arena, "/customers/%s?%s=%llu#%s", pid,
+		                      input_name(section_defs[s].before),
+		                      (unsigned long long)last_id, section_defs[s].name));
+	if (req_str(r, section_defs[s].before))
+		tmpl_set(tmpl_add(x, "NEWEST"), "NEWEST_URL",
+		         arena_printf(r->arena, "/customers/%s#%s", pid, section_defs[s].name));
+	return x;
+}
+
+#define SHOWN(n)             ((n) > SECTION_SIZE ? SECTION_SIZE : (n))
+#define LAST_ID(list, field) ((list).n > SECTION_SIZE ? (list).rows[SECTION_SIZE - 1].field : 0)
+
+static void fill_sections(struct req *r, struct tmpl_dict *d, const char *pid,
+                          const struct sections *s)
+{
+	struct tmpl_dict *x;
+	x = section(r, d, SEC_ORDERS, pid, s->orders.n, LAST_ID(s->orders, id));
+	for (size_t i = 0; i < SHOWN(s->orders.n); i++)
+		order_row(r, tmpl_add(x, "ROW"), &s->orders.rows[i]);
+	x = section(r, d, SEC_SUBSCRIPTIONS, pid, s->subscriptions.n,
+	            LAST_ID(s->subscriptions, id));
+	for (size_t i = 0; i < SHOWN(s->subscriptions.n); i++)
+		sub_row(r, tmpl_add(x, "ROW"), &s->subscriptions.rows[i]);
+	x = section(r, d, SEC_DEVICES, pid, s->devices.n, LAST_ID(s->devices, subscription_id));
+	for (size_t i = 0; i < SHOWN(s->devices.n); i++)
+		device_row(r, tmpl_add(x, "ROW"), &s->devices.rows[i]);
+	x = section(r, d, SEC_PAYMENTS, pid, s->payments.n, LAST_ID(s->payments, id));
+	for (size_t i = 0; i < SHOWN(s->payments.n); i++)
+		payment_row(r, tmpl_add(x, "ROW"), &s->payments.rows[i]);
+	x = section(r, d, SEC_AUDIT, pid, s->audit.n, LAST_ID(s->audit, id));
+	for (size_t i = 0; i < SHOWN(s->audit.n); i++)
+		audit_row(r, tmpl_add(x, "ROW"), &s->audit.rows[i]);
+	tmpl_set(x, "AUDIT_URL", arena_printf(r->arena, "/audit?customer=%s", pid));
+}
+
 void page_customer(struct req *r)
 {
-	struct db_res c;
-	if (!page_load_customer(r, &c))
-		return;
 	struct arena *a = r->arena;
-	struct db *db = r->app->db;
-	unsigned long long cid = strtoull(DB_V(&c, 0, CU_ID), NULL, 10);
-	const char *pid = DB_V(&c, 0, CU_PUBLIC_ID);
-	long long devices_out = atoll(DB_V(&c, 0, CU_DEVICES));
-	bool inactive = strcmp(DB_V(&c, 0, CU_STATUS), "inactive") == 0;
-
-	struct db_res ad;
-	struct prereq pre;
-	struct retention ret;
-	enum err rc;
-	if ((rc = db_exec(db, a, STMT_CUSTOMER_ADDRESSES, &ad, "u", cid)) ||
-	    (rc = prereq_check(db, a, cid, false, &pre)) ||
-	    (rc = retention_for_customer(db, a, cid, &ret))) {
-		http_fail_kind(r, rc);
+	int64_t before[SEC__MAX];
+	for (int s = 0; s < SEC__MAX; s++)
+		before[s] = req_int(r, section_defs[s].before, INT64_MAX);
+	struct customer_overview o;
+	enum err rc =
+	    customer_overview(r->app->db, a, r->user.tenant, r->arg, before, SECTION_SIZE, &o);
+	if (rc != ERR_OK) {
+		page_customer_failed(r, rc);
 		return;
 	}
-
+	const struct customer_row *c = &o.customer;
+	bool inactive = c->status == CUSTOMER_INACTIVE;
 	struct view v;
-	const char *name = customer_name(a, &c, 0);
-	struct tmpl_dict *d = view_begin(r, &v, name, "customer.tpl", NAV_CUSTOMERS);
-	fill_customer_head(r, d, &c, 0);
+	struct tmpl_dict *d =
+	    view_begin(r, &v, customer_display_name(a, c), "customer.tpl", NAV_CUSTOMERS);
+	fill_customer_head(r, d, c);
 	time_t now = time(NULL);
-	tmpl_set(d, "PHONE", DB_V(&c, 0, CU_PHONE));
-	tmpl_set(d, "CREATED", fmt_datetime(a, DB_V(&c, 0, CU_CREATED)));
-	tmpl_set(d, "CREATED_AGO", fmt_relative(a, DB_V(&c, 0, CU_CREATED), now));
-	tmpl_set(d, "UPDATED", fmt_datetime(a, DB_V(&c, 0, CU_UPDATED)));
-	tmpl_set(d, "MRR", fmt_cents(a, atoll(DB_V(&c, 0, CU_MRR)), r->user.currency));
-	tmpl_set(d, "CUSTOM_FIELDS", DB_V(&c, 0, CU_CUSTOM));
+	tmpl_set(d, "PHONE", c->phone);
+	tmpl_set(d, "CREATED", fmt_datetime(a, c->created_at));
+	tmpl_set(d, "CREATED_AGO", fmt_relative(a, c->created_at, now));
+	tmpl_set(d, "UPDATED", fmt_datetime(a, c->updated_at));
+	tmpl_set(d, "MRR", fmt_cents(a, c->mrr_cents, r->user.currency));
+	tmpl_set(d, "CUSTOM_FIELDS", c->custom_fields);
 	if (inactive)
-		fill_deactivation(r, d, &c, 0);
+		fill_deactivation(r, d, c);
 	if (req_can_write(r))
 		tmpl_show(d, inactive ? "CAN_REACTIVATE" : "CAN_DEACTIVATE");
 	else
 		tmpl_show(d, "READ_ONLY");
-	fill_address(r, d, &ad, "billing", "Billing address");
-	fill_address(r, d, &ad, "shipping", "Shipping address");
-	fill_profitability(r, d, &ret, devices_out);
-	fill_open_items(r, d, &pre);
-
-	/* newest first, SECTION_SIZE at a time; the last one is the customer's
-	 * own audit history */
-	struct tmpl_dict *history = NULL;
-	if ((rc = section(r, d, STMT_ORDERS_PAGE, cid, KEY_ORDERS_BEFORE, "orders", pid, OR_ID,
-	                  order_row, NULL)) ||
-	    (rc = section(r, d, STMT_SUBS_PAGE, cid, KEY_SUBS_BEFORE, "subscriptions", pid, SU_ID,
-	                  sub_row, NULL)) ||
-	    (rc = section(r, d, STMT_DEVICES_PAGE, cid, KEY_DEVICES_BEFORE, "devices", pid,
-	                  DV_SUB_ID, device_row, NULL)) ||
-	    (rc = section(r, d, STMT_PAYMENTS_PAGE, cid, KEY_PAYMENTS_BEFORE, "payments", pid,
-	                  PA_ID, payment_row, NULL)) ||
-	    (rc = section(r, d, STMT_AUDIT_BY_CUSTOMER, cid, KEY_AUDIT_BEFORE, "history", pid,
-	                  AU_ID, audit_row, &history))) {
-		http_fail_kind(r, rc);
-		return;
-	}
-	tmpl_set(history, "AUDIT_URL", arena_printf(a, "/audit?customer=%s", pid));
+	fill_address(d, &o.addresses, ADDRESS_BILLING, "Billing address");
+	fill_address(d, &o.addresses, ADDRESS_SHIPPING, "Shipping address");
+	fill_profitability(r, d, &o.retention, c->devices_out);
+	fill_open_items(r, d, &o.prereq);
+	fill_sections(r, d, c->public_id, &o.sections);
 	view_send(r, &v, 200);
 }

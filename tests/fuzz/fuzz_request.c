@@ -36,8 +36,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "app.h"
 #include "db/db.h"
+#include "http/app.h"
 #include "http/request.h"
 #include "route.h"
 #include "tmpl/tmpl.h"
@@ -137,16 +137,16 @@ static void sign_in_known(void)
 {
 	static const char *const names[] = {"admin", "operator", "viewer"};
 	static const enum role roles[] = {ROLE_ADMIN, ROLE_OPERATOR, ROLE_VIEWER};
-	memset(app.opcache, 0, sizeof(app.opcache));
+	memset(&app.operators, 0, sizeof(app.operators));
 	for (int i = 0; i < 3; i++) {
-		struct opcache_entry *e = &app.opcache[i];
+		struct operator_entry *e = &app.operators.e[i];
 		snprintf(e->username, sizeof(e->username), "%s", names[i]);
 		snprintf(e->display, sizeof(e->display), "Fuzz <%s> & Co", names[i]);
 		snprintf(e->tenant_slug, sizeof(e->tenant_slug), "acme");
 		snprintf(e->tenant_name, sizeof(e->tenant_name), "Acme & Co");
 		snprintf(e->currency, sizeof(e->currency), "EUR");
 		e->tenant = 1;
-		e->role = (int)roles[i];
+		e->role = roles[i];
 		e->at = time(NULL);
 	}
 }

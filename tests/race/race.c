@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "db/sql.h"
 #include "domain/lifecycle.h"
 #include "util/config.h"
 
@@ -137,13 +138,28 @@ static void inserter(struct db *db, struct arena *a, int rnd, int role, unsigned
 	}
 }
 
+/* What a deactivation attempt gave (>= 0; -1 means it did not run). */
+enum { LC_DONE, LC_NOOP, LC_BLOCKED, LC_UNAVAILABLE, LC_OTHER };
+
+static int result_of(enum err rc, const struct lifecycle_outcome *out)
+{
+	switch (rc) {
+	case ERR_OK: return out->changed ? LC_DONE : LC_NOOP;
+	case ERR_REFUSED: return LC_BLOCKED;
+	case ERR_UNAVAILABLE:
+	case ERR_RETRY: return LC_UNAVAILABLE;
+	default: return LC_OTHER;
+	}
+}
+
 static void deactivator(struct db *db, struct arena *a, int rnd, const char *pub, struct report *r)
 {
 	char rid[32];
 	snprintf(rid, sizeof(rid), "race-%d", rnd);
-	struct actor who = {"race", TENANT, "page", rid, 0};
+	struct actor who = {"race", TENANT, CHANNEL_PAGE, rid, 0};
 	struct lifecycle_outcome out = {0};
-	r->lc = (int)lifecycle_deactivate(db, a, &who, pub, "data_cleanup", NULL, &out);
+	r->lc = result_of(lifecycle_deactivate(db, a, &who, pub, REASON_DATA_CLEANUP, NULL, &out),
+	                  &out);
 	/* Across Galera nodes a deactivation racing a stream of inserts can lose
 	 * certification on every retry: it is refused (503) and changes nothing,
 	 * which the checks below verify like any refusal. */

@@ -88,9 +88,9 @@ static void average_monthly_revenue(void **state)
 	(void)state;
 	struct retention r;
 	memset(&r, 0, sizeof(r));
-	r.collected = "142.00";
-	r.acquisition = "200.00";
-	r.first_start = "2026-10-05";
+	r.collected_cents = 14200;
+	r.by.acquisition_cents = 20000;
+	r.by.first_start = "2026-10-05";
 	struct profitability p;
 	/* October and November complete on 5 December: 2 + 1 months */
 	profitability_of(&r, 1, at("2026-12-05 08:00:00"), &p);
@@ -98,7 +98,7 @@ static void average_monthly_revenue(void **state)
 	profitability_of(&r, 1, at("2026-12-04 23:59:59"), &p);
 	assert_true(p.average_monthly_revenue > 70.99 && p.average_monthly_revenue < 71.01);
 	assert_true(p.cost_recovery_percent > 70.99 && p.cost_recovery_percent < 71.01);
-	r.first_start = NULL;
+	r.by.first_start = NULL;
 	profitability_of(&r, 0, at("2026-12-05 08:00:00"), &p);
 	assert_true(p.average_monthly_revenue > 141.99 && p.average_monthly_revenue < 142.01);
 }

@@ -17,14 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/keys.h"
-#include "app.h"
 #include "db/db.h"
 #include "fake_req.h"
+#include "http/app.h"
 #include "http/input.h"
 #include "http/kv.h"
 #include "route.h"
 #include "tmpl/tmpl.h"
+#include "util/api_key.h"
 #include "util/arena.h"
 #include "util/config.h"
 #include "util/csrf.h"
@@ -821,7 +821,7 @@ static int worker_group_teardown(void **state)
 /* Forgets every signed-in operator. */
 static int worker_setup(void **state)
 {
-	memset(app.opcache, 0, sizeof(app.opcache));
+	memset(&app.operators, 0, sizeof(app.operators));
 	struct fake_req *f = malloc(sizeof(*f));
 	if (f == NULL)
 		return -1;
@@ -843,7 +843,7 @@ static int worker_teardown(void **state)
  * the request's REMOTE_USER. */
 static void sign_in(struct fake_req *f, const char *name, enum role role)
 {
-	struct opcache_entry *e = &app.opcache[0];
+	struct operator_entry *e = &app.operators.e[0];
 	memset(e, 0, sizeof(*e));
 	snprintf(e->username, sizeof(e->username), "%s", name);
 	snprintf(e->display, sizeof(e->display), "Alice <Admin>");

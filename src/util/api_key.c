@@ -1,4 +1,4 @@
-#include "api/keys.h"
+#include "util/api_key.h"
 
 #include <string.h>
 

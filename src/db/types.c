@@ -1,0 +1,46 @@
+#include "db/types.h"
+
+#include <string.h>
+
+const char *const customer_status_name[CUSTOMER_STATUS__MAX] = {"active", "inactive"};
+const char *const customer_type_name[CUSTOMER_TYPE__MAX] = {"individual", "business"};
+const char *const order_status_name[ORDER_STATUS__MAX] = {"pending", "confirmed", "partial",
+                                                          "fulfilled", "cancelled"};
+const char *const subscription_status_name[SUB_STATUS__MAX] = {
+    "active",        "ended_completed",    "ended_buyout",
+    "ended_upgrade", "ended_early_return", "cancelled"};
+const char *const asset_status_name[ASSET_STATUS__MAX] = {"available", "rented_out", "returned",
+                                                          "sold", "unavailable"};
+const char *const payment_status_name[PAYMENT_STATUS__MAX] = {"pending", "processing", "paid",
+                                                              "failed", "cancelled"};
+const char *const run_status_name[RUN_STATUS__MAX] = {"queued", "running", "done"};
+const char *const role_name[ROLE__MAX] = {"", "viewer", "operator", "admin"};
+
+const struct reason_def reasons[REASON__MAX] = {
+    [REASON_DATA_CLEANUP] = {"data_cleanup", "Data cleanup",
+                             "Remove test customers or duplicate records"},
+    [REASON_ACCOUNT_CLOSURE] = {"account_closure", "Account closure",
+                                "The customer asked for the account to be closed"},
+    [REASON_COMPLIANCE] = {"compliance", "Compliance",
+                           "Remove inactive customers per data retention policies"},
+    [REASON_FRAUD_PREVENTION] = {"fraud_prevention", "Fraud prevention",
+                                 "Disable an account flagged for suspicious activity"},
+};
+
+const char *const reason_code[REASON__MAX] = {"data_cleanup", "account_closure", "compliance",
+                                              "fraud_prevention"};
+
+int name_index(const char *const *names, size_t n, const char *s)
+{
+	if (s == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (names[i] != NULL && strcmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+bool order_in_flight(enum order_status s)
+{
+	return s == ORDER_PENDING || s == ORDER_CONFIRMED || s == ORDER_PARTIAL;
+}

@@ -1,0 +1,84 @@
+#ifndef CUSTODIAN_DB_TYPES_H
+#define CUSTODIAN_DB_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * The values the database stores in its ENUM columns, as C enums, each with
+ * its table of names (the SQL spelling, index = enum value). Rows leave db/
+ * with these enums; nothing above db/ compares status strings. Input
+ * choices (http/input.c) map straight to these values too.
+ */
+
+enum customer_status { CUSTOMER_ACTIVE, CUSTOMER_INACTIVE, CUSTOMER_STATUS__MAX };
+enum customer_type { CUSTOMER_INDIVIDUAL, CUSTOMER_BUSINESS, CUSTOMER_TYPE__MAX };
+enum order_status {
+	ORDER_PENDING,
+	ORDER_CONFIRMED,
+	ORDER_PARTIAL,
+	ORDER_FULFILLED,
+	ORDER_CANCELLED,
+	ORDER_STATUS__MAX
+};
+enum subscription_status {
+	SUB_ACTIVE,
+	SUB_ENDED_COMPLETED,
+	SUB_ENDED_BUYOUT,
+	SUB_ENDED_UPGRADE,
+	SUB_ENDED_EARLY_RETURN,
+	SUB_CANCELLED,
+	SUB_STATUS__MAX
+};
+enum asset_status {
+	ASSET_AVAILABLE,
+	ASSET_RENTED_OUT,
+	ASSET_RETURNED,
+	ASSET_SOLD,
+	ASSET_UNAVAILABLE,
+	ASSET_STATUS__MAX
+};
+enum payment_status {
+	PAYMENT_PENDING,
+	PAYMENT_PROCESSING,
+	PAYMENT_PAID,
+	PAYMENT_FAILED,
+	PAYMENT_CANCELLED,
+	PAYMENT_STATUS__MAX
+};
+/* The reasons for a deactivation (the seed's use cases), one table. */
+enum reason {
+	REASON_DATA_CLEANUP,
+	REASON_ACCOUNT_CLOSURE,
+	REASON_COMPLIANCE,
+	REASON_FRAUD_PREVENTION,
+	REASON__MAX
+};
+enum run_status { RUN_QUEUED, RUN_RUNNING, RUN_DONE, RUN_STATUS__MAX };
+enum role { ROLE_NONE = 0, ROLE_VIEWER, ROLE_OPERATOR, ROLE_ADMIN, ROLE__MAX };
+
+extern const char *const customer_status_name[CUSTOMER_STATUS__MAX];
+extern const char *const customer_type_name[CUSTOMER_TYPE__MAX];
+extern const char *const order_status_name[ORDER_STATUS__MAX];
+extern const char *const subscription_status_name[SUB_STATUS__MAX];
+extern const char *const asset_status_name[ASSET_STATUS__MAX];
+extern const char *const payment_status_name[PAYMENT_STATUS__MAX];
+extern const char *const run_status_name[RUN_STATUS__MAX];
+extern const char *const role_name[ROLE__MAX]; /* [ROLE_NONE] = "" */
+
+/* A reason's code, label and what it is for. */
+struct reason_def {
+	const char *code;  /* "account_closure" */
+	const char *label; /* "Account closure" */
+	const char *hint;  /* "The customer asked for the account to be closed" */
+};
+extern const struct reason_def reasons[REASON__MAX];
+extern const char *const reason_code[REASON__MAX]; /* the codes alone, for name_index() */
+
+/* The index of s in names[0..n), or -1 (s may be NULL). */
+int name_index(const char *const *names, size_t n, const char *s);
+
+/* True for the order statuses that block a deactivation (still in flight). */
+bool order_in_flight(enum order_status s);
+
+#endif

@@ -1,0 +1,38 @@
+#ifndef CUSTODIAN_DOMAIN_CUSTOMERS_H
+#define CUSTODIAN_DOMAIN_CUSTOMERS_H
+
+#include "db/customers.h"
+#include "db/records.h"
+#include "domain/prereq.h"
+#include "domain/retention.h"
+
+/*
+ * What the customer page and the confirmation pages show of one customer,
+ * read in as few statements as the figures allow: the customer with its
+ * newest addresses (1), the blocking records (1), the retention figures
+ * (1) and, for the customer page, the five history sections (1).
+ */
+struct customer_overview {
+	struct customer_row customer;
+	struct customer_addresses addresses;
+	struct prereq prereq;
+	struct retention retention;
+	struct sections sections; /* customer_overview() only */
+};
+
+/* The customer page: four statements. before[] are the sections' "older"
+ * cursors (INT64_MAX for the newest); at most section_size + 1 rows each.
+ * ERR_NOT_FOUND when the tenant has no such customer. */
+enum err customer_overview(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
+                           const int64_t before[SEC__MAX], unsigned section_size,
+                           struct customer_overview *out);
+
+/* The confirmation pages: the customer, its blockers and what it keeps
+ * (three statements). */
+enum err customer_confirmation(struct db *db, struct arena *a, unsigned tenant,
+                               const char *public_id, struct customer_overview *out);
+
+/* "Jane Doe", or the e-mail when both names are empty. */
+const char *customer_display_name(struct arena *a, const struct customer_row *c);
+
+#endif
