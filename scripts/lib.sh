@@ -1,4 +1,5 @@
-# Shared by scripts/run, scripts/check and scripts/bench. Sourced, not run.
+# Shared by scripts/run, scripts/check, scripts/bench, scripts/soak and
+# tests/faults/run. Sourced, not run.
 #
 # Everything lives under a state directory $STATE (var/ for run, var/check
 # for check): db/ (MariaDB datadir), run/ (sockets, pids), log/, conf/
@@ -88,6 +89,9 @@ secret() { # name: a random hex secret kept in $CONF_DIR
 # ---- MariaDB ---------------------------------------------------------------
 
 sql_root() { mariadb --no-defaults -S "$DB_SOCK" -u root "$@"; }
+
+# One statement against the custodian schema as root: tab-separated, no header.
+sqlq() { sql_root -N -B custodian -e "$1"; }
 
 db_start() {
   if [ -S "$DB_SOCK" ] && sql_root -e 'SELECT 1' >/dev/null 2>&1; then return 0; fi
@@ -229,6 +233,13 @@ alive() {
   state=$(sed 's/^.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null)
   [ -n "$state" ] && [ "$state" != Z ]
 }
+
+# The supervisor's pid from its pid file (false when there is none).
+sup_pid() { cat "$RUN_DIR/app.pid" 2>/dev/null; }
+# Every child of the supervisor (FastCGI workers and job workers), sorted.
+children() { local s; s=$(sup_pid) && pgrep -P "$s" | sort -n; }
+# VmRSS of a process in kB (0 when it is gone).
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 app_stop() {
   local pid

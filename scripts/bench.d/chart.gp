@@ -5,7 +5,7 @@
 set terminal pngcairo size 1100,600 font "DejaVu Sans,11" noenhanced
 set output outfile
 set datafile separator "\t"
-set title "Custodian: requests/s per page, against the reference responder (same nginx, same workers)"
+set title "Custodian and its PHP-FPM peer: requests/s per page, against the reference responder (same nginx, same workers)"
 set ylabel "requests/s (median of the rounds)"
 set yrange [0:*]
 set grid ytics lc rgb "#dddddd"
