@@ -1,8 +1,8 @@
 # Shared by scripts/run, scripts/check, scripts/bench, scripts/soak and
 # tests/faults/run. Sourced, not run.
 #
-# Everything lives under a state directory $STATE (var/ for run, var/check
-# for check): db/ (MariaDB datadir), run/ (sockets, pids), log/, conf/
+# Everything lives under a state directory $STATE (var/ for run,
+# var/check-<pid>-<pass>/ for check, var/bench-<size>/ for bench): db/ (MariaDB datadir), run/ (sockets, pids), log/, conf/
 # (generated configs and secrets), nginx/ (temp paths).
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -210,7 +210,7 @@ enum err db_customer_deactivate(struct db *db, struct arena *a, uint64_t id, con
                                 enum reason reason, const char *note, bool *changed)
 {
 	enum err rc = db_exec(db, a, STMT_CUSTOMER_DEACTIVATE, NULL, "sssu", actor,
-	                      reasons[reason].code, note, (unsigned long long)id);
+	                      reason_code[reason], note, (unsigned long long)id);
 	*changed = rc == ERR_OK && db_affected(db) == 1;
 	return rc;
 }

@@ -16,19 +16,21 @@ const char *const payment_status_name[PAYMENT_STATUS__MAX] = {"pending", "proces
 const char *const run_status_name[RUN_STATUS__MAX] = {"queued", "running", "done"};
 const char *const role_name[ROLE__MAX] = {"", "viewer", "operator", "admin"};
 
-const struct reason_def reasons[REASON__MAX] = {
-    [REASON_DATA_CLEANUP] = {"data_cleanup", "Data cleanup",
-                             "Remove test customers or duplicate records"},
-    [REASON_ACCOUNT_CLOSURE] = {"account_closure", "Account closure",
-                                "The customer asked for the account to be closed"},
-    [REASON_COMPLIANCE] = {"compliance", "Compliance",
-                           "Remove inactive customers per data retention policies"},
-    [REASON_FRAUD_PREVENTION] = {"fraud_prevention", "Fraud prevention",
-                                 "Disable an account flagged for suspicious activity"},
+const char *const reason_code[REASON__MAX] = {
+    [REASON_DATA_CLEANUP] = "data_cleanup",
+    [REASON_ACCOUNT_CLOSURE] = "account_closure",
+    [REASON_COMPLIANCE] = "compliance",
+    [REASON_FRAUD_PREVENTION] = "fraud_prevention",
 };
 
-const char *const reason_code[REASON__MAX] = {"data_cleanup", "account_closure", "compliance",
-                                              "fraud_prevention"};
+const struct reason_def reasons[REASON__MAX] = {
+    [REASON_DATA_CLEANUP] = {"Data cleanup", "Remove test customers or duplicate records"},
+    [REASON_ACCOUNT_CLOSURE] = {"Account closure",
+                                "The customer asked for the account to be closed"},
+    [REASON_COMPLIANCE] = {"Compliance", "Remove inactive customers per data retention policies"},
+    [REASON_FRAUD_PREVENTION] = {"Fraud prevention",
+                                 "Disable an account flagged for suspicious activity"},
+};
 
 int name_index(const char *const *names, size_t n, const char *s)
 {

@@ -66,14 +66,14 @@ extern const char *const payment_status_name[PAYMENT_STATUS__MAX];
 extern const char *const run_status_name[RUN_STATUS__MAX];
 extern const char *const role_name[ROLE__MAX]; /* [ROLE_NONE] = "" */
 
-/* A reason's code, label and what it is for. */
+/* The reasons, one table: reason_code[r] is the code the database, forms
+ * and the API use ("account_closure"), reasons[r] what a person reads. */
+extern const char *const reason_code[REASON__MAX];
 struct reason_def {
-	const char *code;  /* "account_closure" */
 	const char *label; /* "Account closure" */
 	const char *hint;  /* "The customer asked for the account to be closed" */
 };
 extern const struct reason_def reasons[REASON__MAX];
-extern const char *const reason_code[REASON__MAX]; /* the codes alone, for name_index() */
 
 /* The index of s in names[0..n), or -1 (s may be NULL). */
 int name_index(const char *const *names, size_t n, const char *s);

@@ -66,7 +66,7 @@ void fill_reasons(struct tmpl_dict *d, int checked)
 {
 	for (int i = 0; i < REASON__MAX; i++) {
 		struct tmpl_dict *o = tmpl_add(d, "REASON");
-		tmpl_set(o, "REASON_CODE", reasons[i].code);
+		tmpl_set(o, "REASON_CODE", reason_code[i]);
 		tmpl_set(o, "REASON_LABEL", reasons[i].label);
 		tmpl_set(o, "REASON_HINT", reasons[i].hint);
 		if (i == checked)

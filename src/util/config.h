@@ -4,9 +4,10 @@
 #include <stddef.h>
 
 /*
- * The configuration file: "key = value" lines, '#' comments. Every key and
- * its default is in the table in config.c and in conf/custodian.conf.sample.
- * Secrets may be given inline or, better, as *_file paths.
+ * The configuration file: "key = value" lines, '#' comments. Every key is
+ * in the table in config.c with its range, its default in config_defaults(),
+ * and both in conf/custodian.conf.sample. Secrets (db_password, secret) may
+ * be given inline or, better, as *_file paths.
  */
 
 #define CONFIG_PATH_MAX     512

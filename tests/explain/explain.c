@@ -241,8 +241,14 @@ static void named(struct db *db, struct arena *a)
 	    {STMT_BULK_PENDING_ITEMS, "is", true},
 	};
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
-		struct db_param p[8];
+		struct db_param p[16];
 		size_t n = strlen(list[i].fmt);
+		if (n > sizeof(p) / sizeof(p[0])) {
+			printf("not ok - statement %d: more parameters than the test binds\n",
+			       (int)list[i].id);
+			failed++;
+			continue;
+		}
 		for (size_t k = 0; k < n; k++)
 			p[k] = list[i].fmt[k] == 's'
 			           ? (struct db_param){.type = DB_P_STR, .s = "cus_fixture_clean"}
