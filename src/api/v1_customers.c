@@ -169,7 +169,10 @@ static json_t *address_of(const struct customer_addresses *ad, enum address_kind
 static void send_customer(struct req *r, int status)
 {
 	struct customer_overview o;
-	enum err rc = customer_confirmation(r->app->db, r->arena, r->user.tenant, r->arg, &o);
+	enum err rc =
+	    customer_confirmation(r->app->db, r->arena, r->user.tenant, r->arg, false, &o);
+	if (rc == ERR_OK)
+		rc = db_customer_addresses(r->app->db, r->arena, o.customer.id, &o.addresses);
 	if (rc != ERR_OK) {
 		failed(r, rc);
 		return;

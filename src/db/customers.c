@@ -1,7 +1,6 @@
 /* customers: lookups, the lifecycle writes, counters, addresses, the list. */
 #include "db/customers.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,8 +54,13 @@ enum {
 
 const struct stmt_sql db_sql_customers[] = {
     /* The customer with its newest addresses, in one round trip. */
-    {STMT_CUSTOMER_BY_PUBLIC_ID, "SELECT " CUSTOMER_COLS ", " ADDRESSES_JSON " FROM customers c"
+    {STMT_CUSTOMER_BY_PUBLIC_ID, "SELECT " CUSTOMER_COLS " FROM customers c"
                                  " WHERE c.public_id = ? AND c.tenant_id = ?"},
+    /* The addresses, newest first per kind (the newest of each is shown). */
+    {STMT_CUSTOMER_ADDRESSES, "SELECT id, kind, contact_name, street_address, building_info,"
+                              "       locality, city, admin_area, postal_code, country, company"
+                              "  FROM addresses WHERE customer_id = ? ORDER BY kind, id DESC"
+                              " LIMIT 20"},
     /* The first statement of every lifecycle transaction. */
     {STMT_CUSTOMER_LOCK, "SELECT id, status, first_name, last_name, email FROM customers"
                          " WHERE public_id = ? AND tenant_id = ? FOR UPDATE"},
@@ -87,41 +91,50 @@ const struct stmt_sql db_sql_customers[] = {
 };
 const size_t db_sql_customers_n = sizeof(db_sql_customers) / sizeof(db_sql_customers[0]);
 
-/* Reads one address object of the JSON columns (NULL: none). */
-static bool address_from_json(struct arena *a, const char *text, enum address_kind kind,
-                              struct address_row *out)
+const char *const address_kind_name[ADDRESS_KIND__MAX] = {"billing", "shipping"};
+
+void db_addresses_take(struct arena *a, const struct db_res *r, size_t i, size_t first,
+                       struct customer_addresses *out, uint64_t *newest, bool *bad)
+{
+	(void)a;
+	struct row w = row_at(r, i, "addresses");
+	uint64_t id = row_u64(&w, first);
+	int kind = row_enum(&w, first + 1, address_kind_name, ADDRESS_KIND__MAX, false);
+	if (w.bad) {
+		*bad = true;
+		return;
+	}
+	if (out->present[kind] && newest[kind] > id)
+		return;
+	struct address_row *x = &out->of[kind];
+	x->kind = (enum address_kind)kind;
+	x->contact_name = row_str(&w, first + 2);
+	x->street = row_str(&w, first + 3);
+	x->building = row_str(&w, first + 4);
+	x->locality = row_str(&w, first + 5);
+	x->city = row_str(&w, first + 6);
+	x->admin_area = row_str(&w, first + 7);
+	x->postal_code = row_str(&w, first + 8);
+	x->country = row_str(&w, first + 9);
+	x->company = row_str(&w, first + 10);
+	out->present[kind] = true;
+	newest[kind] = id;
+}
+
+enum err db_customer_addresses(struct db *db, struct arena *a, uint64_t customer_id,
+                               struct customer_addresses *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->kind = kind;
-	if (text == NULL)
-		return false;
-	json_t *o = json_loads(text, 0, NULL);
-	if (!json_is_object(o)) {
-		json_decref(o);
-		return false;
-	}
-	static const struct {
-		const char *key;
-		size_t off;
-	} fields[] = {
-	    {"contactName", offsetof(struct address_row, contact_name)},
-	    {"streetAddress", offsetof(struct address_row, street)},
-	    {"buildingInfo", offsetof(struct address_row, building)},
-	    {"locality", offsetof(struct address_row, locality)},
-	    {"city", offsetof(struct address_row, city)},
-	    {"adminArea", offsetof(struct address_row, admin_area)},
-	    {"postalCode", offsetof(struct address_row, postal_code)},
-	    {"country", offsetof(struct address_row, country)},
-	    {"company", offsetof(struct address_row, company)},
-	};
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		json_t *v = json_object_get(o, fields[i].key);
-		const char *s = json_string_value(v);
-		*(const char **)((char *)out + fields[i].off) =
-		    s ? arena_strndup(a, s, json_string_length(v)) : NULL;
-	}
-	json_decref(o);
-	return true;
+	struct db_res r;
+	enum err rc =
+	    db_exec(db, a, STMT_CUSTOMER_ADDRESSES, &r, "u", (unsigned long long)customer_id);
+	if (rc != ERR_OK)
+		return rc;
+	uint64_t newest[ADDRESS_KIND__MAX] = {0};
+	bool bad = false;
+	for (size_t i = 0; i < r.nrows; i++)
+		db_addresses_take(a, &r, i, 0, out, newest, &bad);
+	return bad ? ERR_INTERNAL : ERR_OK;
 }
 
 /* A CU_* row; columns past the result's width stay empty. */
@@ -173,15 +186,6 @@ enum err db_customer_find(struct db *db, struct arena *a, unsigned tenant, const
 	struct row w = row_at(&r, 0, "customer");
 	read_customer(&w, out);
 	return w.bad ? ERR_INTERNAL : ERR_OK;
-}
-
-void customer_addresses_of(struct arena *a, const struct customer_row *c,
-                           struct customer_addresses *out)
-{
-	out->present[ADDRESS_BILLING] =
-	    address_from_json(a, c->billing_json, ADDRESS_BILLING, &out->of[ADDRESS_BILLING]);
-	out->present[ADDRESS_SHIPPING] =
-	    address_from_json(a, c->shipping_json, ADDRESS_SHIPPING, &out->of[ADDRESS_SHIPPING]);
 }
 
 enum err db_customer_lock(struct db *db, struct arena *a, unsigned tenant, const char *public_id,

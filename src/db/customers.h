@@ -47,9 +47,9 @@ struct customer_row {
 	int deactivation_reason; /* enum reason, or -1 */
 	const char *deactivation_note;
 	const char *custom_fields; /* JSON text, or NULL (not read by the HTML list) */
-	const char *billing_json;  /* newest addresses as JSON objects, when asked for */
-	const char *shipping_json;
-	int64_t matches; /* with_total: the rows matching the query (search) */
+	const char *billing_json;  /* the list with addresses: the newest of each kind, */
+	const char *shipping_json; /* as JSON objects (NULL when none) */
+	int64_t matches;           /* with_total: the rows matching the query (search) */
 };
 
 struct customer_list {
@@ -104,10 +104,17 @@ struct customer_addresses {
 	struct address_row of[ADDRESS_KIND__MAX];
 };
 
-/* The addresses read with a customer (db_customer_find, or the list with
- * addresses), parsed. */
-void customer_addresses_of(struct arena *a, const struct customer_row *c,
-                           struct customer_addresses *out);
+/* The newest address of each kind of a customer (one statement). */
+enum err db_customer_addresses(struct db *db, struct arena *a, uint64_t customer_id,
+                               struct customer_addresses *out);
+
+/* Private to db/: takes the address of result row i (columns id, kind,
+ * then the address fields from first) into out when it is the newest of
+ * its kind so far (newest[] per kind); a bad row sets *bad. */
+struct db_res;
+void db_addresses_take(struct arena *a, const struct db_res *r, size_t i, size_t first,
+                       struct customer_addresses *out, uint64_t *newest, bool *bad);
+extern const char *const address_kind_name[ADDRESS_KIND__MAX];
 
 /* ---- the list ------------------------------------------------------------ */
 

@@ -17,8 +17,8 @@ const char *const channel_name[CHANNEL__MAX] = {"page", "bulk", "api"};
 #define ASSET_COLS "a.serial_number, a.product_name, a.sku, a.acquisition_cost"
 
 /* The tag of each kind of row in the union statements below. */
-enum { B_SUBSCRIPTION = 1, B_ORDER, B_DEVICE };                     /* STMT_BLOCKERS */
-enum { S_ORDER = 1, S_SUBSCRIPTION, S_DEVICE, S_PAYMENT, S_AUDIT }; /* STMT_SECTIONS */
+enum { B_SUBSCRIPTION = 1, B_ORDER, B_DEVICE };                                /* STMT_BLOCKERS */
+enum { S_ORDER = 1, S_SUBSCRIPTION, S_DEVICE, S_PAYMENT, S_AUDIT, S_ADDRESS }; /* STMT_SECTIONS */
 
 const struct stmt_sql db_sql_records[] = {
     /* The three prerequisites in one statement (customer id three times):
@@ -28,7 +28,7 @@ const struct stmt_sql db_sql_records[] = {
                     " UNION ALL SELECT 2, " ORDER_COLS ", NULL, NULL FROM orders o"
                     " WHERE o.customer_id = ? AND o." BLOCKING_ORDER
                     " UNION ALL SELECT 3, 0, " ASSET_COLS ", NULL, NULL, NULL FROM assets a"
-                    " WHERE a.customer_id = ? AND a." BLOCKING_ASSET " ORDER BY 1, 2, 3"},
+                    " WHERE a.customer_id = ? AND a." BLOCKING_ASSET},
     /* The same, each locking what it reads, inside the lifecycle
      * transaction (after the customer row is locked). */
     {STMT_SUBS_ACTIVE_LOCK,
@@ -66,7 +66,11 @@ const struct stmt_sql db_sql_records[] = {
      " UNION ALL"
      " (SELECT 5, l.id, l.at, l.actor, l.subject, l.action, l.channel, l.reason, l.note,"
      "        l.outcome, l.request_id, l.bulk_run_id"
-     "   FROM audit_log l WHERE l.customer_id = ? AND l.id < ? ORDER BY l.id DESC LIMIT ?)"},
+     "   FROM audit_log l WHERE l.customer_id = ? AND l.id < ? ORDER BY l.id DESC LIMIT ?)"
+     " UNION ALL"
+     " (SELECT 6, a.id, a.kind, a.contact_name, a.street_address, a.building_info,"
+     "        a.locality, a.city, a.admin_area, a.postal_code, a.country, a.company"
+     "   FROM addresses a WHERE a.customer_id = ? ORDER BY a.kind, a.id DESC LIMIT 20)"},
 };
 const size_t db_sql_records_n = sizeof(db_sql_records) / sizeof(db_sql_records[0]);
 
@@ -101,6 +105,25 @@ static void read_asset(struct row *w, size_t first, struct asset_row *d)
 	d->product = row_text(w, first + 1);
 	d->sku = row_text(w, first + 2);
 	d->cost_cents = row_cents(w, first + 3);
+}
+
+/* The blockers' order: oldest first, devices by serial. */
+static int oldest_first(uint64_t x, uint64_t y)
+{
+	return x < y ? -1 : x > y;
+}
+static int cmp_sub_oldest(const void *x, const void *y)
+{
+	return oldest_first(((const struct subscription_row *)x)->id,
+	                    ((const struct subscription_row *)y)->id);
+}
+static int cmp_order_oldest(const void *x, const void *y)
+{
+	return oldest_first(((const struct order_row *)x)->id, ((const struct order_row *)y)->id);
+}
+static int cmp_asset_serial(const void *x, const void *y)
+{
+	return strcmp(((const struct asset_row *)x)->serial, ((const struct asset_row *)y)->serial);
 }
 
 /* Room for every row of r in each list (the lists share the result). */
@@ -158,6 +181,10 @@ enum err db_blockers(struct db *db, struct arena *a, uint64_t customer_id, bool 
 		if (w.bad)
 			return ERR_INTERNAL;
 	}
+	qsort(out->subscriptions.rows, out->subscriptions.n, sizeof(*out->subscriptions.rows),
+	      cmp_sub_oldest);
+	qsort(out->orders.rows, out->orders.n, sizeof(*out->orders.rows), cmp_order_oldest);
+	qsort(out->devices.rows, out->devices.n, sizeof(*out->devices.rows), cmp_asset_serial);
 	return ERR_OK;
 }
 
@@ -197,9 +224,9 @@ enum err db_sections(struct db *db, struct arena *a, uint64_t customer_id,
 	long long l = limit;
 	struct db_res r;
 	enum err rc = db_exec(
-	    db, a, STMT_SECTIONS, &r, "uiiuiiuiiuiiuii", c, (long long)before[SEC_ORDERS], l, c,
+	    db, a, STMT_SECTIONS, &r, "uiiuiiuiiuiiuiiu", c, (long long)before[SEC_ORDERS], l, c,
 	    (long long)before[SEC_SUBSCRIPTIONS], l, c, (long long)before[SEC_DEVICES], l, c,
-	    (long long)before[SEC_PAYMENTS], l, c, (long long)before[SEC_AUDIT], l);
+	    (long long)before[SEC_PAYMENTS], l, c, (long long)before[SEC_AUDIT], l, c);
 	if (rc != ERR_OK)
 		return rc;
 	ALLOC_ROWS(a, out->orders, r.nrows);
@@ -207,9 +234,16 @@ enum err db_sections(struct db *db, struct arena *a, uint64_t customer_id,
 	ALLOC_ROWS(a, out->devices, r.nrows);
 	ALLOC_ROWS(a, out->payments, r.nrows);
 	ALLOC_ROWS(a, out->audit, r.nrows);
+	uint64_t newest[ADDRESS_KIND__MAX] = {0};
 	for (size_t i = 0; i < r.nrows; i++) {
 		struct row w = row_at(&r, i, "sections");
 		switch (row_i64(&w, 0)) {
+		case S_ADDRESS: {
+			bool bad = false;
+			db_addresses_take(a, &r, i, 1, &out->addresses, newest, &bad);
+			w.bad = bad;
+			break;
+		}
 		case S_ORDER: read_order(&w, 1, &out->orders.rows[out->orders.n++]); break;
 		case S_SUBSCRIPTION:
 			read_subscription(&w, 1, &out->subscriptions.rows[out->subscriptions.n++]);

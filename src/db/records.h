@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "db/customers.h"
 #include "db/db.h"
 #include "db/types.h"
 
@@ -120,16 +121,17 @@ struct blockers {
 };
 
 /*
- * Reads the blockers of customer_id. With lock every read is a locking read
- * (LOCK IN SHARE MODE), one statement per table, for use inside the
- * lifecycle transaction after the customer row is locked; without, one
- * statement for all three.
+ * Reads the blockers of customer_id, each list in id order (devices by
+ * serial). With lock every read is a locking read (LOCK IN SHARE MODE), one
+ * statement per table, for use inside the lifecycle transaction after the
+ * customer row is locked; without, one statement for all three.
  */
 enum err db_blockers(struct db *db, struct arena *a, uint64_t customer_id, bool lock,
                      struct blockers *out);
 
 /* The customer page's history sections, newest first: at most limit rows
- * of each, each below its own "before" id (INT64_MAX for the newest). */
+ * of each, each below its own "before" id (INT64_MAX for the newest); and
+ * the customer's newest address of each kind. */
 enum section { SEC_ORDERS, SEC_SUBSCRIPTIONS, SEC_DEVICES, SEC_PAYMENTS, SEC_AUDIT, SEC__MAX };
 
 struct sections {
@@ -138,9 +140,10 @@ struct sections {
 	struct device_list devices;
 	struct payment_list payments;
 	struct audit_list audit;
+	struct customer_addresses addresses;
 };
 
-/* The five sections in one statement. */
+/* The five sections and the addresses in one statement. */
 enum err db_sections(struct db *db, struct arena *a, uint64_t customer_id,
                      const int64_t before[SEC__MAX], unsigned limit, struct sections *out);
 

@@ -29,6 +29,7 @@ enum stmt {
 	STMT_CUSTOMER_DEACTIVATE,
 	STMT_CUSTOMER_REACTIVATE,
 	STMT_CUSTOMER_COUNTS,
+	STMT_CUSTOMER_ADDRESSES,
 	/* db/records.c: orders, subscriptions, devices, payments, audit rows */
 	STMT_BLOCKERS,
 	STMT_SUBS_ACTIVE_LOCK,

@@ -8,14 +8,14 @@
 
 /*
  * What the customer page and the confirmation pages show of one customer,
- * read in as few statements as the figures allow: the customer with its
- * newest addresses (1), the blocking records (1), the retention figures
- * (1) and, for the customer page, the five history sections (1).
+ * read in as few statements as the figures allow: the customer (1), the
+ * blocking records (1), the retention figures (1) and, for the customer
+ * page, the five history sections with the newest addresses (1).
  */
 struct customer_overview {
 	struct customer_row customer;
-	struct customer_addresses addresses;
-	struct prereq prereq;
+	struct customer_addresses addresses; /* customer_overview() only */
+	struct prereq prereq;                /* checked only when asked for */
 	struct retention retention;
 	struct sections sections; /* customer_overview() only */
 };
@@ -27,10 +27,11 @@ enum err customer_overview(struct db *db, struct arena *a, unsigned tenant, cons
                            const int64_t before[SEC__MAX], unsigned section_size,
                            struct customer_overview *out);
 
-/* The confirmation pages: the customer, its blockers and what it keeps
- * (three statements). */
+/* The confirmation and retention pages and the API's customer: the
+ * customer and what it keeps (two statements), and with blockers the
+ * records that block its deactivation too (three). */
 enum err customer_confirmation(struct db *db, struct arena *a, unsigned tenant,
-                               const char *public_id, struct customer_overview *out);
+                               const char *public_id, bool blockers, struct customer_overview *out);
 
 /* "Jane Doe", or the e-mail when both names are empty. */
 const char *customer_display_name(struct arena *a, const struct customer_row *c);

@@ -58,11 +58,12 @@ static void render_deactivate(struct req *r, const struct customer_overview *o,
 	view_send(r, &v, st->status);
 }
 
-/* Loads the confirmation page's figures; answers and returns false when it
- * cannot. */
-static bool load(struct req *r, struct customer_overview *o)
+/* Loads a confirmation page's figures (with the blockers for a
+ * deactivation); answers and returns false when it cannot. */
+static bool load(struct req *r, bool blockers, struct customer_overview *o)
 {
-	enum err rc = customer_confirmation(r->app->db, r->arena, r->user.tenant, r->arg, o);
+	enum err rc =
+	    customer_confirmation(r->app->db, r->arena, r->user.tenant, r->arg, blockers, o);
 	if (rc != ERR_OK)
 		page_customer_failed(r, rc);
 	return rc == ERR_OK;
@@ -71,7 +72,7 @@ static bool load(struct req *r, struct customer_overview *o)
 void page_deactivate_form(struct req *r)
 {
 	struct customer_overview o;
-	if (!load(r, &o))
+	if (!load(r, true, &o))
 		return;
 	struct form_state st = {.status = 200, .reason = -1};
 	render_deactivate(r, &o, &o.prereq, &st);
@@ -84,7 +85,7 @@ void page_deactivate(struct req *r)
 	const char *note = req_str(r, KEY_NOTE);
 	struct customer_overview o;
 	if (reason < 0) {
-		if (!load(r, &o))
+		if (!load(r, true, &o))
 			return;
 		struct form_state st = {.status = 400,
 		                        .field_error =
@@ -108,7 +109,7 @@ void page_deactivate(struct req *r)
 		return;
 	}
 	/* 409 with the blocking records seen under the lock. */
-	if (!load(r, &o))
+	if (!load(r, false, &o))
 		return;
 	struct form_state st = {
 	    .status = 409, .refused = out.outcome, .reason = reason, .note = note};
@@ -144,7 +145,7 @@ static void render_reactivate(struct req *r, const struct customer_overview *o, 
 void page_reactivate_form(struct req *r)
 {
 	struct customer_overview o;
-	if (load(r, &o))
+	if (load(r, false, &o))
 		render_reactivate(r, &o, 200);
 }
 

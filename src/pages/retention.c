@@ -10,7 +10,7 @@ void page_customer_retention(struct req *r)
 {
 	struct arena *a = r->arena;
 	struct customer_overview o;
-	enum err rc = customer_confirmation(r->app->db, a, r->user.tenant, r->arg, &o);
+	enum err rc = customer_confirmation(r->app->db, a, r->user.tenant, r->arg, false, &o);
 	if (rc != ERR_OK) {
 		page_customer_failed(r, rc);
 		return;
