@@ -315,31 +315,31 @@ static void read_run(struct row *w, struct bulk_run *run)
 	run->request_id = row_str(w, 12);
 }
 
+/* The one run of a lookup's result, or ERR_NOT_FOUND. */
+static enum err one_run(enum err rc, const struct db_res *r, struct bulk_run *out)
+{
+	if (rc != ERR_OK)
+		return rc;
+	if (r->nrows == 0)
+		return ERR_NOT_FOUND;
+	struct row w = row_at(r, 0, "bulk run");
+	read_run(&w, out);
+	return w.bad ? ERR_INTERNAL : ERR_OK;
+}
+
 enum err db_bulk_run_get(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
                          struct bulk_run *out)
 {
 	struct db_res r;
-	enum err rc = db_exec(db, a, STMT_BULK_RUN_GET, &r, "si", public_id, (long long)tenant);
-	if (rc != ERR_OK)
-		return rc;
-	if (r.nrows == 0)
-		return ERR_NOT_FOUND;
-	struct row w = row_at(&r, 0, "bulk run");
-	read_run(&w, out);
-	return w.bad ? ERR_INTERNAL : ERR_OK;
+	return one_run(db_exec(db, a, STMT_BULK_RUN_GET, &r, "si", public_id, (long long)tenant),
+	               &r, out);
 }
 
 enum err db_bulk_run_by_id(struct db *db, struct arena *a, uint64_t id, struct bulk_run *out)
 {
 	struct db_res r;
-	enum err rc = db_exec(db, a, STMT_BULK_RUN_FOR_JOB, &r, "u", (unsigned long long)id);
-	if (rc != ERR_OK)
-		return rc;
-	if (r.nrows == 0)
-		return ERR_NOT_FOUND;
-	struct row w = row_at(&r, 0, "bulk run");
-	read_run(&w, out);
-	return w.bad ? ERR_INTERNAL : ERR_OK;
+	return one_run(db_exec(db, a, STMT_BULK_RUN_FOR_JOB, &r, "u", (unsigned long long)id), &r,
+	               out);
 }
 
 enum err db_bulk_runs_recent(struct db *db, struct arena *a, unsigned tenant, struct bulk_runs *out)

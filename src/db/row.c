@@ -34,51 +34,43 @@ const char *row_text(struct row *w, size_t col)
 	return s ? s : "";
 }
 
+/* Digits only, at most max; false (and the row bad) otherwise. */
+static bool digits(struct row *w, size_t col, const char *s, const char *p, uint64_t max,
+                   uint64_t *out)
+{
+	uint64_t v = 0;
+	if (*p == '\0')
+		goto bad;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || v > (max - (uint64_t)(*p - '0')) / 10)
+			goto bad;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	*out = v;
+	return true;
+bad:
+	bad(w, col, s);
+	return false;
+}
+
 int64_t row_i64(struct row *w, size_t col)
 {
 	const char *s = row_str(w, col);
 	if (s == NULL)
 		return 0;
-	const char *p = s;
-	bool neg = *p == '-';
-	if (neg)
-		p++;
-	if (*p == '\0') {
-		bad(w, col, s);
+	bool neg = *s == '-';
+	uint64_t v;
+	if (!digits(w, col, s, s + neg, (uint64_t)INT64_MAX, &v))
 		return 0;
-	}
-	uint64_t v = 0;
-	for (; *p; p++) {
-		if (*p < '0' || *p > '9' || v > (UINT64_MAX - 9) / 10) {
-			bad(w, col, s);
-			return 0;
-		}
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	if (v > (uint64_t)INT64_MAX) {
-		bad(w, col, s);
-		return 0;
-	}
 	return neg ? -(int64_t)v : (int64_t)v;
 }
 
 uint64_t row_u64(struct row *w, size_t col)
 {
 	const char *s = row_str(w, col);
-	if (s == NULL)
+	uint64_t v;
+	if (s == NULL || !digits(w, col, s, s, UINT64_MAX, &v))
 		return 0;
-	if (*s == '\0') {
-		bad(w, col, s);
-		return 0;
-	}
-	uint64_t v = 0;
-	for (const char *p = s; *p; p++) {
-		if (*p < '0' || *p > '9' || v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10) {
-			bad(w, col, s);
-			return 0;
-		}
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
 	return v;
 }
 

@@ -326,7 +326,8 @@ static key_set effective(key_set set)
 	for (int k = 0; k < KEY__MAX; k++)
 		if (set & KEYS(k))
 			for (int j = 0; j < KEY__MAX; j++)
-				if (j != k && !(set & KEYS(j)) && strcmp(defs[j].name, defs[k].name) == 0)
+				if (j != k && !(set & KEYS(j)) &&
+				    strcmp(defs[j].name, defs[k].name) == 0)
 					eff &= ~KEYS(j);
 	return eff;
 }
