@@ -90,6 +90,32 @@ static int read_body(struct req *r)
 	return 0;
 }
 
+/* A one-entry VALIDATION_ERROR details array. */
+static json_t *detail(struct req *r, const char *path, const char *message, const char *code)
+{
+	(void)r;
+	json_t *d = json_array();
+	json_array_append_new(d, api_detail(path, message, code));
+	return d;
+}
+
+/* Every invalid input field, as VALIDATION_ERROR details. */
+static json_t *invalid_fields(struct req *r)
+{
+	json_t *d = json_array();
+	for (int k = 0; k < KEY__MAX; k++) {
+		const struct field *f = &r->fields[k];
+		if (f->state != FIELD_INVALID)
+			continue;
+		json_array_append_new(d,
+		                      api_detail(input_name((enum key)k),
+		                                 arena_printf(r->arena, "%s: %s.",
+		                                              input_name((enum key)k), f->problem),
+		                                 input_problem_code((enum key)k, f)));
+	}
+	return d;
+}
+
 /* The audit action of a write to this route (NULL: not audited). */
 static const char *write_action(const struct req *r)
 {
@@ -128,7 +154,7 @@ static bool check_role(struct req *r)
 	if (r->user.role >= need)
 		return true;
 	if (r->route->area == AREA_API)
-		refuse_write(r, 403, "FORBIDDEN",
+		refuse_write(r, 403, "INSUFFICIENT_PERMISSIONS",
 		             "This API key may read but not change customers.");
 	else if (reads)
 		http_error(r, 403, "FORBIDDEN", "Your role may not open this page.");
@@ -216,11 +242,16 @@ void worker_handle(struct req *r)
 	/* the id in the path */
 	if ((r->route->arg == ARG_CUSTOMER && !public_id_valid(r->arg, "cus")) ||
 	    (r->route->arg == ARG_RUN && !public_id_valid(r->arg, "run"))) {
-		http_error(r, 400, "INVALID_ID",
-		           r->route->arg == ARG_CUSTOMER
-		               ? "customerId: this is not a customer id (they look like "
-		                 "cus_0a1b2c3d4e)."
-		               : "id: this is not a bulk run id (they look like run_0a1b2c3d4e).");
+		const char *msg =
+		    r->route->arg == ARG_CUSTOMER
+		        ? "customerId: this is not a customer id (they look like "
+		          "cus_0a1b2c3d4e)."
+		        : "id: this is not a bulk run id (they look like run_0a1b2c3d4e).";
+		if (r->route->area == AREA_API)
+			api_validation_error(r, msg,
+			                     detail(r, "customerId", msg, "invalid_string"));
+		else
+			http_error(r, 400, "INVALID_ID", msg);
 		return;
 	}
 
@@ -239,8 +270,13 @@ void worker_handle(struct req *r)
 			return;
 		}
 		if (st != 0) {
-			http_error(r, 400, "BAD_REQUEST",
-			           "The request body is incomplete or malformed.");
+			static const char msg[] =
+			    "body: the request body is incomplete or malformed.";
+			if (r->route->area == AREA_API)
+				api_validation_error(r, msg,
+				                     detail(r, "body", msg, "invalid_type"));
+			else
+				http_error(r, 400, "BAD_REQUEST", msg);
 			return;
 		}
 	}
@@ -248,7 +284,11 @@ void worker_handle(struct req *r)
 	/* input */
 	const char *q = r->query ? r->query : "";
 	if (kv_parse_urlencoded(r->arena, q, strlen(q), &r->qs) != KV_OK) {
-		http_error(r, 400, "INVALID_QUERY", "query: the address has malformed parameters.");
+		static const char msg[] = "query: the address has malformed parameters.";
+		if (r->route->area == AREA_API)
+			api_validation_error(r, msg, detail(r, "query", msg, "invalid_string"));
+		else
+			http_error(r, 400, "INVALID_QUERY", msg);
 		return;
 	}
 	if (r->route->area == AREA_HTML && r->method == METHOD_POST) {
@@ -270,7 +310,7 @@ void worker_handle(struct req *r)
 		const char *msg =
 		    arena_printf(r->arena, "%s: %s.", input_name(bad), r->fields[bad].problem);
 		if (r->route->area == AREA_API)
-			api_error(r, 400, "INVALID_PARAMETER", msg, NULL);
+			api_validation_error(r, msg, invalid_fields(r));
 		else
 			http_error(r, 400, "INVALID_PARAMETER", msg);
 		return;

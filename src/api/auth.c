@@ -16,7 +16,7 @@ bool api_authenticate(struct req *r)
 	const char *auth = req_param(r, "HTTP_AUTHORIZATION");
 	if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0) {
 		resp_header(r, "WWW-Authenticate", "Bearer");
-		api_error(r, 401, "UNAUTHENTICATED",
+		api_error(r, 401, "AUTH_REQUIRED",
 		          "Send your API key as 'Authorization: Bearer <key>'.", NULL);
 		return false;
 	}
@@ -27,7 +27,7 @@ bool api_authenticate(struct req *r)
 	enum err rc = access_api_key(r->app->db, r->arena, text, &key);
 	if (rc == ERR_NOT_FOUND) {
 		resp_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
-		api_error(r, 401, "UNAUTHENTICATED", "The API key is not valid or was revoked.",
+		api_error(r, 401, "INVALID_TOKEN", "The API key is not valid or was revoked.",
 		          NULL);
 		return false;
 	}
@@ -37,12 +37,12 @@ bool api_authenticate(struct req *r)
 	}
 	const char *tenant = req_param(r, "HTTP_TENANT_ID");
 	if (tenant == NULL || tenant[0] == '\0') {
-		api_error(r, 400, "MISSING_TENANT", "Send the 'Tenant-ID' header with every call.",
-		          NULL);
+		api_error(r, 403, "NO_TENANT_ACCESS",
+		          "Send the 'Tenant-ID' header with every call.", NULL);
 		return false;
 	}
 	if (strcmp(tenant, key.tenant.slug) != 0) {
-		api_error(r, 403, "TENANT_MISMATCH",
+		api_error(r, 403, "NO_TENANT_ACCESS",
 		          "This API key does not belong to the tenant named in 'Tenant-ID'.", NULL);
 		return false;
 	}

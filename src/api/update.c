@@ -12,6 +12,18 @@ static int fail(struct api_parse_error *err, int status, const char *code, const
 	err->status = status;
 	err->code = code;
 	err->message = message;
+	err->path = "";
+	err->detail = NULL;
+	return -1;
+}
+
+/* 400 VALIDATION_ERROR about the member at path. */
+static int invalid(struct api_parse_error *err, const char *path, const char *detail,
+                   const char *message)
+{
+	fail(err, 400, "VALIDATION_ERROR", message);
+	err->path = path;
+	err->detail = detail;
 	return -1;
 }
 
@@ -31,8 +43,11 @@ static int member(struct arena *a, json_t *obj, const char *name, enum key rule,
 	if (v == NULL || json_is_null(v))
 		return 0;
 	const char *s = json_string_value(v);
-	if (s == NULL || input_check(rule, s, json_string_length(v)) != NULL)
-		return fail(err, 422, "INVALID_FIELD", message);
+	if (s == NULL)
+		return invalid(err, name, "invalid_type", message);
+	if (input_check(rule, s, json_string_length(v)) != NULL)
+		return invalid(err, name, rule == KEY_REASON ? "invalid_enum_value" : "too_big",
+		               message);
 	*out = arena_strndup(a, s, json_string_length(v));
 	return 0;
 }
@@ -51,12 +66,12 @@ int api_parse_update(struct arena *a, const char *content_type, const char *body
 	json_error_t je;
 	json_t *v = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, &je);
 	if (v == NULL)
-		return fail(
-		    err, 400, "INVALID_JSON",
+		return invalid(
+		    err, "", "invalid_json",
 		    arena_printf(a, "body: %s (line %d, column %d).", je.text, je.line, je.column));
 	int rc = 0;
 	if (!json_is_object(v)) {
-		rc = fail(err, 400, "INVALID_JSON", "body: must be a JSON object.");
+		rc = invalid(err, "", "invalid_type", "body: must be a JSON object.");
 		goto out;
 	}
 	const char *key;
@@ -66,11 +81,11 @@ int api_parse_update(struct arena *a, const char *content_type, const char *body
 		bool known = strcmp(key, "reason") == 0 || strcmp(key, "note") == 0 ||
 		             (for_put && strcmp(key, "status") == 0);
 		if (!known) {
-			rc = fail(
-			    err, 422, "UNSUPPORTED_FIELD",
+			rc = invalid(
+			    err, arena_printf(a, "%.64s", key), "unrecognized_keys",
 			    arena_printf(a,
-			                 "%.64s: Custodian changes only status (with reason and "
-			                 "note); change other fields in FlexPortal.",
+			                 "%.64s: Custodian changes only status (with reason "
+			                 "and note); change other fields in FlexPortal.",
 			                 key));
 			goto out;
 		}
@@ -90,8 +105,9 @@ int api_parse_update(struct arena *a, const char *content_type, const char *body
 		const char *s = json_string_value(st);
 		out->status = name_index(customer_status_name, CUSTOMER_STATUS__MAX, s);
 		if (out->status < 0) {
-			rc = fail(err, 422, "INVALID_FIELD",
-			          "status: must be \"active\" or \"inactive\".");
+			rc = invalid(err, "status",
+			             st == NULL ? "invalid_type" : "invalid_enum_value",
+			             "status: must be \"active\" or \"inactive\".");
 			goto out;
 		}
 	}

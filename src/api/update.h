@@ -17,10 +17,16 @@ struct api_update {
 	const char *note;
 };
 
+/* 415 UNSUPPORTED_MEDIA_TYPE, or 400 VALIDATION_ERROR naming the member
+ * (path, "" for the whole body) and the kind of problem (detail: FlexPortal's
+ * invalid_json, unrecognized_keys, invalid_type, invalid_enum_value,
+ * too_big). */
 struct api_parse_error {
-	int status; /* 400, 415, 422 */
+	int status; /* 400 or 415 */
 	const char *code;
 	const char *message;
+	const char *path;
+	const char *detail;
 };
 
 /*

@@ -109,9 +109,11 @@ void api_customers_list(struct req *r)
 		char *key;
 		uint64_t id;
 		if (cursor_decode(a, cfg->secret, cfg->secretlen, scope, after, &key, &id) != 0) {
-			api_error(r, 400, "INVALID_PARAMETER",
-			          "startAfter: not a cursor from this list with this sort order.",
-			          NULL);
+			static const char msg[] =
+			    "startAfter: not a cursor from this list with this sort order.";
+			json_t *d = json_array();
+			json_array_append_new(d, api_detail("startAfter", msg, "invalid_string"));
+			api_validation_error(r, msg, d);
 			return;
 		}
 		q.after = true;
@@ -259,7 +261,13 @@ static bool parse_body(struct req *r, bool for_put, struct api_update *u)
 	struct api_parse_error err;
 	if (api_parse_update(r->arena, r->content_type, r->body, r->body_len, for_put, u, &err) !=
 	    0) {
-		api_error(r, err.status, err.code, err.message, NULL);
+		if (err.detail != NULL) {
+			json_t *d = json_array();
+			json_array_append_new(d, api_detail(err.path, err.message, err.detail));
+			api_validation_error(r, err.message, d);
+		} else {
+			api_error(r, err.status, err.code, err.message, NULL);
+		}
 		return false;
 	}
 	if (u->reason < 0)

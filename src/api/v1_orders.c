@@ -42,8 +42,10 @@ void api_orders_list(struct req *r)
 		uint64_t id;
 		if (cursor_decode(a, cfg->secret, cfg->secretlen, "api:orders", after, &key, &id) !=
 		    0) {
-			api_error(r, 400, "INVALID_PARAMETER",
-			          "startAfter: not a cursor of this list.", NULL);
+			static const char msg[] = "startAfter: not a cursor of this list.";
+			json_t *d = json_array();
+			json_array_append_new(d, api_detail("startAfter", msg, "invalid_string"));
+			api_validation_error(r, msg, d);
 			return;
 		}
 		q.before_id = id;

@@ -262,6 +262,27 @@ const char *input_check(enum key k, const char *v, size_t len)
 	return defs[k].check(&defs[k], v, len, &iv);
 }
 
+const char *input_problem_code(enum key k, const struct field *f)
+{
+	if (k >= KEY__MAX)
+		return "invalid_string";
+	const struct field_def *d = &defs[k];
+	if (d->check == v_enum || d->check == v_name)
+		return "invalid_enum_value";
+	const char *why = f->problem ? f->problem : "";
+	if (d->check == v_int) {
+		/* a number (digits only) is out of range, anything else no number */
+		const char *v = f->given ? f->given : "";
+		size_t n = strlen(v);
+		if (n == 0 || strspn(v, "0123456789") != n)
+			return "invalid_type";
+		return n > 18 || atoll(v) > d->imax ? "too_big" : "too_small";
+	}
+	if (strcmp(why, "is too long") == 0)
+		return "too_big";
+	return "invalid_string";
+}
+
 const char *input_choice_name(enum key k, long long value)
 {
 	if (k >= KEY__MAX)
@@ -289,6 +310,7 @@ static void take_one(struct arena *a, enum key k, const struct kv *kv, size_t ca
 	if (why != NULL) {
 		f->state = FIELD_INVALID;
 		f->problem = why;
+		f->given = kv->val; /* for input_problem_code() only */
 		return;
 	}
 	f->state = FIELD_OK;

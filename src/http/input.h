@@ -86,6 +86,7 @@ struct field {
 	const char **multi; /* every value, for fields that repeat */
 	size_t nmulti;
 	const char *problem; /* why it is invalid */
+	const char *given;   /* the invalid value (never handed to handlers) */
 };
 
 /* The name of a key as it appears in URLs and forms. */
@@ -108,6 +109,11 @@ enum key input_validate_keys(struct arena *a, const struct kvlist *qs, const str
 /* The name of a choice of an enum-like key by its value ("desc" for
  * KEY_DIR 1), or NULL. */
 const char *input_choice_name(enum key k, long long value);
+
+/* What kind of problem an invalid field has, in FlexPortal's (zod's)
+ * vocabulary: "invalid_enum_value", "invalid_type", "too_small", "too_big"
+ * or "invalid_string". */
+const char *input_problem_code(enum key k, const struct field *f);
 
 /* Checks one value against a key's rules: NULL if valid, else why not. */
 const char *input_check(enum key k, const char *v, size_t len);

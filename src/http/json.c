@@ -31,3 +31,13 @@ void api_error(struct req *r, int status, const char *code, const char *message,
 		json_decref(details);
 	api_send(r, status, err ? json_pack("{s:o}", "error", err) : NULL);
 }
+
+json_t *api_detail(const char *path, const char *message, const char *code)
+{
+	return json_pack("{s:s, s:s, s:s}", "path", path, "message", message, "code", code);
+}
+
+void api_validation_error(struct req *r, const char *message, json_t *details)
+{
+	api_error(r, 400, "VALIDATION_ERROR", message, details ? details : json_array());
+}

@@ -42,7 +42,8 @@ static int parse(const char *ct, const char *body, size_t len, bool for_put, str
 	int rc = api_parse_update(arena, ct, body, len, for_put, u, &err);
 	if (rc != 0) {
 		CHECK(rc == -1);
-		CHECK(err.status == 400 || err.status == 415 || err.status == 422);
+		CHECK(err.status == 400 || err.status == 415);
+		CHECK(err.status == 415 || (err.path != NULL && err.detail != NULL));
 		CHECK(err.code != NULL && err.message != NULL);
 		return rc;
 	}

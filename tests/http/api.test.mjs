@@ -35,6 +35,16 @@ function assertError(r, status, code, mention) {
   assert.equal(typeof r.json.error.message, 'string');
   assert.ok(r.json.error.message.length > 0);
   if (mention) assert.match(r.json.error.message, mention, r.text);
+  if (code === 'VALIDATION_ERROR') {
+    // FlexPortal's shape: details[{path, message, code}] naming every bad field
+    const d = r.json.error.details;
+    assert.ok(Array.isArray(d) && d.length > 0, `details expected: ${r.text}`);
+    for (const x of d) {
+      assert.deepEqual(Object.keys(x).sort(), ['code', 'message', 'path'], r.text);
+      for (const k of ['path', 'message', 'code']) assert.equal(typeof x[k], 'string', r.text);
+    }
+    if (mention) assert.ok(d.some((x) => mention.test(x.message) || mention.test(x.path)), `a detail names ${mention}: ${r.text}`);
+  }
 }
 
 // ---- the database's view ---------------------------------------------------------
@@ -187,7 +197,7 @@ test('GET /v1/customers: limit 1 and 100 are taken; 0, 101 and non-numbers are 4
   for (const bad of ['101', '0', '-1', 'ten', '1e2', '']) {
     if (bad === '') continue; // an empty value means "not given" (the default)
     const r = await call(`/v1/customers?limit=${bad}`);
-    assertError(r, 400, 'INVALID_PARAMETER', /limit/);
+    assertError(r, 400, 'VALIDATION_ERROR', /limit/);
   }
   const r = await call('/v1/customers?limit=');
   assert.equal(r.status, 200);
@@ -214,7 +224,7 @@ test('GET /v1/customers: status filter (active, inactive, all) and bad values', 
   assert.deepEqual(active.json.customers.map((c) => c.customerId), dbIds("status = 'active'", 'email', 'ASC', 100));
 
   for (const bad of ['pending', 'deleted', 'ACTIVE'])
-    assertError(await call(`/v1/customers?status=${bad}`), 400, 'INVALID_PARAMETER', /status/);
+    assertError(await call(`/v1/customers?status=${bad}`), 400, 'VALIDATION_ERROR', /status/);
 });
 
 test('GET /v1/customers: customerType filter', async () => {
@@ -227,7 +237,7 @@ test('GET /v1/customers: customerType filter', async () => {
       dbIds(`status = 'active' AND customer_type = '${t}'`, 'createdAt', 'DESC', 100));
   }
   for (const bad of ['all', 'company', 'Business'])
-    assertError(await call(`/v1/customers?customerType=${bad}`), 400, 'INVALID_PARAMETER', /customerType/);
+    assertError(await call(`/v1/customers?customerType=${bad}`), 400, 'VALIDATION_ERROR', /customerType/);
 });
 
 test('GET /v1/customers: email filter is an exact, case-insensitive match', async () => {
@@ -257,7 +267,7 @@ test('GET /v1/customers: email filter is an exact, case-insensitive match', asyn
   assert.deepEqual(r.json.customers, []);
 
   for (const bad of ['not-an-email', '@fixture.example', 'clara@'])
-    assertError(await call(`/v1/customers?email=${encodeURIComponent(bad)}`), 400, 'INVALID_PARAMETER', /email/);
+    assertError(await call(`/v1/customers?email=${encodeURIComponent(bad)}`), 400, 'VALIDATION_ERROR', /email/);
 });
 
 test('GET /v1/customers: hasActiveRentals filter', async () => {
@@ -278,7 +288,7 @@ test('GET /v1/customers: hasActiveRentals filter', async () => {
   assert.deepEqual(both.json.customers.map((c) => c.customerId),
     dbIds(`${RENTING} AND customer_type = 'business'`, 'createdAt', 'DESC', 100));
   for (const bad of ['yes', '1', 'TRUE'])
-    assertError(await call(`/v1/customers?hasActiveRentals=${bad}`), 400, 'INVALID_PARAMETER', /hasActiveRentals/);
+    assertError(await call(`/v1/customers?hasActiveRentals=${bad}`), 400, 'VALIDATION_ERROR', /hasActiveRentals/);
 });
 
 test('GET /v1/customers: every sortBy × sortDir orders as the database does', async () => {
@@ -302,7 +312,7 @@ test('GET /v1/customers: every sortBy × sortDir orders as the database does', a
   const asc = await call('/v1/customers?sortDir=asc&limit=20');
   assert.deepEqual(asc.json.customers.map((c) => c.customerId), dbIds("status = 'active'", 'createdAt', 'ASC', 20));
   for (const bad of ['sortBy=name', 'sortBy=mrr', 'sortBy=createdat', 'sortDir=up', 'sortDir=DESC'])
-    assertError(await call(`/v1/customers?${bad}`), 400, 'INVALID_PARAMETER', new RegExp(bad.split('=')[0]));
+    assertError(await call(`/v1/customers?${bad}`), 400, 'VALIDATION_ERROR', new RegExp(bad.split('=')[0]));
 });
 
 test('GET /v1/customers: cursor pagination walks every active customer exactly once (and every customer of other filters)', async () => {
@@ -347,7 +357,7 @@ test('GET /v1/customers: a tampered, foreign or malformed cursor is 400 naming s
     'x'.repeat(701),
   ]) {
     const res = await call(`/v1/customers?limit=5&startAfter=${encodeURIComponent(bad)}`);
-    assertError(res, 400, 'INVALID_PARAMETER', /startAfter/);
+    assertError(res, 400, 'VALIDATION_ERROR', /startAfter/);
   }
 });
 
@@ -436,8 +446,8 @@ test('GET /v1/customers/{id}: profile, newest addresses and profitability as com
 test('GET /v1/customers/{id}: unknown 404, malformed 400, another tenant\'s 404 (and the other tenant sees its own)', async () => {
   assertError(await call('/v1/customers/cus_doesnotexist42'), 404, 'NOT_FOUND');
   assertError(await call('/v1/customers/cus_fixture_globex'), 404, 'NOT_FOUND');
-  assertError(await call('/v1/customers/not-a-customer'), 400, 'INVALID_ID', /customerId/);
-  assertError(await call(`/v1/customers/cus_${'a'.repeat(37)}`), 400, 'INVALID_ID');
+  assertError(await call('/v1/customers/not-a-customer'), 400, 'VALIDATION_ERROR', /customerId/);
+  assertError(await call(`/v1/customers/cus_${'a'.repeat(37)}`), 400, 'VALIDATION_ERROR');
   const g = await call('/v1/customers/cus_fixture_globex', { key: K.globex.key, tenant: 'globex' });
   assert.equal(g.status, 200, g.text);
   assert.equal(g.json.tenantId, 'globex');
@@ -615,28 +625,28 @@ test('PUT {"status":"active"} reactivates an inactive customer; PUT inactive dea
   assert.equal(globexAudit(), beforeGlobex);
 });
 
-test('bad bodies: 422 unknown field or bad value, 400 malformed JSON, 415 wrong content type, 413 huge body; nothing changes', async () => {
+test('bad bodies: 400 VALIDATION_ERROR for an unknown member, a bad value or malformed JSON, 415 wrong content type, 413 huge body; nothing changes', async () => {
   const c = L.makeCustomer();
   const before = sql(`SELECT status, updated_at FROM customers WHERE id = ${c.id}`);
   const raw = (method, body, type = 'application/json') =>
     call(`/v1/customers/${c.pid}`, { method, body, headers: type ? { 'Content-Type': type } : {} });
 
   let r = await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: { status: 'inactive', email: 'x@y.z' } });
-  assertError(r, 422, 'UNSUPPORTED_FIELD', /^email/);
+  assertError(r, 400, 'VALIDATION_ERROR', /^email/);
   r = await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: { firstName: 'Eve' } });
-  assertError(r, 422, 'UNSUPPORTED_FIELD', /firstName/);
+  assertError(r, 400, 'VALIDATION_ERROR', /firstName/);
   r = await call(`/v1/customers/${c.pid}`, { method: 'DELETE', json: { status: 'inactive' } });
-  assertError(r, 422, 'UNSUPPORTED_FIELD', /status/);
+  assertError(r, 400, 'VALIDATION_ERROR', /status/);
   for (const body of [{ status: 'paused' }, { status: 'INACTIVE' }, { status: 5 }, { status: null }, {}])
-    assertError(await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: body }), 422, 'INVALID_FIELD', /status/);
+    assertError(await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: body }), 400, 'VALIDATION_ERROR', /status/);
   for (const reason of ['because', 7, ''])
-    assertError(await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: { status: 'inactive', reason } }), 422, 'INVALID_FIELD', /reason/);
+    assertError(await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: { status: 'inactive', reason } }), 400, 'VALIDATION_ERROR', /reason/);
   for (const note of ['x'.repeat(501), 'bell\u0007', 42])
-    assertError(await call(`/v1/customers/${c.pid}`, { method: 'DELETE', json: { note } }), 422, 'INVALID_FIELD', /note/);
+    assertError(await call(`/v1/customers/${c.pid}`, { method: 'DELETE', json: { note } }), 400, 'VALIDATION_ERROR', /note/);
 
   for (const body of ['{"status":', '{status: "active"}', '[{"status":"active"}]', '"active"', '{"status":"active","status":"inactive"}', '\u00ff\u00fe'])
-    assertError(await raw('PUT', body), 400, 'INVALID_JSON', /body/);
-  assertError(await raw('DELETE', '{'), 400, 'INVALID_JSON');
+    assertError(await raw('PUT', body), 400, 'VALIDATION_ERROR', /body/);
+  assertError(await raw('DELETE', '{'), 400, 'VALIDATION_ERROR');
 
   for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonp', null])
     assertError(await raw('PUT', '{"status":"inactive"}', type), 415, 'UNSUPPORTED_MEDIA_TYPE');
@@ -655,41 +665,41 @@ test('bad bodies: 422 unknown field or bad value, 400 malformed JSON, 415 wrong 
 
 // ---- authentication, tenants, roles, rate limit, methods --------------------------------
 
-test('authentication: no, malformed, unknown or revoked key is 401; Tenant-ID missing 400, another tenant 403', async () => {
+test('authentication: no key is 401 AUTH_REQUIRED, a malformed, unknown or revoked one 401 INVALID_TOKEN; Tenant-ID missing or another tenant 403 NO_TENANT_ACCESS', async () => {
   const c = L.makeCustomer();
   let r = await L.api('/v1/customers', { key: null });
-  assertError(r, 401, 'UNAUTHENTICATED');
+  assertError(r, 401, 'AUTH_REQUIRED');
   assert.match(r.headers.get('www-authenticate') || '', /^Bearer/);
   r = await L.api('/v1/customers', { key: null, headers: { Authorization: L.basicAuth('admin') } });
-  assertError(r, 401, 'UNAUTHENTICATED');
+  assertError(r, 401, 'AUTH_REQUIRED');
   for (const bad of ['abc', `${K.admin.key}x`, K.admin.key.slice(0, -1), 'cust_', `cust_${'!'.repeat(43)}`]) {
     r = await L.api('/v1/customers', { key: bad });
-    assertError(r, 401, 'UNAUTHENTICATED');
+    assertError(r, 401, 'INVALID_TOKEN');
   }
   const unknown = `cust_${randomBytes(32).toString('base64url')}`;
   r = await L.api('/v1/customers', { key: unknown });
-  assertError(r, 401, 'UNAUTHENTICATED');
+  assertError(r, 401, 'INVALID_TOKEN');
   r = await L.api(`/v1/customers/${c.pid}`, { key: unknown, method: 'DELETE' });
-  assertError(r, 401, 'UNAUTHENTICATED');
+  assertError(r, 401, 'INVALID_TOKEN');
 
   const doomed = L.createKey({ role: 'admin', label: `apitest-revoked-${L.uid()}` });
   assert.equal((await L.api('/v1/customers?limit=1', { key: doomed.key })).status, 200);
   L.revokeKey(doomed.id);
   r = await L.api('/v1/customers?limit=1', { key: doomed.key });
-  assertError(r, 401, 'UNAUTHENTICATED');
+  assertError(r, 401, 'INVALID_TOKEN');
   r = await L.api(`/v1/customers/${c.pid}`, { key: doomed.key, method: 'DELETE' });
-  assertError(r, 401, 'UNAUTHENTICATED');
+  assertError(r, 401, 'INVALID_TOKEN');
 
   r = await call('/v1/customers', { tenant: null });
-  assertError(r, 400, 'MISSING_TENANT', /Tenant-ID/);
+  assertError(r, 403, 'NO_TENANT_ACCESS', /Tenant-ID/);
   r = await call('/v1/customers', { tenant: '' });
-  assertError(r, 400, 'MISSING_TENANT');
+  assertError(r, 403, 'NO_TENANT_ACCESS');
   r = await call('/v1/customers', { tenant: 'globex' });
-  assertError(r, 403, 'TENANT_MISMATCH');
+  assertError(r, 403, 'NO_TENANT_ACCESS');
   r = await call(`/v1/customers/${c.pid}`, { tenant: 'globex', method: 'DELETE' });
-  assertError(r, 403, 'TENANT_MISMATCH');
+  assertError(r, 403, 'NO_TENANT_ACCESS');
   r = await call('/v1/customers/cus_fixture_globex', { key: K.globex.key, tenant: 'northwind' });
-  assertError(r, 403, 'TENANT_MISMATCH');
+  assertError(r, 403, 'NO_TENANT_ACCESS');
 
   assert.equal(L.statusOf(c.pid), 'active');
   assert.equal(auditRows(c.id).length, 0, 'unauthenticated calls never reach the customer');
@@ -700,8 +710,8 @@ test('a viewer key reads but DELETE and PUT are 403, audited as refused', async 
   const d = L.makeCustomer();
   assert.equal((await call(`/v1/customers/${d.pid}`, { key: K.viewer.key })).status, 200);
   assert.equal((await call('/v1/orders?limit=1', { key: K.viewer.key })).status, 200);
-  assertError(await call(`/v1/customers/${d.pid}`, { key: K.viewer.key, method: 'DELETE' }), 403, 'FORBIDDEN');
-  assertError(await call(`/v1/customers/${c.pid}`, { key: K.viewer.key, method: 'PUT', json: { status: 'active' } }), 403, 'FORBIDDEN');
+  assertError(await call(`/v1/customers/${d.pid}`, { key: K.viewer.key, method: 'DELETE' }), 403, 'INSUFFICIENT_PERMISSIONS');
+  assertError(await call(`/v1/customers/${c.pid}`, { key: K.viewer.key, method: 'PUT', json: { status: 'active' } }), 403, 'INSUFFICIENT_PERMISSIONS');
   assert.equal(L.statusOf(d.pid), 'active');
   assert.equal(L.statusOf(c.pid), 'inactive');
   const rows = [...auditRows(d.id), ...auditRows(c.id)];
@@ -709,7 +719,7 @@ test('a viewer key reads but DELETE and PUT are 403, audited as refused', async 
   for (const row of rows) {
     assert.equal(row[0], `api:${K.viewer.label}`);
     assert.equal(row[1], 'api');
-    assert.equal(row[4], 'FORBIDDEN');
+    assert.equal(row[4], 'INSUFFICIENT_PERMISSIONS');
   }
 });
 
@@ -874,7 +884,7 @@ test('GET /v1/orders: customer and status filters, newest first, every field as 
   for (const [qs, name] of [['status=active', 'status'], ['status=all', 'status'], ['status=shipped', 'status'],
     ['customerId=ord_fixture_pending', 'customerId'], ['customerId=x', 'customerId'], ['limit=101', 'limit'],
     ['limit=0', 'limit'], ['startAfter=abc.def', 'startAfter']])
-    assertError(await call(`/v1/orders?${qs}`), 400, 'INVALID_PARAMETER', new RegExp(name));
+    assertError(await call(`/v1/orders?${qs}`), 400, 'VALIDATION_ERROR', new RegExp(name));
 });
 
 test('GET /v1/orders: pagination walks every order of a filter exactly once', async () => {
@@ -901,7 +911,7 @@ test('GET /v1/orders: pagination walks every order of a filter exactly once', as
   }
   // a customers cursor is not an orders cursor
   const cc = (await call('/v1/customers?limit=1')).json.nextCursor;
-  assertError(await call(`/v1/orders?startAfter=${cc}`), 400, 'INVALID_PARAMETER', /startAfter/);
+  assertError(await call(`/v1/orders?startAfter=${cc}`), 400, 'VALIDATION_ERROR', /startAfter/);
 });
 
 // ---- docs/openapi.json -----------------------------------------------------------------
@@ -977,10 +987,12 @@ test('openapi.json: OpenAPI 3.x documenting every /v1 route of src/route.c with 
       for (const c of ['200', '400', '401', '403', '429', '503']) assert.ok(c in o.responses, `${op} ${p}: ${c}`);
       if (p.includes('{')) assert.ok('404' in o.responses, `${op} ${p}: 404`);
       if (op === 'put' || op === 'delete')
-        for (const c of ['409', '413', '415', '422']) assert.ok(c in o.responses, `${op} ${p}: ${c}`);
+        for (const c of ['409', '413', '415']) assert.ok(c in o.responses, `${op} ${p}: ${c}`);
+      // FlexPortal's VALIDATION_ERROR is a 400: no 422 any more
+      assert.ok(!('422' in o.responses), `${op} ${p}: no 422`);
     }
   }
-  for (const c of ['400', '401', '403', '404', '405', '409', '413', '415', '422', '429', '503'])
+  for (const c of ['400', '401', '403', '404', '405', '409', '413', '415', '429', '503'])
     assert.ok(codes.has(c), `status ${c} documented`);
   const tooMany = L.resolveRef(doc, doc.components.responses.TooManyRequests);
   assert.ok(tooMany.headers['Retry-After']);
@@ -1021,8 +1033,8 @@ test('openapi.json: every query parameter with its constraints, and the live API
       }
     }
     assert.equal((await call(`${p}?limit=${params.limit.maximum}`)).status, 200);
-    assertError(await call(`${p}?limit=${params.limit.maximum + 1}`), 400, 'INVALID_PARAMETER', /limit/);
-    assertError(await call(`${p}?limit=${params.limit.minimum - 1}`), 400, 'INVALID_PARAMETER', /limit/);
+    assertError(await call(`${p}?limit=${params.limit.maximum + 1}`), 400, 'VALIDATION_ERROR', /limit/);
+    assertError(await call(`${p}?limit=${params.limit.minimum - 1}`), 400, 'VALIDATION_ERROR', /limit/);
   }
   assert.ok(new RegExp(orders.customerId.pattern).test('cus_fixture_clean'));
   assert.ok(!new RegExp(orders.customerId.pattern).test('ord_fixture_pending'));

@@ -393,6 +393,12 @@ export function validate(doc, schema, value, where = '$') {
     if (!s.nullable) errs.push(`${where}: null but not nullable`);
     return errs;
   }
+  if (s.anyOf) {
+    const each = s.anyOf.map((part) => validate(doc, part, value, where));
+    if (each.some((e) => e.length === 0)) return [];
+    errs.push(`${where}: matches none of anyOf (${each.map((e) => e[0]).join(' | ')})`);
+    return errs;
+  }
   if (s.allOf) {
     for (const part of s.allOf) errs.push(...validate(doc, { ...resolveRef(doc, part), additionalProperties: true }, value, where));
     if (s.additionalProperties === false || s.allOf.some((p) => resolveRef(doc, p).additionalProperties === false)) {

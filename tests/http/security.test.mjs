@@ -8,7 +8,7 @@
 //   SQL injection payloads in every parameter of src/http/input.c on every
 //                 route that reads it, path ids, JSON body fields, the API's
 //                 headers and cursors signed with the real secret: 400 (404
-//                 for ids, 422 for JSON fields, 200 for legal free text),
+//                 for ids, 400 VALIDATION_ERROR for JSON fields, 200 for legal free text),
 //                 never 500, never slow, and the database unchanged.
 //   CSRF          missing, malformed, random, another user's, another
 //                 action's, another customer's, another secret's, tampered,
@@ -533,7 +533,7 @@ describe('XSS: hostile data is rendered escaped in every page, CSV and JSON', ()
       page('audit cursor (signed)', au, { values: [p] }, `audit cursor ${i}`);
       const api = await http(KEYS.viewer, 'GET', `/v1/customers?startAfter=${tampered}`);
       assert.equal(api.status, 400);
-      assert.equal(api.json.error.code, 'INVALID_PARAMETER');
+      assert.equal(api.json.error.code, 'VALIDATION_ERROR');
       assert.ok(!api.text.includes(p) || !S.hasMarkup(p), 'the API does not echo the cursor');
       counted('API cursor');
     }
@@ -723,12 +723,14 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
         ['(field name)', 'PUT', { status: 'active', [p]: 1 }],
       ]) {
         const r = await send(`${method} /v1/customers/{id} JSON ${name}`, p, KEYS.admin, method, `/v1/customers/${cust}`, { json });
-        assert.equal(r.status, 422, `JSON ${name} ${p}: ${r.status} ${r.text}`);
+        assert.equal(r.status, 400, `JSON ${name} ${p}: ${r.status} ${r.text}`);
+        assert.equal(r.json.error.code, 'VALIDATION_ERROR', `JSON ${name} ${p}`);
+        assert.deepEqual(r.json.error.details.map((x) => x.path), [name === '(field name)' ? p : name], `JSON ${name} ${p}: the detail names the member`);
       }
       if (asciiOnly(p)) {
         const t = await send('API header Tenant-ID', p, { key: KEYS.admin.key, tenant: p }, 'GET', '/v1/customers');
         assert.equal(t.status, 403, `Tenant-ID ${p}`);
-        assert.equal(t.json.error.code, 'TENANT_MISMATCH');
+        assert.equal(t.json.error.code, 'NO_TENANT_ACCESS');
         const k = await send('API header Authorization', p, { key: p, tenant: 'northwind' }, 'GET', '/v1/customers');
         assert.equal(k.status, 401, `Bearer ${p}`);
       }
@@ -1061,12 +1063,12 @@ describe('roles: every route × method × login against the README\'s rules', ()
         if (want === 401) {
           if (route.area === 'AREA_API') {
             assert.match(r.headers['www-authenticate'] || '', /^Bearer/, `${what}: a Bearer challenge`);
-            if (method !== 'HEAD') assert.equal(r.json.error.code, 'UNAUTHENTICATED');
+            if (method !== 'HEAD') assert.equal(r.json.error.code, 'AUTH_REQUIRED');
           } else assert.match(r.headers['www-authenticate'] || '', /^Basic realm=/, `${what}: a Basic challenge`);
           assert.ok(!/cus_fixture|cus_sec/.test(r.text), `${what}: no data without a login`);
         }
         if (want === 403 && method !== 'HEAD') {
-          if (route.area === 'AREA_API') assert.equal(r.json.error.code, 'FORBIDDEN', what);
+          if (route.area === 'AREA_API') assert.equal(r.json.error.code, 'INSUFFICIENT_PERMISSIONS', what);
           else assert.equal(errorCode(r.text), 'FORBIDDEN', what);
         }
         if (changes && r.status === want && route.arg === 'ARG_CUSTOMER') {
@@ -1079,7 +1081,7 @@ describe('roles: every route × method × login against the README\'s rules', ()
     });
   }
 
-  test('a viewer\'s refused POST is audited as FORBIDDEN, and so is a viewer key\'s refused DELETE', async () => {
+  test('a viewer\'s refused POST is audited as FORBIDDEN, a viewer key\'s refused DELETE as INSUFFICIENT_PERMISSIONS', async () => {
     const c = customer();
     const maxAudit = L.maxAuditId();
     const r = await http('viewer', 'POST', `/customers/${c.pid}/deactivate`, { form: { csrf: tokenFor('viewer', 'deactivate', c.pid), reason: 'data_cleanup' } });
@@ -1087,7 +1089,7 @@ describe('roles: every route × method × login against the README\'s rules', ()
     const k = await http(KEYS.viewer, 'DELETE', `/v1/customers/${c.pid}`);
     assert.equal(k.status, 403);
     assert.deepEqual(sql(`SELECT actor, action, channel, outcome FROM audit_log WHERE id > ${maxAudit} AND customer_id = ${c.id} ORDER BY id`),
-      [['viewer', 'deactivate', 'page', 'FORBIDDEN'], [`api:${KEYS.viewer.label}`, 'deactivate', 'api', 'FORBIDDEN']]);
+      [['viewer', 'deactivate', 'page', 'FORBIDDEN'], [`api:${KEYS.viewer.label}`, 'deactivate', 'api', 'INSUFFICIENT_PERMISSIONS']]);
     assert.equal(customerState(c.pid).status, 'active');
   });
 
@@ -1239,19 +1241,19 @@ describe('tenants: tenant 2\'s customers, runs and keys are invisible to tenant 
     assert.equal(ok.status, 200, 'tenant 2 sees its own customer (the ids above exist)');
   });
 
-  test('API: a Tenant-ID naming another tenant is 403 TENANT_MISMATCH on every route and method; none is 400', async () => {
+  test('API: a Tenant-ID naming another tenant, or none, is 403 NO_TENANT_ACCESS on every route and method', async () => {
     for (const [key, tenant] of [[KEYS.admin.key, 'globex'], [KEYS.viewer.key, 'globex'], [KEYS.globex.key, 'northwind'], [KEYS.admin.key, 'Northwind'], [KEYS.admin.key, 'northwind,globex']]) {
       for (const [method, url, json] of [['GET', '/v1/customers'], ['GET', `/v1/customers/${GLOBEX}`], ['GET', '/v1/customers/cus_fixture_clean'],
         ['DELETE', '/v1/customers/cus_fixture_clean'], ['PUT', `/v1/customers/${GLOBEX}`, { status: 'inactive' }], ['GET', '/v1/orders']]) {
         const r = await http({ key, tenant }, method, url, json ? { json } : {});
         assert.equal(r.status, 403, `${tenant} ${method} ${url}`);
-        assert.equal(r.json.error.code, 'TENANT_MISMATCH');
+        assert.equal(r.json.error.code, 'NO_TENANT_ACCESS');
         routes++;
       }
     }
     const none = await http({ key: KEYS.admin.key, tenant: null }, 'GET', '/v1/customers');
-    assert.equal(none.status, 400);
-    assert.equal(none.json.error.code, 'MISSING_TENANT');
+    assert.equal(none.status, 403);
+    assert.equal(none.json.error.code, 'NO_TENANT_ACCESS');
   });
 
   test('API: the whole customer list of a northwind key holds only northwind; a globex cursor does not open tenant 2', async () => {
@@ -1481,7 +1483,7 @@ describe('headers: every answer carries CSP, frame-deny and nosniff; pages no-st
       [413, 'nginx (over 8 MiB, announced)', () => S.raw('POST', '/bulk/preview', { user: 'operator', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(9 * 1024 * 1024) } })],
       [415, 'page', () => http('operator', 'POST', `/customers/${blocked.pid}/deactivate`, { body: 'reason=data_cleanup', headers: { 'content-type': 'text/plain' } })],
       [415, 'API', () => http(KEYS.operator, 'PUT', `/v1/customers/${blocked.pid}`, { body: '{"status":"active"}', headers: { 'content-type': 'text/plain' } })],
-      [422, 'API', () => http(KEYS.operator, 'PUT', `/v1/customers/${blocked.pid}`, { json: { status: 'active', email: 'x@y.z' } })],
+      [400, 'API (VALIDATION_ERROR)', () => http(KEYS.operator, 'PUT', `/v1/customers/${blocked.pid}`, { json: { status: 'active', email: 'x@y.z' } })],
       [429, 'API rate limit', async () => {
         await http({ key: limited.key, tenant: 'northwind' }, 'GET', '/v1/customers?limit=1');
         return http({ key: limited.key, tenant: 'northwind' }, 'GET', '/v1/customers?limit=1');

@@ -305,6 +305,41 @@ static void input_enum(void **state)
 	invalid(a, KEY_FORMAT, "format=html%00");
 }
 
+/* The kind of problem of a refused field, in FlexPortal's vocabulary (the
+ * API's VALIDATION_ERROR details). */
+static void input_problem_codes(void **state)
+{
+	struct arena *a = *state;
+	struct field f[KEY__MAX];
+	static const struct {
+		const char *pair;
+		enum key k;
+		const char *code;
+	} cases[] = {
+	    {"limit=101", KEY_LIMIT, "too_big"},
+	    {"limit=99999999999999999999999", KEY_LIMIT, "too_big"},
+	    {"limit=0", KEY_LIMIT, "too_small"},
+	    {"limit=ten", KEY_LIMIT, "invalid_type"},
+	    {"limit=-1", KEY_LIMIT, "invalid_type"},
+	    {"status=deleted", KEY_STATUS, "invalid_enum_value"},
+	    {"sortBy=mrr", KEY_SORT_BY, "invalid_enum_value"},
+	    {"reason=whim", KEY_REASON, "invalid_enum_value"},
+	    {"startAfter=a*b", KEY_START_AFTER, "invalid_string"},
+	    {"customerId=ord_x", KEY_CUSTOMER_ID, "invalid_string"},
+	    {"email=nobody", KEY_EMAIL, "invalid_string"},
+	    {"from=2026-02-30", KEY_FROM, "invalid_string"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(validate(a, cases[i].pair, "", f), cases[i].k);
+		assert_string_equal(input_problem_code(cases[i].k, &f[cases[i].k]), cases[i].code);
+	}
+	char q[200] = "q=";
+	memset(q + 2, 'a', 101);
+	q[103] = '\0';
+	assert_int_equal(validate(a, q, "", f), KEY_Q);
+	assert_string_equal(input_problem_code(KEY_Q, &f[KEY_Q]), "too_big");
+}
+
 static void input_int(void **state)
 {
 	struct arena *a = *state;
@@ -1051,16 +1086,16 @@ static void worker_401_api(void **state)
 	assert_int_equal(run(f), 401);
 	assert_non_null(fake_header(f, "WWW-Authenticate"));
 	assert_int_equal(strncmp(fake_header(f, "WWW-Authenticate"), "Bearer", 6), 0);
-	assert_json_error(f, "UNAUTHENTICATED");
+	assert_json_error(f, "AUTH_REQUIRED");
 
 	fake_param(f, "HTTP_AUTHORIZATION", "Basic YWxpY2U6c2VjcmV0");
 	assert_int_equal(run(f), 401);
-	assert_json_error(f, "UNAUTHENTICATED");
+	assert_json_error(f, "AUTH_REQUIRED");
 	assert_non_null(fake_header(f, "WWW-Authenticate"));
 
 	fake_param(f, "HTTP_AUTHORIZATION", "Bearer not-a-key");
 	assert_int_equal(run(f), 401);
-	assert_json_error(f, "UNAUTHENTICATED");
+	assert_json_error(f, "INVALID_TOKEN");
 	assert_non_null(strstr(fake_header(f, "WWW-Authenticate"), "invalid_token"));
 
 	/* A staff login is no API key. */
@@ -1068,7 +1103,7 @@ static void worker_401_api(void **state)
 	fake_param(f, "REMOTE_USER", "alice");
 	fake_request(f, "GET", "/v1/customers/cus_1");
 	assert_int_equal(run(f), 401);
-	assert_json_error(f, "UNAUTHENTICATED");
+	assert_json_error(f, "AUTH_REQUIRED");
 }
 
 static double seconds(void)
@@ -1347,23 +1382,12 @@ int main(void)
 	    T(kv_cookies),  T(kv_url_encode),
 	};
 	const struct CMUnitTest input_tests[] = {
-	    T(input_enum),
-	    T(input_int),
-	    T(input_int_overflow),
-	    T(input_date),
-	    T(input_public_id),
-	    T(input_text),
-	    T(input_control),
-	    T(input_utf8),
-	    T(input_nul),
-	    T(input_misc),
-	    T(input_absent),
-	    T(input_form_wins),
-	    T(input_first_invalid),
-	    T(input_repeats),
-	    T(input_repeats_both),
-	    T(input_utf8_direct),
-	    T(input_public_id_direct),
+	    T(input_enum),         T(input_int),           T(input_problem_codes),
+	    T(input_int_overflow), T(input_date),          T(input_public_id),
+	    T(input_text),         T(input_control),       T(input_utf8),
+	    T(input_nul),          T(input_misc),          T(input_absent),
+	    T(input_form_wins),    T(input_first_invalid), T(input_repeats),
+	    T(input_repeats_both), T(input_utf8_direct),   T(input_public_id_direct),
 	};
 	const struct CMUnitTest route_tests[] = {
 	    T(route_every_page),
