@@ -88,8 +88,8 @@ void api_customers_list(struct req *r)
 	struct arena *a = r->arena;
 	const struct config *cfg = &r->app->cfg;
 	enum customer_sort sort = (enum customer_sort)req_int(r, KEY_SORT_BY, CSORT_CREATED);
-	/* FlexPortal: sortDir defaults to desc */
-	bool desc = req_int(r, KEY_SORT_DIR, req_str(r, KEY_SORT_BY) == NULL) == 1;
+	/* FlexPortal: sortDir defaults to desc, whatever the sortBy */
+	bool desc = req_int(r, KEY_SORT_DIR, 1) == 1;
 	unsigned limit = (unsigned)req_int(r, KEY_LIMIT, API_DEFAULT_LIMIT);
 	struct customer_query q = {
 	    .tenant = r->user.tenant,
@@ -184,15 +184,15 @@ static void send_customer(struct req *r, int status)
 	json_object_set_new(j, "lastShippingAddress", address_of(&o.addresses, ADDRESS_SHIPPING));
 	struct profitability p;
 	profitability_of(&o.retention, o.customer.devices_out, time(NULL), &p);
-	json_object_set_new(j, "profitability",
-	                    json_pack("{s:f, s:f, s:f, s:f, s:I, s:I}", "lifetimeCollected",
-	                              (double)p.lifetime_collected_cents / 100.0,
-	                              "totalAcquisitionCost",
-	                              (double)p.total_acquisition_cents / 100.0,
-	                              "costRecoveryPercent", round2(p.cost_recovery_percent),
-	                              "averageMonthlyRevenue", round2(p.average_monthly_revenue),
-	                              "totalDevicesEver", (json_int_t)p.total_devices_ever,
-	                              "activeDevices", (json_int_t)p.active_devices));
+	json_object_set_new(
+	    j, "profitability",
+	    json_pack("{s:f, s:f, s:f, s:f, s:I, s:I, s:I}", "lifetimeCollected",
+	              (double)p.lifetime_collected_cents / 100.0, "totalAcquisitionCost",
+	              (double)p.total_acquisition_cents / 100.0, "costRecoveryPercent",
+	              round2(p.cost_recovery_percent), "averageMonthlyRevenue",
+	              round2(p.average_monthly_revenue), "totalDevicesEver",
+	              (json_int_t)p.total_devices_ever, "activeDevices",
+	              (json_int_t)p.active_devices, "devicesOut", (json_int_t)p.devices_out));
 	api_send(r, status, j);
 }
 

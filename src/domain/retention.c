@@ -49,5 +49,6 @@ void profitability_of(const struct retention *r, int64_t devices_out, time_t now
 	out->average_monthly_revenue =
 	    (double)r->collected_cents / 100.0 / (double)retention_months(r->by.first_start, now);
 	out->total_devices_ever = r->by.devices_ever;
-	out->active_devices = devices_out;
+	out->active_devices = r->by.subscriptions[SUB_ACTIVE].count;
+	out->devices_out = devices_out;
 }

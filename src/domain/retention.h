@@ -28,7 +28,8 @@ struct profitability {
 	double cost_recovery_percent; /* 0 when nothing was acquired */
 	double average_monthly_revenue;
 	int64_t total_devices_ever;
-	int64_t active_devices;
+	int64_t active_devices; /* FlexPortal's meaning: active subscriptions */
+	int64_t devices_out;    /* devices rented out now (Custodian's extension) */
 };
 
 /*

@@ -326,7 +326,7 @@ static void fill_profitability(struct req *r, struct tmpl_dict *d, const struct 
 	tmpl_set(d, "AVG_MONTHLY",
 	         fmt_money(a, arena_printf(a, "%.2f", p.average_monthly_revenue), cur));
 	tmpl_set(d, "DEVICES_EVER", fmt_count(a, p.total_devices_ever));
-	tmpl_set(d, "ACTIVE_DEVICES", fmt_count(a, p.active_devices));
+	tmpl_set(d, "ACTIVE_DEVICES", fmt_count(a, p.devices_out));
 	int pct = p.cost_recovery_percent > 100 ? 100 : (int)p.cost_recovery_percent;
 	tmpl_set_int(d, "RECOVERY_BAR", pct < 0 ? 0 : pct);
 }

@@ -216,12 +216,13 @@ test('GET /v1/customers: status filter (active, inactive, all) and bad values', 
     assert.ok('deactivatedAt' in c && 'deactivatedBy' in c && 'deactivationReason' in c);
   }
 
-  const all = await call('/v1/customers?status=all&limit=100&sortBy=email');
+  const all = await call('/v1/customers?status=all&limit=100&sortBy=email&sortDir=asc');
   assert.equal(all.status, 200);
   assert.deepEqual(all.json.customers.map((c) => c.customerId), dbIds('1', 'email', 'ASC', 100));
 
   const active = await call('/v1/customers?status=active&limit=100&sortBy=email');
-  assert.deepEqual(active.json.customers.map((c) => c.customerId), dbIds("status = 'active'", 'email', 'ASC', 100));
+  // sortBy without sortDir: FlexPortal's default direction, desc
+  assert.deepEqual(active.json.customers.map((c) => c.customerId), dbIds("status = 'active'", 'email', 'DESC', 100));
 
   for (const bad of ['pending', 'deleted', 'ACTIVE'])
     assertError(await call(`/v1/customers?status=${bad}`), 400, 'VALIDATION_ERROR', /status/);
@@ -298,7 +299,7 @@ test('GET /v1/customers: every sortBy × sortDir orders as the database does', a
       const qs = `sortBy=${sortBy}${dir ? `&sortDir=${dir}` : ''}&limit=100`;
       const r = await call(`/v1/customers?${qs}`);
       assert.equal(r.status, 200, `${qs}: ${r.text}`);
-      const effective = dir || 'asc'; // with sortBy and no sortDir: ascending
+      const effective = dir || 'desc'; // FlexPortal: sortDir defaults to desc, with or without sortBy
       assert.deepEqual(r.json.customers.map((c) => c.customerId),
         dbIds("status = 'active'", sortBy, effective.toUpperCase(), 100), qs);
       if (numeric[sortBy]) {
@@ -319,10 +320,11 @@ test('GET /v1/customers: cursor pagination walks every active customer exactly o
   for (const [query, sortBy, dir, where] of [
     ['limit=100', 'createdAt', 'DESC', "status = 'active'"],
     ['limit=100&sortBy=totalMonthlyRevenue&sortDir=desc', 'totalMonthlyRevenue', 'DESC', "status = 'active'"],
-    ['limit=97&sortBy=lastName', 'lastName', 'ASC', "status = 'active'"],
+    ['limit=97&sortBy=lastName', 'lastName', 'DESC', "status = 'active'"],
+    ['limit=97&sortBy=lastName&sortDir=asc', 'lastName', 'ASC', "status = 'active'"],
     ['limit=100&sortBy=totalDevicesRented&sortDir=asc', 'totalDevicesRented', 'ASC', "status = 'active'"],
     ['limit=50&status=all&customerType=business&sortBy=email&sortDir=desc', 'email', 'DESC', "customer_type = 'business'"],
-    ['limit=30&status=inactive&sortBy=firstName', 'firstName', 'ASC', "status = 'inactive'"],
+    ['limit=30&status=inactive&sortBy=firstName', 'firstName', 'DESC', "status = 'inactive'"],
   ]) {
     const { ids, pages } = await walk(query);
     const want = dbIds(where, sortBy, dir);
@@ -375,7 +377,8 @@ function dbProfitability(pid) {
               WHERE a.serial_number IN (SELECT s.asset_serial FROM subscriptions s WHERE s.customer_id = c.id)),
             (SELECT COUNT(DISTINCT asset_serial) FROM subscriptions WHERE customer_id = c.id),
             (SELECT TIMESTAMPDIFF(MONTH, MIN(start_date), UTC_DATE()) + 1 FROM subscriptions WHERE customer_id = c.id),
-            (SELECT COUNT(*) FROM assets WHERE customer_id = c.id AND status = 'rented_out')
+            (SELECT COUNT(*) FROM assets WHERE customer_id = c.id AND status = 'rented_out'),
+            (SELECT COUNT(*) FROM subscriptions WHERE customer_id = c.id AND status = 'active')
        FROM customers c WHERE c.public_id = ${q(pid)}`,
   );
   const collected = Number(r[0]);
@@ -387,7 +390,9 @@ function dbProfitability(pid) {
     costRecoveryPercent: acquisition > 0 ? (collected * 100) / acquisition : 0,
     averageMonthlyRevenue: collected / months,
     totalDevicesEver: Number(r[2]),
-    activeDevices: Number(r[4]),
+    // FlexPortal's meaning: currently active subscriptions (customers/get.md)
+    activeDevices: Number(r[5]),
+    devicesOut: Number(r[4]),
   };
 }
 
@@ -399,6 +404,7 @@ function assertProfitability(got, want, pid, wantAfter = want) {
     assert.ok(Math.abs(got[k] - Math.round(want[k] * 100) / 100) < 0.0051, `${pid}.profitability.${k}: ${got[k]}, database says ${want[k]}`);
   assert.equal(got.totalDevicesEver, want.totalDevicesEver, `${pid}.totalDevicesEver`);
   assert.equal(got.activeDevices, want.activeDevices, `${pid}.activeDevices`);
+  assert.equal(got.devicesOut, want.devicesOut, `${pid}.devicesOut`);
 }
 
 test('GET /v1/customers/{id}: profile, newest addresses and profitability as computed from the tables', async () => {
@@ -441,6 +447,15 @@ test('GET /v1/customers/{id}: profile, newest addresses and profitability as com
   assert.equal(clean.costRecoveryPercent, 9.75);
   assert.equal(clean.totalDevicesEver, 1);
   assert.equal(clean.activeDevices, 0);
+  // FlexPortal's activeDevices counts active subscriptions: a protection plan
+  // without a device counts (the seed's canDeleteCustomer must see it), and a
+  // device on its way back after an early return is devicesOut, not active
+  const plan = (await call('/v1/customers/cus_fixture_subscription')).json.profitability;
+  assert.equal(plan.activeDevices, 1, 'an active protection plan is an active subscription');
+  assert.equal(plan.devicesOut, 0);
+  const out = (await call('/v1/customers/cus_fixture_device_out')).json.profitability;
+  assert.equal(out.activeDevices, 0);
+  assert.equal(out.devicesOut, 1);
 });
 
 test('GET /v1/customers/{id}: unknown 404, malformed 400, another tenant\'s 404 (and the other tenant sees its own)', async () => {
