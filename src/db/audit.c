@@ -29,6 +29,24 @@ enum err db_audit_insert(struct db *db, struct arena *a, const struct audit_entr
 
 /* ---- the audit page ------------------------------------------------------ */
 
+static void read_audit_list(struct row *w, void *elem)
+{
+	struct audit_row *x = elem;
+	x->id = row_u64(w, 0);
+	x->at = row_text(w, 1);
+	x->actor = row_text(w, 2);
+	x->subject = row_text(w, 3);
+	x->action = row_text(w, 4);
+	x->channel = (enum channel)row_enum(w, 5, channel_name, CHANNEL__MAX, false);
+	x->reason = row_enum(w, 6, reason_code, REASON__MAX, true);
+	x->note = row_str(w, 7);
+	x->outcome = row_text(w, 8);
+	x->ok = strcmp(x->outcome, "ok") == 0;
+	x->request_id = row_str(w, 9);
+	x->bulk_run_id = row_u64(w, 10);
+	x->customer_public_id = row_str(w, 11);
+}
+
 enum err db_audit_list(struct db *db, struct arena *a, const struct audit_query *q,
                        struct audit_list *out)
 {
@@ -74,27 +92,8 @@ enum err db_audit_list(struct db *db, struct arena *a, const struct audit_query 
 	p[n++] = (struct db_param){.type = DB_P_INT, .i = q->limit};
 	struct db_res r;
 	enum err rc = db_exec_params(db, a, b.p, &r, p, n);
-	if (rc != ERR_OK)
-		return rc;
-	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
-	for (size_t i = 0; i < r.nrows; i++) {
-		struct row w = row_at(&r, i, "audit list");
-		struct audit_row *x = &out->rows[out->n++];
-		x->id = row_u64(&w, 0);
-		x->at = row_text(&w, 1);
-		x->actor = row_text(&w, 2);
-		x->subject = row_text(&w, 3);
-		x->action = row_text(&w, 4);
-		x->channel = (enum channel)row_enum(&w, 5, channel_name, CHANNEL__MAX, false);
-		x->reason = row_enum(&w, 6, reason_code, REASON__MAX, true);
-		x->note = row_str(&w, 7);
-		x->outcome = row_text(&w, 8);
-		x->ok = strcmp(x->outcome, "ok") == 0;
-		x->request_id = row_str(&w, 9);
-		x->bulk_run_id = row_u64(&w, 10);
-		x->customer_public_id = row_str(&w, 11);
-		if (w.bad)
-			return ERR_INTERNAL;
-	}
-	return ERR_OK;
+	if (rc == ERR_OK)
+		out->rows = rows_read(a, &r, "audit list", sizeof(*out->rows), read_audit_list,
+		                      &out->n, &rc);
+	return rc;
 }

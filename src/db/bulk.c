@@ -69,29 +69,34 @@ const size_t db_sql_bulk_n = sizeof(db_sql_bulk) / sizeof(db_sql_bulk[0]);
 
 #define CUSTOMER_BC "id, public_id, email, first_name, last_name, status, created_at"
 
-/* Rows of CUSTOMER_BC columns (and the group key, for duplicates). */
+/* A row of CUSTOMER_BC columns. */
+static void read_bulk_customer(struct row *w, void *elem)
+{
+	struct bulk_customer *c = elem;
+	c->id = row_u64(w, 0);
+	c->public_id = row_text(w, 1);
+	c->email = row_text(w, 2);
+	c->first_name = row_text(w, 3);
+	c->last_name = row_text(w, 4);
+	c->status =
+	    (enum customer_status)row_enum(w, 5, customer_status_name, CUSTOMER_STATUS__MAX, false);
+	c->created_at = row_text(w, 6);
+}
+
+/* The same with the group key of a duplicate, last. */
+static void read_duplicate(struct row *w, void *elem)
+{
+	read_bulk_customer(w, elem);
+	((struct bulk_customer *)elem)->group_key = row_text(w, 7);
+}
+
 static enum err read_customers(struct arena *a, const struct db_res *r, bool keyed,
                                struct bulk_customers *out)
 {
-	out->rows = arena_calloc(a, r->nrows + 1, sizeof(*out->rows));
-	out->n = 0;
-	for (size_t i = 0; i < r->nrows; i++) {
-		struct row w = row_at(r, i, "bulk customers");
-		struct bulk_customer *c = &out->rows[out->n++];
-		c->id = row_u64(&w, 0);
-		c->public_id = row_text(&w, 1);
-		c->email = row_text(&w, 2);
-		c->first_name = row_text(&w, 3);
-		c->last_name = row_text(&w, 4);
-		c->status = (enum customer_status)row_enum(&w, 5, customer_status_name,
-		                                           CUSTOMER_STATUS__MAX, false);
-		c->created_at = row_text(&w, 6);
-		if (keyed)
-			c->group_key = row_text(&w, 7);
-		if (w.bad)
-			return ERR_INTERNAL;
-	}
-	return ERR_OK;
+	enum err rc = ERR_OK;
+	out->rows = rows_read(a, r, "bulk customers", sizeof(*out->rows),
+	                      keyed ? read_duplicate : read_bulk_customer, &out->n, &rc);
+	return rc;
 }
 
 /* " IN (?, ?, ... BULK_CHUNK)" */
@@ -135,6 +140,13 @@ enum err db_bulk_by_emails(struct db *db, struct arena *a, unsigned tenant,
 	return by_strings(db, a, "email", tenant, emails, n, out);
 }
 
+static void read_blocker_count(struct row *w, void *elem)
+{
+	struct blocker_count *x = elem;
+	x->customer_id = row_u64(w, 0);
+	x->n = row_i64(w, 1);
+}
+
 enum err db_bulk_blocker_counts(struct db *db, struct arena *a, enum bulk_check check,
                                 const uint64_t *ids, size_t n, struct blocker_counts *out)
 {
@@ -157,17 +169,10 @@ enum err db_bulk_blocker_counts(struct db *db, struct arena *a, enum bulk_check 
 		    .type = DB_P_UINT, .i = i < n ? (long long)ids[i] : 0, .null = i >= n};
 	struct db_res r;
 	enum err rc = db_exec_params(db, a, b.p, &r, p, BULK_CHUNK);
-	if (rc != ERR_OK)
-		return rc;
-	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
-	for (size_t i = 0; i < r.nrows; i++) {
-		struct row w = row_at(&r, i, "blocker counts");
-		out->rows[out->n].customer_id = row_u64(&w, 0);
-		out->rows[out->n++].n = row_i64(&w, 1);
-		if (w.bad)
-			return ERR_INTERNAL;
-	}
-	return ERR_OK;
+	if (rc == ERR_OK)
+		out->rows = rows_read(a, &r, "blocker counts", sizeof(*out->rows),
+		                      read_blocker_count, &out->n, &rc);
+	return rc;
 }
 
 enum err db_bulk_filter(struct db *db, struct arena *a, unsigned tenant,
@@ -342,22 +347,22 @@ enum err db_bulk_run_by_id(struct db *db, struct arena *a, uint64_t id, struct b
 	               out);
 }
 
+/* RUN_COLS and the items done "ok". */
+static void read_recent_run(struct row *w, void *elem)
+{
+	read_run(w, elem);
+	((struct bulk_run *)elem)->ok = row_i64(w, 13);
+}
+
 enum err db_bulk_runs_recent(struct db *db, struct arena *a, unsigned tenant, struct bulk_runs *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct db_res r;
 	enum err rc = db_exec(db, a, STMT_BULK_RUNS_RECENT, &r, "i", (long long)tenant);
-	if (rc != ERR_OK)
-		return rc;
-	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
-	for (size_t i = 0; i < r.nrows; i++) {
-		struct row w = row_at(&r, i, "recent runs");
-		read_run(&w, &out->rows[out->n]);
-		out->rows[out->n++].ok = row_i64(&w, 13);
-		if (w.bad)
-			return ERR_INTERNAL;
-	}
-	return ERR_OK;
+	if (rc == ERR_OK)
+		out->rows = rows_read(a, &r, "recent runs", sizeof(*out->rows), read_recent_run,
+		                      &out->n, &rc);
+	return rc;
 }
 
 enum err db_bulk_run_progress(struct db *db, struct arena *a, uint64_t run,
@@ -376,6 +381,19 @@ enum err db_bulk_run_progress(struct db *db, struct arena *a, uint64_t run,
 	return w.bad ? ERR_INTERNAL : ERR_OK;
 }
 
+static void read_run_items(struct row *w, void *elem)
+{
+	struct bulk_item *x = elem;
+	x->seq = row_i64(w, 0);
+	x->subject = row_text(w, 1);
+	x->customer_public_id = row_str(w, 2);
+	x->email = row_str(w, 3);
+	x->first_name = row_str(w, 4);
+	x->last_name = row_str(w, 5);
+	x->outcome = row_str(w, 6);
+	x->done_at = row_str(w, 7);
+}
+
 enum err db_bulk_items_page(struct db *db, struct arena *a, uint64_t run, int64_t after_seq,
                             unsigned limit, struct bulk_items *out)
 {
@@ -383,24 +401,10 @@ enum err db_bulk_items_page(struct db *db, struct arena *a, uint64_t run, int64_
 	struct db_res r;
 	enum err rc = db_exec(db, a, STMT_BULK_ITEMS_PAGE, &r, "uii", (unsigned long long)run,
 	                      (long long)after_seq, (long long)limit);
-	if (rc != ERR_OK)
-		return rc;
-	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
-	for (size_t i = 0; i < r.nrows; i++) {
-		struct row w = row_at(&r, i, "run items");
-		struct bulk_item *x = &out->rows[out->n++];
-		x->seq = row_i64(&w, 0);
-		x->subject = row_text(&w, 1);
-		x->customer_public_id = row_str(&w, 2);
-		x->email = row_str(&w, 3);
-		x->first_name = row_str(&w, 4);
-		x->last_name = row_str(&w, 5);
-		x->outcome = row_str(&w, 6);
-		x->done_at = row_str(&w, 7);
-		if (w.bad)
-			return ERR_INTERNAL;
-	}
-	return ERR_OK;
+	if (rc == ERR_OK)
+		out->rows =
+		    rows_read(a, &r, "run items", sizeof(*out->rows), read_run_items, &out->n, &rc);
+	return rc;
 }
 
 /* ---- claims -------------------------------------------------------------------- */
@@ -444,6 +448,14 @@ enum err db_bulk_finish(struct db *db, struct arena *a, uint64_t run, bool *fini
 	return rc;
 }
 
+static void read_claimed_items(struct row *w, void *elem)
+{
+	struct bulk_claimed *x = elem;
+	x->seq = row_i64(w, 0);
+	x->customer_id = row_u64(w, 1);
+	x->subject = row_text(w, 2);
+}
+
 enum err db_bulk_claimed_items(struct db *db, struct arena *a, uint64_t run, const char *worker,
                                struct bulk_claimed_list *out)
 {
@@ -451,19 +463,10 @@ enum err db_bulk_claimed_items(struct db *db, struct arena *a, uint64_t run, con
 	struct db_res r;
 	enum err rc =
 	    db_exec(db, a, STMT_BULK_PENDING_ITEMS, &r, "us", (unsigned long long)run, worker);
-	if (rc != ERR_OK)
-		return rc;
-	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
-	for (size_t i = 0; i < r.nrows; i++) {
-		struct row w = row_at(&r, i, "claimed items");
-		struct bulk_claimed *x = &out->rows[out->n++];
-		x->seq = row_i64(&w, 0);
-		x->customer_id = row_u64(&w, 1);
-		x->subject = row_text(&w, 2);
-		if (w.bad)
-			return ERR_INTERNAL;
-	}
-	return ERR_OK;
+	if (rc == ERR_OK)
+		out->rows = rows_read(a, &r, "claimed items", sizeof(*out->rows),
+		                      read_claimed_items, &out->n, &rc);
+	return rc;
 }
 
 enum err db_bulk_item_done(struct db *db, struct arena *a, uint64_t run, int64_t seq,

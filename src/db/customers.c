@@ -369,6 +369,11 @@ static void add_filter_params(const struct customer_query *q, struct db_param *p
 		p[(*n)++] = (struct db_param){.type = DB_P_INT, .i = q->has_rentals};
 }
 
+static void read_list_row(struct row *w, void *elem)
+{
+	read_customer(w, elem);
+}
+
 enum err db_customer_list(struct db *db, struct arena *a, const struct customer_query *q,
                           struct customer_list *out)
 {
@@ -418,17 +423,10 @@ enum err db_customer_list(struct db *db, struct arena *a, const struct customer_
 	p[n++] = (struct db_param){.type = DB_P_INT, .i = q->limit};
 	struct db_res r;
 	enum err rc = db_exec_params(db, a, b.p, &r, p, n);
-	if (rc != ERR_OK)
-		return rc;
-	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
-	for (size_t i = 0; i < r.nrows; i++) {
-		struct row w = row_at(&r, i, "customer list");
-		read_customer(&w, &out->rows[i]);
-		if (w.bad)
-			return ERR_INTERNAL;
-	}
-	out->n = r.nrows;
-	return ERR_OK;
+	if (rc == ERR_OK)
+		out->rows = rows_read(a, &r, "customer list", sizeof(*out->rows), read_list_row,
+		                      &out->n, &rc);
+	return rc;
 }
 
 enum err db_customer_search_count(struct db *db, struct arena *a, const struct customer_query *q,

@@ -7,6 +7,18 @@
 #include "db/sql.h"
 #include "util/buf.h"
 
+static void read_orders_list(struct row *w, void *elem)
+{
+	struct order_row *o = elem;
+	o->id = row_u64(w, 0);
+	o->public_id = row_text(w, 1);
+	o->status = (enum order_status)row_enum(w, 2, order_status_name, ORDER_STATUS__MAX, false);
+	o->total_cents = row_cents(w, 3);
+	o->currency = row_text(w, 4);
+	o->created_at = row_str(w, 5);
+	o->customer_public_id = row_text(w, 6);
+}
+
 enum err db_orders_list(struct db *db, struct arena *a, const struct orders_query *q,
                         struct order_list *out)
 {
@@ -35,22 +47,8 @@ enum err db_orders_list(struct db *db, struct arena *a, const struct orders_quer
 	p[n++] = (struct db_param){.type = DB_P_INT, .i = q->limit};
 	struct db_res r;
 	enum err rc = db_exec_params(db, a, b.p, &r, p, n);
-	if (rc != ERR_OK)
-		return rc;
-	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
-	for (size_t i = 0; i < r.nrows; i++) {
-		struct row w = row_at(&r, i, "orders list");
-		struct order_row *o = &out->rows[out->n++];
-		o->id = row_u64(&w, 0);
-		o->public_id = row_text(&w, 1);
-		o->status =
-		    (enum order_status)row_enum(&w, 2, order_status_name, ORDER_STATUS__MAX, false);
-		o->total_cents = row_cents(&w, 3);
-		o->currency = row_text(&w, 4);
-		o->created_at = row_str(&w, 5);
-		o->customer_public_id = row_text(&w, 6);
-		if (w.bad)
-			return ERR_INTERNAL;
-	}
-	return ERR_OK;
+	if (rc == ERR_OK)
+		out->rows = rows_read(a, &r, "orders list", sizeof(*out->rows), read_orders_list,
+		                      &out->n, &rc);
+	return rc;
 }

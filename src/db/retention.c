@@ -107,24 +107,23 @@ enum err db_retention_totals(struct db *db, struct arena *a, unsigned tenant,
 	return w.bad ? ERR_INTERNAL : ERR_OK;
 }
 
+static void read_retention_groups(struct row *w, void *elem)
+{
+	struct retention_group *g = elem;
+	g->reason = row_enum(w, 0, reason_code, REASON__MAX, true);
+	g->month = row_text(w, 1);
+	g->customers = row_i64(w, 2);
+	g->orders = row_i64(w, 3);
+}
+
 enum err db_retention_groups(struct db *db, struct arena *a, unsigned tenant,
                              struct retention_groups *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct db_res r;
 	enum err rc = db_exec(db, a, STMT_RETENTION_BY_REASON_MONTH, &r, "i", (long long)tenant);
-	if (rc != ERR_OK)
-		return rc;
-	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
-	for (size_t i = 0; i < r.nrows; i++) {
-		struct row w = row_at(&r, i, "retention groups");
-		struct retention_group *g = &out->rows[out->n++];
-		g->reason = row_enum(&w, 0, reason_code, REASON__MAX, true);
-		g->month = row_text(&w, 1);
-		g->customers = row_i64(&w, 2);
-		g->orders = row_i64(&w, 3);
-		if (w.bad)
-			return ERR_INTERNAL;
-	}
-	return ERR_OK;
+	if (rc == ERR_OK)
+		out->rows = rows_read(a, &r, "retention groups", sizeof(*out->rows),
+		                      read_retention_groups, &out->n, &rc);
+	return rc;
 }

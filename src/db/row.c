@@ -133,3 +133,20 @@ int row_enum(struct row *w, size_t col, const char *const *names, size_t n, bool
 	bad(w, col, s);
 	return 0;
 }
+
+void *rows_read(struct arena *a, const struct db_res *res, const char *what, size_t elem_size,
+                row_reader read, size_t *n, enum err *rc)
+{
+	char *rows = arena_calloc(a, res->nrows + 1, elem_size);
+	*n = 0;
+	for (size_t i = 0; i < res->nrows; i++) {
+		struct row w = row_at(res, i, what);
+		read(&w, rows + i * elem_size);
+		if (w.bad) {
+			*rc = ERR_INTERNAL;
+			return rows;
+		}
+		(*n)++;
+	}
+	return rows;
+}

@@ -40,4 +40,14 @@ int64_t row_cents(struct row *w, size_t col);
  * NULL gives -1 when nullable, and is bad otherwise. */
 int row_enum(struct row *w, size_t col, const char *const *names, size_t n, bool nullable);
 
+/*
+ * Reads every row of res into a new array of elem_size-byte elements (in
+ * the arena, zeroed, one spare) with read, which fills one element from
+ * one row. Sets *n and returns the array; on a row that does not parse
+ * sets *rc to ERR_INTERNAL (and *n to the rows read before it).
+ */
+typedef void (*row_reader)(struct row *w, void *elem);
+void *rows_read(struct arena *a, const struct db_res *res, const char *what, size_t elem_size,
+                row_reader read, size_t *n, enum err *rc);
+
 #endif

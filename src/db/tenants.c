@@ -102,29 +102,28 @@ enum err db_api_key_insert(struct db *db, struct arena *a, const char *tenant_sl
 	return ERR_OK;
 }
 
+static void read_api_key_list(struct row *w, void *elem)
+{
+	struct api_key_info *k = elem;
+	k->id = row_u64(w, 0);
+	k->tenant_slug = row_text(w, 1);
+	k->role = (enum role)row_enum(w, 2, role_name, ROLE__MAX, false);
+	k->label = row_text(w, 3);
+	k->prefix = row_text(w, 4);
+	k->created_at = row_text(w, 5);
+	k->revoked_at = row_str(w, 6);
+	k->rate_limit = row_str(w, 7) ? row_i64(w, 7) : -1;
+}
+
 enum err db_api_key_list(struct db *db, struct arena *a, struct api_key_list *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct db_res r;
 	enum err rc = db_exec(db, a, STMT_API_KEY_LIST, &r, "");
-	if (rc != ERR_OK)
-		return rc;
-	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
-	for (size_t i = 0; i < r.nrows; i++) {
-		struct row w = row_at(&r, i, "api key list");
-		struct api_key_info *k = &out->rows[out->n++];
-		k->id = row_u64(&w, 0);
-		k->tenant_slug = row_text(&w, 1);
-		k->role = (enum role)row_enum(&w, 2, role_name, ROLE__MAX, false);
-		k->label = row_text(&w, 3);
-		k->prefix = row_text(&w, 4);
-		k->created_at = row_text(&w, 5);
-		k->revoked_at = row_str(&w, 6);
-		k->rate_limit = row_str(&w, 7) ? row_i64(&w, 7) : -1;
-		if (w.bad)
-			return ERR_INTERNAL;
-	}
-	return ERR_OK;
+	if (rc == ERR_OK)
+		out->rows = rows_read(a, &r, "api key list", sizeof(*out->rows), read_api_key_list,
+		                      &out->n, &rc);
+	return rc;
 }
 
 enum err db_api_key_revoke(struct db *db, struct arena *a, uint64_t id)
