@@ -90,13 +90,15 @@ static int read_body(struct req *r)
 	return 0;
 }
 
-/* A one-entry VALIDATION_ERROR details array. */
-static json_t *detail(struct req *r, const char *path, const char *message, const char *code)
+/* A 400 about one part of the request: the page's code for staff pages,
+ * FlexPortal's VALIDATION_ERROR about path (with detail) for the API. */
+static void bad_request(struct req *r, const char *page_code, const char *path, const char *detail,
+                        const char *message)
 {
-	(void)r;
-	json_t *d = json_array();
-	json_array_append_new(d, api_detail(path, message, code));
-	return d;
+	if (r->route->area == AREA_API)
+		api_invalid(r, path, message, detail);
+	else
+		http_error(r, 400, page_code, message);
 }
 
 /* Every invalid input field, as VALIDATION_ERROR details. */
@@ -247,11 +249,7 @@ void worker_handle(struct req *r)
 		        ? "customerId: this is not a customer id (they look like "
 		          "cus_0a1b2c3d4e)."
 		        : "id: this is not a bulk run id (they look like run_0a1b2c3d4e).";
-		if (r->route->area == AREA_API)
-			api_validation_error(r, msg,
-			                     detail(r, "customerId", msg, "invalid_string"));
-		else
-			http_error(r, 400, "INVALID_ID", msg);
+		bad_request(r, "INVALID_ID", "customerId", "invalid_string", msg);
 		return;
 	}
 
@@ -272,11 +270,7 @@ void worker_handle(struct req *r)
 		if (st != 0) {
 			static const char msg[] =
 			    "body: the request body is incomplete or malformed.";
-			if (r->route->area == AREA_API)
-				api_validation_error(r, msg,
-				                     detail(r, "body", msg, "invalid_type"));
-			else
-				http_error(r, 400, "BAD_REQUEST", msg);
+			bad_request(r, "BAD_REQUEST", "body", "invalid_type", msg);
 			return;
 		}
 	}
@@ -285,10 +279,7 @@ void worker_handle(struct req *r)
 	const char *q = r->query ? r->query : "";
 	if (kv_parse_urlencoded(r->arena, q, strlen(q), &r->qs) != KV_OK) {
 		static const char msg[] = "query: the address has malformed parameters.";
-		if (r->route->area == AREA_API)
-			api_validation_error(r, msg, detail(r, "query", msg, "invalid_string"));
-		else
-			http_error(r, 400, "INVALID_QUERY", msg);
+		bad_request(r, "INVALID_QUERY", "query", "invalid_string", msg);
 		return;
 	}
 	if (r->route->area == AREA_HTML && r->method == METHOD_POST) {

@@ -111,9 +111,7 @@ void api_customers_list(struct req *r)
 		if (cursor_decode(a, cfg->secret, cfg->secretlen, scope, after, &key, &id) != 0) {
 			static const char msg[] =
 			    "startAfter: not a cursor from this list with this sort order.";
-			json_t *d = json_array();
-			json_array_append_new(d, api_detail("startAfter", msg, "invalid_string"));
-			api_validation_error(r, msg, d);
+			api_invalid(r, "startAfter", msg, "invalid_string");
 			return;
 		}
 		q.after = true;
@@ -261,13 +259,10 @@ static bool parse_body(struct req *r, bool for_put, struct api_update *u)
 	struct api_parse_error err;
 	if (api_parse_update(r->arena, r->content_type, r->body, r->body_len, for_put, u, &err) !=
 	    0) {
-		if (err.detail != NULL) {
-			json_t *d = json_array();
-			json_array_append_new(d, api_detail(err.path, err.message, err.detail));
-			api_validation_error(r, err.message, d);
-		} else {
+		if (err.detail != NULL)
+			api_invalid(r, err.path, err.message, err.detail);
+		else
 			api_error(r, err.status, err.code, err.message, NULL);
-		}
 		return false;
 	}
 	if (u->reason < 0)

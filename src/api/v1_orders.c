@@ -43,9 +43,7 @@ void api_orders_list(struct req *r)
 		if (cursor_decode(a, cfg->secret, cfg->secretlen, "api:orders", after, &key, &id) !=
 		    0) {
 			static const char msg[] = "startAfter: not a cursor of this list.";
-			json_t *d = json_array();
-			json_array_append_new(d, api_detail("startAfter", msg, "invalid_string"));
-			api_validation_error(r, msg, d);
+			api_invalid(r, "startAfter", msg, "invalid_string");
 			return;
 		}
 		q.before_id = id;

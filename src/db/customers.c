@@ -93,10 +93,9 @@ const size_t db_sql_customers_n = sizeof(db_sql_customers) / sizeof(db_sql_custo
 
 const char *const address_kind_name[ADDRESS_KIND__MAX] = {"billing", "shipping"};
 
-void db_addresses_take(struct arena *a, const struct db_res *r, size_t i, size_t first,
+void db_addresses_take(const struct db_res *r, size_t i, size_t first,
                        struct customer_addresses *out, uint64_t *newest, bool *bad)
 {
-	(void)a;
 	struct row w = row_at(r, i, "addresses");
 	uint64_t id = row_u64(&w, first);
 	int kind = row_enum(&w, first + 1, address_kind_name, ADDRESS_KIND__MAX, false);
@@ -133,7 +132,7 @@ enum err db_customer_addresses(struct db *db, struct arena *a, uint64_t customer
 	uint64_t newest[ADDRESS_KIND__MAX] = {0};
 	bool bad = false;
 	for (size_t i = 0; i < r.nrows; i++)
-		db_addresses_take(a, &r, i, 0, out, newest, &bad);
+		db_addresses_take(&r, i, 0, out, newest, &bad);
 	return bad ? ERR_INTERNAL : ERR_OK;
 }
 

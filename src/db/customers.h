@@ -112,7 +112,7 @@ enum err db_customer_addresses(struct db *db, struct arena *a, uint64_t customer
  * then the address fields from first) into out when it is the newest of
  * its kind so far (newest[] per kind); a bad row sets *bad. */
 struct db_res;
-void db_addresses_take(struct arena *a, const struct db_res *r, size_t i, size_t first,
+void db_addresses_take(const struct db_res *r, size_t i, size_t first,
                        struct customer_addresses *out, uint64_t *newest, bool *bad);
 extern const char *const address_kind_name[ADDRESS_KIND__MAX];
 

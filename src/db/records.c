@@ -240,7 +240,7 @@ enum err db_sections(struct db *db, struct arena *a, uint64_t customer_id,
 		switch (row_i64(&w, 0)) {
 		case S_ADDRESS: {
 			bool bad = false;
-			db_addresses_take(a, &r, i, 1, &out->addresses, newest, &bad);
+			db_addresses_take(&r, i, 1, &out->addresses, newest, &bad);
 			w.bad = bad;
 			break;
 		}

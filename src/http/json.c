@@ -41,3 +41,10 @@ void api_validation_error(struct req *r, const char *message, json_t *details)
 {
 	api_error(r, 400, "VALIDATION_ERROR", message, details ? details : json_array());
 }
+
+void api_invalid(struct req *r, const char *path, const char *message, const char *code)
+{
+	json_t *d = json_array();
+	json_array_append_new(d, api_detail(path, message, code));
+	api_validation_error(r, message, d);
+}

@@ -25,4 +25,7 @@ json_t *api_detail(const char *path, const char *message, const char *code);
  * details (stolen) names every one. */
 void api_validation_error(struct req *r, const char *message, json_t *details);
 
+/* The same about one field: details is {path, message, code}. */
+void api_invalid(struct req *r, const char *path, const char *message, const char *code);
+
 #endif
