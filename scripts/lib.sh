@@ -287,12 +287,27 @@ wait_http() { # url: until it answers
   die "$1 does not answer"
 }
 
+# Ports for servers are taken below the kernel's ephemeral range (32768 and
+# up by default), where an outgoing connection (curl, the app's database
+# links) could hold the port a server is about to listen on.
+PORT_LOW=20000
+PORT_HIGH=$(($(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768) - 1))
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 free_port() {
-  local p
-  for p in $(shuf -i 20000-45000 -n 50); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+  free_ports 1
+}
+
+# free_ports N: the first of N consecutive ports none of which is listened on.
+free_ports() {
+  local n=$1 base i ok
+  for base in $(shuf -i "$PORT_LOW-$((PORT_HIGH - n))" -n 50); do
+    ok=1
+    for ((i = 0; i < n; i++)); do port_free $((base + i)) || { ok=0; break; }; done
+    [ "$ok" = 1 ] && { echo "$base"; return 0; }
   done
-  die "no free port"
+  die "no $n free ports"
 }
 
 stack_stop() {

@@ -3,7 +3,8 @@
  * (and the bulk-run job workers), restarts any that die, replaces them all
  * on SIGHUP (new configuration and templates, no request refused: the new
  * workers start before the old ones are told to finish), and on SIGTERM
- * lets every worker finish its request in hand, then exits.
+ * takes its socket's name away, lets the workers take every connection
+ * already queued and finish their requests in hand, then exits.
  *
  *   custodian --config FILE [--workers N] [--daemon] [--pid-file FILE]
  *             [--check-config]
@@ -12,6 +13,7 @@
 #include <fcgiapp.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +31,7 @@
 #define MAX_CHILDREN  512
 #define GRACE_SECONDS 30
 
-enum kind { KIND_WORKER, KIND_JOBS };
+enum kind { KIND_WORKER, KIND_JOBS, KIND__ANY };
 
 struct child {
 	pid_t pid;
@@ -162,12 +164,49 @@ static void reload(void)
 	log_error("reloaded %s: new workers started, old ones finishing", sup.config_path);
 }
 
-static int live_children(void)
+/* Children alive: of one kind, or (KIND__ANY) all. */
+static int live_children(enum kind kind)
 {
 	int n = 0;
 	for (int i = 0; i < MAX_CHILDREN; i++)
-		n += sup.children[i].pid > 0;
+		n += sup.children[i].pid > 0 && (kind == KIND__ANY || sup.children[i].kind == kind);
 	return n;
+}
+
+static bool is_unix_socket(const char *path)
+{
+	return strchr(path, ':') == NULL;
+}
+
+/* The first step of a stop. A unix socket's name goes first: nginx can no
+ * longer connect, and passes each new request to another upstream (a
+ * connect that failed is safe to pass on, even for a POST). Connections
+ * already in the listen queue were accepted by the kernel, and nginx has
+ * sent their requests: they are not passed on, so the workers (not yet
+ * told to stop) take them all before they are. A TCP socket has no name
+ * to take away; it is closed with the last process, as before. */
+static void drain_listen_queue(void)
+{
+	if (!is_unix_socket(sup.app.cfg.socket))
+		return;
+	unlink(sup.app.cfg.socket);
+	time_t deadline = time(NULL) + GRACE_SECONDS;
+	struct pollfd p = {.fd = sup.listen_fd, .events = POLLIN};
+	while (time(NULL) < deadline) {
+		if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
+			return;
+		if (live_children(KIND_WORKER) == 0) {
+			log_error("no worker left to take the queued connections");
+			return;
+		}
+		struct timespec ts = {0, 10 * 1000000L};
+		nanosleep(&ts, NULL);
+		if (got_chld) {
+			got_chld = 0;
+			reap();
+		}
+	}
+	log_error("the listen queue was not empty after %d s; stopping anyway", GRACE_SECONDS);
 }
 
 static void shutdown_children(void)
@@ -176,7 +215,7 @@ static void shutdown_children(void)
 		if (sup.children[i].pid > 0)
 			kill(sup.children[i].pid, SIGTERM);
 	time_t deadline = time(NULL) + GRACE_SECONDS;
-	while (live_children() > 0 && time(NULL) < deadline) {
+	while (live_children(KIND__ANY) > 0 && time(NULL) < deadline) {
 		int status;
 		pid_t pid = waitpid(-1, &status, 0);
 		if (pid > 0) {
@@ -200,7 +239,7 @@ static void shutdown_children(void)
 static int open_socket(const struct config *cfg)
 {
 	const char *path = cfg->socket;
-	bool is_unix = strchr(path, ':') == NULL;
+	bool is_unix = is_unix_socket(path);
 	if (is_unix) {
 		struct stat st;
 		if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
@@ -321,9 +360,8 @@ int main(int argc, char **argv)
 			reload();
 		}
 	}
+	drain_listen_queue();
 	shutdown_children();
-	if (strchr(sup.app.cfg.socket, ':') == NULL)
-		unlink(sup.app.cfg.socket);
 	if (pid_file != NULL)
 		unlink(pid_file);
 	log_error("stopped");

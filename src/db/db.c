@@ -25,6 +25,7 @@ struct conn {
 	struct stmt_cache *stmts;
 	int endpoint;  /* the endpoint in use */
 	int preferred; /* the endpoint tried first */
+	int avoid;     /* the endpoint that just failed: tried last (-1: none) */
 	time_t connected_at;
 	bool reads; /* the read connection (db_read_spread) */
 };
@@ -34,6 +35,7 @@ struct db {
 	struct conn w; /* writes, transactions, and every read unless spread */
 	struct conn r; /* reads outside transactions when db_read_spread is on */
 	bool in_tx;
+	bool no_server; /* the last statement found no endpoint that answered */
 	unsigned err;
 	char errmsg[256];
 	unsigned long long affected;
@@ -106,6 +108,7 @@ struct db *db_new(const struct config *cfg)
 	db->w.preferred = 0;
 	db->r.preferred = cfg->ndb > 0 ? (int)(getpid() % cfg->ndb) : 0;
 	db->r.reads = true;
+	db->w.avoid = db->r.avoid = -1;
 	sql_table_load();
 	return db;
 }
@@ -211,19 +214,50 @@ static enum err session_setup(struct db *db, struct conn *c)
 	return rc;
 }
 
-/* Connects c to the first endpoint that answers, from its preferred one. */
+/* A Galera node under a cross-node conflict load has been seen to answer
+ * a deadlock error to the first statement of every session it gave one
+ * of its cached threads, connection after connection (the cross-node race
+ * test, rarely). While that connection stays open, a new one is given
+ * another thread: one more try on the same endpoint, then the first is
+ * closed. True when c is then connected and set up. */
+static bool setup_again(struct db *db, struct conn *c, int idx)
+{
+	if (db->err != ER_LOCK_DEADLOCK)
+		return false;
+	log_error("session setup on endpoint %d refused with a deadlock error; "
+	          "trying a second connection",
+	          idx + 1);
+	stmt_cache_clear(c->stmts);
+	MYSQL *held = c->m;
+	c->m = NULL;
+	bool ok = connect_endpoint(db, c, &db->cfg->db[idx]) == ERR_OK;
+	if (ok)
+		c->endpoint = idx;
+	ok = ok && session_setup(db, c) == ERR_OK;
+	mysql_close(held);
+	return ok;
+}
+
+/* Connects c to the first endpoint that answers, from its preferred one.
+ * The endpoint that just failed is tried last: a Galera node on its way
+ * down still takes connections, then refuses their statements. */
 static enum err conn_open(struct db *db, struct conn *c)
 {
 	if (c->m != NULL)
 		return ERR_OK;
 	int n = db->cfg->ndb;
-	for (int i = 0; i < n; i++) {
-		int idx = (c->preferred + i) % n;
+	bool avoid = n > 1 && c->avoid >= 0;
+	for (int i = 0; i < n + avoid; i++) {
+		int idx = i < n ? (c->preferred + i) % n : c->avoid;
+		if (i < n && avoid && idx == c->avoid)
+			continue;
 		if (connect_endpoint(db, c, &db->cfg->db[idx]) != ERR_OK)
 			continue;
 		c->endpoint = idx;
-		if (session_setup(db, c) == ERR_OK)
+		if (session_setup(db, c) == ERR_OK || setup_again(db, c, idx)) {
+			c->avoid = -1;
 			return ERR_OK;
+		}
 		conn_close(c);
 	}
 	return ERR_UNAVAILABLE;
@@ -462,13 +496,18 @@ static enum err execute(struct db *db, struct conn *c, struct arena *a, MYSQL_ST
 static enum err run_once(struct db *db, struct conn *c, struct arena *a, const char *sql,
                          bool cached, struct db_res *out, const struct db_param *p, size_t n)
 {
-	if (conn_open(db, c) != ERR_OK)
+	db->no_server = false;
+	if (conn_open(db, c) != ERR_OK) {
+		db->no_server = true;
 		return ERR_UNAVAILABLE;
+	}
 	MYSQL_STMT *st = prepare(db, c, sql, cached);
 	if (st == NULL) {
 		enum err rc = classify(db->err);
-		if (rc == ERR_UNAVAILABLE)
+		if (rc == ERR_UNAVAILABLE) {
+			c->avoid = c->endpoint;
 			conn_close(c);
+		}
 		return rc;
 	}
 	enum err rc = execute(db, c, a, st, sql, out, p, n);
@@ -476,8 +515,10 @@ static enum err run_once(struct db *db, struct conn *c, struct arena *a, const c
 		mysql_stmt_close(st);
 	else if (db->err == ER_NEED_REPREPARE && rc != ERR_OK)
 		stmt_cache_drop(c->stmts, sql);
-	if (rc == ERR_UNAVAILABLE)
+	if (rc == ERR_UNAVAILABLE) {
+		c->avoid = c->endpoint;
 		conn_close(c);
+	}
 	return rc;
 }
 
@@ -538,14 +579,17 @@ static enum err run_timed(struct db *db, struct arena *a, const char *sql, struc
 	struct conn *c = &db->w;
 	if (db->cfg->db_read_spread && !in_tx && is_read(sql))
 		c = &db->r;
-	/* After a failover, go back to the preferred writer now and then. */
-	if (c == &db->w && !in_tx && c->m != NULL && c->endpoint != c->preferred &&
+	/* After a failover, go back to the preferred endpoint now and then. */
+	if (!in_tx && c->m != NULL && c->endpoint != c->preferred &&
 	    time(NULL) - c->connected_at > PREFERRED_RETRY_SECONDS)
 		conn_close(c);
 	bool had_conn = c->m != NULL;
 	enum err rc = run_once(db, c, a, sql, true, out, p, n);
-	/* A connection that went stale while idle: one fresh try. */
-	if (rc == ERR_UNAVAILABLE && had_conn && !in_tx)
+	/* Outside a transaction, one fresh try on another connection (from
+	 * the next endpoint): for a connection that went stale while idle, or
+	 * a read refused by a node on its way down. A write on a connection
+	 * that was just opened is not tried again: it may have run. */
+	if (rc == ERR_UNAVAILABLE && !in_tx && (had_conn || (is_read(sql) && !db->no_server)))
 		rc = run_once(db, c, a, sql, true, out, p, n);
 	if (rc == ERR_UNAVAILABLE && c == &db->w)
 		db->in_tx = false;
