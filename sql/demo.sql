@@ -176,7 +176,7 @@ INSERT INTO demo_agg (cid, devices)
 INSERT INTO customers (id, public_id, tenant_id, email, first_name, last_name, customer_type,
                        company, phone, status, custom_fields, created_at, updated_at,
                        deactivated_at, deactivated_by, deactivation_reason, deactivation_note,
-                       mrr_cents, devices_out, total_orders)
+                       mrr_cents, devices_out, total_orders, created_by)
 SELECT n.id,
        CONCAT('cus_', LPAD(LOWER(HEX((n.id * 2654435761) % 1099511627776)), 10, '0')),
        n.tenant,
@@ -201,7 +201,10 @@ SELECT n.id,
                           'fraud_prevention'), NULL),
        -- (inactive means h % 20 = 7, so h is odd: the note takes bit 5 instead)
        IF(n.inactive AND (n.h >> 5) % 2 = 0, 'Closed at the customer''s request.', NULL),
-       COALESCE(a.mrr, 0), COALESCE(a.devices, 0), COALESCE(a.norders, 0)
+       COALESCE(a.mrr, 0), COALESCE(a.devices, 0), COALESCE(a.norders, 0),
+       -- who created it: the web shop's key, staff, or the first import
+       IF(n.tenant = 2, ELT(1 + (n.h >> 6) % 2, 'api:storefront', 'globex'),
+          ELT(1 + (n.h >> 6) % 4, 'api:storefront', 'api:storefront', 'operator', 'import'))
 FROM (SELECT d.id, d.p, d.h, d.hp, d.tenant, d.inactive, d.created,
              d.hp % 5 = 0 AS business,
              ELT(1 + (d.hp >> 3) % 40, 'Anna', 'Ben', 'Chloe', 'David', 'Emma', 'Felix', 'Grace',

@@ -12,9 +12,9 @@ CREATE PROCEDURE fixture_customer(IN pid VARCHAR(40), IN tenant INT, IN fname VA
                                   OUT cid BIGINT)
 BEGIN
   INSERT INTO customers (public_id, tenant_id, email, first_name, last_name, customer_type,
-                         company, phone, status, created_at, updated_at)
+                         company, phone, status, created_at, updated_at, created_by)
   VALUES (pid, tenant, mail, fname, lname, ctype, comp, '+31 20 555 0100', 'active',
-          '2024-03-01 09:00:00', '2024-03-01 09:00:00');
+          '2024-03-01 09:00:00', '2024-03-01 09:00:00', 'operator');
   SET cid = LAST_INSERT_ID();
   INSERT INTO addresses (tenant_id, customer_id, kind, contact_name, street_address, city,
                          postal_code, country, created_at)

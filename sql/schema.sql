@@ -33,6 +33,9 @@ CREATE TABLE IF NOT EXISTS customers (
   custom_fields       JSON NULL,
   created_at          DATETIME NOT NULL,
   updated_at          DATETIME NOT NULL,
+  -- Who created the record (FlexPortal's createdBy): a login, an API key
+  -- ("api:<label>"), or "import" for records loaded from elsewhere.
+  created_by          VARCHAR(100) NOT NULL DEFAULT 'import',
   deactivated_at      DATETIME NULL,
   deactivated_by      VARCHAR(100) NULL,
   deactivation_reason ENUM('data_cleanup','account_closure','compliance',
@@ -100,7 +103,7 @@ CREATE TABLE IF NOT EXISTS addresses (
   city           VARCHAR(100) NOT NULL,
   admin_area     VARCHAR(100) NULL,
   postal_code    VARCHAR(20)  NULL,
-  country        CHAR(2)      NOT NULL,
+  country        VARCHAR(100) NOT NULL, -- a name or a code: FlexPortal takes "Netherlands"
   company        VARCHAR(200) NULL,
   created_at     DATETIME NOT NULL,
   KEY ix_addresses_customer (customer_id, kind, id),
@@ -269,6 +272,9 @@ CREATE TABLE IF NOT EXISTS audit_log (
   outcome     VARCHAR(120) NOT NULL,
   request_id  VARCHAR(64) NULL,
   bulk_run_id BIGINT UNSIGNED NULL,
+  -- A profile edit's changes: [{"field": "billingAddress.city", "old": ..,
+  -- "new": ..}, ...] (NULL for every other action).
+  changes     JSON NULL,
   KEY ix_audit_tenant (tenant_id, id),
   KEY ix_audit_customer (customer_id, id),
   KEY ix_audit_actor (tenant_id, actor, id),

@@ -38,17 +38,66 @@ static json_t *iso_or_null(struct arena *a, const char *s)
 	return s ? json_string(fmt_iso(a, s)) : json_null();
 }
 
-/* An address column holding a JSON object (or NULL). */
-static json_t *address_json(const char *text)
+/* A member FlexPortal types as a string: left out when there is none. */
+static void set_str(json_t *o, const char *name, const char *s)
 {
-	if (text == NULL)
-		return json_null();
-	json_t *v = json_loads(text, 0, NULL);
-	return v ? v : json_null();
+	if (s != NULL)
+		json_object_set_new(o, name, json_string(s));
 }
 
-/* The FlexPortal customer object of a row. */
-static json_t *customer_json(struct req *r, const struct customer_row *c, bool addresses)
+/* An address column holding a JSON object as FlexPortal's address: its
+ * members without the NULL ones (postalCode may be null), contactName the
+ * customer's name when the record has none (README "Decisions"). NULL
+ * when there is no address. */
+static json_t *address_json(const char *text, const struct customer_row *c)
+{
+	json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+	if (v == NULL || !json_is_object(v)) {
+		json_decref(v);
+		return NULL;
+	}
+	const char *key;
+	json_t *m;
+	void *tmp;
+	json_object_foreach_safe(v, tmp, key, m)
+	{
+		if (json_is_null(m) && strcmp(key, "postalCode") != 0)
+			json_object_del(v, key);
+	}
+	if (json_object_get(v, "contactName") == NULL)
+		json_object_set_new(v, "contactName", json_string(c->full_name));
+	return v;
+}
+
+/* A JSON array column (public ids), [] when NULL. */
+static json_t *ids_json(const char *text)
+{
+	json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+	if (v != NULL && json_is_array(v))
+		return v;
+	json_decref(v);
+	return json_array();
+}
+
+/* FlexPortal's flat money figures (README "Decisions": the margin is what
+ * was collected less what the devices cost; its percent is of that cost,
+ * 0 without one). */
+static void set_money(json_t *o, int64_t collected, int64_t acquisition, int64_t tracked)
+{
+	int64_t margin = collected - acquisition;
+	json_object_set_new(o, "lifetimeCollected", money(collected));
+	json_object_set_new(o, "totalAcquisitionCost", money(acquisition));
+	json_object_set_new(o, "customerMargin", money(margin));
+	json_object_set_new(o, "customerMarginPercent",
+	                    json_real(acquisition > 0
+	                                  ? round2((double)margin * 100.0 / (double)acquisition)
+	                                  : 0.0));
+	json_object_set_new(o, "subscriptionsTracked", json_integer(tracked));
+}
+
+/* The FlexPortal customer object of a row (with its API additions read:
+ * has_extras). */
+static json_t *customer_json(struct req *r, const struct customer_row *c)
 {
 	struct arena *a = r->arena;
 	json_t *o = json_object();
@@ -58,20 +107,27 @@ static json_t *customer_json(struct req *r, const struct customer_row *c, bool a
 	json_object_set_new(o, "firstName", json_string(c->first_name));
 	json_object_set_new(o, "lastName", json_string(c->last_name));
 	json_object_set_new(o, "customerType", json_string(customer_type_name[c->type]));
-	json_object_set_new(o, "company", str_or_null(c->company));
-	json_object_set_new(o, "phone", str_or_null(c->phone));
+	set_str(o, "company", c->company);
+	set_str(o, "phone", c->phone);
 	json_object_set_new(o, "status", json_string(customer_status_name[c->status]));
 	json_object_set_new(o, "totalOrders", json_integer(c->total_orders));
 	json_object_set_new(o, "totalDevicesRented", json_integer(c->devices_out));
 	json_object_set_new(o, "totalMonthlyRevenue", money(c->mrr_cents));
-	if (addresses) {
-		json_object_set_new(o, "lastBillingAddress", address_json(c->billing_json));
-		json_object_set_new(o, "lastShippingAddress", address_json(c->shipping_json));
-	}
+	json_object_set_new(o, "orderIds", ids_json(c->order_ids_json));
+	json_object_set_new(o, "rentalIds", ids_json(c->rental_ids_json));
+	json_t *billing = address_json(c->billing_json, c);
+	json_t *shipping = address_json(c->shipping_json, c);
+	if (billing)
+		json_object_set_new(o, "lastBillingAddress", billing);
+	if (shipping)
+		json_object_set_new(o, "lastShippingAddress", shipping);
 	json_t *cf = c->custom_fields ? json_loads(c->custom_fields, 0, NULL) : NULL;
 	json_object_set_new(o, "customFields", cf ? cf : json_object());
 	json_object_set_new(o, "createdAt", iso_or_null(a, c->created_at));
 	json_object_set_new(o, "updatedAt", iso_or_null(a, c->updated_at));
+	json_object_set_new(o, "createdBy", json_string(c->created_by ? c->created_by : "import"));
+	if (c->has_extras)
+		set_money(o, c->collected_cents, c->acquisition_cents, c->subscriptions_tracked);
 	if (c->status == CUSTOMER_INACTIVE) {
 		json_object_set_new(o, "deactivatedAt", iso_or_null(a, c->deactivated_at));
 		json_object_set_new(o, "deactivatedBy", str_or_null(c->deactivated_by));
@@ -127,7 +183,7 @@ void api_customers_list(struct req *r)
 	size_t shown = rows.n > limit ? limit : rows.n;
 	json_t *list = json_array();
 	for (size_t i = 0; i < shown; i++)
-		json_array_append_new(list, customer_json(r, &rows.rows[i], true));
+		json_array_append_new(list, customer_json(r, &rows.rows[i]));
 	json_t *next = json_null();
 	if (rows.n > limit) {
 		const struct customer_row *last = &rows.rows[shown - 1];
@@ -152,34 +208,20 @@ static void failed(struct req *r, enum err rc)
 		http_fail_kind(r, rc);
 }
 
-static json_t *address_of(const struct customer_addresses *ad, enum address_kind kind)
-{
-	if (!ad->present[kind])
-		return json_null();
-	const struct address_row *x = &ad->of[kind];
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "contactName",
-	                 str_or_null(x->contact_name), "streetAddress", str_or_null(x->street),
-	                 "buildingInfo", str_or_null(x->building), "locality",
-	                 str_or_null(x->locality), "city", str_or_null(x->city), "adminArea",
-	                 str_or_null(x->admin_area), "postalCode", str_or_null(x->postal_code),
-	                 "country", str_or_null(x->country), "company", str_or_null(x->company));
-}
-
-/* The full customer: profile, addresses and profitability. */
-static void send_customer(struct req *r, int status)
+/* The full customer: profile, addresses, FlexPortal's figures and the
+ * nested profitability; NULL after answering the failure. */
+static json_t *full_customer(struct req *r)
 {
 	struct customer_overview o;
 	enum err rc =
 	    customer_confirmation(r->app->db, r->arena, r->user.tenant, r->arg, false, &o);
 	if (rc == ERR_OK)
-		rc = db_customer_addresses(r->app->db, r->arena, o.customer.id, &o.addresses);
+		rc = db_customer_api_extras(r->app->db, r->arena, &o.customer);
 	if (rc != ERR_OK) {
 		failed(r, rc);
-		return;
+		return NULL;
 	}
-	json_t *j = customer_json(r, &o.customer, false);
-	json_object_set_new(j, "lastBillingAddress", address_of(&o.addresses, ADDRESS_BILLING));
-	json_object_set_new(j, "lastShippingAddress", address_of(&o.addresses, ADDRESS_SHIPPING));
+	json_t *j = customer_json(r, &o.customer);
 	struct profitability p;
 	profitability_of(&o.retention, o.customer.devices_out, time(NULL), &p);
 	json_object_set_new(
@@ -191,7 +233,14 @@ static void send_customer(struct req *r, int status)
 	              round2(p.average_monthly_revenue), "totalDevicesEver",
 	              (json_int_t)p.total_devices_ever, "activeDevices",
 	              (json_int_t)p.active_devices, "devicesOut", (json_int_t)p.devices_out));
-	api_send(r, status, j);
+	return j;
+}
+
+static void send_customer(struct req *r, int status)
+{
+	json_t *j = full_customer(r);
+	if (j != NULL)
+		api_send(r, status, j);
 }
 
 void api_customer_get(struct req *r)
@@ -230,39 +279,22 @@ static struct actor api_actor(struct req *r)
 	return who;
 }
 
-/* Answers a deactivation through the API (DELETE, or PUT status=inactive). */
-static void deactivate(struct req *r, enum reason reason, const char *note, bool as_put)
-{
-	struct actor who = api_actor(r);
-	struct lifecycle_outcome out;
-	enum err rc = lifecycle_deactivate(r->app->db, r->arena, &who, r->arg, reason, note, &out);
-	if (rc == ERR_OK && as_put) {
-		send_customer(r, 200);
-	} else if (rc == ERR_OK) {
-		api_send(r, 200,
-		         json_pack("{s:b, s:s, s:s}", "success", 1, "message",
-		                   out.changed ? "Customer deactivated. Its history is preserved."
-		                               : "Customer was already inactive; nothing changed.",
-		                   "customerId", r->arg));
-	} else if (rc == ERR_REFUSED) {
-		api_error(r, 409, prereq_defs[prereq_first_failed(&out.prereq)].code,
-		          arena_printf(r->arena, "Cannot deactivate: %s", out.outcome),
-		          blockers_json(&out.prereq));
-	} else {
-		failed(r, rc);
-	}
-}
-
 /* The body of a write; answers and returns false when it is bad. */
 static bool parse_body(struct req *r, bool for_put, struct api_update *u)
 {
 	struct api_parse_error err;
-	if (api_parse_update(r->arena, r->content_type, r->body, r->body_len, for_put, u, &err) !=
-	    0) {
-		if (err.detail != NULL)
-			api_invalid(r, err.path, err.message, err.detail);
-		else
+	if (api_parse_update(r->arena, r->content_type, r->body, r->body_len, for_put, r->arg, u,
+	                     &err) != 0) {
+		if (err.status != 400) {
 			api_error(r, err.status, err.code, err.message, NULL);
+			return false;
+		}
+		json_t *details = json_array();
+		for (size_t i = 0; i < err.problems.n; i++)
+			json_array_append_new(details, api_detail(err.problems.p[i].path,
+			                                          err.problems.p[i].message,
+			                                          err.problems.p[i].code));
+		api_validation_error(r, err.message, details);
 		return false;
 	}
 	if (u->reason < 0)
@@ -274,27 +306,64 @@ static bool parse_body(struct req *r, bool for_put, struct api_update *u)
 	return true;
 }
 
+/* A refused deactivation: 409 with the first failing prerequisite's code
+ * and every blocking record in details (README "JSON API"). */
+static void refused(struct req *r, const struct lifecycle_outcome *out)
+{
+	api_error(r, 409, prereq_defs[prereq_first_failed(&out->prereq)].code,
+	          arena_printf(r->arena, "Cannot deactivate: %s", out->outcome),
+	          blockers_json(&out->prereq));
+}
+
 void api_customer_delete(struct req *r)
 {
 	struct api_update u;
-	if (parse_body(r, false, &u))
-		deactivate(r, (enum reason)u.reason, u.note, false);
+	if (!parse_body(r, false, &u))
+		return;
+	struct actor who = api_actor(r);
+	struct lifecycle_outcome out;
+	enum err rc = lifecycle_deactivate(r->app->db, r->arena, &who, r->arg,
+	                                   (enum reason)u.reason, u.note, &out);
+	if (rc == ERR_OK)
+		api_send(r, 200,
+		         json_pack("{s:b, s:s, s:s}", "success", 1, "message",
+		                   out.changed ? "Customer deactivated. Its history is preserved."
+		                               : "Customer was already inactive; nothing changed.",
+		                   "customerId", r->arg));
+	else if (rc == ERR_REFUSED)
+		refused(r, &out);
+	else
+		failed(r, rc);
 }
 
+/* FlexPortal's Update Customer: the profile edit and any status change in
+ * one transaction; {success, message, customerId, customer}. */
 void api_customer_put(struct req *r)
 {
 	struct api_update u;
 	if (!parse_body(r, true, &u))
 		return;
-	if (u.status == CUSTOMER_INACTIVE) {
-		deactivate(r, (enum reason)u.reason, u.note, true);
-		return;
-	}
 	struct actor who = api_actor(r);
 	struct lifecycle_outcome out;
-	enum err rc = lifecycle_reactivate(r->app->db, r->arena, &who, r->arg, u.note, &out);
-	if (rc == ERR_OK)
-		send_customer(r, 200);
-	else
+	enum err rc = lifecycle_update(r->app->db, r->arena, &who, r->arg, &u.edit, u.status,
+	                               u.reason, u.note, &out);
+	if (rc == ERR_REFUSED) {
+		refused(r, &out);
+		return;
+	}
+	if (rc != ERR_OK) {
 		failed(r, rc);
+		return;
+	}
+	json_t *customer = full_customer(r);
+	if (customer == NULL)
+		return;
+	const char *message = out.edited && u.status >= 0 && out.changed
+	                          ? "Customer updated and its status changed."
+	                      : out.edited                   ? "Customer updated."
+	                      : u.status >= 0 && out.changed ? "Customer status changed."
+	                                                     : "Nothing to change.";
+	api_send(r, 200,
+	         json_pack("{s:b, s:s, s:s, s:o}", "success", 1, "message", message, "customerId",
+	                   r->arg, "customer", customer));
 }

@@ -12,8 +12,8 @@ const struct stmt_sql db_sql_audit[] = {
      * note, outcome, request id, bulk run id (NULL) */
     {STMT_AUDIT_INSERT,
      "INSERT INTO audit_log (at, actor, tenant_id, customer_id, subject, action, channel,"
-     "                       reason, note, outcome, request_id, bulk_run_id)"
-     " VALUES (UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+     "                       reason, note, outcome, request_id, bulk_run_id, changes)"
+     " VALUES (UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
 };
 const size_t db_sql_audit_n = sizeof(db_sql_audit) / sizeof(db_sql_audit[0]);
 
@@ -21,10 +21,11 @@ enum err db_audit_insert(struct db *db, struct arena *a, const struct audit_entr
 {
 	long long cid = (long long)e->customer_id;
 	long long run = (long long)e->bulk_run_id;
-	return db_exec(db, a, STMT_AUDIT_INSERT, NULL, "siIsssssssI", e->actor,
+	return db_exec(db, a, STMT_AUDIT_INSERT, NULL, "siIsssssssIs", e->actor,
 	               (long long)e->tenant, e->customer_id ? &cid : NULL, e->subject, e->action,
 	               channel_name[e->channel], e->reason >= 0 ? reason_code[e->reason] : NULL,
-	               e->note, e->outcome, e->request_id, e->bulk_run_id ? &run : NULL);
+	               e->note, e->outcome, e->request_id, e->bulk_run_id ? &run : NULL,
+	               e->changes);
 }
 
 /* ---- the audit page ------------------------------------------------------ */

@@ -22,6 +22,7 @@ struct audit_entry {
 	const char *outcome; /* "ok" or the error codes */
 	const char *request_id;
 	uint64_t bulk_run_id; /* 0: none */
+	const char *changes;  /* a profile edit's changes as JSON text, or NULL */
 };
 
 enum err db_audit_insert(struct db *db, struct arena *a, const struct audit_entry *e);

@@ -30,9 +30,15 @@ enum {
 	CU_DEACT_BY,
 	CU_DEACT_REASON,
 	CU_DEACT_NOTE,
+	CU_CREATED_BY,
 	CU_CUSTOM,
 	CU_BILLING_JSON,
 	CU_SHIPPING_JSON,
+	CU_ORDER_IDS,
+	CU_RENTAL_IDS,
+	CU_COLLECTED,
+	CU_ACQUISITION,
+	CU_TRACKED,
 	CU_MATCHES
 };
 
@@ -40,7 +46,7 @@ enum {
 	"c.id, c.public_id, c.email, c.first_name, c.last_name, c.customer_type, c.company,"       \
 	" c.phone, c.status, c.created_at, c.updated_at, c.mrr_cents, c.devices_out,"              \
 	" c.total_orders, c.sort_name, c.full_name, c.deactivated_at, c.deactivated_by,"           \
-	" c.deactivation_reason, c.deactivation_note"
+	" c.deactivation_reason, c.deactivation_note, c.created_by"
 #define CUSTOMER_COLS CUSTOMER_COLS_BUT_CUSTOM ", c.custom_fields"
 
 /* The newest address of a kind as a JSON object (NULL when none). */
@@ -52,6 +58,21 @@ enum {
 	" WHERE a.customer_id = c.id AND a.kind = '" kind "' ORDER BY a.id DESC LIMIT 1)"
 #define ADDRESSES_JSON ADDRESS_JSON("billing") ", " ADDRESS_JSON("shipping")
 
+/* What FlexPortal's customer object adds (CU_ORDER_IDS ... CU_TRACKED):
+ * the ids of its orders and rentals (oldest first), the payments collected,
+ * the acquisition cost of the devices it rented, its subscriptions. Each
+ * reads the customer's rows by index (a list page has at most 100). */
+#define API_EXTRAS                                                                                 \
+	"(SELECT JSON_ARRAYAGG(o.public_id ORDER BY o.id) FROM orders o"                           \
+	"  WHERE o.customer_id = c.id),"                                                           \
+	" (SELECT JSON_ARRAYAGG(s.public_id ORDER BY s.id) FROM subscriptions s"                   \
+	"  WHERE s.customer_id = c.id),"                                                           \
+	" (SELECT COALESCE(SUM(p.amount), 0) FROM payments p"                                      \
+	"  WHERE p.customer_id = c.id AND p.status = 'paid'),"                                     \
+	" (SELECT COALESCE(SUM(x.acquisition_cost), 0) FROM assets x WHERE x.serial_number IN"     \
+	"   (SELECT s2.asset_serial FROM subscriptions s2 WHERE s2.customer_id = c.id)),"          \
+	" (SELECT COUNT(*) FROM subscriptions s3 WHERE s3.customer_id = c.id)"
+
 const struct stmt_sql db_sql_customers[] = {
     /* The customer with its newest addresses, in one round trip. */
     {STMT_CUSTOMER_BY_PUBLIC_ID, "SELECT " CUSTOMER_COLS " FROM customers c"
@@ -61,9 +82,25 @@ const struct stmt_sql db_sql_customers[] = {
                               "       locality, city, admin_area, postal_code, country, company"
                               "  FROM addresses WHERE customer_id = ? ORDER BY kind, id DESC"
                               " LIMIT 20"},
+    /* The API's additions to one customer: addresses and API_EXTRAS (id),
+     * laid out as the list's columns from CU_BILLING_JSON. */
+    {STMT_CUSTOMER_API,
+     "SELECT " ADDRESSES_JSON ", " API_EXTRAS " FROM customers c WHERE c.id = ?"},
     /* The first statement of every lifecycle transaction. */
-    {STMT_CUSTOMER_LOCK, "SELECT id, status, first_name, last_name, email FROM customers"
+    {STMT_CUSTOMER_LOCK, "SELECT id, status, first_name, last_name, email, company, phone,"
+                         "       customer_type FROM customers"
                          " WHERE public_id = ? AND tenant_id = ? FOR UPDATE"},
+    /* A profile edit: first, last, company, phone, type, id */
+    {STMT_CUSTOMER_UPDATE_PROFILE,
+     "UPDATE customers SET first_name = ?, last_name = ?, company = ?, phone = ?,"
+     "       customer_type = ?, updated_at = UTC_TIMESTAMP() WHERE id = ?"},
+    /* A new address (the newest of its kind is the customer's): tenant,
+     * customer, kind, then the address members */
+    {STMT_ADDRESS_INSERT,
+     "INSERT INTO addresses (tenant_id, customer_id, kind, contact_name, street_address,"
+     "       building_info, locality, city, admin_area, postal_code, country, company,"
+     "       created_at)"
+     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP())"},
     /* actor, reason, note, id */
     {STMT_CUSTOMER_DEACTIVATE,
      "UPDATE customers SET status = 'inactive', deactivated_at = UTC_TIMESTAMP(),"
@@ -136,6 +173,31 @@ enum err db_customer_addresses(struct db *db, struct arena *a, uint64_t customer
 	return bad ? ERR_INTERNAL : ERR_OK;
 }
 
+/* The addresses and API_EXTRAS from column first on (NULL in the HTML
+ * list: then has_extras stays false). */
+static void read_api_extras(struct row *w, size_t first, struct customer_row *c)
+{
+	enum {
+		X_BILLING,
+		X_SHIPPING,
+		X_ORDER_IDS,
+		X_RENTAL_IDS,
+		X_COLLECTED,
+		X_ACQUISITION,
+		X_TRACKED
+	};
+	c->billing_json = row_str(w, first + X_BILLING);
+	c->shipping_json = row_str(w, first + X_SHIPPING);
+	if (row_str(w, first + X_TRACKED) == NULL)
+		return;
+	c->has_extras = true;
+	c->order_ids_json = row_str(w, first + X_ORDER_IDS);
+	c->rental_ids_json = row_str(w, first + X_RENTAL_IDS);
+	c->collected_cents = row_cents(w, first + X_COLLECTED);
+	c->acquisition_cents = row_cents(w, first + X_ACQUISITION);
+	c->subscriptions_tracked = row_i64(w, first + X_TRACKED);
+}
+
 /* A CU_* row; columns past the result's width stay empty. */
 static void read_customer(struct row *w, struct customer_row *c)
 {
@@ -163,11 +225,10 @@ static void read_customer(struct row *w, struct customer_row *c)
 	c->deactivated_by = row_str(w, CU_DEACT_BY);
 	c->deactivation_reason = row_enum(w, CU_DEACT_REASON, reason_code, REASON__MAX, true);
 	c->deactivation_note = row_str(w, CU_DEACT_NOTE);
+	c->created_by = row_text(w, CU_CREATED_BY);
 	c->custom_fields = row_str(w, CU_CUSTOM);
-	if (ncols > CU_SHIPPING_JSON) {
-		c->billing_json = row_str(w, CU_BILLING_JSON);
-		c->shipping_json = row_str(w, CU_SHIPPING_JSON);
-	}
+	if (ncols > CU_TRACKED)
+		read_api_extras(w, CU_BILLING_JSON, c);
 	if (ncols > CU_MATCHES)
 		c->matches = row_i64(w, CU_MATCHES);
 }
@@ -190,7 +251,7 @@ enum err db_customer_find(struct db *db, struct arena *a, unsigned tenant, const
 enum err db_customer_lock(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
                           struct customer_row *out)
 {
-	enum { CL_ID, CL_STATUS, CL_FIRST, CL_LAST, CL_EMAIL };
+	enum { CL_ID, CL_STATUS, CL_FIRST, CL_LAST, CL_EMAIL, CL_COMPANY, CL_PHONE, CL_TYPE };
 	struct db_res r;
 	enum err rc = db_exec(db, a, STMT_CUSTOMER_LOCK, &r, "si", public_id, (long long)tenant);
 	if (rc != ERR_OK)
@@ -206,7 +267,41 @@ enum err db_customer_lock(struct db *db, struct arena *a, unsigned tenant, const
 	out->first_name = row_text(&w, CL_FIRST);
 	out->last_name = row_text(&w, CL_LAST);
 	out->email = row_text(&w, CL_EMAIL);
+	out->company = row_str(&w, CL_COMPANY);
+	out->phone = row_str(&w, CL_PHONE);
+	out->type = (enum customer_type)row_enum(&w, CL_TYPE, customer_type_name,
+	                                         CUSTOMER_TYPE__MAX, false);
 	return w.bad ? ERR_INTERNAL : ERR_OK;
+}
+
+enum err db_customer_api_extras(struct db *db, struct arena *a, struct customer_row *c)
+{
+	struct db_res r;
+	enum err rc = db_exec(db, a, STMT_CUSTOMER_API, &r, "u", (unsigned long long)c->id);
+	if (rc != ERR_OK)
+		return rc;
+	if (r.nrows == 0)
+		return ERR_NOT_FOUND;
+	struct row w = row_at(&r, 0, "customer api");
+	read_api_extras(&w, 0, c);
+	return w.bad ? ERR_INTERNAL : ERR_OK;
+}
+
+enum err db_customer_update_profile(struct db *db, struct arena *a, uint64_t id,
+                                    const struct customer_row *v)
+{
+	return db_exec(db, a, STMT_CUSTOMER_UPDATE_PROFILE, NULL, "sssssu", v->first_name,
+	               v->last_name, v->company, v->phone, customer_type_name[v->type],
+	               (unsigned long long)id);
+}
+
+enum err db_address_insert(struct db *db, struct arena *a, unsigned tenant, uint64_t customer_id,
+                           const struct address_row *x)
+{
+	return db_exec(db, a, STMT_ADDRESS_INSERT, NULL, "iussssssssss", (long long)tenant,
+	               (unsigned long long)customer_id, address_kind_name[x->kind], x->contact_name,
+	               x->street, x->building, x->locality, x->city, x->admin_area, x->postal_code,
+	               x->country, x->company);
 }
 
 enum err db_customer_deactivate(struct db *db, struct arena *a, uint64_t id, const char *actor,
@@ -381,8 +476,9 @@ enum err db_customer_list(struct db *db, struct arena *a, const struct customer_
 	buf_init(&b, a, 2048);
 	/* The HTML list does not show custom fields: leaving the JSON text out
 	 * keeps the rows narrow enough to be sorted in memory (searches). */
-	buf_puts(&b, q->addresses ? "SELECT " CUSTOMER_COLS ", " ADDRESSES_JSON
-	                          : "SELECT " CUSTOMER_COLS_BUT_CUSTOM ", NULL, NULL, NULL");
+	buf_puts(&b, q->addresses ? "SELECT " CUSTOMER_COLS ", " ADDRESSES_JSON ", " API_EXTRAS
+	                          : "SELECT " CUSTOMER_COLS_BUT_CUSTOM
+	                            ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL");
 	/* Counted over every matching row before the LIMIT, in the same pass
 	 * (a search's first page needs no second statement for its count). */
 	if (q->with_total)

@@ -46,10 +46,18 @@ struct customer_row {
 	const char *deactivated_by;
 	int deactivation_reason; /* enum reason, or -1 */
 	const char *deactivation_note;
+	const char *created_by;
 	const char *custom_fields; /* JSON text, or NULL (not read by the HTML list) */
 	const char *billing_json;  /* the list with addresses: the newest of each kind, */
 	const char *shipping_json; /* as JSON objects (NULL when none) */
-	int64_t matches;           /* with_total: the rows matching the query (search) */
+	/* The API's additions (the list with addresses, db_customer_api_extras) */
+	bool has_extras;
+	const char *order_ids_json;  /* JSON arrays of public ids, oldest first; */
+	const char *rental_ids_json; /* NULL when none */
+	int64_t collected_cents;     /* payments paid */
+	int64_t acquisition_cents;   /* the devices it rented */
+	int64_t subscriptions_tracked;
+	int64_t matches; /* with_total: the rows matching the query (search) */
 };
 
 struct customer_list {
@@ -63,11 +71,20 @@ enum err db_customer_find(struct db *db, struct arena *a, unsigned tenant, const
 
 /*
  * The first statement of every lifecycle transaction: the customer row
- * read FOR UPDATE. Fills id, status and the names; ERR_NOT_FOUND when the
+ * read FOR UPDATE. Fills id, status, the names, e-mail, company, phone
+ * and type; ERR_NOT_FOUND when the
  * tenant has no such customer.
  */
 enum err db_customer_lock(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
                           struct customer_row *out);
+
+/* Fills c's addresses and API additions (c->id set). */
+enum err db_customer_api_extras(struct db *db, struct arena *a, struct customer_row *c);
+
+/* A profile edit: first_name, last_name, company, phone (NULL clears) and
+ * type of v. */
+enum err db_customer_update_profile(struct db *db, struct arena *a, uint64_t id,
+                                    const struct customer_row *v);
 
 /* The lifecycle writes; *changed is false when the row was not in the
  * state the write expects (the deactivation also re-checks, in its own
@@ -103,6 +120,11 @@ struct customer_addresses {
 	bool present[ADDRESS_KIND__MAX];
 	struct address_row of[ADDRESS_KIND__MAX];
 };
+
+/* A new address of a customer: it becomes the newest of its kind (the
+ * older ones are kept). */
+enum err db_address_insert(struct db *db, struct arena *a, unsigned tenant, uint64_t customer_id,
+                           const struct address_row *x);
 
 /* The newest address of each kind of a customer (one statement). */
 enum err db_customer_addresses(struct db *db, struct arena *a, uint64_t customer_id,

@@ -6,10 +6,11 @@
 #include "db/customers.h"
 #include "util/log.h"
 
-enum change { CHANGE_DEACTIVATE, CHANGE_REACTIVATE };
+/* CHANGE_NONE: a profile edit alone. */
+enum change { CHANGE_DEACTIVATE, CHANGE_REACTIVATE, CHANGE_NONE };
 
 static const char *const action_name[] = {
-    [CHANGE_DEACTIVATE] = "deactivate", [CHANGE_REACTIVATE] = "reactivate"};
+    [CHANGE_DEACTIVATE] = "deactivate", [CHANGE_REACTIVATE] = "reactivate", [CHANGE_NONE] = "edit"};
 
 struct tx {
 	enum change change;
@@ -20,15 +21,17 @@ struct tx {
 	const struct lifecycle_hook *hook;
 	struct lifecycle_outcome *out;
 	enum err result; /* ERR_OK, ERR_REFUSED or ERR_NOT_FOUND: committed either way */
+	const struct profile_edit *edit; /* NULL: no profile edit */
+	const char *changes;             /* the edit's changes (JSON), for its audit row */
 };
 
 static enum err audit(struct db *db, struct arena *a, const struct actor *who, uint64_t customer_id,
                       const char *subject, const char *action, int reason, const char *note,
-                      const char *outcome)
+                      const char *outcome, const char *changes)
 {
-	struct audit_entry e = {who->name, who->tenant,     customer_id,     subject,
-	                        action,    who->channel,    reason,          note,
-	                        outcome,   who->request_id, who->bulk_run_id};
+	struct audit_entry e = {who->name, who->tenant,     customer_id,      subject,
+	                        action,    who->channel,    reason,           note,
+	                        outcome,   who->request_id, who->bulk_run_id, .changes = changes};
 	return db_audit_insert(db, a, &e);
 }
 
@@ -38,11 +41,47 @@ static enum err finish(struct db *db, struct arena *a, struct tx *t, enum err re
 {
 	t->result = result;
 	int reason = t->change == CHANGE_DEACTIVATE ? t->reason : -1;
-	enum err rc = audit(db, a, t->who, t->out->customer_id, t->public_id,
-	                    action_name[t->change], reason, t->note, t->out->outcome);
+	enum err rc =
+	    audit(db, a, t->who, t->out->customer_id, t->public_id, action_name[t->change], reason,
+	          t->note, t->out->outcome, t->change == CHANGE_NONE ? t->changes : NULL);
 	if (rc == ERR_OK && t->hook != NULL)
 		rc = t->hook->fn(db, a, t->out, t->hook->ctx);
 	return rc;
+}
+
+/* The profile edit, under the customer's row lock: the new values, a new
+ * address row for each address that changed (the old ones are kept), and
+ * the changes for the edit's audit row (its own row when a status change
+ * follows, else finish() writes it). */
+static enum err edit_profile(struct db *db, struct arena *a, struct tx *t,
+                             const struct customer_row *c)
+{
+	struct customer_addresses cur_addresses;
+	enum err rc = db_customer_addresses(db, a, c->id, &cur_addresses);
+	if (rc != ERR_OK)
+		return rc;
+	struct customer_row next;
+	struct address_row next_address[ADDRESS_KIND__MAX];
+	struct profile_changes ch;
+	profile_apply(a, t->edit, c, &cur_addresses, &next, next_address, &ch);
+	t->out->edited = ch.n > 0;
+	t->changes = ch.n > 0 ? profile_changes_json(a, &ch) : NULL;
+	if (ch.n > 0 && t->changes == NULL)
+		return ERR_INTERNAL;
+	if (ch.n > 0 && (rc = db_customer_update_profile(db, a, c->id, &next)) != ERR_OK)
+		return rc;
+	for (int k = 0; k < ADDRESS_KIND__MAX; k++)
+		if (ch.address_changed[k] && (rc = db_address_insert(db, a, t->who->tenant, c->id,
+		                                                     &next_address[k])) != ERR_OK)
+			return rc;
+	const char *outcome = ch.n > 0 ? "ok" : "NO_CHANGE";
+	if (t->change == CHANGE_NONE) {
+		t->out->outcome = outcome;
+		t->out->changed = ch.n > 0;
+		return ERR_OK;
+	}
+	return audit(db, a, t->who, c->id, t->public_id, action_name[CHANGE_NONE], -1, NULL,
+	             outcome, t->changes);
 }
 
 /*
@@ -66,6 +105,13 @@ static enum err change_tx(struct db *db, struct arena *a, void *vctx)
 		return rc;
 	out->customer_id = c.id;
 
+	if (t->edit != NULL) {
+		if ((rc = edit_profile(db, a, t, &c)) != ERR_OK)
+			return rc;
+		if (t->change == CHANGE_NONE)
+			return finish(db, a, t, ERR_OK);
+	}
+
 	if (t->change == CHANGE_REACTIVATE) {
 		if (c.status == CUSTOMER_ACTIVE) {
 			out->outcome = "ALREADY_ACTIVE";
@@ -85,6 +131,10 @@ static enum err change_tx(struct db *db, struct arena *a, void *vctx)
 		return rc;
 	if (!prereq_passed(&out->prereq)) {
 		out->outcome = prereq_codes(a, &out->prereq);
+		/* With an edit, a refused deactivation takes the edit back too:
+		 * the transaction rolls back and run() audits the refusal. */
+		if (t->edit != NULL)
+			return ERR_REFUSED;
 		return finish(db, a, t, ERR_REFUSED);
 	}
 	rc = db_customer_deactivate(db, a, c.id, t->who->name, (enum reason)t->reason, t->note,
@@ -109,6 +159,13 @@ static enum err run(struct db *db, struct arena *a, struct tx *t)
 	enum err rc = db_transaction(db, a, change_tx, t);
 	if (rc == ERR_OK)
 		return t->result;
+	if (rc == ERR_REFUSED && t->edit != NULL) {
+		/* An edit with a refused deactivation: nothing was kept. */
+		t->out->changed = false;
+		audit_alone(db, a, t->who, t->public_id, action_name[t->change], t->reason, t->note,
+		            t->out->outcome);
+		return ERR_REFUSED;
+	}
 	if (rc == ERR_DUPLICATE && t->hook != NULL) {
 		t->out->changed = false;
 		return ERR_DUPLICATE;
@@ -141,7 +198,8 @@ enum err lifecycle_deactivate_hooked(struct db *db, struct arena *a, const struc
                                      const struct lifecycle_hook *hook,
                                      struct lifecycle_outcome *out)
 {
-	struct tx t = {CHANGE_DEACTIVATE, who, public_id, (int)reason, note, hook, out, ERR_OK};
+	struct tx t = {
+	    CHANGE_DEACTIVATE, who, public_id, (int)reason, note, hook, out, ERR_OK, NULL, NULL};
 	return run(db, a, &t);
 }
 
@@ -149,7 +207,20 @@ enum err lifecycle_reactivate(struct db *db, struct arena *a, const struct actor
                               const char *public_id, const char *note,
                               struct lifecycle_outcome *out)
 {
-	struct tx t = {CHANGE_REACTIVATE, who, public_id, -1, note, NULL, out, ERR_OK};
+	struct tx t = {CHANGE_REACTIVATE, who, public_id, -1, note, NULL, out, ERR_OK, NULL, NULL};
+	return run(db, a, &t);
+}
+
+enum err lifecycle_update(struct db *db, struct arena *a, const struct actor *who,
+                          const char *public_id, const struct profile_edit *edit, int status,
+                          int reason, const char *note, struct lifecycle_outcome *out)
+{
+	enum change change = status == CUSTOMER_INACTIVE ? CHANGE_DEACTIVATE
+	                     : status == CUSTOMER_ACTIVE ? CHANGE_REACTIVATE
+	                                                 : CHANGE_NONE;
+	struct tx t = {change, who,  public_id, change == CHANGE_DEACTIVATE ? reason : -1,
+	               note,   NULL, out,       ERR_OK,
+	               edit,   NULL};
 	return run(db, a, &t);
 }
 
@@ -161,8 +232,8 @@ static void audit_alone(struct db *db, struct arena *a, const struct actor *who,
 	struct customer_row c = {0};
 	if (public_id != NULL && db_customer_find(db, a, who->tenant, public_id, &c) != ERR_OK)
 		c.id = 0;
-	if (audit(db, a, who, c.id, public_id ? public_id : "", action, reason, note, outcome) !=
-	    ERR_OK)
+	if (audit(db, a, who, c.id, public_id ? public_id : "", action, reason, note, outcome,
+	          NULL) != ERR_OK)
 		log_error("could not audit %s of %s (%s)", action, public_id ? public_id : "-",
 		          outcome);
 }

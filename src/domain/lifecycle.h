@@ -4,6 +4,7 @@
 #include "db/records.h"
 #include "db/types.h"
 #include "domain/prereq.h"
+#include "domain/profile.h"
 
 /*
  * Deactivation and reactivation: the one code path used by the pages, the
@@ -27,6 +28,7 @@ struct lifecycle_outcome {
 	uint64_t customer_id; /* 0 when not found */
 	struct prereq prereq; /* when refused: the blocking records, seen under the lock */
 	const char *outcome;  /* what the audit row says: "ok", "ALREADY_INACTIVE", codes */
+	bool edited;          /* lifecycle_update(): the profile changed */
 };
 
 /*
@@ -43,6 +45,19 @@ enum err lifecycle_deactivate(struct db *db, struct arena *a, const struct actor
 enum err lifecycle_reactivate(struct db *db, struct arena *a, const struct actor *who,
                               const char *public_id, const char *note,
                               struct lifecycle_outcome *out);
+
+/*
+ * A profile edit (checked by profile_check() first), then, when status is
+ * not -1, the status change by the rules above, in one transaction: one
+ * "edit" audit row with the old and new value of every changed field
+ * (outcome "ok", or "NO_CHANGE"), then the status change's own row. A
+ * refused deactivation (ERR_REFUSED) takes the edit back too, and is
+ * audited on its own. An inactive customer can be edited and stays
+ * inactive. out->edited says whether the profile changed.
+ */
+enum err lifecycle_update(struct db *db, struct arena *a, const struct actor *who,
+                          const char *public_id, const struct profile_edit *edit, int status,
+                          int reason, const char *note, struct lifecycle_outcome *out);
 
 /*
  * A step run inside the lifecycle transaction after the audit row, for
