@@ -15,10 +15,12 @@ static int fail(struct api_parse_error *err, int status, const char *code, const
 	return -1;
 }
 
-static void problem(struct api_parse_error *err, const char *path, const char *code,
-                    const char *message)
+/* (path may be a member name inside the parsed body, which is freed
+ * before the answer is written: it is copied) */
+static void problem(struct arena *a, struct api_parse_error *err, const char *path,
+                    const char *code, const char *message)
 {
-	profile_problem_add(&err->problems, path, code, message);
+	profile_problem_add(&err->problems, arena_strndup(a, path, strlen(path)), code, message);
 }
 
 static bool is_json(const char *ct)
@@ -38,11 +40,12 @@ static void member(struct arena *a, json_t *obj, const char *name, enum key rule
 		return;
 	const char *s = json_string_value(v);
 	if (s == NULL) {
-		problem(err, name, "invalid_type", message);
+		problem(a, err, name, "invalid_type", message);
 		return;
 	}
 	if (input_check(rule, s, json_string_length(v)) != NULL) {
-		problem(err, name, rule == KEY_REASON ? "invalid_enum_value" : "too_big", message);
+		problem(a, err, name, rule == KEY_REASON ? "invalid_enum_value" : "too_big",
+		        message);
 		return;
 	}
 	*out = arena_strndup(a, s, json_string_length(v));
@@ -55,7 +58,8 @@ static bool string_of(struct arena *a, json_t *v, const char *path, const char *
 {
 	const char *s = json_string_value(v);
 	if (s == NULL || strlen(s) != json_string_length(v)) {
-		problem(err, path, "invalid_type", arena_printf(a, "%s: must be a string.", path));
+		problem(a, err, path, "invalid_type",
+		        arena_printf(a, "%s: must be a string.", path));
 		return false;
 	}
 	*out = arena_strndup(a, s, json_string_length(v));
@@ -77,7 +81,8 @@ static void address(struct arena *a, json_t *v, int kind, struct api_update *out
 {
 	const char *name = address_object_name[kind];
 	if (!json_is_object(v)) {
-		problem(err, name, "invalid_type", arena_printf(a, "%s: must be an object.", name));
+		problem(a, err, name, "invalid_type",
+		        arena_printf(a, "%s: must be an object.", name));
 		return;
 	}
 	out->edit.address_set[kind] = true;
@@ -88,7 +93,7 @@ static void address(struct arena *a, json_t *v, int kind, struct api_update *out
 		const char *path = arena_printf(a, "%s.%.64s", name, key);
 		int i = index_of(address_member_name, AM__MAX, key);
 		if (i < 0) {
-			problem(err, path, "unrecognized_keys",
+			problem(a, err, path, "unrecognized_keys",
 			        arena_printf(a, "%s: not an address member.", path));
 			continue;
 		}
@@ -116,23 +121,24 @@ static void put_member(struct arena *a, const char *key, json_t *v, const char *
 	if (strcmp(key, "customerId") == 0) {
 		const char *id;
 		if (string_of(a, v, key, &id, err) && strcmp(id, path_id) != 0)
-			problem(err, key, "custom", "customerId: must be the customer of the URL.");
+			problem(a, err, key, "custom",
+			        "customerId: must be the customer of the URL.");
 		return;
 	}
 	if (strcmp(key, "status") == 0) {
 		const char *s = json_string_value(v);
 		out->status = name_index(customer_status_name, CUSTOMER_STATUS__MAX, s);
 		if (out->status < 0)
-			problem(err, key, s == NULL ? "invalid_type" : "invalid_enum_value",
+			problem(a, err, key, s == NULL ? "invalid_type" : "invalid_enum_value",
 			        "status: must be \"active\" or \"inactive\".");
 		return;
 	}
 	if (strcmp(key, "email") == 0) {
-		problem(err, key, "unrecognized_keys",
+		problem(a, err, key, "unrecognized_keys",
 		        "email: read-only; the e-mail address cannot be changed here.");
 		return;
 	}
-	problem(err, arena_printf(a, "%.64s", key), "unrecognized_keys",
+	problem(a, err, arena_printf(a, "%.64s", key), "unrecognized_keys",
 	        arena_printf(a, "%.64s: not a field of Update Customer.", key));
 }
 
@@ -153,10 +159,10 @@ int api_parse_update(struct arena *a, const char *content_type, const char *body
 	json_t *v = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, &je);
 	if (v == NULL) {
 		problem(
-		    err, "", "invalid_json",
+		    a, err, "", "invalid_json",
 		    arena_printf(a, "body: %s (line %d, column %d).", je.text, je.line, je.column));
 	} else if (!json_is_object(v)) {
-		problem(err, "", "invalid_type", "body: must be a JSON object.");
+		problem(a, err, "", "invalid_type", "body: must be a JSON object.");
 	} else {
 		const char *key;
 		json_t *value;
@@ -167,7 +173,7 @@ int api_parse_update(struct arena *a, const char *content_type, const char *body
 			if (for_put)
 				put_member(a, key, value, path_id, out, err);
 			else
-				problem(err, arena_printf(a, "%.64s", key), "unrecognized_keys",
+				problem(a, err, arena_printf(a, "%.64s", key), "unrecognized_keys",
 				        arena_printf(a, "%.64s: DELETE takes only reason and note.",
 				                     key));
 		}

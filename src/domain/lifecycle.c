@@ -218,9 +218,17 @@ enum err lifecycle_update(struct db *db, struct arena *a, const struct actor *wh
 	enum change change = status == CUSTOMER_INACTIVE ? CHANGE_DEACTIVATE
 	                     : status == CUSTOMER_ACTIVE ? CHANGE_REACTIVATE
 	                                                 : CHANGE_NONE;
-	struct tx t = {change, who,  public_id, change == CHANGE_DEACTIVATE ? reason : -1,
-	               note,   NULL, out,       ERR_OK,
-	               edit,   NULL};
+	/* A status change alone is just that (no "edit" row). */
+	if (change != CHANGE_NONE && profile_edit_empty(edit))
+		edit = NULL;
+	struct tx t = {.change = change,
+	               .who = who,
+	               .public_id = public_id,
+	               .reason = change == CHANGE_DEACTIVATE ? reason : -1,
+	               .note = note,
+	               .out = out,
+	               .result = ERR_OK,
+	               .edit = edit};
 	return run(db, a, &t);
 }
 

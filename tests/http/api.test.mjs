@@ -77,13 +77,22 @@ const ISO_SQL = (c) => `DATE_FORMAT(${c}, '%Y-%m-%dT%H:%i:%sZ')`;
 function dbCustomers(pids) {
   if (pids.length === 0) return {};
   const rows = sql(
-    `SELECT public_id, email, first_name, last_name, customer_type, company, phone, status,
+    `SET SESSION group_concat_max_len = 1000000;
+     SELECT public_id, email, first_name, last_name, customer_type, company, phone, status,
             (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id),
             (SELECT COUNT(*) FROM assets a WHERE a.customer_id = c.id AND a.status = 'rented_out'),
             (SELECT COALESCE(SUM(ROUND(s.monthly_amount * 100)), 0) FROM subscriptions s
               WHERE s.customer_id = c.id AND s.status = 'active'),
             ${ISO_SQL('created_at')}, ${ISO_SQL('updated_at')},
-            ${ISO_SQL('deactivated_at')}, deactivated_by, deactivation_reason, t.slug
+            ${ISO_SQL('deactivated_at')}, deactivated_by, deactivation_reason, t.slug,
+            c.created_by,
+            (SELECT GROUP_CONCAT(o.public_id ORDER BY o.id) FROM orders o WHERE o.customer_id = c.id),
+            (SELECT GROUP_CONCAT(s.public_id ORDER BY s.id) FROM subscriptions s WHERE s.customer_id = c.id),
+            (SELECT COALESCE(SUM(ROUND(p.amount * 100)), 0) FROM payments p
+              WHERE p.customer_id = c.id AND p.status = 'paid'),
+            (SELECT COALESCE(SUM(ROUND(a.acquisition_cost * 100)), 0) FROM assets a
+              WHERE a.serial_number IN (SELECT s.asset_serial FROM subscriptions s WHERE s.customer_id = c.id)),
+            (SELECT COUNT(*) FROM subscriptions s WHERE s.customer_id = c.id)
        FROM customers c JOIN tenants t ON t.id = c.tenant_id
       WHERE public_id IN (${pids.map(q).join(',')})`,
   );
@@ -95,8 +104,9 @@ function dbCustomers(pids) {
       firstName: r[2],
       lastName: r[3],
       customerType: r[4],
-      company: r[5],
-      phone: r[6],
+      // FlexPortal types company and phone as strings: absent, never null
+      company: r[5] ?? undefined,
+      phone: r[6] ?? undefined,
       status: r[7],
       totalOrders: Number(r[8]),
       totalDevicesRented: Number(r[9]),
@@ -107,6 +117,12 @@ function dbCustomers(pids) {
       deactivatedBy: r[14],
       deactivationReason: r[15],
       tenantId: r[16],
+      createdBy: r[17],
+      orderIds: r[18] ? r[18].split(',') : [],
+      rentalIds: r[19] ? r[19].split(',') : [],
+      collectedCents: Number(r[20]),
+      acquisitionCents: Number(r[21]),
+      subscriptionsTracked: Number(r[22]),
     };
   }
   return out;
@@ -116,8 +132,21 @@ function dbCustomers(pids) {
 function assertMatchesDb(c, db) {
   assert.ok(db, `customer ${c.customerId} not in the database`);
   for (const k of ['customerId', 'tenantId', 'email', 'firstName', 'lastName', 'customerType',
-    'company', 'phone', 'status', 'totalOrders', 'totalDevicesRented', 'createdAt', 'updatedAt'])
+    'company', 'phone', 'status', 'totalOrders', 'totalDevicesRented', 'createdAt', 'updatedAt',
+    'createdBy', 'orderIds', 'rentalIds', 'subscriptionsTracked'])
     assert.deepEqual(c[k], db[k], `${c.customerId}.${k}`);
+  // the flat figures (README "Decisions": margin = collected - acquisition,
+  // its percent of the acquisition cost, 0 without one)
+  const cents = (v) => Math.round(v * 100);
+  assert.equal(cents(c.lifetimeCollected), db.collectedCents, `${c.customerId}.lifetimeCollected`);
+  assert.equal(cents(c.totalAcquisitionCost), db.acquisitionCents, `${c.customerId}.totalAcquisitionCost`);
+  assert.equal(cents(c.customerMargin), db.collectedCents - db.acquisitionCents, `${c.customerId}.customerMargin`);
+  const pct = db.acquisitionCents > 0
+    ? Math.round(((db.collectedCents - db.acquisitionCents) * 10000) / db.acquisitionCents) / 100 : 0;
+  assert.ok(Math.abs(c.customerMarginPercent - pct) < 0.011, `${c.customerId}.customerMarginPercent ${c.customerMarginPercent} vs ${pct}`);
+  for (const [k, v] of Object.entries(c))
+    if (!['deactivatedAt', 'deactivatedBy', 'deactivationReason'].includes(k))
+      assert.notEqual(v, null, `${c.customerId}.${k} is null (FlexPortal's schema types it)`);
   assert.ok(Math.abs(c.totalMonthlyRevenue - db.totalMonthlyRevenue) < 0.001, `${c.customerId}.totalMonthlyRevenue`);
   assert.match(c.createdAt, ISO);
   assert.match(c.updatedAt, ISO);
@@ -183,7 +212,7 @@ test('GET /v1/customers: 50 active customers by default, newest first, every fie
     assert.equal(c.status, 'active');
     assertMatchesDb(c, db[c.customerId]);
     for (const k of ['lastBillingAddress', 'lastShippingAddress'])
-      assert.ok(c[k] === null || (typeof c[k] === 'object' && typeof c[k].city === 'string'), k);
+      assert.ok(!(k in c) || (typeof c[k] === 'object' && typeof c[k].city === 'string' && typeof c[k].contactName === 'string'), k);
   }
 });
 
@@ -433,7 +462,15 @@ test('GET /v1/customers/{id}: profile, newest addresses and profitability as com
   const r = await call(`/v1/customers/${fresh.pid}`);
   assert.equal(r.json.lastBillingAddress.streetAddress, '2 New Street');
   assert.equal(r.json.lastBillingAddress.city, 'Leiden');
-  assert.equal(r.json.lastShippingAddress, null);
+  // no contact name on record: the customer's name (FlexPortal requires one);
+  // members without a value are left out, postalCode is null
+  assert.equal(r.json.lastBillingAddress.contactName, 'Ada Adresse');
+  assert.ok(!('buildingInfo' in r.json.lastBillingAddress));
+  assert.equal(r.json.lastBillingAddress.postalCode, null);
+  assert.ok(!('lastShippingAddress' in r.json), 'no shipping address: the member is absent');
+  // the flat figures equal the nested ones
+  for (const k of ['lifetimeCollected', 'totalAcquisitionCost'])
+    assert.equal(r.json[k], r.json.profitability[k], k);
   assert.equal(r.json.profitability.lifetimeCollected, 12.5);
   assert.equal(r.json.profitability.averageMonthlyRevenue, 12.5, 'no subscription: one month');
   assert.equal(r.json.profitability.costRecoveryPercent, 0);
@@ -528,7 +565,9 @@ test('DELETE and PUT store the reason and a Unicode note exactly (customer row a
   const note2 = 'Réactivé: ✓ — 再開';
   const p = await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: { status: 'active', note: note2 } });
   assert.equal(p.status, 200, p.text);
-  assert.equal(p.json.status, 'active');
+  assert.equal(p.json.success, true);
+  assert.equal(p.json.customerId, c.pid);
+  assert.equal(p.json.customer.status, 'active');
   assert.deepEqual(auditRows(c.id).map((x) => [x[2], x[3], x[4], x[5]]), [
     ['deactivate', 'compliance', 'ok', note],
     ['reactivate', '', 'ok', note2],
@@ -597,21 +636,26 @@ test('PUT {"status":"active"} reactivates an inactive customer; PUT inactive dea
   const c = L.makeCustomer({ status: 'inactive' });
   let r = await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: { status: 'active' } });
   assert.equal(r.status, 200, r.text);
+  // FlexPortal's Update Customer answer: {success, message, customerId, customer}
+  assert.equal(r.json.success, true);
   assert.equal(r.json.customerId, c.pid);
-  assert.equal(r.json.status, 'active');
-  assert.equal(typeof r.json.profitability, 'object');
+  assert.equal(r.json.message, 'Customer status changed.');
+  assert.equal(r.json.customer.customerId, c.pid);
+  assert.equal(r.json.customer.status, 'active');
+  assert.equal(typeof r.json.customer.profitability, 'object');
   assert.deepEqual(sql(`SELECT status, deactivated_at, deactivated_by, deactivation_reason FROM customers WHERE id = ${c.id}`)[0],
     ['active', null, null, null]);
 
   r = await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: { status: 'active' } });
   assert.equal(r.status, 200, r.text);
-  assert.equal(r.json.status, 'active');
+  assert.equal(r.json.customer.status, 'active');
+  assert.equal(r.json.message, 'Nothing to change.');
 
   r = await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: { status: 'inactive', reason: 'fraud_prevention' } });
   assert.equal(r.status, 200, r.text);
-  assert.equal(r.json.status, 'inactive');
-  assert.equal(r.json.deactivationReason, 'fraud_prevention');
-  assert.equal(r.json.deactivatedBy, `api:${K.admin.label}`);
+  assert.equal(r.json.customer.status, 'inactive');
+  assert.equal(r.json.customer.deactivationReason, 'fraud_prevention');
+  assert.equal(r.json.customer.deactivatedBy, `api:${K.admin.label}`);
   assert.equal(L.statusOf(c.pid), 'inactive');
 
   assert.deepEqual(auditRows(c.id).map((x) => [x[0], x[1], x[2], x[4]]), [
@@ -648,11 +692,25 @@ test('bad bodies: 400 VALIDATION_ERROR for an unknown member, a bad value or mal
 
   let r = await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: { status: 'inactive', email: 'x@y.z' } });
   assertError(r, 400, 'VALIDATION_ERROR', /^email/);
-  r = await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: { firstName: 'Eve' } });
-  assertError(r, 400, 'VALIDATION_ERROR', /firstName/);
+  r = await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: { firstName: '' } });
+  assertError(r, 400, 'VALIDATION_ERROR', /^firstName/);
   r = await call(`/v1/customers/${c.pid}`, { method: 'DELETE', json: { status: 'inactive' } });
   assertError(r, 400, 'VALIDATION_ERROR', /status/);
-  for (const body of [{ status: 'paused' }, { status: 'INACTIVE' }, { status: 5 }, { status: null }, {}])
+  r = await call(`/v1/customers/${c.pid}`, { method: 'DELETE', json: { firstName: 'Eve' } });
+  assertError(r, 400, 'VALIDATION_ERROR', /^firstName/);
+  // every bad field is named, each with its path and code
+  r = await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: {
+    customerId: 'cus_someoneelse', lastName: 'x'.repeat(101), phone: 'call me', customerType: 'company',
+    billingAddress: { contactName: 'A', streetAddress: '1 Road', country: 'NL', floor: 3 }, shippingAddress: 'here',
+  } });
+  assertError(r, 400, 'VALIDATION_ERROR');
+  assert.deepEqual(r.json.error.details.map((d) => [d.path, d.code]).sort(), [
+    ['billingAddress.city', 'invalid_type'], ['billingAddress.floor', 'unrecognized_keys'],
+    ['customerId', 'custom'], ['customerType', 'invalid_enum_value'], ['lastName', 'too_big'],
+    ['phone', 'invalid_string'], ['shippingAddress', 'invalid_type'],
+  ].sort());
+  for (const d of r.json.error.details) assert.ok(d.message.startsWith(d.path), JSON.stringify(d));
+  for (const body of [{ status: 'paused' }, { status: 'INACTIVE' }, { status: 5 }, { status: null }])
     assertError(await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: body }), 400, 'VALIDATION_ERROR', /status/);
   for (const reason of ['because', 7, ''])
     assertError(await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: { status: 'inactive', reason } }), 400, 'VALIDATION_ERROR', /reason/);
@@ -672,6 +730,12 @@ test('bad bodies: 400 VALIDATION_ERROR for an unknown member, a bad value or mal
   assertError(await raw('DELETE', huge), 413, 'PAYLOAD_TOO_LARGE');
 
   assert.deepEqual(sql(`SELECT status, updated_at FROM customers WHERE id = ${c.id}`), before);
+  // an empty object changes nothing (audited NO_CHANGE)
+  r = await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: {} });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.message, 'Nothing to change.');
+  assert.deepEqual(sql(`SELECT status, updated_at FROM customers WHERE id = ${c.id}`), before);
+  assert.equal(sqlOne(`SELECT outcome FROM audit_log WHERE customer_id = ${c.id} ORDER BY id DESC LIMIT 1`), 'NO_CHANGE');
   // a charset parameter is fine
   r = await raw('PUT', '{"status":"inactive"}', 'application/json; charset=utf-8');
   assert.equal(r.status, 200, r.text);
@@ -841,7 +905,7 @@ test('the seed\'s flow: activeDevices and pending orders, refused with 409, bloc
 
   const p = await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: { status: 'active' } });
   assert.equal(p.status, 200, p.text);
-  assert.equal(p.json.status, 'active');
+  assert.equal(p.json.customer.status, 'active');
   assert.equal(L.statusOf(c.pid), 'active');
   assert.deepEqual(auditRows(c.id).map((x) => [x[2], x[4]]), [
     ['deactivate', 'CUSTOMER_HAS_ACTIVE_SUBSCRIPTIONS,CUSTOMER_HAS_PENDING_ORDERS,CUSTOMER_HAS_UNRETURNED_DEVICES'],
@@ -1087,7 +1151,17 @@ test('openapi.json: real responses (lists, customers, results, errors) carry onl
   assert.equal(responseSchema('/v1/customers/{customerId}', 'delete', '200'), S.DeleteResult);
   check('DeleteResult', del.json, 'DELETE');
   const put = await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: { status: 'active' } });
-  check('CustomerWithProfitability', put.json, 'PUT');
+  assert.equal(responseSchema('/v1/customers/{customerId}', 'put', '200'), S.UpdateResult);
+  check('UpdateResult', put.json, 'PUT');
+  check('CustomerWithProfitability', put.json.customer, 'PUT customer');
+  // a profile edit with both addresses, as FlexPortal's update.md shows one
+  const edit = await call(`/v1/customers/${c.pid}`, { method: 'PUT', json: {
+    customerId: c.pid, company: 'Acquiring Company B.V.', phone: '+31 20 555 0199', customerType: 'business',
+    billingAddress: { contactName: 'Finance Department', company: 'Acquiring Company B.V.', streetAddress: '100 Corporate Plaza', city: 'Amsterdam', postalCode: '1000 AA', country: 'Netherlands' },
+    shippingAddress: { contactName: 'Dock 4', streetAddress: '1 Harbour Road', city: 'Rotterdam', postalCode: null, country: 'NL' },
+  } });
+  assert.equal(edit.status, 200, edit.text);
+  check('UpdateResult', edit.json, 'PUT (profile edit)');
 
   const orders = await call('/v1/orders?limit=100');
   check('OrderList', orders.json, 'GET /v1/orders');
