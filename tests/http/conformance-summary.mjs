@@ -15,7 +15,7 @@
 //   node tests/http/conformance-summary.mjs DIR
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeChecker, loadFlexPortal, OPENAPI_PATH } from './conformance.mjs';
+import { makeChecker, loadFlexPortal, OPENAPI_PATH, UNDEFINED_PATH } from './conformance.mjs';
 
 /** The operations Custodian serves: each needs a validated 200. */
 export const SERVED = [
@@ -91,12 +91,13 @@ function sum(dir) {
     files++;
     for (const x of d.internal || []) internal.push(`${(d.argv || []).join(' ')}: ${x}`);
     for (const [key, r] of Object.entries(d.results || {})) {
-      const e = (all[key] ??= { ...r, validated: 0, head: 0, failed: 0, sigs: {}, samples: [] });
+      const e = (all[key] ??= { ...r, validated: 0, head: 0, failed: 0, sigs: {}, samples: [], examples: [] });
       e.validated += r.validated;
       e.head += r.head;
       e.failed += r.failed;
       for (const [s, k] of Object.entries(r.sigs)) e.sigs[s] = (e.sigs[s] || 0) + k;
       for (const s of r.samples) if (e.samples.length < 3) e.samples.push(s);
+      for (const x of r.examples || []) if (e.examples.length < 4 && !e.examples.includes(x)) e.examples.push(x);
     }
   }
   return { all, internal, files };
@@ -142,7 +143,10 @@ function main() {
     total += validated;
     violations += failed;
     const id = rs.find((r) => r.operationId)?.operationId || doc.paths?.[opName.split(' ')[1]]?.[opName.split(' ')[0].toLowerCase()]?.operationId;
-    const label = `${opName} (${id || 'not in FlexPortal'})`;
+    const examples = [...new Set(rs.flatMap((r) => r.examples || []))].slice(0, 4);
+    const label = opName.endsWith(UNDEFINED_PATH)
+      ? `${opName} (paths FlexPortal does not define, e.g. ${examples.map((x) => (x.length > 60 ? x.slice(0, 60) + '…' : x)).join(', ')})`
+      : `${opName} (${id || `FlexPortal defines no ${opName.split(' ')[0]} here`})`;
     const statuses = rs.filter((r) => r.validated).map((r) => `${r.status} ×${r.validated}${r.failed ? ` (${r.failed} bad)` : ''}`).join(', ');
     const ok200 = rs.some((r) => r.status === 200 && r.validated > 0);
     const served = SERVED.includes(opName);
@@ -159,7 +163,8 @@ function main() {
         if (x.more) out(`#     ajv: ... and ${x.more} more`);
       }
     }
-    const line = `${label}: validated ${validated} answers${statuses ? ` (${statuses})` : ''}${head ? `, ${head} HEAD not checked` : ''}${problems.length ? ` — ${problems.join(', ')}` : ''}`;
+    const counted = validated || !head ? `validated ${validated} answers${statuses ? ` (${statuses})` : ''}${head ? ', ' : ''}` : '';
+    const line = `${label}: ${counted}${head ? `${head} HEAD answers (no body, not checked)` : ''}${problems.length ? ` — ${problems.join(', ')}` : ''}`;
     summary.push([problems.length === 0, line]);
   }
   for (const [ok, line] of summary) tap(ok, line);

@@ -70,11 +70,17 @@ export const LOCAL_VALIDATION_DETAILS = {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 const COMPONENT_BASE = 'https://flexportal.invalid/openapi.json';
+/** The template of every /v1 path FlexPortal does not define. */
+export const UNDEFINED_PATH = '/v1/*';
 
-/** The path nginx matches its locations on: %XX decoded, // merged, . and .. resolved. */
-export function nginxPath(p) {
+/**
+ * The path nginx matches its locations on: %XX decoded, // merged, . and ..
+ * resolved. decode false: the same without decoding (the segments the
+ * path template of an operation is matched against).
+ */
+export function nginxPath(p, decode = true) {
   let s = String(p).split(/[?#]/)[0];
-  s = s.replace(/%([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+  if (decode) s = s.replace(/%([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
   s = s.replace(/\/+/g, '/');
   const out = [];
   const parts = s.split('/');
@@ -202,9 +208,11 @@ export function makeChecker(doc) {
   function check({ method, path: p, status, headers, text }) {
     method = String(method).toUpperCase();
     if (!isV1(p)) return null;
-    const np = nginxPath(p);
-    const hit = templates.find((x) => x.re.test(np));
-    const template = hit ? hit.t : np;
+    // An id with an encoded "/" (%2F) is still one segment of the template.
+    const np = nginxPath(p, false);
+    const hit = templates.find((x) => x.re.test(np)) || templates.find((x) => x.re.test(nginxPath(p)));
+    // Paths FlexPortal does not define share one template (their paths are kept as examples).
+    const template = hit ? hit.t : UNDEFINED_PATH;
     const op = hit && METHODS.includes(method.toLowerCase()) ? doc.paths[hit.t][method.toLowerCase()] : undefined;
     const operation = `${method} ${template}`;
     const res = {
@@ -285,8 +293,10 @@ export function observe({ method, path: p, status, headers, text, body }) {
     if (!r) return;
     const e = (results[r.key] ??= {
       operation: r.operation, operationId: r.operationId, defined: r.defined, status: r.status,
-      validated: 0, head: 0, failed: 0, sigs: {}, samples: [],
+      validated: 0, head: 0, failed: 0, sigs: {}, samples: [], examples: [],
     });
+    const bare = String(p).split('?')[0];
+    if (r.operation.endsWith(UNDEFINED_PATH) && e.examples.length < 4 && !e.examples.includes(bare)) e.examples.push(bare);
     if (!r.checked) {
       e.head++;
       return;
@@ -294,8 +304,9 @@ export function observe({ method, path: p, status, headers, text, body }) {
     e.validated++;
     if (!r.problems.length) return;
     e.failed++;
-    for (const x of r.problems) {
-      if (x.sig in e.sigs || Object.keys(e.sigs).length < SIGS) e.sigs[x.sig] = (e.sigs[x.sig] || 0) + 1;
+    // how many answers had each distinct violation
+    for (const sig of new Set(r.problems.map((x) => x.sig))) {
+      if (sig in e.sigs || Object.keys(e.sigs).length < SIGS) e.sigs[sig] = (e.sigs[sig] || 0) + 1;
     }
     if (e.samples.length < SAMPLES)
       e.samples.push({

@@ -252,7 +252,7 @@ test('profile edit (update.md "Update for Company Merger"): PUT names, company, 
     shippingAddress,
   };
   const r = await fp.updateCustomer(c.pid, fields);
-  assert.equal(r.success, true);
+  assert.equal(r.success, true, `the PUT answer: ${JSON.stringify(r).slice(0, 300)}`);
   assert.equal(typeof r.message, 'string');
   assert.equal(r.customerId, c.pid);
   assert.equal(r.customer.customerId, c.pid);
@@ -280,7 +280,7 @@ test('partial update (update.md "Partial Updates"): only phone and company chang
   const c = makeCustomer({ first: 'Pat', last: 'Partial', company: 'Before B.V.', phone: '+31 20 000 0000', type: 'business' });
   const before = await fp.getCustomer(c.pid);
   const r = await fp.updateCustomer(c.pid, { customerId: c.pid, phone: '+31612345678', company: 'New Company Name' });
-  assert.equal(r.success, true);
+  assert.equal(r.success, true, `the PUT answer: ${JSON.stringify(r).slice(0, 300)}`);
   const g = await fp.getCustomer(c.pid);
   assert.equal(g.phone, '+31612345678');
   assert.equal(g.company, 'New Company Name');
@@ -298,7 +298,7 @@ test('reactivation (delete.md): DELETE soft-deletes, PUT {"status":"active"} bri
   assert.deepEqual(await listed(), [c.pid]);
 
   const d = await fp.deleteCustomer(c.pid);
-  assert.equal(d.success, true);
+  assert.equal(d.success, true, `the DELETE answer: ${JSON.stringify(d).slice(0, 300)}`);
   assert.equal(typeof d.message, 'string');
   assert.equal(d.customerId, c.pid);
   assert.equal((await fp.getCustomer(c.pid)).status, 'inactive', 'the record is kept, marked inactive');
@@ -306,7 +306,7 @@ test('reactivation (delete.md): DELETE soft-deletes, PUT {"status":"active"} bri
   assert.deepEqual(await listed({ status: 'inactive' }), [c.pid]);
 
   const r = await fp.updateCustomer(c.pid, { status: 'active' });
-  assert.equal(r.success, true);
+  assert.equal(r.success, true, `the PUT answer: ${JSON.stringify(r).slice(0, 300)}`);
   assert.equal(r.customerId, c.pid);
   assert.equal(r.customer.status, 'active');
   const g = await fp.getCustomer(c.pid);
