@@ -268,6 +268,53 @@ export function loadFlexPortal(file = OPENAPI_PATH) {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
+// ---- self-test: the harness accepts a conforming answer and refuses broken ones --------
+
+/**
+ * Feeds the checker known-good and known-bad answers; returns what did not
+ * come out as expected ([] when the harness works). Run by the summary.
+ */
+export function selfTest(doc = loadFlexPortal()) {
+  const c = makeChecker(doc);
+  const json = { 'content-type': 'application/json; charset=utf-8' };
+  const good = {
+    customerId: 'cus_1', tenantId: 'northwind', email: 'a@b.example', firstName: 'A', lastName: 'B',
+    customerType: 'individual', totalOrders: 0, totalDevicesRented: 0, totalMonthlyRevenue: 0,
+    status: 'active', orderIds: [], rentalIds: [], createdBy: 'admin',
+  };
+  const list = (cs) => JSON.stringify({ customers: cs, count: cs.length, limit: 50, hasMore: false, nextCursor: null });
+  const probs = (a) => c.check({ headers: json, ...a }).problems.map((p) => p.text);
+  const cases = [
+    ['a conforming listCustomers page', probs({ method: 'GET', path: '/v1/customers', status: 200, text: list([good]) }), []],
+    ['a customer with company null and no orderIds',
+      probs({ method: 'GET', path: '/v1/customers?limit=1', status: 200, text: list([{ ...good, company: null, orderIds: undefined }]) }),
+      ["/customers/0 must have required property 'orderIds'", '/customers/0/company must be string (got null)']],
+    ['a conforming deleteCustomer answer',
+      probs({ method: 'DELETE', path: '/v1/customers/cus_1', status: 200, text: '{"success":true,"message":"m","customerId":"cus_1"}' }), []],
+    ['a deleteCustomer answer with success false',
+      probs({ method: 'DELETE', path: '/v1/customers/cus_1', status: 200, text: '{"success":false,"message":"m","customerId":"cus_1"}' }),
+      ['/success must be equal to one of the allowed values [true] (got false)']],
+    ['an undeclared 409 in the Error envelope',
+      probs({ method: 'DELETE', path: '/v1/customers/cus_1', status: 409, text: '{"error":{"code":"CUSTOMER_HAS_PENDING_ORDERS","message":"m","details":[{"x":1}]}}' }), []],
+    ['a 400 VALIDATION_ERROR with empty details, as text/html',
+      probs({ method: 'GET', path: '/v1/orders?limit=0', status: 400, headers: { 'content-type': 'text/html' }, text: '{"error":{"code":"VALIDATION_ERROR","message":"m","details":[]}}' }),
+      ['Content-Type is "text/html", not application/json', 'VALIDATION_ERROR: /error/details must NOT have fewer than 1 items (got [])']],
+    ['a 429 without Retry-After',
+      probs({ method: 'GET', path: '/v1/customers', status: 429, text: '{"error":{"code":"RATE_LIMITED","message":"m"}}' }),
+      ['429 without a numeric Retry-After (undefined)']],
+    ['a 405 on a path FlexPortal does not define, without a message',
+      probs({ method: 'POST', path: '/v1/nothing', status: 405, text: '{"error":{"code":"METHOD_NOT_ALLOWED"}}' }),
+      ["/error must have required property 'message'"]],
+    ['an HTML 404 for a path nginx resolves out of /v1/ (not a /v1 answer)',
+      c.check({ method: 'GET', path: '/v1/..%2fcustomers', status: 404, headers: {}, text: '<html>' }), null],
+  ];
+  const bad = [];
+  for (const [what, got, want] of cases) {
+    if (JSON.stringify(got) !== JSON.stringify(want)) bad.push(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+  }
+  return bad;
+}
+
 // ---- recording (one file per process) ------------------------------------------
 
 const SAMPLES = 3;
