@@ -1,11 +1,14 @@
 // Helpers for tests/http/api.test.mjs and tests/http/bulk.test.mjs: HTTP
 // against nginx (pages with basic auth, the JSON API with bearer keys), root
 // SQL against the test database, customers made for one test, API keys made
-// with custodian-keys, and small HTML/CSV/OpenAPI readers. Node built-ins only.
+// with custodian-keys, and small HTML/CSV/OpenAPI readers. Node built-ins only (conformance.mjs
+// loads ajv only when CONFORMANCE_DIR is set).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+// Every fetch to /v1 is checked against FlexPortal's schemas when CONFORMANCE_DIR is set.
+import './conformance.mjs';
 
 function need(name) {
   const v = process.env[name];

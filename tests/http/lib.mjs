@@ -6,13 +6,16 @@
 //   CONF_DIR       app-secret (HMAC secret), db-password (app account), htpasswd
 //   DEMO_PASSWORD  basic-auth password of admin, operator, viewer, globex
 //
-// Only Node built-ins are used.
+// Only Node built-ins are used (conformance.mjs loads ajv only when
+// CONFORMANCE_DIR is set).
 import { spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { lit, parseBatch, sql, sqlValue } from '../sql.mjs';
+// Every fetch to /v1 is checked against FlexPortal's schemas when CONFORMANCE_DIR is set.
+import './conformance.mjs';
 
 function need(name) {
   const v = process.env[name];

@@ -12,6 +12,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { BASE_URL, PASSWORD, sql, attrsOf, decodeEntities, appSecret, appPassword } from './lib.mjs';
 import { ROOT } from './apilib.mjs';
+// fetch() is checked by the module itself; raw() below hands its /v1 answers to observe().
+import { observe } from './conformance.mjs';
 
 // ---- HTTP ---------------------------------------------------------------------
 
@@ -125,6 +127,7 @@ export function raw(method, rawPath, { user, headers = {}, body = '' } = {}) {
       }
       const status = Number(m[1]);
       record(`raw ${method} ${rawPath}`, status, h, text);
+      observe({ method, path: rawPath, status, headers: h, text: method === 'HEAD' ? '' : text, body });
       resolve({ status, headers: h, text });
     });
   });
