@@ -117,10 +117,16 @@ static json_t *customer_json(struct req *r, const struct customer_row *c)
 	json_object_set_new(o, "rentalIds", ids_json(c->rental_ids_json));
 	json_t *billing = address_json(c->billing_json, c);
 	json_t *shipping = address_json(c->shipping_json, c);
-	if (billing)
+	/* The schema names them lastBillingAddress / lastShippingAddress, the
+	 * prose (customers/get.md) billingAddress / shippingAddress: both. */
+	if (billing) {
+		json_object_set(o, "billingAddress", billing);
 		json_object_set_new(o, "lastBillingAddress", billing);
-	if (shipping)
+	}
+	if (shipping) {
+		json_object_set(o, "shippingAddress", shipping);
 		json_object_set_new(o, "lastShippingAddress", shipping);
+	}
 	json_t *cf = c->custom_fields ? json_loads(c->custom_fields, 0, NULL) : NULL;
 	json_object_set_new(o, "customFields", cf ? cf : json_object());
 	json_object_set_new(o, "createdAt", iso_or_null(a, c->created_at));

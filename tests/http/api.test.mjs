@@ -468,6 +468,9 @@ test('GET /v1/customers/{id}: profile, newest addresses and profitability as com
   assert.ok(!('buildingInfo' in r.json.lastBillingAddress));
   assert.equal(r.json.lastBillingAddress.postalCode, null);
   assert.ok(!('lastShippingAddress' in r.json), 'no shipping address: the member is absent');
+  assert.ok(!('shippingAddress' in r.json));
+  // FlexPortal's prose names them billingAddress / shippingAddress: served too, the same
+  assert.deepEqual(r.json.billingAddress, r.json.lastBillingAddress);
   // the flat figures equal the nested ones
   for (const k of ['lifetimeCollected', 'totalAcquisitionCost'])
     assert.equal(r.json[k], r.json.profitability[k], k);
