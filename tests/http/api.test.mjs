@@ -1189,3 +1189,66 @@ test('openapi.json: real responses (lists, customers, results, errors) carry onl
     check('Error', r.json.error, `error ${r.status}`);
   }
 });
+
+// ---- docs/openapi.json against FlexPortal's own document ----------------------------------
+
+test("openapi.json agrees with FlexPortal's openapi.json on every operation both describe", () => {
+  const ours = loadDoc();
+  const fp = JSON.parse(fs.readFileSync(path.join(L.ROOT, '..', 'shared', 'flexportal', 'openapi.json'), 'utf8'));
+  const fpRef = (s) => L.resolveRef(fp, s);
+  const typesOf = (doc, s) => {
+    const t = s.type === undefined ? [] : [].concat(s.type);
+    if (s.nullable) t.push('null');
+    return t;
+  };
+  const problems = [];
+  // Every answer FlexPortal's schema lets a client rely on is in ours: its
+  // required members are required; every member both declare has a type
+  // and enum no wider than FlexPortal's (optional members Custodian does not
+  // serve, e.g. an order's payment, need not be declared).
+  const compare = (f, o, where) => {
+    f = fpRef(f);
+    o = L.resolveRef(ours, o);
+    const ft = typesOf(fp, f);
+    const ot = typesOf(ours, o);
+    if (ft.length && ot.length) {
+      for (const t of ot) {
+        const allowed = ft.includes(t) || (t === 'integer' && ft.includes('number'));
+        if (!allowed) problems.push(`${where}: type ${t}, FlexPortal's is ${ft.join('|')}`);
+      }
+    }
+    if (f.enum && o.enum) for (const v of o.enum) if (!f.enum.includes(v)) problems.push(`${where}: value ${v} not in FlexPortal's enum`);
+    if (f.properties || f.required) {
+      const oProps = L.declaredProperties(ours, o);
+      const oReq = new Set([...(o.required || []), ...(o.allOf || []).flatMap((p) => L.resolveRef(ours, p).required || [])]);
+      for (const r of f.required || []) if (!oReq.has(r)) problems.push(`${where}.${r}: FlexPortal requires it, ours does not`);
+      for (const [k, sub] of Object.entries(f.properties || {})) {
+        if (k in oProps) compare(sub, oProps[k], `${where}.${k}`);
+      }
+    }
+    if (f.items && o.items) compare(f.items, o.items, `${where}[]`);
+  };
+  let shared = 0;
+  for (const [p, ops] of Object.entries(ours.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      const fop = fp.paths[p]?.[method];
+      if (!fop || typeof op !== 'object' || !op.responses) continue;
+      shared++;
+      if (op.operationId !== fop.operationId) problems.push(`${method} ${p}: operationId ${op.operationId}, FlexPortal's ${fop.operationId}`);
+      const schema = (doc, o, code) => o.responses?.[code] && L.resolveRef(doc, o.responses[code]).content?.['application/json']?.schema;
+      const f200 = schema(fp, fop, '200');
+      const o200 = schema(ours, op, '200');
+      if (f200) compare(f200, o200, `${method} ${p} 200`);
+      // the request body: we take every member FlexPortal's takes
+      const fBody = fop.requestBody?.content?.['application/json']?.schema;
+      const oBody = op.requestBody?.content?.['application/json']?.schema;
+      if (fBody) {
+        const oProps = L.declaredProperties(ours, oBody);
+        for (const k of Object.keys(fpRef(fBody).properties || {}))
+          if (!(k in oProps)) problems.push(`${method} ${p} body.${k}: FlexPortal takes it, ours does not`);
+      }
+    }
+  }
+  assert.ok(shared >= 5, `operations both documents describe: ${shared}`);
+  assert.deepEqual(problems, []);
+});
