@@ -46,6 +46,18 @@ const struct route routes[PAGE__MAX] = {
                          .action = "reactivate",
                          STAFF,
                          .keys = K(NOTE) | K(CSRF)},
+    [PAGE_CUSTOMER_EDIT] = {"/customers/{}/edit",
+                            "customer-edit",
+                            AREA_HTML,
+                            ARG_CUSTOMER,
+                            {GET(page_edit_form), [METHOD_POST] = page_edit},
+                            .action = "edit",
+                            /* the form itself is a write: viewers do not see it */
+                            .read = ROLE_OPERATOR,
+                            .write = ROLE_OPERATOR,
+                            .keys = K(FIRST_NAME) | K(LAST_NAME) | K(COMPANY) | K(PHONE) |
+                                    K(EDIT_TYPE) | KEYS_RANGE(KEY_ADDRESS_FIRST, KEY_ADDRESS_LAST) |
+                                    K(CSRF)},
     [PAGE_CUSTOMER_RETENTION] = {"/customers/{}/retention",
                                  "customer-retention",
                                  AREA_HTML,

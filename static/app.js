@@ -94,7 +94,15 @@ function follow() {
   setTimeout(tick, every);
 }
 
+// A form answered with errors: move the focus to its summary (which links
+// to each bad field), so that keyboard and screen-reader users start there.
+function focusErrors() {
+  const summary = document.getElementById('error-summary');
+  if (summary) summary.focus();
+}
+
 document.addEventListener('DOMContentLoaded', () => {
+  focusErrors();
   copyButtons();
   selectAll();
   follow();

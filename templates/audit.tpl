@@ -14,13 +14,14 @@
 {{#HAS_ROWS}}
 <div class="table-wrap">
 <table class="list">
-  <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Via</th><th scope="col">Customer</th><th scope="col">Reason</th><th scope="col">Note</th><th scope="col">Outcome</th><th scope="col">Request</th></tr></thead>
+  <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Via</th><th scope="col">Customer</th><th scope="col">Reason</th><th scope="col">Note</th><th scope="col">Outcome</th><th scope="col">Request</th><th scope="col">Changes</th></tr></thead>
   <tbody>
   {{#ROW}}<tr><td data-label="When">{{DATE}}</td><td data-label="Who">{{ACTOR}}</td><td data-label="Action">{{ACTION}}</td><td data-label="Via">{{CHANNEL}}{{#RUN}} run {{RUN_ID}}{{/RUN}}</td>
     <td data-label="Customer">{{#CUSTOMER_LINK}}<a href="{{SUBJECT_URL}}"><code>{{SUBJECT}}</code></a>{{/CUSTOMER_LINK}}{{#SUBJECT_ONLY}}<code>{{SUBJECT}}</code>{{/SUBJECT_ONLY}}</td>
     <td data-label="Reason">{{REASON}}</td><td data-label="Note">{{NOTE}}</td>
     <td data-label="Outcome">{{#OUTCOME_OK}}<span class="badge badge-ok">ok</span>{{/OUTCOME_OK}}{{#OUTCOME_REFUSED}}<span class="badge badge-refused">{{OUTCOME}}</span>{{/OUTCOME_REFUSED}}</td>
-    <td data-label="Request"><code class="sub">{{REQUEST_ID}}</code></td></tr>{{/ROW}}
+    <td data-label="Request"><code class="sub">{{REQUEST_ID}}</code></td>
+    <td data-label="Changes">{{#CHANGES}}<ul class="changes">{{#CHANGE}}<li><span class="change-field">{{CHANGE_FIELD}}</span>: {{#OLD}}<del>{{CHANGE_OLD}}</del>{{/OLD}}{{#OLD_EMPTY}}<span class="empty">(empty)</span>{{/OLD_EMPTY}} → {{#NEW}}<ins>{{CHANGE_NEW}}</ins>{{/NEW}}{{#NEW_EMPTY}}<span class="empty">(empty)</span>{{/NEW_EMPTY}}</li>{{/CHANGE}}</ul>{{/CHANGES}}</td></tr>{{/ROW}}
   </tbody>
 </table>
 </div>

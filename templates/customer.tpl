@@ -6,6 +6,7 @@
     <p class="sub"><code class="id" id="customer-id">{{CUSTOMER_ID}}</code> <button type="button" class="copy" data-copy="{{CUSTOMER_ID}}" hidden>Copy id</button> · {{TYPE_LABEL}}{{#HAS_COMPANY}} · {{COMPANY}}{{/HAS_COMPANY}}</p>
   </div>
   <div class="actions">
+    {{#CAN_EDIT}}<a class="button secondary" href="{{CUSTOMER_URL}}/edit">Edit</a>{{/CAN_EDIT}}
     {{#CAN_DEACTIVATE}}<a class="button danger" href="{{CUSTOMER_URL}}/deactivate">Deactivate…</a>{{/CAN_DEACTIVATE}}
     {{#CAN_REACTIVATE}}<a class="button" href="{{CUSTOMER_URL}}/reactivate">Reactivate…</a>{{/CAN_REACTIVATE}}
     <a class="button secondary" href="{{CUSTOMER_URL}}/retention">Retention summary</a>
@@ -108,8 +109,8 @@
 <section class="panel" id="history" aria-labelledby="history-title">
   <h2 id="history-title">History</h2>
   {{#NONE}}<p class="empty">No deactivations or reactivations yet.</p>{{/NONE}}
-  <table class="list"><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Via</th><th scope="col">Reason</th><th scope="col">Note</th><th scope="col">Outcome</th></tr></thead><tbody>
-  {{#ROW}}<tr><td data-label="When">{{DATE}}</td><td data-label="Who">{{ACTOR}}</td><td data-label="Action">{{ACTION}}</td><td data-label="Via">{{CHANNEL}}</td><td data-label="Reason">{{REASON}}</td><td data-label="Note">{{NOTE}}</td><td data-label="Outcome">{{#OUTCOME_OK}}<span class="badge badge-ok">ok</span>{{/OUTCOME_OK}}{{#OUTCOME_REFUSED}}<span class="badge badge-refused">{{OUTCOME}}</span>{{/OUTCOME_REFUSED}}</td></tr>{{/ROW}}
+  <table class="list"><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Via</th><th scope="col">Reason</th><th scope="col">Note or changes</th><th scope="col">Outcome</th></tr></thead><tbody>
+  {{#ROW}}<tr><td data-label="When">{{DATE}}</td><td data-label="Who">{{ACTOR}}</td><td data-label="Action">{{ACTION}}</td><td data-label="Via">{{CHANNEL}}</td><td data-label="Reason">{{REASON}}</td><td data-label="Note">{{NOTE}}{{#CHANGES}}<ul class="changes">{{#CHANGE}}<li><span class="change-field">{{CHANGE_FIELD}}</span>: {{#OLD}}<del>{{CHANGE_OLD}}</del>{{/OLD}}{{#OLD_EMPTY}}<span class="empty">(empty)</span>{{/OLD_EMPTY}} → {{#NEW}}<ins>{{CHANGE_NEW}}</ins>{{/NEW}}{{#NEW_EMPTY}}<span class="empty">(empty)</span>{{/NEW_EMPTY}}</li>{{/CHANGE}}</ul>{{/CHANGES}}</td><td data-label="Outcome">{{#OUTCOME_OK}}<span class="badge badge-ok">ok</span>{{/OUTCOME_OK}}{{#OUTCOME_REFUSED}}<span class="badge badge-refused">{{OUTCOME}}</span>{{/OUTCOME_REFUSED}}</td></tr>{{/ROW}}
   </tbody></table>
   <p class="pager">{{#OLDER}}<a href="{{OLDER_URL}}">Older »</a>{{/OLDER}} <a href="{{AUDIT_URL}}">Full audit log for this customer</a></p>
 </section>

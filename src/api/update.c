@@ -106,6 +106,9 @@ static void address(struct arena *a, json_t *v, int kind, struct api_update *out
 static void put_member(struct arena *a, const char *key, json_t *v, const char *path_id,
                        struct api_update *out, struct api_parse_error *err)
 {
+	/* The problems outlive the parsed body (freed before they are sent):
+	 * their paths must not point into it. */
+	key = arena_strdup(a, key);
 	int f = index_of(profile_field_name, PF__MAX, key);
 	if (f >= 0) {
 		if (string_of(a, v, key, &out->edit.value[f], err))

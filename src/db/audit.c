@@ -1,6 +1,7 @@
 /* audit_log: append-only (the application account cannot UPDATE it). */
 #include "db/audit.h"
 
+#include <jansson.h>
 #include <string.h>
 
 #include "db/row.h"
@@ -26,6 +27,42 @@ enum err db_audit_insert(struct db *db, struct arena *a, const struct audit_entr
 	               channel_name[e->channel], e->reason >= 0 ? reason_code[e->reason] : NULL,
 	               e->note, e->outcome, e->request_id, e->bulk_run_id ? &run : NULL,
 	               e->changes);
+}
+
+/* A member of a change: a string, or null (no value). */
+static bool change_value(struct arena *a, json_t *o, const char *name, const char **out)
+{
+	json_t *v = json_object_get(o, name);
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return true;
+	if (!json_is_string(v))
+		return false;
+	*out = arena_strndup(a, json_string_value(v), json_string_length(v));
+	return true;
+}
+
+bool db_audit_changes_take(struct arena *a, const char *json, struct audit_row *x)
+{
+	if (json == NULL)
+		return true;
+	json_t *list = json_loads(json, 0, NULL);
+	bool ok = json_is_array(list);
+	size_t n = ok ? json_array_size(list) : 0;
+	struct audit_change *c = n ? arena_calloc(a, n, sizeof(*c)) : NULL;
+	for (size_t i = 0; ok && i < n; i++) {
+		json_t *o = json_array_get(list, i);
+		const char *field = json_string_value(json_object_get(o, "field"));
+		ok = field != NULL && change_value(a, o, "old", &c[i].old_value) &&
+		     change_value(a, o, "new", &c[i].new_value);
+		c[i].field = ok ? arena_strdup(a, field) : NULL;
+	}
+	json_decref(list);
+	if (ok) {
+		x->changes = c;
+		x->nchanges = n;
+	}
+	return ok;
 }
 
 /* ---- the audit page ------------------------------------------------------ */
@@ -55,7 +92,7 @@ enum err db_audit_list(struct db *db, struct arena *a, const struct audit_query 
 	struct buf b;
 	buf_init(&b, a, 1024);
 	buf_puts(&b, "SELECT l.id, l.at, l.actor, l.subject, l.action, l.channel, l.reason,"
-	             " l.note, l.outcome, l.request_id, l.bulk_run_id, c.public_id"
+	             " l.note, l.outcome, l.request_id, l.bulk_run_id, c.public_id, l.changes"
 	             " FROM audit_log l LEFT JOIN customers c ON c.id = l.customer_id"
 	             " WHERE l.tenant_id = ?");
 	struct db_param p[16];
@@ -96,5 +133,10 @@ enum err db_audit_list(struct db *db, struct arena *a, const struct audit_query 
 	if (rc == ERR_OK)
 		out->rows = rows_read(a, &r, "audit list", sizeof(*out->rows), read_audit_list,
 		                      &out->n, &rc);
+	for (size_t i = 0; rc == ERR_OK && i < out->n; i++) {
+		struct row w = row_at(&r, i, "audit list");
+		if (!db_audit_changes_take(a, row_str(&w, 12), &out->rows[i]) || w.bad)
+			rc = ERR_INTERNAL;
+	}
 	return rc;
 }

@@ -27,6 +27,11 @@ struct audit_entry {
 
 enum err db_audit_insert(struct db *db, struct arena *a, const struct audit_entry *e);
 
+/* Private to db/: parses an audit row's changes column (JSON text or
+ * NULL) into x->changes (in a). Returns false, changing nothing, when the
+ * text is not the array profile_changes_json() writes. */
+bool db_audit_changes_take(struct arena *a, const char *json, struct audit_row *x);
+
 /* The audit log page: newest first, filtered, keyset-paginated by id. */
 struct audit_query {
 	unsigned tenant;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/audit.h"
 #include "db/row.h"
 #include "db/sql.h"
 
@@ -42,34 +43,35 @@ const struct stmt_sql db_sql_records[] = {
                            " ORDER BY a.serial_number LOCK IN SHARE MODE"},
     /* The five history sections of the customer page in one statement:
      * each (customer, before id, limit), newest first. Columns: tag, id,
-     * then ten columns whose meaning depends on the tag. */
+     * then eleven columns whose meaning depends on the tag (the audit
+     * rows' last is an edit's changes, JSON). */
     {STMT_SECTIONS,
      "(SELECT 1 AS k, o.id, o.public_id, o.status, o.total, o.currency, o.created_at,"
-     "        NULL, NULL, NULL, NULL, NULL"
+     "        NULL, NULL, NULL, NULL, NULL, NULL"
      "   FROM orders o WHERE o.customer_id = ? AND o.id < ? ORDER BY o.id DESC LIMIT ?)"
      " UNION ALL"
      " (SELECT 2, s.id, s.public_id, s.status, s.monthly_amount, s.start_date, s.end_date,"
      "        s.asset_serial, (SELECT o.public_id FROM orders o WHERE o.id = s.order_id),"
-     "        NULL, NULL, NULL"
+     "        NULL, NULL, NULL, NULL"
      "   FROM subscriptions s WHERE s.customer_id = ? AND s.id < ?"
      "  ORDER BY s.id DESC LIMIT ?)"
      " UNION ALL"
      " (SELECT 3, s.id, a.serial_number, a.status, a.acquisition_cost, a.product_name, a.sku,"
-     "        s.public_id, a.customer_id <=> s.customer_id, NULL, NULL, NULL"
+     "        s.public_id, a.customer_id <=> s.customer_id, NULL, NULL, NULL, NULL"
      "   FROM subscriptions s JOIN assets a ON a.serial_number = s.asset_serial"
      "  WHERE s.customer_id = ? AND s.id < ? ORDER BY s.id DESC LIMIT ?)"
      " UNION ALL"
      " (SELECT 4, p.id, p.public_id, p.status, p.amount, p.currency, p.created_at, p.paid_at,"
-     "        s.public_id, NULL, NULL, NULL"
+     "        s.public_id, NULL, NULL, NULL, NULL"
      "   FROM payments p LEFT JOIN subscriptions s ON s.id = p.subscription_id"
      "  WHERE p.customer_id = ? AND p.id < ? ORDER BY p.id DESC LIMIT ?)"
      " UNION ALL"
      " (SELECT 5, l.id, l.at, l.actor, l.subject, l.action, l.channel, l.reason, l.note,"
-     "        l.outcome, l.request_id, l.bulk_run_id"
+     "        l.outcome, l.request_id, l.bulk_run_id, l.changes"
      "   FROM audit_log l WHERE l.customer_id = ? AND l.id < ? ORDER BY l.id DESC LIMIT ?)"
      " UNION ALL"
      " (SELECT 6, a.id, a.kind, a.contact_name, a.street_address, a.building_info,"
-     "        a.locality, a.city, a.admin_area, a.postal_code, a.country, a.company"
+     "        a.locality, a.city, a.admin_area, a.postal_code, a.country, a.company, NULL"
      "   FROM addresses a WHERE a.customer_id = ? ORDER BY a.kind, a.id DESC LIMIT 20)"},
 };
 const size_t db_sql_records_n = sizeof(db_sql_records) / sizeof(db_sql_records[0]);
@@ -289,6 +291,8 @@ enum err db_sections(struct db *db, struct arena *a, uint64_t customer_id,
 			x->ok = strcmp(x->outcome, "ok") == 0;
 			x->request_id = row_str(&w, 10);
 			x->bulk_run_id = row_u64(&w, 11);
+			if (!db_audit_changes_take(a, row_str(&w, 12), x))
+				w.bad = true;
 			break;
 		}
 		default: w.bad = true;

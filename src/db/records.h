@@ -72,6 +72,14 @@ struct payment_row {
 enum channel { CHANNEL_PAGE, CHANNEL_BULK, CHANNEL_API, CHANNEL__MAX };
 extern const char *const channel_name[CHANNEL__MAX];
 
+/* One field a profile edit changed (audit_log.changes): FlexPortal's path
+ * ("billingAddress.city") and the values before and after (NULL: none). */
+struct audit_change {
+	const char *field;
+	const char *old_value;
+	const char *new_value;
+};
+
 struct audit_row {
 	uint64_t id;
 	const char *at; /* "YYYY-MM-DD HH:MM:SS.mmm" */
@@ -86,6 +94,8 @@ struct audit_row {
 	const char *request_id;
 	uint64_t bulk_run_id; /* 0: none */
 	const char *customer_public_id;
+	const struct audit_change *changes; /* an edit's changed fields, in order */
+	size_t nchanges;
 };
 
 #define ROWS(type)                                                                                 \

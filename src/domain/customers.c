@@ -25,6 +25,16 @@ enum err customer_overview(struct db *db, struct arena *a, unsigned tenant, cons
 	return rc;
 }
 
+enum err customer_profile(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
+                          struct customer_overview *out)
+{
+	memset(out, 0, sizeof(*out));
+	enum err rc = db_customer_find(db, a, tenant, public_id, &out->customer);
+	if (rc != ERR_OK)
+		return rc;
+	return db_customer_addresses(db, a, out->customer.id, &out->addresses);
+}
+
 const char *customer_display_name(struct arena *a, const struct customer_row *c)
 {
 	if (c->first_name[0] == '\0' && c->last_name[0] == '\0')

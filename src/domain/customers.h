@@ -33,6 +33,11 @@ enum err customer_overview(struct db *db, struct arena *a, unsigned tenant, cons
 enum err customer_confirmation(struct db *db, struct arena *a, unsigned tenant,
                                const char *public_id, bool blockers, struct customer_overview *out);
 
+/* The edit form: the customer and its newest address of each kind (two
+ * statements). ERR_NOT_FOUND when the tenant has no such customer. */
+enum err customer_profile(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
+                          struct customer_overview *out);
+
 /* "Jane Doe", or the e-mail when both names are empty. */
 const char *customer_display_name(struct arena *a, const struct customer_row *c);
 

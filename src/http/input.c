@@ -6,7 +6,11 @@
 
 #include "db/customers.h"
 #include "db/types.h"
+#include "domain/profile.h"
 #include "util/text.h"
+
+_Static_assert(KEY_ADDRESS_LAST - KEY_ADDRESS_FIRST + 1 == ADDRESS_KIND__MAX * AM__MAX,
+               "nine address keys per kind");
 
 /* A value an enum-like field accepts, and what it means. */
 struct choice {
@@ -154,6 +158,17 @@ static const char *v_email(const struct field_def *d, const char *v, size_t n, l
 	return NULL;
 }
 
+/* A field whose rules live in the domain (the profile edit form): only
+ * its size is bounded here (bytes), and NUL refused; the handler checks
+ * the rest and names each bad field on the form. */
+static const char *v_bounded(const struct field_def *d, const char *v, size_t n, long long *iv)
+{
+	(void)iv;
+	if (memchr(v, '\0', n) != NULL)
+		return "contains a NUL byte";
+	return n > d->max ? "is too long" : NULL;
+}
+
 /* A domain name for the bulk filter: letters, digits, '-', '.'. */
 static const char *v_domain(const struct field_def *d, const char *v, size_t n, long long *iv)
 {
@@ -205,6 +220,23 @@ static const struct choice bools[] = {{"false", 0}, {"true", 1}, {NULL, 0}};
 		name, .check = v_int, .min = 1, .imax = 9223372036854775807LL                      \
 	}
 
+/* The edit form's fields: four times the longest column (200
+ * characters) in bytes, so that a too-long value reaches the rules and is
+ * named on the form; anything longer is no typing mistake. */
+#define EDIT_MAX 800
+#define ADDRESS_KEY(kind, m, prefix, name)                                                         \
+	[KEY_ADDRESS(kind, m)] = {prefix name, .check = v_bounded, .max = EDIT_MAX}
+#define ADDRESS_KEYS(kind, prefix)                                                                 \
+	ADDRESS_KEY(kind, AM_CONTACT, prefix, "contactName"),                                      \
+	    ADDRESS_KEY(kind, AM_COMPANY, prefix, "company"),                                      \
+	    ADDRESS_KEY(kind, AM_BUILDING, prefix, "buildingInfo"),                                \
+	    ADDRESS_KEY(kind, AM_STREET, prefix, "streetAddress"),                                 \
+	    ADDRESS_KEY(kind, AM_LOCALITY, prefix, "locality"),                                    \
+	    ADDRESS_KEY(kind, AM_CITY, prefix, "city"),                                            \
+	    ADDRESS_KEY(kind, AM_ADMIN, prefix, "adminArea"),                                      \
+	    ADDRESS_KEY(kind, AM_POSTAL, prefix, "postalCode"),                                    \
+	    ADDRESS_KEY(kind, AM_COUNTRY, prefix, "country")
+
 /* Every field: its name, then its rule and limits. */
 static const struct field_def defs[KEY__MAX] = {
     [KEY_Q] = {"q", .check = v_text, .max = 100},
@@ -249,6 +281,13 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_SORT_BY] = {"sortBy", .check = v_enum, .choices = api_sorts},
     [KEY_SORT_DIR] = {"sortDir", .check = v_enum, .choices = dirs},
     [KEY_CUSTOMER_ID] = {"customerId", .check = v_public_id, .prefix = "cus"},
+    [KEY_FIRST_NAME] = {"firstName", .check = v_bounded, .max = EDIT_MAX},
+    [KEY_LAST_NAME] = {"lastName", .check = v_bounded, .max = EDIT_MAX},
+    [KEY_COMPANY] = {"company", .check = v_bounded, .max = EDIT_MAX},
+    [KEY_PHONE] = {"phone", .check = v_bounded, .max = EDIT_MAX},
+    [KEY_EDIT_TYPE] = {"customerType", .check = v_bounded, .max = EDIT_MAX},
+    ADDRESS_KEYS(ADDRESS_BILLING, "billingAddress."),
+    ADDRESS_KEYS(ADDRESS_SHIPPING, "shippingAddress."),
 };
 
 const char *input_name(enum key k)

@@ -62,14 +62,34 @@ enum key {
 	KEY_SORT_BY,
 	KEY_SORT_DIR,
 	KEY_CUSTOMER_ID,
+	/* The profile edit form, by FlexPortal's names. The rules are
+	 * domain/profile.c's (the page names each bad field), so these keys
+	 * only bound the size. The address keys are nine per kind, in the
+	 * order of enum address_member: KEY_ADDRESS(kind, member). */
+	KEY_FIRST_NAME,
+	KEY_LAST_NAME,
+	KEY_COMPANY,
+	KEY_PHONE,
+	KEY_EDIT_TYPE, /* "customerType", any text: the rules check it */
+	KEY_ADDRESS_FIRST,
+	KEY_ADDRESS_LAST = KEY_ADDRESS_FIRST + 2 * 9 - 1,
 	KEY__MAX
 };
 
 /* A set of keys (a route's), and the set of every key but those that
- * share a name with another (KEY_ORDER_STATUS). */
-typedef uint64_t key_set;
+ * share a name with another (KEY_ORDER_STATUS, KEY_EDIT_TYPE). With the
+ * edit form's fields a uint64_t has no bit to spare (and KEYS_ALL shifts
+ * by KEY__MAX), so a key set is GCC's and Clang's 128-bit integer
+ * (__extension__ keeps -Wpedantic quiet about it). */
+__extension__ typedef unsigned __int128 key_set;
+_Static_assert(KEY__MAX < 128, "key_set has a bit for every key");
 #define KEYS(k)  ((key_set)1 << (k))
-#define KEYS_ALL ((((key_set)1 << KEY__MAX) - 1) & ~KEYS(KEY_ORDER_STATUS))
+#define KEYS_ALL ((((key_set)1 << KEY__MAX) - 1) & ~(KEYS(KEY_ORDER_STATUS) | KEYS(KEY_EDIT_TYPE)))
+/* The keys first..last. */
+#define KEYS_RANGE(first, last)                                                                    \
+	((((key_set)1 << ((last) + 1)) - 1) & ~(((key_set)1 << (first)) - 1))
+/* The key of an address member (enum address_kind, enum address_member). */
+#define KEY_ADDRESS(kind, member) ((enum key)(KEY_ADDRESS_FIRST + (kind)*9 + (member)))
 
 /* The values of the enum-like fields that are not database vocabulary
  * (those are db/types.h's enums). */

@@ -30,6 +30,8 @@ static const struct {
     {"reactivated", "success", "The customer is active again."},
     {"already_inactive", "info", "The customer was already inactive; nothing changed."},
     {"already_active", "info", "The customer was already active; nothing changed."},
+    {"customer_updated", "success", "Customer updated. The history below lists what changed."},
+    {"nothing_changed", "info", "Nothing changed: every field already had the value you saved."},
     {"bulk_started", "success", "The bulk run has started; this page follows its progress."},
     {"bulk_resubmitted", "info", "This form was already applied; here is its run."},
 };

@@ -139,6 +139,7 @@ void page_audit(struct req *r)
 		}
 		tmpl_set(row, "REASON", reason_label(x->reason));
 		tmpl_set(row, "NOTE", x->note);
+		fill_changes(row, a, x);
 		tmpl_set(row, "OUTCOME", x->outcome);
 		tmpl_show(row, x->ok ? "OUTCOME_OK" : "OUTCOME_REFUSED");
 		tmpl_set(row, "REQUEST_ID", x->request_id);

@@ -194,3 +194,49 @@ void fill_retention(struct req *r, struct tmpl_dict *d, const struct retention *
 	by_status_rows(r, d, "PAYMENT_STATUS", ret->by.payments, payment_status_name,
 	               PAYMENT_STATUS__MAX);
 }
+
+const char *const profile_field_label[PF__MAX] = {"First name", "Last name", "Company", "Phone",
+                                                  "Customer type"};
+const char *const address_member_label[AM__MAX] = {
+    "Contact name",    "Company",     "Building, floor or suite",
+    "Street address",  "Locality",    "City",
+    "State or region", "Postal code", "Country"};
+const char *const address_kind_label[ADDRESS_KIND__MAX] = {"Billing address", "Shipping address"};
+
+const char *profile_path_label(struct arena *a, const char *path)
+{
+	for (int f = 0; f < PF__MAX; f++)
+		if (strcmp(path, profile_field_name[f]) == 0)
+			return profile_field_label[f];
+	for (int k = 0; k < ADDRESS_KIND__MAX; k++) {
+		size_t n = strlen(address_object_name[k]);
+		if (strncmp(path, address_object_name[k], n) != 0 || path[n] != '.')
+			continue;
+		for (int m = 0; m < AM__MAX; m++)
+			if (strcmp(path + n + 1, address_member_name[m]) == 0)
+				return arena_printf(a, "%s, %c%s", address_kind_label[k],
+				                    address_member_label[m][0] - 'A' + 'a',
+				                    address_member_label[m] + 1);
+	}
+	return path;
+}
+
+void fill_changes(struct tmpl_dict *d, struct arena *a, const struct audit_row *x)
+{
+	if (x->nchanges == 0)
+		return;
+	struct tmpl_dict *list = tmpl_add(d, "CHANGES");
+	for (size_t i = 0; i < x->nchanges; i++) {
+		const struct audit_change *c = &x->changes[i];
+		struct tmpl_dict *t = tmpl_add(list, "CHANGE");
+		tmpl_set(t, "CHANGE_FIELD", profile_path_label(a, c->field));
+		if (c->old_value)
+			tmpl_set(tmpl_add(t, "OLD"), "CHANGE_OLD", c->old_value);
+		else
+			tmpl_show(t, "OLD_EMPTY");
+		if (c->new_value)
+			tmpl_set(tmpl_add(t, "NEW"), "CHANGE_NEW", c->new_value);
+		else
+			tmpl_show(t, "NEW_EMPTY");
+	}
+}

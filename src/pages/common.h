@@ -52,6 +52,22 @@ void fill_options(struct tmpl_dict *d, const char *section, const char *const *v
 /* The label of a reason ("Account closure"; "" for -1). */
 const char *reason_label(int reason);
 
+/* The labels of the profile's fields, its address members and the two
+ * addresses, as the edit form and the history show them. */
+extern const char *const profile_field_label[PF__MAX];
+extern const char *const address_member_label[AM__MAX];
+extern const char *const address_kind_label[ADDRESS_KIND__MAX];
+
+/* The label of a field by its FlexPortal path: "Phone" for "phone",
+ * "Billing address, city" for "billingAddress.city"; the path itself when
+ * it names no field. */
+const char *profile_path_label(struct arena *a, const char *path);
+
+/* An edit's changes, when it has any, as one CHANGES section of d with a
+ * CHANGE per field (CHANGE_FIELD; OLD with CHANGE_OLD or OLD_EMPTY; NEW
+ * with CHANGE_NEW or NEW_EMPTY). */
+void fill_changes(struct tmpl_dict *d, struct arena *a, const struct audit_row *x);
+
 /* The actor of a page request. */
 struct actor page_actor(struct req *r);
 

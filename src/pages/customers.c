@@ -291,6 +291,7 @@ static void audit_row(struct req *r, struct tmpl_dict *row, const struct audit_r
 	tmpl_set(row, "CHANNEL", channel_name[x->channel]);
 	tmpl_set(row, "REASON", reason_label(x->reason));
 	tmpl_set(row, "NOTE", x->note);
+	fill_changes(row, r->arena, x);
 	tmpl_set(row, "OUTCOME", x->outcome);
 	tmpl_show(row, x->ok ? "OUTCOME_OK" : "OUTCOME_REFUSED");
 }
@@ -418,9 +419,10 @@ void page_customer(struct req *r)
 	tmpl_set(d, "CUSTOM_FIELDS", c->custom_fields);
 	if (inactive)
 		fill_deactivation(r, d, c);
-	if (req_can_write(r))
+	if (req_can_write(r)) {
+		tmpl_show(d, "CAN_EDIT");
 		tmpl_show(d, inactive ? "CAN_REACTIVATE" : "CAN_DEACTIVATE");
-	else
+	} else
 		tmpl_show(d, "READ_ONLY");
 	fill_address(d, &o.addresses, ADDRESS_BILLING, "Billing address");
 	fill_address(d, &o.addresses, ADDRESS_SHIPPING, "Shipping address");

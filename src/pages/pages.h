@@ -18,6 +18,10 @@ void page_deactivate(struct req *r);
 void page_reactivate_form(struct req *r);
 void page_reactivate(struct req *r);
 
+/* pages/edit.c */
+void page_edit_form(struct req *r);
+void page_edit(struct req *r);
+
 /* pages/retention.c */
 void page_customer_retention(struct req *r);
 void page_retention(struct req *r);

@@ -336,7 +336,10 @@ export function forgeCursor(scope, id, key, secret = appSecret()) {
 
 // ---- misc ---------------------------------------------------------------------------------------
 
-/** The src/route.c table: [{pattern, name, area, arg, methods: Set('GET', 'HEAD', ...)}]. */
+/**
+ * The src/route.c table: [{pattern, name, area, arg, methods: Set('GET', 'HEAD', ...),
+ * read}], read being the least role for GET and HEAD ('ROLE_VIEWER' for STAFF routes).
+ */
 export function routeTable() {
   const src = readFileSync(path.join(ROOT, 'src', 'route.c'), 'utf8');
   const out = [];
@@ -344,7 +347,10 @@ export function routeTable() {
     const methods = new Set();
     if (/\bGET\(/.test(m[5])) methods.add('GET').add('HEAD');
     for (const x of m[5].matchAll(/\[METHOD_(\w+)\]/g)) methods.add(x[1]);
-    out.push({ pattern: m[1], name: m[2], area: m[3], arg: m[4], methods });
+    // the rest of the entry, up to the next one
+    const rest = src.slice(m.index + m[0].length).split(/\[PAGE_\w+\]\s*=/)[0];
+    const read = /\.read\s*=\s*(ROLE_\w+)/.exec(rest)?.[1] ?? 'ROLE_VIEWER';
+    out.push({ pattern: m[1], name: m[2], area: m[3], arg: m[4], methods, read });
   }
   return out;
 }

@@ -377,6 +377,18 @@ describe('XSS: hostile data is rendered escaped in every page, CSV and JSON', ()
     }
   });
 
+  test('edit form: every profile and address field, as input values', async () => {
+    for (const c of X) {
+      const r = await http('operator', 'GET', `/customers/${c.pid}/edit`);
+      const f = c.f;
+      page('edit form', r, {
+        values: allValues(f),
+        shown: [f.first, f.last, f.company, f.email, f.phone, f.contact, f.street, f.building, f.locality, f.city, f.admin, f.postal,
+          f.country, f.addrCompany],
+      }, `edit form, payload ${c.i}`);
+    }
+  });
+
   test('deactivation form: the customer, and the blocking records with their links', async () => {
     for (const c of X) {
       const r = await http('operator', 'GET', `/customers/${c.pid}/deactivate`);
@@ -591,6 +603,11 @@ const SQLI = [
   '-1 UNION SELECT 1,2,3',
 ];
 
+/** The fields of the profile edit form (besides customerType). */
+const EDIT_FIELDS = ['firstName', 'lastName', 'company', 'phone',
+  ...['billingAddress', 'shippingAddress'].flatMap((a) => ['contactName', 'company', 'buildingInfo', 'streetAddress', 'locality', 'city',
+    'adminArea', 'postalCode', 'country'].map((m) => `${a}.${m}`))];
+
 const isTimed = (p) => /SLEEP|BENCHMARK/i.test(p);
 const asciiOnly = (p) => /^[\x20-\x7e]*$/.test(p);
 
@@ -675,6 +692,16 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
         bad400(await send(`POST ${action} csrf`, p, 'operator', 'POST', `/customers/${cust}/${action}`, {
           form: { csrf: p, reason: 'data_cleanup' },
         }), 'csrf', what('csrf'));
+      // the edit form: every field the payload, with one required name empty so that the
+      // whole form is refused (400, the form again naming the fields) and nothing written
+      for (const empty of ['firstName', 'lastName']) {
+        const form = { csrf: tokenFor('operator', 'edit', cust), customerType: p };
+        for (const name of EDIT_FIELDS) form[name] = name === empty ? '' : p;
+        const r = await send(`POST /customers/{id}/edit ${empty === 'firstName' ? 'lastName' : 'firstName'}`, p, 'operator', 'POST', `/customers/${cust}/edit`, { form });
+        assert.equal(r.status, 400, `edit form ${what(empty)}: ${r.status} ${errorCode(r.text)}`);
+        assert.match(r.text, new RegExp(`id="f-${empty}-error"`), `edit form ${what(empty)}: the empty name is named`);
+      }
+      for (const name of EDIT_FIELDS) params.add(`POST /customers/{id}/edit ${name}`);
       const pre = tokenFor('operator', 'bulk_preview');
       for (const [name, form] of [
         ['mode', { mode: p }],
@@ -828,6 +855,12 @@ describe('CSRF: every POST route refuses missing, forged and expired tokens; a r
       name: 'reactivate', action: 'reactivate', other: 'deactivate',
       make: () => customer({ status: 'inactive' }), url: (c) => `/customers/${c.pid}/reactivate`, subject: (c) => c.pid,
       form: () => ({ note: 'csrf test' }), state: (c) => customerState(c.pid), ok: 303,
+    },
+    {
+      name: 'edit', action: 'edit', other: 'deactivate',
+      make: () => customer(), url: (c) => `/customers/${c.pid}/edit`, subject: (c) => c.pid,
+      form: () => ({ firstName: 'Csrf', lastName: 'Test', customerType: 'business', company: 'Forged BV' }),
+      state: (c) => sql(`SELECT * FROM customers WHERE public_id = ${lit(c.pid)}`), ok: 303,
     },
     {
       name: 'bulk preview', action: 'bulk_preview', other: 'bulk_apply',
@@ -1003,6 +1036,7 @@ describe('roles: every route × method × login against the README\'s rules', ()
     if (route.area === 'AREA_HTML') {
       if (login === 'none' || isKey) return 401; // nginx asks for basic auth first
       if (!allowed) return 405;
+      if ((method === 'GET' || method === 'HEAD') && route.read === 'ROLE_OPERATOR' && role === 'viewer') return 403;
       if (method === 'GET' || method === 'HEAD') return route.pattern === '/' ? 303 : 200;
       if (role === 'viewer') return 403;
       return route.name === 'bulk-preview' ? 200 : 303;
@@ -1017,7 +1051,7 @@ describe('roles: every route × method × login against the README\'s rules', ()
 
   test('the route table is the one this matrix knows', () => {
     assert.deepEqual(ROUTES.map((r) => r.pattern), ['/', '/customers', '/customers/{}', '/customers/{}/deactivate', '/customers/{}/reactivate',
-      '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/{}', '/healthz', '/v1/customers',
+      '/customers/{}/edit', '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/{}', '/healthz', '/v1/customers',
       '/v1/customers/{}', '/v1/orders']);
   });
 
@@ -1041,10 +1075,11 @@ describe('roles: every route × method × login against the README\'s rules', ()
             if (method === 'PUT' || method === 'PATCH' || method === 'POST') opts.json = { status: 'active' };
           } else if (method !== 'GET' && method !== 'HEAD') {
             const action = route.pattern.endsWith('/reactivate') ? 'reactivate' : route.name === 'bulk-apply' ? 'bulk_apply'
-              : route.name === 'bulk-preview' ? 'bulk_preview' : 'deactivate';
+              : route.name === 'bulk-preview' ? 'bulk_preview' : route.name === 'customer-edit' ? 'edit' : 'deactivate';
             const subject = route.arg === 'ARG_CUSTOMER' ? target.pid : '';
             opts.form = { csrf: tokenFor(user, action, subject), reason: 'data_cleanup', mode: 'paste', lines: target.pid,
               nonce: randomBytes(16).toString('hex'), select: [target.pid] };
+            if (route.name === 'customer-edit') Object.assign(opts.form, { firstName: 'Roles', lastName: `Matrix ${login}`, customerType: 'individual' });
           }
           jobs.push(http(who, method, pathname, opts).then((r) => ({ r, method, login, want, target, changes })));
         }
@@ -1071,7 +1106,10 @@ describe('roles: every route × method × login against the README\'s rules', ()
           if (route.area === 'AREA_API') assert.equal(r.json.error.code, 'INSUFFICIENT_PERMISSIONS', what);
           else assert.equal(errorCode(r.text), 'FORBIDDEN', what);
         }
-        if (changes && r.status === want && route.arg === 'ARG_CUSTOMER') {
+        if (changes && r.status === want && route.name === 'customer-edit') {
+          assert.deepEqual(sql(`SELECT status, first_name, last_name FROM customers WHERE public_id = ${lit(target.pid)}`),
+            [['active', 'Roles', `Matrix ${login}`]], `${what}: the edit was made, the status kept`);
+        } else if (changes && r.status === want && route.arg === 'ARG_CUSTOMER') {
           const st = customerState(target.pid).status;
           const shouldBe = route.name === 'reactivate' || method === 'PUT' ? 'active' : 'inactive';
           assert.equal(st, shouldBe, `${what}: the change was made`);

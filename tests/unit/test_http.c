@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "domain/profile.h"
 #include "fake_req.h"
 #include "http/app.h"
 #include "http/input.h"
@@ -592,6 +593,39 @@ static void input_repeats(void **state)
 	/* Fields that do not repeat collect nothing. */
 	assert_int_equal(validate(a, "q=a&q=b", "", fields), KEY__MAX);
 	assert_int_equal(fields[KEY_Q].nmulti, 0);
+}
+
+/* The edit form's keys: FlexPortal's names, every address member at its
+ * place, and room in a key set for all of them and more; customerType of the form takes any
+ * text (the rules check it), the list filter's only the vocabulary. */
+static void route_edit_keys(void **state)
+{
+	struct arena *a = *state;
+	assert_true(KEY__MAX >= 63);
+	assert_true(sizeof(key_set) * 8 > KEY__MAX);
+	for (int k = 0; k < ADDRESS_KIND__MAX; k++)
+		for (int m = 0; m < AM__MAX; m++)
+			assert_string_equal(input_name(KEY_ADDRESS(k, m)),
+			                    arena_printf(a, "%s.%s", address_object_name[k],
+			                                 address_member_name[m]));
+	assert_string_equal(input_name(KEY_FIRST_NAME), profile_field_name[PF_FIRST_NAME]);
+	assert_string_equal(input_name(KEY_PHONE), profile_field_name[PF_PHONE]);
+	key_set edit = routes[PAGE_CUSTOMER_EDIT].keys;
+	assert_true(edit & KEYS(KEY_ADDRESS_LAST));
+	assert_true(KEYS_ALL & KEYS(KEY__MAX - 1));
+	assert_false(edit & KEYS(KEY_ADDRESS_LAST + 1));
+	assert_false(edit & KEYS(KEY_CUSTOMER_TYPE));
+	struct kvlist q = kvl(a, ""),
+	              f = kvl(a, "customerType=government&shippingAddress.country=NL");
+	struct field fields[KEY__MAX];
+	assert_int_equal(input_validate_keys(a, &q, &f, edit, fields), KEY__MAX);
+	assert_string_equal(fields[KEY_EDIT_TYPE].s, "government");
+	assert_string_equal(fields[KEY_ADDRESS(ADDRESS_SHIPPING, AM_COUNTRY)].s, "NL");
+	assert_int_equal(fields[KEY_CUSTOMER_TYPE].state, FIELD_ABSENT);
+	assert_int_equal(input_validate_keys(a, &q, &f, routes[PAGE_API_CUSTOMERS].keys, fields),
+	                 KEY_CUSTOMER_TYPE);
+	f = kvl(a, "firstName=a%00b");
+	assert_int_equal(input_validate_keys(a, &q, &f, edit, fields), KEY_FIRST_NAME);
 }
 
 /*
@@ -1390,10 +1424,8 @@ int main(void)
 	    T(input_repeats_both), T(input_utf8_direct),   T(input_public_id_direct),
 	};
 	const struct CMUnitTest route_tests[] = {
-	    T(route_every_page),
-	    T(route_paths),
-	    T(route_unknown),
-	    T(route_allows),
+	    T(route_every_page), T(route_paths),     T(route_unknown),
+	    T(route_allows),     T(route_edit_keys),
 	};
 	const struct CMUnitTest worker_tests[] = {
 	    W(worker_api_unknown),      W(worker_html_unknown), W(worker_405_html),
