@@ -209,7 +209,7 @@ static const struct choice api_sorts[] = {{"createdAt", CSORT_CREATED},
 static const struct choice dirs[] = {{"asc", 0}, {"desc", 1}, {NULL, 0}};
 static const struct choice formats[] = {{"html", FORMAT_HTML}, {"csv", FORMAT_CSV}, {NULL, 0}};
 static const struct choice actions[] = {
-    {"deactivate", 0}, {"reactivate", 1}, {"bulk_apply", 2}, {NULL, 0}};
+    {"deactivate", 0}, {"reactivate", 1}, {"bulk_apply", 2}, {"edit", 3}, {NULL, 0}};
 static const struct choice modes[] = {
     {"paste", MODE_PASTE}, {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES}, {NULL, 0}};
 static const struct choice yes[] = {{"1", 1}, {NULL, 0}};

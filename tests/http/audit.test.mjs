@@ -140,6 +140,7 @@ describe('filters', () => {
     ['actor=operator', "l.actor = 'operator'"],
     ['actor=admin', "l.actor = 'admin'"],
     ['action=reactivate', "l.action = 'reactivate'"],
+    ['action=edit', "l.action = 'edit'"],
     ['action=deactivate&outcome=ok', "l.action = 'deactivate' AND FIND_IN_SET('ok', l.outcome)"],
     ['outcome=CUSTOMER_HAS_PENDING_ORDERS', "FIND_IN_SET('CUSTOMER_HAS_PENDING_ORDERS', l.outcome)"],
     ['outcome=CUSTOMER_HAS', "FIND_IN_SET('CUSTOMER_HAS', l.outcome)"],
