@@ -30,6 +30,7 @@ static const struct {
     {"reactivated", "success", "The customer is active again."},
     {"already_inactive", "info", "The customer was already inactive; nothing changed."},
     {"already_active", "info", "The customer was already active; nothing changed."},
+    {"note_added", "success", "The note was added."},
     {"bulk_started", "success", "The bulk run has started; this page follows its progress."},
     {"bulk_resubmitted", "info", "This form was already applied; here is its run."},
 };

@@ -18,6 +18,9 @@ void page_deactivate(struct req *r);
 void page_reactivate_form(struct req *r);
 void page_reactivate(struct req *r);
 
+/* pages/notes.c */
+void page_note_add(struct req *r);
+
 /* pages/retention.c */
 void page_customer_retention(struct req *r);
 void page_retention(struct req *r);
