@@ -2,7 +2,7 @@
 // customer page, the redirect back to the notes with the flash, the note in
 // the list (newest first) and in the database, the retention count, and
 // axe on the page before and after. A viewer sees the notes, not the form.
-// Makes its own customers.
+// Makes its own customers. Writes docs/screenshots/notes.png.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as B from './lib.mjs';
@@ -74,6 +74,8 @@ describe('adding a note through the form', () => {
       [['2025-11-28', 'meeting', 'Met at the office.\nWants a quote for <five> laptops & docks.', '2025-12-12', 'operator']]);
     assert.match(await B.text(page.locator('#notes-title')), /Notes \(2 kept\)/);
     await assertAxeClean(t, page, 'customer page after adding a note');
+    await page.locator('#notes').scrollIntoViewIfNeeded();
+    await B.screenshot(page, 'notes');
     // the retention summary counts them
     assert.equal(await B.open(page, `/customers/${c.publicId}/retention`), 200);
     const kept = await B.text(page.locator('table.retention tr', { has: page.locator('th', { hasText: /^Notes$/ }) }).locator('td').last());
