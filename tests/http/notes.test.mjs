@@ -79,6 +79,27 @@ describe('adding notes', () => {
       'as many ok note audit rows as notes');
   });
 
+  test('the note and its audit row are one transaction: when the audit row cannot be written, no note is kept', async () => {
+    const c = createCustomer();
+    const token = await tokenFor('operator', c.publicId);
+    const trigger = `test_refuse_note_audit_${c.tag}`;
+    // A trigger (made here, as root) that makes this customer's note audit
+    // rows fail (a NOT NULL column set to NULL), and no other row.
+    sql(`CREATE TRIGGER ${trigger} BEFORE INSERT ON audit_log FOR EACH ROW
+           SET NEW.actor = IF(NEW.action = 'note' AND NEW.subject = ${lit(c.publicId)}, NULL, NEW.actor)`);
+    let r;
+    try {
+      r = await post('operator', `/customers/${c.publicId}/notes`, { csrf: token, kind: 'phone', date: '2025-09-09', summary: 'rolled back' });
+    } finally {
+      sql(`DROP TRIGGER IF EXISTS ${trigger}`);
+    }
+    assert.equal(r.status, 500, 'the failure is reported');
+    assert.equal(noteCount(c.id), 0, 'the note was rolled back with its audit row');
+    // and without the trigger the same form works
+    assert.equal((await addNote('operator', c.publicId, { kind: 'phone', date: '2025-09-09', summary: 'kept' }, token)).status, 303);
+    assert.deepEqual(notesInDb(c.id).map((x) => x.summary), ['kept']);
+  });
+
   test('the customer page lists the notes newest first with date, kind, summary, follow-up and who, as the database has them', async () => {
     const c = createCustomer();
     for (const [kind, date, summary, follow] of [
