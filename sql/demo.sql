@@ -7,7 +7,7 @@
 -- million-row UPDATE afterwards.
 --
 -- Shape per customer (averages): 1.5 orders, 1.2 subscriptions and devices,
--- 4 payments, 1.6 addresses. 10% belong to tenant 2 (globex), 20% are
+-- 4 payments, 1.6 addresses; one customer in ten has 1-3 notes. 10% belong to tenant 2 (globex), 20% are
 -- businesses, 5% are inactive (with a reason and the audit row of their
 -- deactivation), 1% are near-duplicates of the previous customer (same
 -- person, e-mail in other case, same phone).
@@ -266,6 +266,29 @@ SELECT d.id * 2 + k.seq, d.tenant, d.id, IF(k.seq = 0, 'billing', 'shipping'),
        ELT(1 + (d.hp >> 7) % 8, 'NL', 'DE', 'GB', 'FR', 'IT', 'ES', 'AT', 'DK'),
        NULL, d.created
 FROM demo_c d JOIN seq_0_to_1 k ON k.seq = 0 OR d.h % 5 < 3;
+
+-- ---- notes: one customer in ten has 1 to 3, id = customer*4 + j ------------
+-- Written by a login of the customer's tenant, a few days apart from the
+-- customer's creation on; every other one with a follow-up two weeks later.
+INSERT INTO customer_notes (id, tenant_id, customer_id, noted_on, kind, summary, follow_up,
+                            created_at, created_by)
+SELECT n.id, n.tenant, n.cid, n.noted_on,
+       ELT(1 + n.g % 3, 'email', 'phone', 'meeting'),
+       ELT(1 + (n.g >> 2) % 6, 'Asked about upgrading to a newer laptop.',
+           'Reported a cracked screen; sent repair instructions.',
+           'Wants invoices sent to the finance department.',
+           'Discussed adding two more phones for new staff.',
+           'Prefers to be contacted by e-mail in the mornings.',
+           'Questioned a late-payment fee; explained the terms.'),
+       IF(n.g % 2 = 0, n.noted_on + INTERVAL 14 DAY, NULL),
+       n.noted_on + INTERVAL (9 + n.g % 8) HOUR,
+       IF(n.tenant = 2, 'globex', ELT(1 + n.g % 2, 'admin', 'operator'))
+FROM (SELECT d.id * 4 + j.seq AS id, d.id AS cid, d.tenant,
+             LEAST(DATE(d.created) + INTERVAL (j.seq * 37 + d.h % 30) DAY, DATE('2026-11-01'))
+               AS noted_on,
+             CRC32(CONCAT('n', d.id * 4 + j.seq)) AS g
+        FROM demo_c d JOIN seq_0_to_2 j ON j.seq <= (d.h >> 8) % 3
+       WHERE (d.h >> 4) % 10 = 3) n;
 
 INSERT INTO customer_counts (tenant_id, status, customer_type, shard, n)
 SELECT tenant_id, status, customer_type, id % 16, COUNT(*) FROM customers

@@ -119,11 +119,23 @@ SELECT deactivated_at, deactivated_by, tenant_id, id, public_id, 'deactivate', '
        deactivation_reason, deactivation_note, 'ok', NULL, NULL
   FROM customers WHERE id = @c;
 
+-- ... and the notes it keeps: one from before, one after its deactivation.
+INSERT INTO customer_notes (tenant_id, customer_id, noted_on, kind, summary, follow_up,
+                            created_at, created_by)
+VALUES (1, @c, '2026-01-10', 'phone', 'Called to say they are moving abroad and want to close the account.',
+        '2026-01-15', '2026-01-10 11:00:00', 'operator'),
+       (1, @c, '2026-02-02', 'email', 'Confirmed by e-mail that the last devices were received.',
+        NULL, '2026-02-02 09:30:00', 'admin');
+
 -- Hostile text in every field that is shown: must render escaped.
 CALL fixture_customer('cus_fixture_xss', 1, '<script>alert(1)</script>', '"><img src=x onerror=alert(2)>',
                       'xss+<b>@fixture.example', 'business', '</td><script>alert(3)</script>', @c);
 UPDATE customers SET phone = '<svg onload=alert(4)>',
        custom_fields = JSON_OBJECT('note', '<script>alert(5)</script>') WHERE id = @c;
+INSERT INTO customer_notes (tenant_id, customer_id, noted_on, kind, summary, follow_up,
+                            created_at, created_by)
+VALUES (1, @c, '2026-03-01', 'meeting', '</td><script>alert(6)</script><img src=x onerror=alert(7)>',
+        '2026-03-08', '2026-03-01 10:00:00', '<b>operator</b>');
 
 -- Another tenant's customer: invisible to northwind's staff and keys.
 CALL fixture_customer('cus_fixture_globex', 2, 'Gina', 'Globex', 'gina.globex@fixture.example',

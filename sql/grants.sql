@@ -1,9 +1,10 @@
 -- The application's least-privilege account. @APP_PASSWORD@ and @APP_HOST@ are replaced by
 -- scripts/lib.sh with a random password kept under var/ (never committed).
 --
--- SELECT/INSERT/UPDATE on business tables, no DELETE anywhere; audit_log is
--- append-only (SELECT/INSERT). Triggers run as their definer and keep the
--- aggregates and counters, so the account needs nothing more.
+-- SELECT/INSERT/UPDATE on business tables, no DELETE anywhere; audit_log and
+-- customer_notes are append-only (SELECT/INSERT). Triggers run as their
+-- definer and keep the aggregates and counters, so the account needs nothing
+-- more.
 
 CREATE USER IF NOT EXISTS 'custodian_app'@'@APP_HOST@' IDENTIFIED BY '@APP_PASSWORD@';
 ALTER USER 'custodian_app'@'@APP_HOST@' IDENTIFIED BY '@APP_PASSWORD@';
@@ -21,3 +22,4 @@ GRANT SELECT, INSERT, UPDATE ON custodian.api_keys TO 'custodian_app'@'@APP_HOST
 GRANT SELECT, INSERT, UPDATE ON custodian.bulk_runs TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT, UPDATE ON custodian.bulk_items TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT ON custodian.audit_log TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT, INSERT ON custodian.customer_notes TO 'custodian_app'@'@APP_HOST@';

@@ -2,7 +2,7 @@
 --
 -- Every business row carries tenant_id. Nothing is ever deleted: the
 -- application account (sql/grants.sql) has no DELETE privilege anywhere and
--- may only INSERT/SELECT audit_log. Triggers (sql/triggers.sql) enforce the
+-- may only INSERT/SELECT audit_log and customer_notes. Triggers (sql/triggers.sql) enforce the
 -- lifecycle rules in the database and maintain the sortable aggregates; they
 -- are created after the demo data is loaded, which sets the aggregates itself.
 --
@@ -254,6 +254,28 @@ CREATE TABLE IF NOT EXISTS bulk_items (
   -- As in audit_log, no foreign key to customers: creating a run must not
   -- take shared locks on thousands of customer rows for its duration.
   CONSTRAINT fk_bulk_items_run FOREIGN KEY (run_id) REFERENCES bulk_runs (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- Notes on a customer (FlexPortal's "Notes": a contact by e-mail, phone or
+-- meeting, what was said, and an optional date to follow up). Append-only:
+-- the application account may only SELECT and INSERT (sql/grants.sql), so a
+-- note is history like an order, kept through deactivation and reactivation.
+-- noted_on is the day of the contact as the operator gives it; created_at
+-- and created_by say when and by whom the note was written.
+CREATE TABLE IF NOT EXISTS customer_notes (
+  id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  tenant_id   INT UNSIGNED NOT NULL,
+  customer_id BIGINT UNSIGNED NOT NULL,
+  noted_on    DATE NOT NULL,
+  kind        ENUM('email','phone','meeting') NOT NULL,
+  summary     VARCHAR(2000) NOT NULL,
+  follow_up   DATE NULL,
+  created_at  DATETIME(3) NOT NULL,
+  created_by  VARCHAR(100) NOT NULL,
+  -- the customer page's notes, newest first, and the retention count
+  KEY ix_customer_notes_customer (customer_id, id),
+  CONSTRAINT fk_customer_notes_customer FOREIGN KEY (customer_id) REFERENCES customers (id),
+  CONSTRAINT fk_customer_notes_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- One row per attempt, success or refusal. subject keeps the id the user

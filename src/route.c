@@ -29,7 +29,7 @@ const struct route routes[PAGE__MAX] = {
                        {GET(page_customer)},
                        STAFF,
                        .keys = K(ORDERS_BEFORE) | K(SUBS_BEFORE) | K(DEVICES_BEFORE) |
-                               K(PAYMENTS_BEFORE) | K(AUDIT_BEFORE)},
+                               K(PAYMENTS_BEFORE) | K(AUDIT_BEFORE) | K(NOTES_BEFORE)},
     [PAGE_DEACTIVATE] = {"/customers/{}/deactivate",
                          "deactivate",
                          AREA_HTML,
@@ -58,6 +58,15 @@ const struct route routes[PAGE__MAX] = {
                             .keys = K(FIRST_NAME) | K(LAST_NAME) | K(COMPANY) | K(PHONE) |
                                     K(EDIT_TYPE) | KEYS_RANGE(KEY_ADDRESS_FIRST, KEY_ADDRESS_LAST) |
                                     K(CSRF)},
+    [PAGE_NOTES] = {"/customers/{}/notes",
+                    "notes",
+                    AREA_HTML,
+                    ARG_CUSTOMER,
+                    {[METHOD_POST] = page_note_add},
+                    .action = "note",
+                    STAFF,
+                    .keys = K(KIND) | K(NOTED_ON) | K(SUMMARY) | K(FOLLOW_UP) | K(CSRF),
+                    .required = K(KIND) | K(NOTED_ON) | K(SUMMARY)},
     [PAGE_CUSTOMER_RETENTION] = {"/customers/{}/retention",
                                  "customer-retention",
                                  AREA_HTML,

@@ -297,13 +297,21 @@ void worker_handle(struct req *r)
 		}
 	}
 	enum key bad = input_validate_keys(r->arena, &r->qs, &r->form, r->route->keys, r->fields);
+	if (r->method == METHOD_POST) {
+		enum key missing = input_require(r->route->required, r->fields);
+		if (bad == KEY__MAX || missing < bad)
+			bad = missing;
+	}
 	if (bad != KEY__MAX) {
-		const char *msg =
-		    arena_printf(r->arena, "%s: %s.", input_name(bad), r->fields[bad].problem);
-		if (r->route->area == AREA_API)
+		if (r->route->area == AREA_API) {
+			const char *msg = arena_printf(r->arena, "%s: %s.", input_name(bad),
+			                               r->fields[bad].problem);
 			api_validation_error(r, msg, invalid_fields(r));
-		else
-			http_error(r, 400, "INVALID_PARAMETER", msg);
+		} else {
+			/* every invalid field, each named */
+			http_error(r, 400, "INVALID_PARAMETER",
+			           input_problems(r->arena, r->fields));
+		}
 		return;
 	}
 

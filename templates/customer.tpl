@@ -61,6 +61,28 @@
   </ul>
 </section>
 
+{{#notes}}
+<section class="panel" id="notes" aria-labelledby="notes-title">
+  <h2 id="notes-title">Notes <span class="sub">({{NOTES_COUNT}} kept)</span></h2>
+  {{#NONE}}<p class="empty">No notes yet.</p>{{/NONE}}
+  <table class="list notes"><thead><tr><th scope="col">Date</th><th scope="col">Kind</th><th scope="col">Summary</th><th scope="col">Follow up</th><th scope="col">Written by</th></tr></thead><tbody>
+  {{#ROW}}<tr><td data-label="Date">{{DATE}}</td><td data-label="Kind"><span class="badge badge-{{KIND}}">{{KIND_LABEL}}</span></td><td data-label="Summary" class="summary">{{#LINE}}<span class="line">{{TEXT}}</span>{{/LINE}}</td><td data-label="Follow up">{{FOLLOW_UP}}</td><td data-label="Written by">{{BY}} <span class="sub">{{WRITTEN}}</span></td></tr>{{/ROW}}
+  </tbody></table>
+  <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older notes »</a>{{/OLDER}}</p>
+  {{#NOTE_FORM}}
+  <form class="note-form" method="post" action="{{NOTE_URL}}" aria-labelledby="note-form-title">
+    <h3 id="note-form-title">Add a note</h3>
+    <input type="hidden" name="csrf" value="{{CSRF}}">
+    <p class="field"><label for="note-date">Date of the contact</label> <input type="date" id="note-date" name="date" value="{{TODAY}}" required></p>
+    <p class="field"><label for="note-kind">Kind</label> <select id="note-kind" name="kind" required>{{#KIND_OPTION}}<option value="{{OPTION_VALUE}}">{{OPTION_LABEL}}</option>{{/KIND_OPTION}}</select></p>
+    <p class="field"><label for="note-summary">Summary</label> <textarea id="note-summary" name="summary" rows="3" maxlength="{{SUMMARY_MAX}}" required aria-describedby="note-summary-hint"></textarea> <span class="hint" id="note-summary-hint">Up to {{SUMMARY_MAX}} characters. Notes cannot be changed or removed once added.</span></p>
+    <p class="field"><label for="note-follow-up">Follow up on <span class="sub">(optional)</span></label> <input type="date" id="note-follow-up" name="follow_up"></p>
+    <p><button type="submit">Add note</button></p>
+  </form>
+  {{/NOTE_FORM}}
+</section>
+{{/notes}}
+
 {{#orders}}
 <section class="panel" id="orders" aria-labelledby="orders-title">
   <h2 id="orders-title">Orders</h2>

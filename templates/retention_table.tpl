@@ -8,6 +8,7 @@
     <tr><th scope="row">Subscription history</th><td>Preserved</td><td>{{RET_SUBS}} {{RET_SUBS_NOUN}}{{#SUB_STATUS}}<span class="break">{{ROW_COUNT}} {{ROW_LABEL}}</span>{{/SUB_STATUS}}</td></tr>
     <tr><th scope="row">Payment history</th><td>Preserved</td><td>{{RET_PAYMENTS}} {{RET_PAYMENTS_NOUN}}, {{RET_COLLECTED}} collected{{#PAYMENT_STATUS}}<span class="break">{{ROW_COUNT}} {{ROW_LABEL}}</span>{{/PAYMENT_STATUS}}</td></tr>
     <tr><th scope="row">Addresses</th><td>Preserved</td><td>{{RET_ADDRESSES}} {{RET_ADDRESSES_NOUN}}</td></tr>
+    <tr><th scope="row">Notes</th><td>Preserved</td><td>{{RET_NOTES}} {{RET_NOTES_NOUN}}</td></tr>
     <tr><th scope="row">Devices</th><td>Preserved</td><td>{{RET_DEVICES_EVER}} ever rented, {{RET_DEVICES_OUT}} still out</td></tr>
   </tbody>
 </table>

@@ -1,5 +1,5 @@
-/* A customer's orders, subscriptions, devices, payments and audit rows:
- * the blocking records and the customer page's history sections. */
+/* A customer's orders, subscriptions, devices, payments, audit rows and
+ * notes: the blocking records and the customer page's history sections. */
 #include "db/records.h"
 
 #include <stdlib.h>
@@ -18,8 +18,16 @@ const char *const channel_name[CHANNEL__MAX] = {"page", "bulk", "api"};
 #define ASSET_COLS "a.serial_number, a.product_name, a.sku, a.acquisition_cost"
 
 /* The tag of each kind of row in the union statements below. */
-enum { B_SUBSCRIPTION = 1, B_ORDER, B_DEVICE };                                /* STMT_BLOCKERS */
-enum { S_ORDER = 1, S_SUBSCRIPTION, S_DEVICE, S_PAYMENT, S_AUDIT, S_ADDRESS }; /* STMT_SECTIONS */
+enum { B_SUBSCRIPTION = 1, B_ORDER, B_DEVICE }; /* STMT_BLOCKERS */
+enum {
+	S_ORDER = 1,
+	S_SUBSCRIPTION,
+	S_DEVICE,
+	S_PAYMENT,
+	S_AUDIT,
+	S_ADDRESS,
+	S_NOTE
+}; /* STMT_SECTIONS */
 
 const struct stmt_sql db_sql_records[] = {
     /* The three prerequisites in one statement (customer id three times):
@@ -41,7 +49,7 @@ const struct stmt_sql db_sql_records[] = {
     {STMT_ASSETS_OUT_LOCK, "SELECT " ASSET_COLS " FROM assets a"
                            " WHERE a.customer_id = ? AND a." BLOCKING_ASSET
                            " ORDER BY a.serial_number LOCK IN SHARE MODE"},
-    /* The five history sections of the customer page in one statement:
+    /* The six history sections of the customer page in one statement:
      * each (customer, before id, limit), newest first. Columns: tag, id,
      * then eleven columns whose meaning depends on the tag (the audit
      * rows' last is an edit's changes, JSON). */
@@ -72,7 +80,11 @@ const struct stmt_sql db_sql_records[] = {
      " UNION ALL"
      " (SELECT 6, a.id, a.kind, a.contact_name, a.street_address, a.building_info,"
      "        a.locality, a.city, a.admin_area, a.postal_code, a.country, a.company, NULL"
-     "   FROM addresses a WHERE a.customer_id = ? ORDER BY a.kind, a.id DESC LIMIT 20)"},
+     "   FROM addresses a WHERE a.customer_id = ? ORDER BY a.kind, a.id DESC LIMIT 20)"
+     " UNION ALL"
+     " (SELECT 7, n.id, n.noted_on, n.kind, n.summary, n.follow_up, n.created_at, n.created_by,"
+     "        NULL, NULL, NULL, NULL, NULL"
+     "   FROM customer_notes n WHERE n.customer_id = ? AND n.id < ? ORDER BY n.id DESC LIMIT ?)"},
 };
 const size_t db_sql_records_n = sizeof(db_sql_records) / sizeof(db_sql_records[0]);
 
@@ -217,6 +229,10 @@ static int cmp_audit(const void *x, const void *y)
 {
 	return newest_first(((const struct audit_row *)x)->id, ((const struct audit_row *)y)->id);
 }
+static int cmp_note(const void *x, const void *y)
+{
+	return newest_first(((const struct note_row *)x)->id, ((const struct note_row *)y)->id);
+}
 
 enum err db_sections(struct db *db, struct arena *a, uint64_t customer_id,
                      const int64_t before[SEC__MAX], unsigned limit, struct sections *out)
@@ -225,10 +241,11 @@ enum err db_sections(struct db *db, struct arena *a, uint64_t customer_id,
 	unsigned long long c = customer_id;
 	long long l = limit;
 	struct db_res r;
-	enum err rc = db_exec(
-	    db, a, STMT_SECTIONS, &r, "uiiuiiuiiuiiuiiu", c, (long long)before[SEC_ORDERS], l, c,
-	    (long long)before[SEC_SUBSCRIPTIONS], l, c, (long long)before[SEC_DEVICES], l, c,
-	    (long long)before[SEC_PAYMENTS], l, c, (long long)before[SEC_AUDIT], l, c);
+	enum err rc =
+	    db_exec(db, a, STMT_SECTIONS, &r, "uiiuiiuiiuiiuiiuuii", c,
+	            (long long)before[SEC_ORDERS], l, c, (long long)before[SEC_SUBSCRIPTIONS], l, c,
+	            (long long)before[SEC_DEVICES], l, c, (long long)before[SEC_PAYMENTS], l, c,
+	            (long long)before[SEC_AUDIT], l, c, c, (long long)before[SEC_NOTES], l);
 	if (rc != ERR_OK)
 		return rc;
 	ALLOC_ROWS(a, out->orders, r.nrows);
@@ -236,6 +253,7 @@ enum err db_sections(struct db *db, struct arena *a, uint64_t customer_id,
 	ALLOC_ROWS(a, out->devices, r.nrows);
 	ALLOC_ROWS(a, out->payments, r.nrows);
 	ALLOC_ROWS(a, out->audit, r.nrows);
+	ALLOC_ROWS(a, out->notes, r.nrows);
 	uint64_t newest[ADDRESS_KIND__MAX] = {0};
 	for (size_t i = 0; i < r.nrows; i++) {
 		struct row w = row_at(&r, i, "sections");
@@ -295,6 +313,18 @@ enum err db_sections(struct db *db, struct arena *a, uint64_t customer_id,
 				w.bad = true;
 			break;
 		}
+		case S_NOTE: {
+			struct note_row *n = &out->notes.rows[out->notes.n++];
+			n->id = row_u64(&w, 1);
+			n->noted_on = row_text(&w, 2);
+			n->kind =
+			    (enum note_kind)row_enum(&w, 3, note_kind_name, NOTE_KIND__MAX, false);
+			n->summary = row_text(&w, 4);
+			n->follow_up = row_str(&w, 5);
+			n->created_at = row_text(&w, 6);
+			n->created_by = row_text(&w, 7);
+			break;
+		}
 		default: w.bad = true;
 		}
 		if (w.bad)
@@ -306,5 +336,6 @@ enum err db_sections(struct db *db, struct arena *a, uint64_t customer_id,
 	qsort(out->devices.rows, out->devices.n, sizeof(*out->devices.rows), cmp_device);
 	qsort(out->payments.rows, out->payments.n, sizeof(*out->payments.rows), cmp_payment);
 	qsort(out->audit.rows, out->audit.n, sizeof(*out->audit.rows), cmp_audit);
+	qsort(out->notes.rows, out->notes.n, sizeof(*out->notes.rows), cmp_note);
 	return ERR_OK;
 }

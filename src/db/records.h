@@ -9,9 +9,9 @@
 #include "db/types.h"
 
 /*
- * A customer's records: orders, subscriptions, devices, payments and audit
- * rows, as typed rows. The blocking records of a deactivation (SPEC §4 rule
- * 2) and the customer page's five history sections are each read in one
+ * A customer's records: orders, subscriptions, devices, payments, audit
+ * rows and notes, as typed rows. The blocking records of a deactivation (SPEC §4 rule
+ * 2) and the customer page's six history sections are each read in one
  * statement (db/records.c); the locking reads of the lifecycle transaction
  * stay one statement per table, each with its own lock.
  */
@@ -98,6 +98,17 @@ struct audit_row {
 	size_t nchanges;
 };
 
+/* A note on the customer (customer_notes; db/notes.h writes them). */
+struct note_row {
+	uint64_t id;
+	const char *noted_on; /* "YYYY-MM-DD" */
+	enum note_kind kind;
+	const char *summary;
+	const char *follow_up;  /* "YYYY-MM-DD", or NULL */
+	const char *created_at; /* "YYYY-MM-DD HH:MM:SS.mmm" */
+	const char *created_by;
+};
+
 #define ROWS(type)                                                                                 \
 	struct {                                                                                   \
 		struct type *rows;                                                                 \
@@ -122,6 +133,9 @@ struct payment_list {
 struct audit_list {
 	ROWS(audit_row);
 };
+struct note_list {
+	ROWS(note_row);
+};
 
 /* The records that block a customer's deactivation, in SPEC order. */
 struct blockers {
@@ -142,7 +156,15 @@ enum err db_blockers(struct db *db, struct arena *a, uint64_t customer_id, bool 
 /* The customer page's history sections, newest first: at most limit rows
  * of each, each below its own "before" id (INT64_MAX for the newest); and
  * the customer's newest address of each kind. */
-enum section { SEC_ORDERS, SEC_SUBSCRIPTIONS, SEC_DEVICES, SEC_PAYMENTS, SEC_AUDIT, SEC__MAX };
+enum section {
+	SEC_ORDERS,
+	SEC_SUBSCRIPTIONS,
+	SEC_DEVICES,
+	SEC_PAYMENTS,
+	SEC_AUDIT,
+	SEC_NOTES,
+	SEC__MAX
+};
 
 struct sections {
 	struct order_list orders;
@@ -150,10 +172,11 @@ struct sections {
 	struct device_list devices;
 	struct payment_list payments;
 	struct audit_list audit;
+	struct note_list notes; /* newest first (by id) */
 	struct customer_addresses addresses;
 };
 
-/* The five sections and the addresses in one statement. */
+/* The six sections and the addresses in one statement. */
 enum err db_sections(struct db *db, struct arena *a, uint64_t customer_id,
                      const int64_t before[SEC__MAX], unsigned limit, struct sections *out);
 

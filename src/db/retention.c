@@ -9,7 +9,7 @@
 
 const struct stmt_sql db_sql_retention[] = {
     /* Everything a customer's record keeps, in one round trip (customer id
-     * six times): tagged rows (kind, status, count, sum); the "devices" row
+     * seven times): tagged rows (kind, status, count, sum); the "devices" row
      * holds the first subscription's start date as its status. */
     {STMT_RETENTION_CUSTOMER,
      "SELECT 'orders', status, COUNT(*), COALESCE(SUM(total), 0) FROM orders"
@@ -19,6 +19,7 @@ const struct stmt_sql db_sql_retention[] = {
      " UNION ALL SELECT 'payments', status, COUNT(*), COALESCE(SUM(amount), 0) FROM payments"
      "   WHERE customer_id = ? GROUP BY status"
      " UNION ALL SELECT 'addresses', NULL, COUNT(*), 0 FROM addresses WHERE customer_id = ?"
+     " UNION ALL SELECT 'notes', NULL, COUNT(*), 0 FROM customer_notes WHERE customer_id = ?"
      " UNION ALL SELECT 'devices', MIN(start_date), COUNT(DISTINCT asset_serial),"
      "   (SELECT COALESCE(SUM(acquisition_cost), 0) FROM assets WHERE serial_number IN"
      "     (SELECT asset_serial FROM subscriptions WHERE customer_id = ?))"
@@ -53,7 +54,7 @@ enum err db_customer_retention(struct db *db, struct arena *a, uint64_t customer
 	memset(out, 0, sizeof(*out));
 	unsigned long long c = customer_id;
 	struct db_res r;
-	enum err rc = db_exec(db, a, STMT_RETENTION_CUSTOMER, &r, "uuuuuu", c, c, c, c, c, c);
+	enum err rc = db_exec(db, a, STMT_RETENTION_CUSTOMER, &r, "uuuuuuu", c, c, c, c, c, c, c);
 	if (rc != ERR_OK)
 		return rc;
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -72,6 +73,8 @@ enum err db_customer_retention(struct db *db, struct arena *a, uint64_t customer
 			                            PAYMENT_STATUS__MAX, false)];
 		else if (strcmp(kind, "addresses") == 0)
 			out->addresses = n;
+		else if (strcmp(kind, "notes") == 0)
+			out->notes = n;
 		else if (strcmp(kind, "devices") == 0) {
 			out->devices_ever = n;
 			out->acquisition_cents = sum;

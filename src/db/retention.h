@@ -19,6 +19,7 @@ struct customer_retention {
 	struct by_status subscriptions[SUB_STATUS__MAX];
 	struct by_status payments[PAYMENT_STATUS__MAX];
 	int64_t addresses;
+	int64_t notes;             /* customer_notes */
 	int64_t devices_ever;      /* distinct devices ever rented */
 	int64_t acquisition_cents; /* their acquisition cost */
 	const char *first_start;   /* the first subscription's start date, or NULL */

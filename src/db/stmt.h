@@ -45,6 +45,8 @@ enum stmt {
 	STMT_RETENTION_TOTALS,
 	/* db/audit.c */
 	STMT_AUDIT_INSERT,
+	/* db/notes.c */
+	STMT_NOTE_INSERT,
 	/* db/bulk.c */
 	STMT_BULK_RUN_INSERT,
 	STMT_BULK_RUN_BY_NONCE,

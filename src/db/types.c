@@ -13,6 +13,8 @@ const char *const asset_status_name[ASSET_STATUS__MAX] = {"available", "rented_o
                                                           "sold", "unavailable"};
 const char *const payment_status_name[PAYMENT_STATUS__MAX] = {"pending", "processing", "paid",
                                                               "failed", "cancelled"};
+const char *const note_kind_name[NOTE_KIND__MAX] = {"email", "phone", "meeting"};
+const char *const note_kind_label[NOTE_KIND__MAX] = {"E-mail", "Phone", "Meeting"};
 const char *const run_status_name[RUN_STATUS__MAX] = {"queued", "running", "done"};
 const char *const role_name[ROLE__MAX] = {"", "viewer", "operator", "admin"};
 

@@ -54,6 +54,8 @@ enum reason {
 	REASON_FRAUD_PREVENTION,
 	REASON__MAX
 };
+/* The kind of contact a customer note records. */
+enum note_kind { NOTE_EMAIL, NOTE_PHONE, NOTE_MEETING, NOTE_KIND__MAX };
 enum run_status { RUN_QUEUED, RUN_RUNNING, RUN_DONE, RUN_STATUS__MAX };
 enum role { ROLE_NONE = 0, ROLE_VIEWER, ROLE_OPERATOR, ROLE_ADMIN, ROLE__MAX };
 
@@ -63,6 +65,8 @@ extern const char *const order_status_name[ORDER_STATUS__MAX];
 extern const char *const subscription_status_name[SUB_STATUS__MAX];
 extern const char *const asset_status_name[ASSET_STATUS__MAX];
 extern const char *const payment_status_name[PAYMENT_STATUS__MAX];
+extern const char *const note_kind_name[NOTE_KIND__MAX];
+extern const char *const note_kind_label[NOTE_KIND__MAX]; /* "E-mail", "Phone", "Meeting" */
 extern const char *const run_status_name[RUN_STATUS__MAX];
 extern const char *const role_name[ROLE__MAX]; /* [ROLE_NONE] = "" */
 

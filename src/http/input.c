@@ -6,7 +6,9 @@
 
 #include "db/customers.h"
 #include "db/types.h"
+#include "domain/notes.h"
 #include "domain/profile.h"
+#include "util/buf.h"
 #include "util/text.h"
 
 _Static_assert(KEY_ADDRESS_LAST - KEY_ADDRESS_FIRST + 1 == ADDRESS_KIND__MAX * AM__MAX,
@@ -64,6 +66,30 @@ static const char *v_multiline(const struct field_def *d, const char *v, size_t 
 {
 	(void)iv;
 	return text_common(d, v, n, true);
+}
+
+/* Free text of several lines (a note's summary): valid UTF-8, no control
+ * characters but line breaks (CR, LF), at most max characters, and more
+ * than white space. */
+static const char *v_summary(const struct field_def *d, const char *v, size_t n, long long *iv)
+{
+	(void)iv;
+	size_t cps;
+	if (memchr(v, '\0', n) != NULL)
+		return "contains a NUL byte";
+	if (!utf8_valid(v, n, &cps))
+		return "is not valid UTF-8";
+	if (cps > d->max)
+		return "is too long";
+	bool blank = true;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if ((c < 0x20 && c != '\n' && c != '\r') || c == 0x7f)
+			return "contains control characters";
+		if (c != ' ' && c != '\n' && c != '\r')
+			blank = false;
+	}
+	return blank ? "is empty" : NULL;
 }
 
 static const char *v_enum(const struct field_def *d, const char *v, size_t n, long long *iv)
@@ -251,9 +277,14 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_DEVICES_BEFORE] = BEFORE("devices_before"),
     [KEY_PAYMENTS_BEFORE] = BEFORE("payments_before"),
     [KEY_AUDIT_BEFORE] = BEFORE("audit_before"),
+    [KEY_NOTES_BEFORE] = BEFORE("notes_before"),
     [KEY_REASON] = {"reason", .check = v_name, .names = reason_code, .nnames = REASON__MAX},
     [KEY_NOTE] = {"note", .check = v_multiline, .max = 500},
     [KEY_CSRF] = {"csrf", .check = v_token, .max = 64},
+    [KEY_KIND] = {"kind", .check = v_name, .names = note_kind_name, .nnames = NOTE_KIND__MAX},
+    [KEY_NOTED_ON] = {"date", .check = v_date},
+    [KEY_SUMMARY] = {"summary", .check = v_summary, .max = NOTE_SUMMARY_MAX},
+    [KEY_FOLLOW_UP] = {"follow_up", .check = v_date},
     [KEY_ACTOR] = {"actor", .check = v_text, .max = 100},
     [KEY_ACTION] = {"action", .check = v_enum, .choices = actions},
     [KEY_OUTCOME] = {"outcome", .check = v_token, .max = 64},
@@ -405,6 +436,31 @@ enum key input_validate_keys(struct arena *a, const struct kvlist *qs, const str
 		if (fields[k].state == FIELD_INVALID)
 			return (enum key)k;
 	return KEY__MAX;
+}
+
+enum key input_require(key_set required, struct field fields[KEY__MAX])
+{
+	enum key first = KEY__MAX;
+	for (int k = 0; k < KEY__MAX; k++)
+		if ((required & KEYS(k)) && fields[k].state == FIELD_ABSENT) {
+			fields[k].state = FIELD_INVALID;
+			fields[k].problem = "is required";
+			fields[k].given = "";
+			if (first == KEY__MAX)
+				first = (enum key)k;
+		}
+	return first;
+}
+
+const char *input_problems(struct arena *a, const struct field fields[KEY__MAX])
+{
+	struct buf b;
+	buf_init(&b, a, 128);
+	for (int k = 0; k < KEY__MAX; k++)
+		if (fields[k].state == FIELD_INVALID)
+			buf_printf(&b, "%s%s: %s.", b.len ? " " : "", defs[k].name,
+			           fields[k].problem);
+	return b.p;
 }
 
 enum key input_validate(struct arena *a, const struct kvlist *qs, const struct kvlist *form,

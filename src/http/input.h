@@ -30,10 +30,16 @@ enum key {
 	KEY_DEVICES_BEFORE,
 	KEY_PAYMENTS_BEFORE,
 	KEY_AUDIT_BEFORE,
+	KEY_NOTES_BEFORE,
 	/* lifecycle forms */
 	KEY_REASON,
 	KEY_NOTE,
 	KEY_CSRF,
+	/* the note form */
+	KEY_KIND,
+	KEY_NOTED_ON, /* "date": the day of the contact */
+	KEY_SUMMARY,
+	KEY_FOLLOW_UP,
 	/* audit filters */
 	KEY_ACTOR,
 	KEY_ACTION,
@@ -125,6 +131,13 @@ enum key input_validate(struct arena *a, const struct kvlist *qs, const struct k
  * every other key is validated too. */
 enum key input_validate_keys(struct arena *a, const struct kvlist *qs, const struct kvlist *form,
                              key_set set, struct field fields[KEY__MAX]);
+
+/* Marks every key of required that is absent from fields as invalid ("is
+ * required"). Returns the first such key, or KEY__MAX. */
+enum key input_require(key_set required, struct field fields[KEY__MAX]);
+
+/* The problems of every invalid field, "name: problem." joined by " ". */
+const char *input_problems(struct arena *a, const struct field fields[KEY__MAX]);
 
 /* The name of a choice of an enum-like key by its value ("desc" for
  * KEY_DIR 1), or NULL. */

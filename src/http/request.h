@@ -49,6 +49,7 @@ struct route {
 	enum role read;          /* the least role for GET and HEAD */
 	enum role write;         /* the least role for POST, PUT and DELETE */
 	key_set keys;            /* the input fields it reads; others are ignored */
+	key_set required;        /* of those, the ones a POST must give (else 400) */
 };
 
 struct user {

@@ -32,6 +32,7 @@ static const struct {
     {"already_active", "info", "The customer was already active; nothing changed."},
     {"customer_updated", "success", "Customer updated. The history below lists what changed."},
     {"nothing_changed", "info", "Nothing changed: every field already had the value you saved."},
+    {"note_added", "success", "The note was added."},
     {"bulk_started", "success", "The bulk run has started; this page follows its progress."},
     {"bulk_resubmitted", "info", "This form was already applied; here is its run."},
 };

@@ -186,6 +186,8 @@ void fill_retention(struct req *r, struct tmpl_dict *d, const struct retention *
 	         ret->subscriptions_total == 1 ? "subscription" : "subscriptions");
 	tmpl_set(d, "RET_PAYMENTS_NOUN", ret->payments_total == 1 ? "payment" : "payments");
 	tmpl_set(d, "RET_ADDRESSES_NOUN", ret->by.addresses == 1 ? "address" : "addresses");
+	tmpl_set(d, "RET_NOTES", fmt_count(a, ret->by.notes));
+	tmpl_set(d, "RET_NOTES_NOUN", ret->by.notes == 1 ? "note" : "notes");
 	tmpl_set(d, "RET_DEVICES_EVER", fmt_count(a, ret->by.devices_ever));
 	tmpl_set(d, "RET_DEVICES_OUT", fmt_count(a, devices_out));
 	by_status_rows(r, d, "ORDER_STATUS", ret->by.orders, order_status_name, ORDER_STATUS__MAX);

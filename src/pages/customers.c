@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "domain/customers.h"
+#include "domain/notes.h"
 #include "http/error.h"
 #include "http/kv.h"
 #include "http/response.h"
@@ -283,6 +284,44 @@ static void payment_row(struct req *r, struct tmpl_dict *row, const struct payme
 	tmpl_set(row, "SUB", x->subscription_public_id);
 }
 
+static void note_row(struct req *r, struct tmpl_dict *row, const struct note_row *x)
+{
+	tmpl_set(row, "DATE", x->noted_on);
+	tmpl_set(row, "KIND", note_kind_name[x->kind]);
+	tmpl_set(row, "KIND_LABEL", note_kind_label[x->kind]);
+	/* line breaks as separate lines; every value escaped by the template */
+	char *text = arena_strdup(r->arena, x->summary);
+	for (char *line = text, *nl; line != NULL; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		tmpl_set(tmpl_add(row, "LINE"), "TEXT", line);
+	}
+	tmpl_set(row, "FOLLOW_UP", x->follow_up);
+	tmpl_set(row, "BY", x->created_by);
+	tmpl_set(row, "WRITTEN", fmt_datetime(r->arena, x->created_at));
+}
+
+/* The note form (operators and admins), today's date (UTC) preset. */
+static void fill_note_form(struct req *r, struct tmpl_dict *x, const char *pid)
+{
+	struct tmpl_dict *f = tmpl_add(x, "NOTE_FORM");
+	fill_csrf(r, f, "note", pid);
+	tmpl_set(f, "NOTE_URL", arena_printf(r->arena, "/customers/%s/notes", pid));
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	char today[16];
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	tmpl_set(f, "TODAY", today);
+	tmpl_set_int(f, "SUMMARY_MAX", NOTE_SUMMARY_MAX);
+	for (int k = 0; k < NOTE_KIND__MAX; k++) {
+		struct tmpl_dict *o = tmpl_add(f, "KIND_OPTION");
+		tmpl_set(o, "OPTION_VALUE", note_kind_name[k]);
+		tmpl_set(o, "OPTION_LABEL", note_kind_label[k]);
+	}
+}
+
 static void audit_row(struct req *r, struct tmpl_dict *row, const struct audit_row *x)
 {
 	tmpl_set(row, "DATE", fmt_datetime(r->arena, x->at));
@@ -343,6 +382,7 @@ static const struct {
     [SEC_DEVICES] = {KEY_DEVICES_BEFORE, "devices"},
     [SEC_PAYMENTS] = {KEY_PAYMENTS_BEFORE, "payments"},
     [SEC_AUDIT] = {KEY_AUDIT_BEFORE, "history"},
+    [SEC_NOTES] = {KEY_NOTES_BEFORE, "notes"},
 };
 
 /* A section's frame: its rows go into the returned dictionary's ROW; n
@@ -389,6 +429,11 @@ static void fill_sections(struct req *r, struct tmpl_dict *d, const char *pid,
 	for (size_t i = 0; i < SHOWN(s->audit.n); i++)
 		audit_row(r, tmpl_add(x, "ROW"), &s->audit.rows[i]);
 	tmpl_set(x, "AUDIT_URL", arena_printf(r->arena, "/audit?customer=%s", pid));
+	x = section(r, d, SEC_NOTES, pid, s->notes.n, LAST_ID(s->notes, id));
+	for (size_t i = 0; i < SHOWN(s->notes.n); i++)
+		note_row(r, tmpl_add(x, "ROW"), &s->notes.rows[i]);
+	if (req_can_write(r))
+		fill_note_form(r, x, pid);
 }
 
 void page_customer(struct req *r)
@@ -429,5 +474,6 @@ void page_customer(struct req *r)
 	fill_profitability(r, d, &o.retention, c->devices_out);
 	fill_open_items(r, d, &o.prereq);
 	fill_sections(r, d, c->public_id, &o.sections);
+	tmpl_set(d, "NOTES_COUNT", fmt_count(a, o.retention.by.notes));
 	view_send(r, &v, 200);
 }

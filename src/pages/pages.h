@@ -21,6 +21,8 @@ void page_reactivate(struct req *r);
 /* pages/edit.c */
 void page_edit_form(struct req *r);
 void page_edit(struct req *r);
+/* pages/notes.c */
+void page_note_add(struct req *r);
 
 /* pages/retention.c */
 void page_customer_retention(struct req *r);

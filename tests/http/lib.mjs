@@ -427,7 +427,7 @@ export function parseCsv(text) {
 /**
  * The retention table (templates/retention_table.tpl) of a page:
  * {profile, orders: {total, by}, subscriptions, payments: {total, collected, by},
- *  addresses, devicesEver, devicesOut}; by = {"Ended completed": 1, ...}.
+ *  addresses, notes, devicesEver, devicesOut}; by = {"Ended completed": 1, ...}.
  */
 export function retentionTable(html) {
   const table = between(html, '<table class="retention">', '</table>');
@@ -454,6 +454,7 @@ export function retentionTable(html) {
     subscriptions: { total: parseCount(lead('Subscription history', /^([\d,]+) subscriptions?$/)[1]), by: rows['Subscription history'].by },
     payments: { total: parseCount(pay[1]), collected: pay[2], by: rows['Payment history'].by },
     addresses: parseCount(lead('Addresses', /^([\d,]+) address(?:es)?$/)[1]),
+    notes: parseCount(lead('Notes', /^([\d,]+) notes?$/)[1]),
     devicesEver: parseCount(dev[1]),
     devicesOut: parseCount(dev[2]),
   };
@@ -474,10 +475,11 @@ export function expectedRetention(customerId) {
   const orders = by('orders');
   const subs = by('subscriptions');
   const pays = by('payments');
-  const [[status, collected, addresses, ever, out]] = sql(`SELECT
+  const [[status, collected, addresses, notes, ever, out]] = sql(`SELECT
       (SELECT status FROM customers WHERE id = ${id}),
       (SELECT COALESCE(SUM(amount), 0) FROM payments WHERE customer_id = ${id} AND status = 'paid'),
       (SELECT COUNT(*) FROM addresses WHERE customer_id = ${id}),
+      (SELECT COUNT(*) FROM customer_notes WHERE customer_id = ${id}),
       (SELECT COUNT(DISTINCT asset_serial) FROM subscriptions WHERE customer_id = ${id}),
       (SELECT COUNT(*) FROM assets WHERE customer_id = ${id} AND status = 'rented_out')`);
   return {
@@ -486,6 +488,7 @@ export function expectedRetention(customerId) {
     subscriptions: { total: total(subs), by: subs },
     payments: { total: total(pays), collected: euros(collected), by: pays },
     addresses: Number(addresses),
+    notes: Number(notes),
     devicesEver: Number(ever),
     devicesOut: Number(out),
   };

@@ -132,6 +132,7 @@ describe('/customers/{id}/retention', () => {
       subscriptions: { total: 1, by: { 'Ended completed': 1 } },
       payments: { total: 3, collected: '€78.00', by: { Paid: 2, Failed: 1 } },
       addresses: 2,
+      notes: 2,
       devicesEver: 1,
       devicesOut: 0,
     });

@@ -662,7 +662,7 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
       const search = await send('GET /customers ?q', p, 'admin', 'GET', `/customers?q=${q(p)}&status=all`);
       assert.equal(search.status, 200, what('q'));
       assert.deepEqual(listIds(search.text), [], `${what('q')}: no customer matches`);
-      for (const name of ['orders_before', 'subs_before', 'devices_before', 'payments_before', 'audit_before'])
+      for (const name of ['orders_before', 'subs_before', 'devices_before', 'payments_before', 'audit_before', 'notes_before'])
         bad400(await send(`GET /customers/{id} ?${name}`, p, 'admin', 'GET', `/customers/${cust}?${name}=${q(p)}`), name, what(name));
       for (const name of ['action', 'outcome', 'customer', 'from', 'to', 'after', 'format'])
         bad400(await send(`GET /audit ?${name}`, p, 'admin', 'GET', `/audit?${name}=${q(p)}`), name, what(name));
@@ -688,6 +688,10 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
       bad400(await send('POST deactivate reason', p, 'operator', 'POST', `/customers/${cust}/deactivate`, {
         form: { csrf: tokenFor('operator', 'deactivate', cust), reason: p },
       }), 'reason', what('reason'));
+      const note = { csrf: tokenFor('operator', 'note', cust), kind: 'phone', date: '2025-01-01', summary: 'sqli' };
+      for (const name of ['kind', 'date', 'follow_up'])
+        bad400(await send(`POST notes ${name}`, p, 'operator', 'POST', `/customers/${cust}/notes`, { form: { ...note, [name]: p } }), name, what(name));
+      bad400(await send('POST notes csrf', p, 'operator', 'POST', `/customers/${cust}/notes`, { form: { ...note, csrf: p } }), 'csrf', what('csrf'));
       for (const action of ['deactivate', 'reactivate'])
         bad400(await send(`POST ${action} csrf`, p, 'operator', 'POST', `/customers/${cust}/${action}`, {
           form: { csrf: p, reason: 'data_cleanup' },
@@ -784,8 +788,9 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
     assert.deepEqual(customerState(ACTIVE.pid).status, 'active');
   });
 
-  test('legal free text that is written (notes, bulk source) is stored byte for byte and changes nothing else', async () => {
-    const except = ['audit_log', 'bulk_runs', 'bulk_items'];
+  test('legal free text that is written (notes, note summaries, bulk source) is stored byte for byte and changes nothing else', async () => {
+    const except = ['audit_log', 'bulk_runs', 'bulk_items', 'customer_notes'];
+    const notes0 = Number(sqlValue('SELECT COALESCE(MAX(id), 0) FROM customer_notes'));
     const before0 = S.fingerprint(except);
     const maxAudit = L.maxAuditId();
     const runs0 = Number(sqlValue('SELECT COALESCE(MAX(id), 0) FROM bulk_runs'));
@@ -806,7 +811,11 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
       assert.equal(r.status, 200, r.text);
       r = await send('DELETE /v1/customers/{id} JSON note', p, KEYS.operator, 'DELETE', `/v1/customers/${INACTIVE.pid}`, { json: { note: p } });
       assert.equal(r.status, 200, r.text);
-      expectAudit += 4;
+      r = await send('POST notes summary', p, 'operator', 'POST', `/customers/${ACTIVE.pid}/notes`, {
+        form: { csrf: tokenFor('operator', 'note', ACTIVE.pid), kind: 'meeting', date: '2025-01-01', summary: p },
+      });
+      assert.equal(r.status, 303, errorCode(r.text));
+      expectAudit += 5;
       const a = await send('POST /bulk/apply note, source', p, 'operator', 'POST', '/bulk/apply', {
         form: { csrf: tokenFor('operator', 'bulk_apply'), nonce: randomBytes(16).toString('hex'), reason: 'data_cleanup', note: p, source: p, select: [INACTIVE.pid] },
       });
@@ -820,6 +829,8 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
     assert.deepEqual(customerState(INACTIVE.pid), stInactive);
     const notes = sql(`SELECT note, outcome FROM audit_log WHERE id > ${maxAudit} ORDER BY id`);
     assert.equal(notes.length, expectAudit, 'one audit row per attempt');
+    assert.deepEqual(sql(`SELECT summary, customer_id FROM customer_notes WHERE id > ${notes0} ORDER BY id`),
+      SQLI.map((p) => [p.trim(), String(ACTIVE.id)]), 'each note summary as typed (trimmed: README "Decisions")');
     const runs = sql(`SELECT note, source, total FROM bulk_runs WHERE id > ${runs0} ORDER BY id`);
     assert.deepEqual(runs, SQLI.map((p) => [p, p, '1']), 'each run keeps note and source as typed');
     // every note as typed, once per channel: page and API no-ops, and the bulk item
@@ -861,6 +872,12 @@ describe('CSRF: every POST route refuses missing, forged and expired tokens; a r
       make: () => customer(), url: (c) => `/customers/${c.pid}/edit`, subject: (c) => c.pid,
       form: () => ({ firstName: 'Csrf', lastName: 'Test', customerType: 'business', company: 'Forged BV' }),
       state: (c) => sql(`SELECT * FROM customers WHERE public_id = ${lit(c.pid)}`), ok: 303,
+    },
+    {
+      name: 'note', action: 'note', other: 'deactivate',
+      make: () => customer(), url: (c) => `/customers/${c.pid}/notes`, subject: (c) => c.pid,
+      form: () => ({ kind: 'email', date: '2025-02-28', summary: 'csrf test' }),
+      state: (c) => [customerState(c.pid), sqlValue(`SELECT COUNT(*) FROM customer_notes WHERE customer_id = ${c.id}`)], ok: 303,
     },
     {
       name: 'bulk preview', action: 'bulk_preview', other: 'bulk_apply',
@@ -1051,7 +1068,7 @@ describe('roles: every route × method × login against the README\'s rules', ()
 
   test('the route table is the one this matrix knows', () => {
     assert.deepEqual(ROUTES.map((r) => r.pattern), ['/', '/customers', '/customers/{}', '/customers/{}/deactivate', '/customers/{}/reactivate',
-      '/customers/{}/edit', '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/{}', '/healthz', '/v1/customers',
+      '/customers/{}/edit', '/customers/{}/notes', '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/{}', '/healthz', '/v1/customers',
       '/v1/customers/{}', '/v1/orders']);
   });
 
@@ -1075,10 +1092,10 @@ describe('roles: every route × method × login against the README\'s rules', ()
             if (method === 'PUT' || method === 'PATCH' || method === 'POST') opts.json = { status: 'active' };
           } else if (method !== 'GET' && method !== 'HEAD') {
             const action = route.pattern.endsWith('/reactivate') ? 'reactivate' : route.name === 'bulk-apply' ? 'bulk_apply'
-              : route.name === 'bulk-preview' ? 'bulk_preview' : route.name === 'customer-edit' ? 'edit' : 'deactivate';
+              : route.name === 'bulk-preview' ? 'bulk_preview' : route.name === 'customer-edit' ? 'edit' : route.name === 'notes' ? 'note' : 'deactivate';
             const subject = route.arg === 'ARG_CUSTOMER' ? target.pid : '';
             opts.form = { csrf: tokenFor(user, action, subject), reason: 'data_cleanup', mode: 'paste', lines: target.pid,
-              nonce: randomBytes(16).toString('hex'), select: [target.pid] };
+              nonce: randomBytes(16).toString('hex'), select: [target.pid], kind: 'phone', date: '2025-01-31', summary: 'role matrix' };
             if (route.name === 'customer-edit') Object.assign(opts.form, { firstName: 'Roles', lastName: `Matrix ${login}`, customerType: 'individual' });
           }
           jobs.push(http(who, method, pathname, opts).then((r) => ({ r, method, login, want, target, changes })));
@@ -1109,6 +1126,8 @@ describe('roles: every route × method × login against the README\'s rules', ()
         if (changes && r.status === want && route.name === 'customer-edit') {
           assert.deepEqual(sql(`SELECT status, first_name, last_name FROM customers WHERE public_id = ${lit(target.pid)}`),
             [['active', 'Roles', `Matrix ${login}`]], `${what}: the edit was made, the status kept`);
+        } else if (changes && r.status === want && route.name === 'notes') {
+          assert.equal(sqlValue(`SELECT COUNT(*) FROM customer_notes WHERE customer_id = ${target.id}`), '1', `${what}: the note was written`);
         } else if (changes && r.status === want && route.arg === 'ARG_CUSTOMER') {
           const st = customerState(target.pid).status;
           const shouldBe = route.name === 'reactivate' || method === 'PUT' ? 'active' : 'inactive';

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "domain/notes.h"
 #include "domain/profile.h"
 #include "fake_req.h"
 #include "http/app.h"
@@ -520,6 +521,56 @@ static void input_misc(void **state)
 	assert_null(input_check(KEY_LIMIT, "500", 2));
 }
 
+/* A note's fields: the summary's rules, the kinds, the dates. */
+static void input_note_fields(void **state)
+{
+	struct arena *a = *state;
+	valid(a, KEY_SUMMARY, "summary=Called+back%0D%0Atwo+lines");
+	valid(a, KEY_SUMMARY, "summary=%C3%A9t%C3%A9");
+	invalid(a, KEY_SUMMARY, "summary=+%0D%0A+"); /* white space only */
+	invalid(a, KEY_SUMMARY, "summary=a%09b");    /* tab */
+	invalid(a, KEY_SUMMARY, "summary=a%07b");    /* bell */
+	invalid(a, KEY_SUMMARY, "summary=a%7Fb");    /* DEL */
+	invalid(a, KEY_SUMMARY, "summary=a%FFb");    /* not UTF-8 */
+	char *big = arena_alloc(a, NOTE_SUMMARY_MAX + 16);
+	memcpy(big, "summary=", 8);
+	memset(big + 8, 'x', NOTE_SUMMARY_MAX);
+	big[8 + NOTE_SUMMARY_MAX] = '\0';
+	valid(a, KEY_SUMMARY, big);
+	big[8 + NOTE_SUMMARY_MAX] = 'x';
+	big[9 + NOTE_SUMMARY_MAX] = '\0';
+	invalid(a, KEY_SUMMARY, big);
+	valid(a, KEY_KIND, "kind=meeting");
+	invalid(a, KEY_KIND, "kind=Meeting");
+	valid(a, KEY_NOTED_ON, "date=2024-02-29");
+	invalid(a, KEY_NOTED_ON, "date=2025-02-29");
+	invalid(a, KEY_FOLLOW_UP, "follow_up=2025-1-01");
+	assert_string_equal(input_name(KEY_NOTED_ON), "date");
+}
+
+/* Required fields are named with every invalid one. */
+static void input_required(void **state)
+{
+	struct arena *a = *state;
+	struct field fields[KEY__MAX];
+	struct kvlist qs = kvl(a, ""), form = kvl(a, "kind=fax&follow_up=2025-02-30");
+	input_validate(a, &qs, &form, fields);
+	assert_int_equal(input_require(KEYS(KEY_KIND) | KEYS(KEY_SUMMARY), fields), KEY_SUMMARY);
+	assert_string_equal(input_problems(a, fields),
+	                    "kind: is not one of the allowed values. summary: is required. "
+	                    "follow_up: is not a valid date.");
+}
+
+/* The stored summary: line breaks as LF, trimmed. */
+static void notes_normalized(void **state)
+{
+	struct arena *a = *state;
+	const char *in = " \r\n\tfirst\r\nsecond\rthird \n\n";
+	assert_string_equal(notes_normalize(a, in, strlen(in)), "first\nsecond\nthird");
+	assert_string_equal(notes_normalize(a, " \r\n ", 4), "");
+	assert_string_equal(notes_normalize(a, "x", 1), "x");
+}
+
 static void input_absent(void **state)
 {
 	struct arena *a = *state;
@@ -611,10 +662,10 @@ static void route_edit_keys(void **state)
 	assert_string_equal(input_name(KEY_FIRST_NAME), profile_field_name[PF_FIRST_NAME]);
 	assert_string_equal(input_name(KEY_PHONE), profile_field_name[PF_PHONE]);
 	key_set edit = routes[PAGE_CUSTOMER_EDIT].keys;
-	assert_true(edit & KEYS(KEY_ADDRESS_LAST));
-	assert_true(KEYS_ALL & KEYS(KEY__MAX - 1));
-	assert_false(edit & KEYS(KEY_ADDRESS_LAST + 1));
-	assert_false(edit & KEYS(KEY_CUSTOMER_TYPE));
+	assert_true((edit & KEYS(KEY_ADDRESS_LAST)) != 0);
+	assert_true((KEYS_ALL & KEYS(KEY__MAX - 1)) != 0);
+	assert_false((edit & KEYS(KEY_ADDRESS_LAST + 1)) != 0);
+	assert_false((edit & KEYS(KEY_CUSTOMER_TYPE)) != 0);
 	struct kvlist q = kvl(a, ""),
 	              f = kvl(a, "customerType=government&shippingAddress.country=NL");
 	struct field fields[KEY__MAX];
@@ -1420,6 +1471,7 @@ int main(void)
 	    T(input_int_overflow), T(input_date),          T(input_public_id),
 	    T(input_text),         T(input_control),       T(input_utf8),
 	    T(input_nul),          T(input_misc),          T(input_absent),
+	    T(input_note_fields),  T(input_required),      T(notes_normalized),
 	    T(input_form_wins),    T(input_first_invalid), T(input_repeats),
 	    T(input_repeats_both), T(input_utf8_direct),   T(input_public_id_direct),
 	};
