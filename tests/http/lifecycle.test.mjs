@@ -491,7 +491,7 @@ describe('rules in the database (application account)', () => {
 
   test('the application account cannot DELETE from any table', () => {
     const tables = sql("SELECT table_name FROM information_schema.tables WHERE table_schema = 'custodian' AND table_type = 'BASE TABLE' ORDER BY 1").map((r) => r[0]);
-    for (const t of ['customers', 'orders', 'subscriptions', 'assets', 'payments', 'addresses', 'audit_log', 'operators', 'api_keys', 'tenants'])
+    for (const t of ['customers', 'orders', 'order_items', 'subscriptions', 'assets', 'payments', 'addresses', 'audit_log', 'operators', 'api_keys', 'tenants'])
       assert.ok(tables.includes(t), `table ${t} exists`);
     for (const t of tables) {
       const r = sqlAsApp(`DELETE FROM \`${t}\` WHERE 1 = 0`);

@@ -290,7 +290,7 @@ export const noStore = (r) => /(^|,\s*)no-store(\s*,|$)/.test(r.headers['cache-c
 
 // ---- the database ---------------------------------------------------------------------------
 
-const CHECKSUMMED = ['tenants', 'operators', 'customers', 'customer_counts', 'addresses', 'orders', 'assets',
+const CHECKSUMMED = ['tenants', 'operators', 'customers', 'customer_counts', 'addresses', 'orders', 'order_items', 'assets',
   'subscriptions', 'payments', 'bulk_runs', 'bulk_items', 'audit_log'];
 
 /**
