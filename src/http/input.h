@@ -62,14 +62,16 @@ enum key {
 	KEY_SORT_BY,
 	KEY_SORT_DIR,
 	KEY_CUSTOMER_ID,
+	KEY_ORDER_SORT_BY, /* "sortBy" of GET /v1/orders */
 	KEY__MAX
 };
 
 /* A set of keys (a route's), and the set of every key but those that
- * share a name with another (KEY_ORDER_STATUS). */
+ * share a name with another (KEY_ORDER_STATUS, KEY_ORDER_SORT_BY). */
 typedef uint64_t key_set;
-#define KEYS(k)  ((key_set)1 << (k))
-#define KEYS_ALL ((((key_set)1 << KEY__MAX) - 1) & ~KEYS(KEY_ORDER_STATUS))
+#define KEYS(k) ((key_set)1 << (k))
+#define KEYS_ALL                                                                                   \
+	((((key_set)1 << KEY__MAX) - 1) & ~KEYS(KEY_ORDER_STATUS) & ~KEYS(KEY_ORDER_SORT_BY))
 
 /* The values of the enum-like fields that are not database vocabulary
  * (those are db/types.h's enums). */
