@@ -247,7 +247,7 @@ static void named(struct db *db, struct arena *a)
 	    {STMT_ORDERS_IN_FLIGHT_LOCK, "i", true},
 	    {STMT_SUBS_ACTIVE_LOCK, "i", true},
 	    {STMT_ASSETS_OUT_LOCK, "i", true},
-	    {STMT_SECTIONS, "iiiiiiiiiiiiiiii", true},
+	    {STMT_SECTIONS, "iiiiiiiiiiiiiiiiiii", true},
 	    {STMT_CUSTOMER_ADDRESSES, "i", true},
 	    {STMT_RETENTION_BY_REASON_MONTH, "i", false},
 	    {STMT_RETENTION_TOTALS, "iiiii", false},
@@ -260,7 +260,7 @@ static void named(struct db *db, struct arena *a)
 	    {STMT_BULK_PENDING_ITEMS, "is", true},
 	};
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
-		struct db_param p[16];
+		struct db_param p[24];
 		size_t n = strlen(list[i].fmt);
 		if (n > sizeof(p) / sizeof(p[0])) {
 			printf("not ok - statement %d: more parameters than the test binds\n",

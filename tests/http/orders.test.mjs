@@ -275,3 +275,62 @@ test('bad sortBy or sortDir: 400 VALIDATION_ERROR naming the field; a cursor of 
   const customers = (await call('/v1/customers?limit=1')).json.nextCursor;
   assertValidation(await call(`/v1/orders?startAfter=${encodeURIComponent(customers)}`), 'startAfter');
 });
+
+// ---- the customer page shows what was ordered --------------------------------------------
+
+const decode = (s) => L.decodeEntities(s.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
+
+/** The lines the customer page shows for an order: [quantity, product, sku, unit price, months]. */
+function pageLines(html, pid) {
+  const row = new RegExp(`<tr id="order-${pid}">([\\s\\S]*?)</tr>`).exec(html);
+  assert.ok(row, `the page has a row for ${pid}`);
+  return [...row[1].matchAll(/<li class="order-line">([\s\S]*?)<\/li>/g)].map((m) => {
+    const t = decode(m[1]);
+    const x = /^(\d+) × (.+) (\S+): (.+)\/month for (\d+) months$/.exec(t);
+    assert.ok(x, `a line reads "quantity × product sku: price/month for n months": ${t}`);
+    return [Number(x[1]), x[2], x[3], x[4], Number(x[5])];
+  });
+}
+
+const euro = (v) => `€${Number(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+function dbLines(pid) {
+  return sql(`SELECT i.quantity, i.product_name, i.sku, i.unit_price, i.contract_length
+                FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.public_id = ${q(pid)} ORDER BY i.id`)
+    .map((r) => [Number(r[0]), r[1], r[2], euro(r[3]), Number(r[4])]);
+}
+
+test('the customer page lists each order\'s lines (product, sku, quantity, unit price, contract length), escaped', async () => {
+  const r = await L.page('/customers/cus_fixture_all_three');
+  assert.equal(r.status, 200);
+  for (const pid of ['ord_fixture_all_rental', 'ord_fixture_all_confirmed', 'ord_fixture_all_partial', 'ord_all_hist'])
+    assert.deepEqual(pageLines(r.text, pid), dbLines(pid), pid);
+  assert.deepEqual(pageLines(r.text, 'ord_fixture_all_partial'), [
+    [2, 'Phone 6"', 'FW-PHN-6', '€36.00', 24],
+    [2, 'Protection plan: Phone 6"', 'FW-CARE-PHN', '€3.00', 24],
+  ]);
+
+  // a busy demo customer: every order shown, every line of it
+  const busy = sqlOne(`SELECT c.public_id FROM customers c WHERE c.tenant_id = 1 AND c.total_orders >= 3
+                         AND EXISTS (SELECT 1 FROM orders o JOIN order_items i ON i.order_id = o.id
+                                      WHERE o.customer_id = c.id AND i.kind = 'protection')
+                       ORDER BY c.id LIMIT 1`);
+  const page = await L.page(`/customers/${busy}`);
+  const orders = sql(`SELECT o.public_id FROM orders o JOIN customers c ON c.id = o.customer_id
+                       WHERE c.public_id = ${q(busy)} ORDER BY o.id DESC LIMIT 20`).map((x) => x[0]);
+  assert.ok(orders.length >= 3);
+  for (const pid of orders) assert.deepEqual(pageLines(page.text, pid), dbLines(pid), `${busy} ${pid}`);
+
+  // hostile product names and SKUs are escaped by the template
+  const c = L.makeCustomer({ first: 'Esc', last: 'Aped' });
+  const pid = `ord_t${L.uid()}`;
+  sql(`INSERT INTO orders (public_id, tenant_id, customer_id, status, currency, created_at)
+         VALUES (${q(pid)}, 1, ${c.id}, 'pending', 'EUR', '2025-03-01 00:00:00');
+       INSERT INTO order_items (order_id, sku, product_name, quantity, unit_price, contract_length)
+         VALUES (LAST_INSERT_ID(), '<b>SKU', '<script>alert(6)</script> & "Co"', 1, 5.00, 12)`);
+  const x = await L.page(`/customers/${c.pid}`);
+  assert.ok(!x.text.includes('<script>alert(6)'), 'no raw script');
+  assert.ok(!x.text.includes('<b>SKU'), 'no raw markup');
+  assert.deepEqual(pageLines(x.text, pid), [[1, '<script>alert(6)</script> & "Co"', '<b>SKU', '€5.00', 12]]);
+  sql(`UPDATE orders SET status = 'cancelled' WHERE public_id = ${q(pid)}`);
+});
