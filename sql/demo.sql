@@ -6,7 +6,7 @@
 -- out, order count) are computed once, in the same INSERT, instead of by a
 -- million-row UPDATE afterwards.
 --
--- Shape per customer (averages): 1.5 orders, 1.2 subscriptions and devices,
+-- Shape per customer (averages): 1.5 orders (1.3 lines each), 1.2 subscriptions and devices,
 -- 4 payments, 1.6 addresses; one customer in ten has 1-3 notes. 10% belong to tenant 2 (globex), 20% are
 -- businesses, 5% are inactive (with a reason and the audit row of their
 -- deactivation), 1% are near-duplicates of the previous customer (same
@@ -49,24 +49,59 @@ FROM (SELECT seq, IF(seq % 97 = 0, seq - 1, seq) AS p, CRC32(CONCAT('h', seq)) A
         FROM seq_1_to_100000000 WHERE seq <= @customers) c;
 
 -- ---- orders: id = customer*4 + j -----------------------------------------
-INSERT INTO orders (id, public_id, tenant_id, customer_id, status, total, currency, created_at)
-SELECT o.id,
-       CONCAT('ord_', LPAD(LOWER(HEX((o.id * 2654435761) % 1099511627776)), 10, '0')),
-       o.tenant, o.cid,
-       CASE
-         WHEN o.inactive THEN IF(o.g < 80, 'fulfilled', 'cancelled')
-         WHEN o.g < 82 THEN 'fulfilled'
-         WHEN o.g < 90 THEN 'cancelled'
-         WHEN o.g < 94 THEN 'pending'
-         WHEN o.g < 97 THEN 'confirmed'
-         ELSE 'partial'
-       END,
-       ELT(1 + o.g % 6, 59.00, 39.00, 29.00, 19.00, 12.00, 9.00) * (1 + o.g % 3),
-       IF(o.tenant = 2, 'USD', 'EUR'),
-       LEAST(o.created + INTERVAL (o.j * 41 + o.g % 20) DAY, TIMESTAMP('2026-11-01'))
-FROM (SELECT d.id * 4 + j.seq AS id, d.id AS cid, j.seq AS j, d.tenant, d.inactive,
-             d.created, CRC32(CONCAT('o', d.id * 4 + j.seq)) % 100 AS g
-        FROM demo_c d JOIN seq_0_to_3 j ON j.seq < d.norders) o;
+-- Each order rents one product (id % 6): one unit, two for a partial order
+-- (one of them rented so far); a third of the orders add a protection plan
+-- for each unit. total is the sum of those lines: the formulas of the
+-- order_items below, computed here once so that no million-row UPDATE is
+-- needed (tests/http/orders.test.mjs checks that they agree). The
+-- addresses are the customer's own (ids customer*2 + kind, see below).
+INSERT INTO orders (id, public_id, tenant_id, customer_id, status, order_type, total, currency,
+                    billing_address_id, shipping_address_id, created_by, created_at, updated_at)
+SELECT x.id,
+       CONCAT('ord_', LPAD(LOWER(HEX((x.id * 2654435761) % 1099511627776)), 10, '0')),
+       x.tenant, x.cid, x.status,
+       CASE WHEN x.g % 25 = 3 THEN 'upgrade' WHEN x.g % 10 = 9 THEN 'extension' ELSE 'standard' END,
+       IF(x.status = 'partial', 2, 1)
+         * (ELT(1 + x.id % 6, 59.00, 39.00, 29.00, 19.00, 12.00, 9.00)
+            + IF(CRC32(CONCAT('i', x.id)) % 3 = 0,
+                 ELT(1 + x.id % 6, 7.00, 5.00, 4.00, 3.00, 2.00, 1.50), 0)),
+       IF(x.tenant = 2, 'USD', 'EUR'),
+       x.cid * 2, IF(x.h % 5 < 3, x.cid * 2 + 1, x.cid * 2),
+       IF(x.g % 5 = 0, IF(x.tenant = 2, 'globex', ELT(1 + x.id % 2, 'admin', 'operator')),
+          'storefront'),
+       x.created,
+       IF(x.status = 'pending', x.created,
+          LEAST(x.created + INTERVAL (1 + x.g % 15) DAY, TIMESTAMP('2026-11-01')))
+FROM (SELECT o.id, o.cid, o.tenant, o.h, o.g,
+             CASE
+               WHEN o.inactive THEN IF(o.g < 80, 'fulfilled', 'cancelled')
+               WHEN o.g < 82 THEN 'fulfilled'
+               WHEN o.g < 90 THEN 'cancelled'
+               WHEN o.g < 94 THEN 'pending'
+               WHEN o.g < 97 THEN 'confirmed'
+               ELSE 'partial'
+             END AS status,
+             LEAST(o.created + INTERVAL (o.j * 41 + o.g % 20) DAY, TIMESTAMP('2026-11-01')) AS created
+        FROM (SELECT d.id * 4 + j.seq AS id, d.id AS cid, j.seq AS j, d.tenant, d.inactive, d.h,
+                     d.created, CRC32(CONCAT('o', d.id * 4 + j.seq)) % 100 AS g
+                FROM demo_c d JOIN seq_0_to_3 j ON j.seq < d.norders) o) x;
+
+-- ---- order lines: id = order*2 (the device), order*2 + 1 (its plan) ------
+INSERT INTO order_items (id, tenant_id, order_id, kind, sku, product_name, quantity, unit_price,
+                         contract_length)
+SELECT o.id * 2 + k.seq, o.tenant_id, o.id, IF(k.seq = 0, 'device', 'protection'),
+       IF(k.seq = 0,
+          ELT(1 + o.id % 6, 'FW-LAP-14', 'FW-PHN-6', 'FW-TAB-11', 'FW-MON-27', 'FW-HDP-1', 'FW-DCK-1'),
+          ELT(1 + o.id % 6, 'FW-CARE-LAP', 'FW-CARE-PHN', 'FW-CARE-TAB', 'FW-CARE-MON',
+              'FW-CARE-HDP', 'FW-CARE-DCK')),
+       CONCAT(IF(k.seq = 0, '', 'Protection plan: '),
+              ELT(1 + o.id % 6, 'Laptop 14"', 'Phone 6"', 'Tablet 11"', 'Monitor 27"', 'Headphones',
+                  'Docking station')),
+       IF(o.status = 'partial', 2, 1),
+       IF(k.seq = 0, ELT(1 + o.id % 6, 59.00, 39.00, 29.00, 19.00, 12.00, 9.00),
+          ELT(1 + o.id % 6, 7.00, 5.00, 4.00, 3.00, 2.00, 1.50)),
+       ELT(1 + CRC32(CONCAT('L', o.id)) % 3, 12, 24, 36)
+FROM orders o JOIN seq_0_to_1 k ON k.seq = 0 OR CRC32(CONCAT('i', o.id)) % 3 = 0;
 
 -- ---- assets and subscriptions: one per fulfilled or partial order ---------
 -- s = subscription hash bucket 0..99 decides its status.
@@ -119,11 +154,11 @@ SELECT CONCAT('ST', LPAD(seq, 10, '0')), IF(seq % 10 = 9, 2, 1),
        ELT(1 + seq % 6, 1200.00, 800.00, 600.00, 350.00, 250.00, 180.00)
 FROM seq_1_to_100000000 WHERE seq <= GREATEST(@customers DIV 20, 1);
 
-INSERT INTO subscriptions (id, public_id, tenant_id, customer_id, order_id, asset_serial,
-                           status, monthly_amount, start_date, end_date, created_at)
+INSERT INTO subscriptions (id, public_id, tenant_id, customer_id, order_id, order_item_id,
+                           asset_serial, status, monthly_amount, start_date, end_date, created_at)
 SELECT s.id,
        CONCAT('sub_', LPAD(LOWER(HEX((s.id * 2246822519) % 1099511627776)), 10, '0')),
-       s.tenant, s.cid, s.id, CONCAT('SN', LPAD(s.id, 10, '0')), s.status,
+       s.tenant, s.cid, s.id, s.id * 2, CONCAT('SN', LPAD(s.id, 10, '0')), s.status,
        ELT(1 + s.product, 59.00, 39.00, 29.00, 19.00, 12.00, 9.00),
        DATE(s.created_at),
        IF(s.status = 'active', NULL, DATE(s.created_at) + INTERVAL s.months MONTH),

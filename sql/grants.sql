@@ -15,6 +15,7 @@ GRANT SELECT ON custodian.operators TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT, UPDATE ON custodian.customers TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT, UPDATE ON custodian.addresses TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT, UPDATE ON custodian.orders TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT, INSERT, UPDATE ON custodian.order_items TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT, UPDATE ON custodian.assets TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT, UPDATE ON custodian.subscriptions TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT, UPDATE ON custodian.payments TO 'custodian_app'@'@APP_HOST@';

@@ -110,24 +110,68 @@ CREATE TABLE IF NOT EXISTS addresses (
   CONSTRAINT fk_addresses_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+-- An order: what a customer checked out. Its lines are order_items; total is
+-- the sum of its lines, kept by triggers (sql/triggers.sql: an order starts
+-- at 0 and each line adds quantity x unit price). The addresses are the
+-- customer's billing and shipping rows current when the order was placed
+-- (addresses are append-only, so the ids keep pointing at what was used).
 CREATE TABLE IF NOT EXISTS orders (
   id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
   public_id   VARCHAR(40)  COLLATE utf8mb4_bin NOT NULL, -- exact: ids match case-sensitively
   tenant_id   INT UNSIGNED NOT NULL,
   customer_id BIGINT UNSIGNED NOT NULL,
   status      ENUM('pending','confirmed','partial','fulfilled','cancelled') NOT NULL,
+  order_type  ENUM('standard','extension','upgrade') NOT NULL DEFAULT 'standard',
   total       DECIMAL(12,2) NOT NULL DEFAULT 0,
   currency    CHAR(3) NOT NULL DEFAULT 'EUR',
+  billing_address_id  BIGINT UNSIGNED NULL,
+  shipping_address_id BIGINT UNSIGNED NULL,
+  created_by  VARCHAR(100) NOT NULL DEFAULT '',  -- set by orders_bi when not given
   created_at  DATETIME NOT NULL,
+  updated_at  DATETIME NULL,                     -- set by orders_bi when not given
   UNIQUE KEY ux_orders_public_id (public_id),
   -- prerequisite (in-flight orders) and the customer page's order list
   KEY ix_orders_customer_status (customer_id, status, id),
   KEY ix_orders_customer (customer_id),   -- (customer_id, id): newest first
   KEY ix_orders_customer_created (customer_id, created_at),  -- bulk: no activity since
-  -- GET /v1/orders without a customer: newest first, optionally by status
-  KEY ix_orders_tenant (tenant_id),
+  -- GET /v1/orders without a customer: each FlexPortal sort (keyset on key,
+  -- id), without and with a status filter; sortBy=status reads
+  -- ix_orders_tenant_status (status, id)
+  KEY ix_orders_tenant_created (tenant_id, created_at, id),
+  KEY ix_orders_tenant_updated (tenant_id, updated_at, id),
+  KEY ix_orders_tenant_public  (tenant_id, public_id, id),
+  KEY ix_orders_tenant_total   (tenant_id, total, id),
   KEY ix_orders_tenant_status (tenant_id, status, id),
-  CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
+  KEY ix_orders_status_created (tenant_id, status, created_at, id),
+  KEY ix_orders_status_updated (tenant_id, status, updated_at, id),
+  KEY ix_orders_status_public  (tenant_id, status, public_id, id),
+  KEY ix_orders_status_total   (tenant_id, status, total, id),
+  CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id),
+  CONSTRAINT fk_orders_billing FOREIGN KEY (billing_address_id) REFERENCES addresses (id),
+  CONSTRAINT fk_orders_shipping FOREIGN KEY (shipping_address_id) REFERENCES addresses (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- The lines of an order: a product rented (kind 'device': each unit becomes
+-- one subscription, whose order_item_id names the line) or a protection plan
+-- for those devices (kind 'protection': billed with them, no rental of its
+-- own). unit_price is the monthly price of one unit; contract_length the
+-- rental's length in months.
+CREATE TABLE IF NOT EXISTS order_items (
+  id              BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  tenant_id       INT UNSIGNED NOT NULL DEFAULT 0,  -- the order's (order_items_bi)
+  order_id        BIGINT UNSIGNED NOT NULL,
+  kind            ENUM('device','protection') NOT NULL DEFAULT 'device',
+  sku             VARCHAR(40)  NOT NULL,
+  product_name    VARCHAR(200) NOT NULL,
+  quantity        INT UNSIGNED NOT NULL,
+  unit_price      DECIMAL(10,2) NOT NULL,
+  contract_length SMALLINT UNSIGNED NOT NULL,  -- months
+  CONSTRAINT ck_order_items_quantity CHECK (quantity >= 1),
+  CONSTRAINT ck_order_items_price CHECK (unit_price >= 0),
+  CONSTRAINT ck_order_items_sku CHECK (sku <> '' AND product_name <> ''),
+  -- an order's lines (the API's page of orders, the customer page)
+  KEY ix_order_items_order (order_id, id),
+  CONSTRAINT fk_order_items_order FOREIGN KEY (order_id) REFERENCES orders (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE IF NOT EXISTS assets (
@@ -150,6 +194,7 @@ CREATE TABLE IF NOT EXISTS subscriptions (
   tenant_id      INT UNSIGNED NOT NULL,
   customer_id    BIGINT UNSIGNED NOT NULL,
   order_id       BIGINT UNSIGNED NULL,
+  order_item_id  BIGINT UNSIGNED NULL,  -- the order line this rental was made for
   asset_serial   VARCHAR(40)  NULL,
   status         ENUM('active','ended_completed','ended_buyout','ended_upgrade',
                       'ended_early_return','cancelled') NOT NULL,
@@ -162,9 +207,11 @@ CREATE TABLE IF NOT EXISTS subscriptions (
   KEY ix_subscriptions_customer_status (customer_id, status, id),
   KEY ix_subscriptions_customer (customer_id),
   KEY ix_subscriptions_order (order_id),
+  KEY ix_subscriptions_order_item (order_item_id),
   KEY ix_subscriptions_asset (asset_serial),
   CONSTRAINT fk_subscriptions_customer FOREIGN KEY (customer_id) REFERENCES customers (id),
   CONSTRAINT fk_subscriptions_order FOREIGN KEY (order_id) REFERENCES orders (id),
+  CONSTRAINT fk_subscriptions_order_item FOREIGN KEY (order_item_id) REFERENCES order_items (id),
   CONSTRAINT fk_subscriptions_asset FOREIGN KEY (asset_serial) REFERENCES assets (serial_number)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 

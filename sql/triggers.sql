@@ -58,10 +58,31 @@ BEGIN
   END IF;
 END//
 
+-- A new order: the customer must be active; its total starts at 0 because
+-- it is the sum of its lines (order_items_ai adds each line); the addresses
+-- not given are the customer's current ones of each kind (shipping falls
+-- back to billing); created_by names the database account when the writer
+-- did not say who; updated_at starts at created_at.
 DROP TRIGGER IF EXISTS orders_bi//
 CREATE TRIGGER orders_bi BEFORE INSERT ON orders FOR EACH ROW
 BEGIN
   CALL customer_guard(NEW.customer_id);
+  SET NEW.total = 0;
+  IF NEW.billing_address_id IS NULL THEN
+    SET NEW.billing_address_id = (SELECT a.id FROM addresses a
+      WHERE a.customer_id = NEW.customer_id AND a.kind = 'billing' ORDER BY a.id DESC LIMIT 1);
+  END IF;
+  IF NEW.shipping_address_id IS NULL THEN
+    SET NEW.shipping_address_id = COALESCE((SELECT a.id FROM addresses a
+      WHERE a.customer_id = NEW.customer_id AND a.kind = 'shipping' ORDER BY a.id DESC LIMIT 1),
+      NEW.billing_address_id);
+  END IF;
+  IF NEW.created_by = '' THEN
+    SET NEW.created_by = SUBSTRING_INDEX(USER(), '@', 1);
+  END IF;
+  IF NEW.updated_at IS NULL THEN
+    SET NEW.updated_at = NEW.created_at;
+  END IF;
 END//
 
 DROP TRIGGER IF EXISTS orders_ai//
@@ -79,11 +100,63 @@ BEGIN
      AND OLD.status NOT IN ('pending','confirmed','partial') THEN
     CALL customer_guard(NEW.customer_id);
   END IF;
+  -- a change of status is an update of the order (unless the writer says when)
+  IF NEW.status <> OLD.status AND NEW.updated_at <=> OLD.updated_at THEN
+    SET NEW.updated_at = UTC_TIMESTAMP();
+  END IF;
+END//
+
+-- orders.total is the sum of the order's lines: each line written moves it
+-- by its own amount, in the same statement (so concurrent lines of one
+-- order queue on the order row and none is lost). A line belongs to its
+-- order's tenant.
+DROP TRIGGER IF EXISTS order_items_bi//
+CREATE TRIGGER order_items_bi BEFORE INSERT ON order_items FOR EACH ROW
+BEGIN
+  SET NEW.tenant_id = (SELECT o.tenant_id FROM orders o WHERE o.id = NEW.order_id);
+END//
+
+DROP TRIGGER IF EXISTS order_items_ai//
+CREATE TRIGGER order_items_ai AFTER INSERT ON order_items FOR EACH ROW
+BEGIN
+  UPDATE orders SET total = total + NEW.quantity * NEW.unit_price WHERE id = NEW.order_id;
+END//
+
+DROP TRIGGER IF EXISTS order_items_bu//
+CREATE TRIGGER order_items_bu BEFORE UPDATE ON order_items FOR EACH ROW
+BEGIN
+  IF NEW.order_id <> OLD.order_id OR NEW.tenant_id <> OLD.tenant_id THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'ORDER_ITEM_MOVED';
+  END IF;
+END//
+
+DROP TRIGGER IF EXISTS order_items_au//
+CREATE TRIGGER order_items_au AFTER UPDATE ON order_items FOR EACH ROW
+BEGIN
+  UPDATE orders SET total = total - OLD.quantity * OLD.unit_price + NEW.quantity * NEW.unit_price
+   WHERE id = NEW.order_id;
+END//
+
+-- The application may not delete (sql/grants.sql); an administrator's
+-- delete still keeps the total right.
+DROP TRIGGER IF EXISTS order_items_ad//
+CREATE TRIGGER order_items_ad AFTER DELETE ON order_items FOR EACH ROW
+BEGIN
+  UPDATE orders SET total = total - OLD.quantity * OLD.unit_price WHERE id = OLD.order_id;
 END//
 
 DROP TRIGGER IF EXISTS subscriptions_bi//
 CREATE TRIGGER subscriptions_bi BEFORE INSERT ON subscriptions FOR EACH ROW
 BEGIN
+  -- a rental made for an order line belongs to that line's order
+  IF NEW.order_item_id IS NOT NULL THEN
+    IF NEW.order_id IS NULL THEN
+      SET NEW.order_id = (SELECT i.order_id FROM order_items i WHERE i.id = NEW.order_item_id);
+    ELSEIF NOT NEW.order_id <=> (SELECT i.order_id FROM order_items i
+                                  WHERE i.id = NEW.order_item_id) THEN
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'ORDER_ITEM_MISMATCH';
+    END IF;
+  END IF;
   IF NEW.status = 'active' THEN
     CALL customer_guard(NEW.customer_id);
   END IF;

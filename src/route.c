@@ -138,7 +138,8 @@ const struct route routes[PAGE__MAX] = {
                          ARG_NONE,
                          {GET(api_orders_list)},
                          STAFF,
-                         .keys = K(CUSTOMER_ID) | K(ORDER_STATUS) | K(LIMIT) | K(START_AFTER)},
+                         .keys = K(CUSTOMER_ID) | K(ORDER_STATUS) | K(LIMIT) | K(START_AFTER) |
+                                 K(ORDER_SORT_BY) | K(SORT_DIR)},
 };
 
 /* Compares one pattern with path; literal segments must match exactly. */

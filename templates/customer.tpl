@@ -87,8 +87,8 @@
 <section class="panel" id="orders" aria-labelledby="orders-title">
   <h2 id="orders-title">Orders</h2>
   {{#NONE}}<p class="empty">No orders.</p>{{/NONE}}
-  <table class="list"><thead><tr><th scope="col">Order</th><th scope="col">Status</th><th scope="col" class="num">Total</th><th scope="col">Placed</th></tr></thead><tbody>
-  {{#ROW}}<tr><td><code>{{ID}}</code></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span></td><td class="num" data-label="Total">{{AMOUNT}}</td><td data-label="Placed">{{DATE}}</td></tr>{{/ROW}}
+  <table class="list"><thead><tr><th scope="col">Order</th><th scope="col">Status</th><th scope="col" class="num">Total</th><th scope="col">Placed</th><th scope="col">Ordered</th></tr></thead><tbody>
+  {{#ROW}}<tr id="order-{{ID}}"><td><code>{{ID}}</code></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span></td><td class="num" data-label="Total">{{AMOUNT}}</td><td data-label="Placed">{{DATE}}</td><td data-label="Ordered"><ul class="order-lines">{{#LINE}}<li class="order-line"><span class="qty">{{QUANTITY}} ×</span> {{PRODUCT}} <span class="sub">{{SKU}}</span>: {{UNIT_PRICE}}/month for {{MONTHS}} months</li>{{/LINE}}</ul></td></tr>{{/ROW}}
   </tbody></table>
   <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older orders »</a>{{/OLDER}}</p>
 </section>

@@ -50,3 +50,34 @@ export function lit(v) {
   }
   return "'" + String(v).replace(/\\/g, '\\\\').replace(/\0/g, '\\0').replace(/'/g, "\\'") + "'";
 }
+
+/**
+ * SQL (statements joined by ";\n") that makes the order just inserted
+ * (order: an SQL expression of its id, LAST_INSERT_ID() by default) what
+ * Custodian's orders always are, so every answer about it stays valid
+ * against FlexPortal's schema: a device line when it has none (the total
+ * follows its lines, sql/triggers.sql), and a billing and a shipping
+ * address when its customer has none of that kind, which the order points
+ * at. Tests that write orders directly append it.
+ */
+export function completeOrder(order = 'LAST_INSERT_ID()') {
+  return [
+    `SET @complete_order = ${order}`,
+    'SELECT customer_id, tenant_id INTO @complete_customer, @complete_tenant FROM orders WHERE id = @complete_order',
+    // (not a SELECT from orders: the line's trigger updates the order's total)
+    `INSERT INTO order_items (order_id, sku, product_name, quantity, unit_price, contract_length)
+       SELECT @complete_order, 'T-DEV-1', 'Test device', 1, 10.00, 12 FROM DUAL
+        WHERE NOT EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = @complete_order)`,
+    `INSERT INTO addresses (tenant_id, customer_id, kind, contact_name, street_address, city, postal_code, country, created_at)
+       SELECT @complete_tenant, @complete_customer, k.kind, 'Test Contact', '1 Test Street', 'Utrecht', '3511 AA', 'NL',
+              UTC_TIMESTAMP()
+         FROM (SELECT 'billing' AS kind UNION ALL SELECT 'shipping') k
+        WHERE NOT EXISTS (SELECT 1 FROM addresses a WHERE a.customer_id = @complete_customer AND a.kind = k.kind)`,
+    `UPDATE orders o SET
+       billing_address_id = COALESCE(o.billing_address_id,
+         (SELECT MAX(a.id) FROM addresses a WHERE a.customer_id = o.customer_id AND a.kind = 'billing')),
+       shipping_address_id = COALESCE(o.shipping_address_id,
+         (SELECT MAX(a.id) FROM addresses a WHERE a.customer_id = o.customer_id AND a.kind = 'shipping'))
+     WHERE o.id = @complete_order`,
+  ].join(';\n');
+}

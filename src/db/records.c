@@ -26,7 +26,8 @@ enum {
 	S_PAYMENT,
 	S_AUDIT,
 	S_ADDRESS,
-	S_NOTE
+	S_NOTE,
+	S_ITEM
 }; /* STMT_SECTIONS */
 
 const struct stmt_sql db_sql_records[] = {
@@ -49,10 +50,11 @@ const struct stmt_sql db_sql_records[] = {
     {STMT_ASSETS_OUT_LOCK, "SELECT " ASSET_COLS " FROM assets a"
                            " WHERE a.customer_id = ? AND a." BLOCKING_ASSET
                            " ORDER BY a.serial_number LOCK IN SHARE MODE"},
-    /* The six history sections of the customer page in one statement:
-     * each (customer, before id, limit), newest first. Columns: tag, id,
-     * then eleven columns whose meaning depends on the tag (the audit
-     * rows' last is an edit's changes, JSON). */
+    /* The seven history sections of the customer page in one statement:
+     * each (customer, before id, limit), newest first, then the lines of
+     * the orders shown (the orders' customer, before id and limit again).
+     * Columns: tag, id, then eleven columns whose meaning depends on the
+     * tag (the audit rows' last is an edit's changes, JSON). */
     {STMT_SECTIONS,
      "(SELECT 1 AS k, o.id, o.public_id, o.status, o.total, o.currency, o.created_at,"
      "        NULL, NULL, NULL, NULL, NULL, NULL"
@@ -84,7 +86,12 @@ const struct stmt_sql db_sql_records[] = {
      " UNION ALL"
      " (SELECT 7, n.id, n.noted_on, n.kind, n.summary, n.follow_up, n.created_at, n.created_by,"
      "        NULL, NULL, NULL, NULL, NULL"
-     "   FROM customer_notes n WHERE n.customer_id = ? AND n.id < ? ORDER BY n.id DESC LIMIT ?)"},
+     "   FROM customer_notes n WHERE n.customer_id = ? AND n.id < ? ORDER BY n.id DESC LIMIT ?)"
+     " UNION ALL"
+     " (SELECT 8, i.id, i.order_id, i.kind, i.sku, i.product_name, i.quantity, i.unit_price,"
+     "        i.contract_length, NULL, NULL, NULL, NULL"
+     "   FROM (SELECT o.id FROM orders o WHERE o.customer_id = ? AND o.id < ?"
+     "          ORDER BY o.id DESC LIMIT ?) x JOIN order_items i ON i.order_id = x.id)"},
 };
 const size_t db_sql_records_n = sizeof(db_sql_records) / sizeof(db_sql_records[0]);
 
@@ -210,6 +217,31 @@ static int cmp_order(const void *x, const void *y)
 {
 	return newest_first(((const struct order_row *)x)->id, ((const struct order_row *)y)->id);
 }
+/* Lines by order, then in the order they were added. */
+static int cmp_item(const void *x, const void *y)
+{
+	const struct order_item_row *p = x, *q = y;
+	if (p->order_id != q->order_id)
+		return p->order_id < q->order_id ? -1 : 1;
+	return p->id < q->id ? -1 : p->id > q->id;
+}
+
+/* Hands each order the run of its lines (items sorted by cmp_item). */
+static void attach_items(struct order_list *orders, struct order_item_row *items, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && items[j].order_id == items[i].order_id)
+			j++;
+		for (size_t k = 0; k < orders->n; k++)
+			if (orders->rows[k].id == items[i].order_id) {
+				orders->rows[k].items = &items[i];
+				orders->rows[k].nitems = j - i;
+			}
+		i = j;
+	}
+}
+
 static int cmp_sub(const void *x, const void *y)
 {
 	return newest_first(((const struct subscription_row *)x)->id,
@@ -241,11 +273,11 @@ enum err db_sections(struct db *db, struct arena *a, uint64_t customer_id,
 	unsigned long long c = customer_id;
 	long long l = limit;
 	struct db_res r;
-	enum err rc =
-	    db_exec(db, a, STMT_SECTIONS, &r, "uiiuiiuiiuiiuiiuuii", c,
-	            (long long)before[SEC_ORDERS], l, c, (long long)before[SEC_SUBSCRIPTIONS], l, c,
-	            (long long)before[SEC_DEVICES], l, c, (long long)before[SEC_PAYMENTS], l, c,
-	            (long long)before[SEC_AUDIT], l, c, c, (long long)before[SEC_NOTES], l);
+	enum err rc = db_exec(
+	    db, a, STMT_SECTIONS, &r, "uiiuiiuiiuiiuiiuuiiuii", c, (long long)before[SEC_ORDERS], l,
+	    c, (long long)before[SEC_SUBSCRIPTIONS], l, c, (long long)before[SEC_DEVICES], l, c,
+	    (long long)before[SEC_PAYMENTS], l, c, (long long)before[SEC_AUDIT], l, c, c,
+	    (long long)before[SEC_NOTES], l, c, (long long)before[SEC_ORDERS], l);
 	if (rc != ERR_OK)
 		return rc;
 	ALLOC_ROWS(a, out->orders, r.nrows);
@@ -254,6 +286,8 @@ enum err db_sections(struct db *db, struct arena *a, uint64_t customer_id,
 	ALLOC_ROWS(a, out->payments, r.nrows);
 	ALLOC_ROWS(a, out->audit, r.nrows);
 	ALLOC_ROWS(a, out->notes, r.nrows);
+	struct order_item_row *items = arena_calloc(a, r.nrows + 1, sizeof(*items));
+	size_t nitems = 0;
 	uint64_t newest[ADDRESS_KIND__MAX] = {0};
 	for (size_t i = 0; i < r.nrows; i++) {
 		struct row w = row_at(&r, i, "sections");
@@ -268,6 +302,19 @@ enum err db_sections(struct db *db, struct arena *a, uint64_t customer_id,
 		case S_SUBSCRIPTION:
 			read_subscription(&w, 1, &out->subscriptions.rows[out->subscriptions.n++]);
 			break;
+		case S_ITEM: {
+			struct order_item_row *it = &items[nitems++];
+			it->id = row_u64(&w, 1);
+			it->order_id = row_u64(&w, 2);
+			it->kind =
+			    (enum item_kind)row_enum(&w, 3, item_kind_name, ITEM_KIND__MAX, false);
+			it->sku = row_text(&w, 4);
+			it->product_name = row_text(&w, 5);
+			it->quantity = row_i64(&w, 6);
+			it->unit_cents = row_cents(&w, 7);
+			it->contract_months = row_i64(&w, 8);
+			break;
+		}
 		case S_DEVICE: {
 			struct device_row *d = &out->devices.rows[out->devices.n++];
 			d->subscription_id = row_u64(&w, 1);
@@ -331,6 +378,8 @@ enum err db_sections(struct db *db, struct arena *a, uint64_t customer_id,
 			return ERR_INTERNAL;
 	}
 	qsort(out->orders.rows, out->orders.n, sizeof(*out->orders.rows), cmp_order);
+	qsort(items, nitems, sizeof(*items), cmp_item);
+	attach_items(&out->orders, items, nitems);
 	qsort(out->subscriptions.rows, out->subscriptions.n, sizeof(*out->subscriptions.rows),
 	      cmp_sub);
 	qsort(out->devices.rows, out->devices.n, sizeof(*out->devices.rows), cmp_device);

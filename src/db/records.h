@@ -16,14 +16,32 @@
  * stay one statement per table, each with its own lock.
  */
 
+/* A line of an order. */
+struct order_item_row {
+	uint64_t id;
+	uint64_t order_id;
+	enum item_kind kind;
+	const char *sku;
+	const char *product_name;
+	int64_t quantity;
+	int64_t unit_cents; /* monthly price of one unit */
+	int64_t contract_months;
+	const char **rental_ids; /* the subscriptions made for it (API list only) */
+	size_t nrentals;
+};
+
 struct order_row {
 	uint64_t id;
 	const char *public_id;
 	enum order_status status;
-	int64_t total_cents;
+	int64_t total_cents; /* the sum of the lines (sql/triggers.sql) */
 	const char *currency;
 	const char *created_at;
 	const char *customer_public_id; /* the API's list only */
+	/* its lines, in id order (the customer page's sections and the API's
+	 * list; empty elsewhere) */
+	struct order_item_row *items;
+	size_t nitems;
 };
 
 struct subscription_row {

@@ -6,6 +6,8 @@ const char *const customer_status_name[CUSTOMER_STATUS__MAX] = {"active", "inact
 const char *const customer_type_name[CUSTOMER_TYPE__MAX] = {"individual", "business"};
 const char *const order_status_name[ORDER_STATUS__MAX] = {"pending", "confirmed", "partial",
                                                           "fulfilled", "cancelled"};
+const char *const order_type_name[ORDER_TYPE__MAX] = {"standard", "extension", "upgrade"};
+const char *const item_kind_name[ITEM_KIND__MAX] = {"device", "protection"};
 const char *const subscription_status_name[SUB_STATUS__MAX] = {
     "active",        "ended_completed",    "ended_buyout",
     "ended_upgrade", "ended_early_return", "cancelled"};

@@ -21,6 +21,10 @@ enum order_status {
 	ORDER_CANCELLED,
 	ORDER_STATUS__MAX
 };
+enum order_type { ORDER_STANDARD, ORDER_EXTENSION, ORDER_UPGRADE, ORDER_TYPE__MAX };
+/* An order line: a device rented (each unit one subscription) or the
+ * protection plan billed with devices. */
+enum item_kind { ITEM_DEVICE, ITEM_PROTECTION, ITEM_KIND__MAX };
 enum subscription_status {
 	SUB_ACTIVE,
 	SUB_ENDED_COMPLETED,
@@ -62,6 +66,8 @@ enum role { ROLE_NONE = 0, ROLE_VIEWER, ROLE_OPERATOR, ROLE_ADMIN, ROLE__MAX };
 extern const char *const customer_status_name[CUSTOMER_STATUS__MAX];
 extern const char *const customer_type_name[CUSTOMER_TYPE__MAX];
 extern const char *const order_status_name[ORDER_STATUS__MAX];
+extern const char *const order_type_name[ORDER_TYPE__MAX];
+extern const char *const item_kind_name[ITEM_KIND__MAX];
 extern const char *const subscription_status_name[SUB_STATUS__MAX];
 extern const char *const asset_status_name[ASSET_STATUS__MAX];
 extern const char *const payment_status_name[PAYMENT_STATUS__MAX];

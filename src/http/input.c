@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db/customers.h"
+#include "db/orders.h"
 #include "db/types.h"
 #include "domain/notes.h"
 #include "domain/profile.h"
@@ -232,6 +233,10 @@ static const struct choice api_sorts[] = {{"createdAt", CSORT_CREATED},
                                           {"totalMonthlyRevenue", CSORT_MRR},
                                           {"totalDevicesRented", CSORT_DEVICES},
                                           {NULL, 0}};
+/* FlexPortal's sortBy names of the order list */
+static const struct choice order_sorts[] = {
+    {"createdAt", OSORT_CREATED}, {"updatedAt", OSORT_UPDATED},  {"orderId", OSORT_ID},
+    {"status", OSORT_STATUS},     {"totals.total", OSORT_TOTAL}, {NULL, 0}};
 static const struct choice dirs[] = {{"asc", 0}, {"desc", 1}, {NULL, 0}};
 static const struct choice formats[] = {{"html", FORMAT_HTML}, {"csv", FORMAT_CSV}, {NULL, 0}};
 static const struct choice actions[] = {
@@ -319,6 +324,7 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_EDIT_TYPE] = {"customerType", .check = v_bounded, .max = EDIT_MAX},
     ADDRESS_KEYS(ADDRESS_BILLING, "billingAddress."),
     ADDRESS_KEYS(ADDRESS_SHIPPING, "shippingAddress."),
+    [KEY_ORDER_SORT_BY] = {"sortBy", .check = v_enum, .choices = order_sorts},
 };
 
 const char *input_name(enum key k)

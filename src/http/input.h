@@ -79,18 +79,22 @@ enum key {
 	KEY_EDIT_TYPE, /* "customerType", any text: the rules check it */
 	KEY_ADDRESS_FIRST,
 	KEY_ADDRESS_LAST = KEY_ADDRESS_FIRST + 2 * 9 - 1,
+	KEY_ORDER_SORT_BY, /* "sortBy" of GET /v1/orders */
 	KEY__MAX
 };
 
 /* A set of keys (a route's), and the set of every key but those that
- * share a name with another (KEY_ORDER_STATUS, KEY_EDIT_TYPE). With the
+ * share a name with another (KEY_ORDER_STATUS, KEY_EDIT_TYPE,
+ * KEY_ORDER_SORT_BY). With the
  * edit form's fields a uint64_t has no bit to spare (and KEYS_ALL shifts
  * by KEY__MAX), so a key set is GCC's and Clang's 128-bit integer
  * (__extension__ keeps -Wpedantic quiet about it). */
 __extension__ typedef unsigned __int128 key_set;
 _Static_assert(KEY__MAX < 128, "key_set has a bit for every key");
-#define KEYS(k)  ((key_set)1 << (k))
-#define KEYS_ALL ((((key_set)1 << KEY__MAX) - 1) & ~(KEYS(KEY_ORDER_STATUS) | KEYS(KEY_EDIT_TYPE)))
+#define KEYS(k) ((key_set)1 << (k))
+#define KEYS_ALL                                                                                   \
+	((((key_set)1 << KEY__MAX) - 1) &                                                          \
+	 ~(KEYS(KEY_ORDER_STATUS) | KEYS(KEY_EDIT_TYPE) | KEYS(KEY_ORDER_SORT_BY)))
 /* The keys first..last. */
 #define KEYS_RANGE(first, last)                                                                    \
 	((((key_set)1 << ((last) + 1)) - 1) & ~(((key_set)1 << (first)) - 1))

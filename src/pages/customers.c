@@ -249,6 +249,16 @@ static void order_row(struct req *r, struct tmpl_dict *row, const struct order_r
 	tmpl_set(row, "ROW_STATUS", order_status_name[o->status]);
 	tmpl_set(row, "AMOUNT", fmt_cents(r->arena, o->total_cents, o->currency));
 	tmpl_set(row, "DATE", fmt_datetime(r->arena, o->created_at));
+	/* what was ordered (the customer page's sections only) */
+	for (size_t i = 0; i < o->nitems; i++) {
+		const struct order_item_row *it = &o->items[i];
+		struct tmpl_dict *line = tmpl_add(row, "LINE");
+		tmpl_set_int(line, "QUANTITY", it->quantity);
+		tmpl_set(line, "PRODUCT", it->product_name);
+		tmpl_set(line, "SKU", it->sku);
+		tmpl_set(line, "UNIT_PRICE", fmt_cents(r->arena, it->unit_cents, o->currency));
+		tmpl_set_int(line, "MONTHS", it->contract_months);
+	}
 }
 
 static void sub_row(struct req *r, struct tmpl_dict *row, const struct subscription_row *s)

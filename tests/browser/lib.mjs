@@ -230,6 +230,8 @@ export function makeCustomer(opts = {}) {
     s.push(`INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
             VALUES ('ord_${tag}_h', 1, @c, 'fulfilled', 1249.50, 'EUR', UTC_TIMESTAMP() - INTERVAL 400 DAY);`);
     s.push('SET @o = LAST_INSERT_ID();');
+    s.push(`INSERT INTO order_items (order_id, sku, product_name, quantity, unit_price, contract_length)
+            VALUES (@o, 'FW-LAP-14', 'Laptop 14"', 1, 1249.50, 12);`);
     s.push(`INSERT INTO assets (serial_number, tenant_id, sku, product_name, status, customer_id, acquisition_cost)
             VALUES ('SN-${tag.toUpperCase()}-H', 1, 'FW-LAP-14', 'Laptop 14"', 'returned', NULL, 1100.00);`);
     s.push(`INSERT INTO subscriptions (public_id, tenant_id, customer_id, order_id, asset_serial, status, monthly_amount,
@@ -245,9 +247,12 @@ export function makeCustomer(opts = {}) {
     s.push(`INSERT INTO subscriptions (public_id, tenant_id, customer_id, order_id, asset_serial, status, monthly_amount,
               start_date, end_date, created_at)
             VALUES ('sub_${tag}_a', 1, @c, NULL, NULL, 'active', 19.00, UTC_DATE() - INTERVAL 30 DAY, NULL, UTC_TIMESTAMP());`);
-  if (opts.order)
+  if (opts.order) {
     s.push(`INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
             VALUES ('ord_${tag}_open', 1, @c, ${lit(opts.order === true ? 'pending' : opts.order)}, 49.00, 'EUR', UTC_TIMESTAMP());`);
+    s.push(`INSERT INTO order_items (order_id, sku, product_name, quantity, unit_price, contract_length)
+            VALUES (LAST_INSERT_ID(), 'FW-TAB-2', 'Tablet', 1, 49.00, 24);`);
+  }
   if (opts.device)
     s.push(`INSERT INTO assets (serial_number, tenant_id, sku, product_name, status, customer_id, acquisition_cost)
             VALUES ('SN-${tag.toUpperCase()}-OUT', 1, 'FW-TAB-2', 'Tablet', 'rented_out', @c, 450.00);`);

@@ -165,17 +165,35 @@ static void audit_lists(struct db *db, struct arena *a)
 
 static void order_lists(struct db *db, struct arena *a)
 {
-	for (unsigned v = 0; v < 8; v++) {
-		struct orders_query q = {.tenant = 1,
-		                         .customer_id = v & 1 ? 1 : 0,
-		                         .status = v & 2 ? ORDER_PENDING : -1,
-		                         .before_id = v & 4 ? 1000 : 0,
-		                         .limit = 51};
-		char name[64];
-		snprintf(name, sizeof(name), "API orders list variant %u", v);
-		struct order_list r;
-		judge(name, db_orders_list(db, a, &q, &r), &r, true);
-	}
+	static const char *const sorts[OSORT__MAX] = {"createdAt", "updatedAt", "orderId", "status",
+	                                              "totals.total"};
+	static const char *const keys[OSORT__MAX] = {"2024-01-01 00:00:00", "2024-01-01 00:00:00",
+	                                             "ord_5", "3", "3900"};
+	for (int s = 0; s < OSORT__MAX; s++)
+		for (unsigned v = 0; v < 16; v++) {
+			struct orders_query q = {.tenant = 1,
+			                         .customer_id = v & 1 ? 1 : 0,
+			                         .status = v & 2 ? ORDER_PENDING : -1,
+			                         .sort = (enum order_sort)s,
+			                         .desc = v & 8,
+			                         .after = v & 4,
+			                         .after_key = keys[s],
+			                         .after_id = 1000,
+			                         .limit = 51};
+			char name[96];
+			snprintf(name, sizeof(name), "API orders list sort=%s %s%s%s%s", sorts[s],
+			         v & 8 ? "desc" : "asc", v & 1 ? " customer" : "",
+			         v & 2 ? " status" : "", v & 4 ? " after" : "");
+			struct order_detail_list r;
+			judge(name, db_orders_list(db, a, &q, &r), &r, true);
+		}
+	uint64_t ids[ORDERS_ITEMS_MAX];
+	for (size_t i = 0; i < ORDERS_ITEMS_MAX; i++)
+		ids[i] = 4 + i;
+	struct order_item_row *items;
+	size_t n;
+	judge("API orders list: the page's lines", db_order_items(db, a, 1, ids, 100, &items, &n),
+	      &items, true);
 }
 
 static void bulk_queries(struct db *db, struct arena *a)
@@ -229,7 +247,7 @@ static void named(struct db *db, struct arena *a)
 	    {STMT_ORDERS_IN_FLIGHT_LOCK, "i", true},
 	    {STMT_SUBS_ACTIVE_LOCK, "i", true},
 	    {STMT_ASSETS_OUT_LOCK, "i", true},
-	    {STMT_SECTIONS, "iiiiiiiiiiiiiiiiiii", true},
+	    {STMT_SECTIONS, "iiiiiiiiiiiiiiiiiiiiii", true},
 	    {STMT_CUSTOMER_ADDRESSES, "i", true},
 	    {STMT_RETENTION_BY_REASON_MONTH, "i", false},
 	    {STMT_RETENTION_TOTALS, "iiiii", false},

@@ -3,6 +3,7 @@
 // checked against the route table and real responses.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { completeOrder } from '../sql.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -859,7 +860,10 @@ test('the seed\'s flow: activeDevices and pending orders, refused with 409, bloc
        INSERT INTO payments (public_id, tenant_id, customer_id, amount, currency, status, paid_at, created_at)
          VALUES (${q(`pay_b${L.uid()}`)}, 1, ${c.id}, 35.00, 'EUR', 'paid', UTC_TIMESTAMP(), UTC_TIMESTAMP());
        INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
-         VALUES (${q(ord)}, 1, ${c.id}, 'pending', 49.00, 'EUR', UTC_TIMESTAMP())`);
+         VALUES (${q(ord)}, 1, ${c.id}, 'pending', 49.00, 'EUR', UTC_TIMESTAMP());
+       INSERT INTO order_items (order_id, sku, product_name, quantity, unit_price, contract_length)
+         VALUES (LAST_INSERT_ID(), 'FW-PHN-6', 'Phone', 1, 49.00, 24);
+       ${completeOrder(`(SELECT id FROM orders WHERE public_id = ${q(ord)})`)}`);
 
   // canDeleteCustomer(): profitability.activeDevices and the pending orders
   let g = await call(`/v1/customers/${c.pid}`);
@@ -919,11 +923,15 @@ test('the seed\'s flow: activeDevices and pending orders, refused with 409, bloc
 
 // ---- GET /v1/orders -------------------------------------------------------------------
 
+/** The members of an order that this file checks (the full FlexPortal shape: orders.test.mjs). */
+const flat = (orders) => orders.map((x) => ({ orderId: x.orderId, customerId: x.customerId, tenantId: x.tenantId,
+  status: x.status, total: x.total, currency: x.currency, createdAt: x.createdAt }));
+
 function dbOrders(where, limit) {
   return sql(
     `SELECT o.public_id, c.public_id, o.status, o.total, o.currency, ${ISO_SQL('o.created_at')}
        FROM orders o JOIN customers c ON c.id = o.customer_id
-      WHERE o.tenant_id = 1 AND ${where} ORDER BY o.id DESC${limit ? ` LIMIT ${limit}` : ''}`,
+      WHERE o.tenant_id = 1 AND ${where} ORDER BY o.created_at DESC, o.id DESC${limit ? ` LIMIT ${limit}` : ''}`,
   ).map((r) => ({ orderId: r[0], customerId: r[1], tenantId: 'northwind', status: r[2], total: Number(r[3]), currency: r[4], createdAt: r[5] }));
 }
 
@@ -934,10 +942,10 @@ test('GET /v1/orders: customer and status filters, newest first, every field as 
   assert.equal(r.json.limit, 50);
   assert.equal(r.json.count, 50);
   assert.equal(r.json.hasMore, true);
-  assert.deepEqual(r.json.orders, dbOrders('1', 50));
+  assert.deepEqual(flat(r.json.orders), dbOrders('1', 50));
 
   r = await call('/v1/orders?customerId=cus_fixture_all_three&limit=100');
-  assert.deepEqual(r.json.orders, dbOrders("c.public_id = 'cus_fixture_all_three'"));
+  assert.deepEqual(flat(r.json.orders), dbOrders("c.public_id = 'cus_fixture_all_three'"));
   assert.equal(r.json.orders.length, 4);
   r = await call('/v1/orders?customerId=cus_fixture_all_three&status=confirmed');
   assert.deepEqual(r.json.orders.map((x) => x.orderId), ['ord_fixture_all_confirmed']);
@@ -945,7 +953,7 @@ test('GET /v1/orders: customer and status filters, newest first, every field as 
   for (const st of ['pending', 'confirmed', 'partial', 'fulfilled', 'cancelled']) {
     r = await call(`/v1/orders?status=${st}&limit=100`);
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.json.orders, dbOrders(`o.status = '${st}'`, 100), st);
+    assert.deepEqual(flat(r.json.orders), dbOrders(`o.status = '${st}'`, 100), st);
   }
   // another tenant's customer and unknown customers: an empty list
   for (const who of ['cus_fixture_globex', 'cus_doesnotexist42']) {
@@ -1089,7 +1097,11 @@ test('openapi.json: every query parameter with its constraints, and the live API
   const list = queryParams('/v1/customers', 'get');
   assert.deepEqual(Object.keys(list).sort(), ['customerType', 'email', 'hasActiveRentals', 'limit', 'sortBy', 'sortDir', 'startAfter', 'status']);
   const orders = queryParams('/v1/orders', 'get');
-  assert.deepEqual(Object.keys(orders).sort(), ['customerId', 'limit', 'startAfter', 'status']);
+  assert.deepEqual(Object.keys(orders).sort(), ['customerId', 'limit', 'sortBy', 'sortDir', 'startAfter', 'status']);
+  assert.deepEqual(orders.sortBy.enum, ['createdAt', 'updatedAt', 'orderId', 'status', 'totals.total']);
+  assert.equal(orders.sortBy.default, 'createdAt');
+  assert.deepEqual(orders.sortDir.enum, ['asc', 'desc']);
+  assert.equal(orders.sortDir.default, 'desc');
   for (const params of [list, orders]) {
     assert.equal(params.limit.type, 'integer');
     assert.equal(params.limit.minimum, 1);
@@ -1166,9 +1178,14 @@ test('openapi.json: real responses (lists, customers, results, errors) carry onl
   assert.equal(edit.status, 200, edit.text);
   check('UpdateResult', edit.json, 'PUT (profile edit)');
 
-  const orders = await call('/v1/orders?limit=100');
+  // the demo's and fixtures' orders (those that other tests write may have no lines)
+  const orders = await call('/v1/orders?limit=100&sortBy=orderId&sortDir=asc');
   check('OrderList', orders.json, 'GET /v1/orders');
-  check('Order', orders.json.orders[0], 'an order');
+  for (const o of orders.json.orders) check('Order', o, `order ${o.orderId}`);
+  for (const pid of ['cus_fixture_all_three', 'cus_fixture_device_out', 'cus_fixture_pending_order']) {
+    const mine = await call(`/v1/orders?customerId=${pid}`);
+    for (const o of mine.json.orders) check('Order', o, `order ${o.orderId} of ${pid}`);
+  }
 
   const blocked = await call('/v1/customers/cus_fixture_all_three', { method: 'DELETE' });
   assert.equal(blocked.status, 409);

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 // Every fetch to /v1 is checked against FlexPortal's schemas when CONFORMANCE_DIR is set.
 import './conformance.mjs';
+import { completeOrder } from '../sql.mjs';
 
 function need(name) {
   const v = process.env[name];
@@ -115,6 +116,9 @@ export function addBlockers(c, o = {}) {
     stmts.push(`INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency,
         created_at) VALUES (${q(s)}, ${c.tenant}, ${c.id}, ${q(o.orderStatus || 'pending')},
         25.00, 'EUR', UTC_TIMESTAMP())`);
+    stmts.push(`INSERT INTO order_items (order_id, sku, product_name, quantity, unit_price, contract_length)
+        VALUES (LAST_INSERT_ID(), 'T-1', 'Test device', 1, 25.00, 12)`);
+    stmts.push(completeOrder(`(SELECT id FROM orders WHERE public_id = ${q(s)})`));
   }
   for (let i = 0; i < n(o.device); i++) {
     const s = `SN-B${uid().toUpperCase()}`;
@@ -429,6 +433,7 @@ export function validate(doc, schema, value, where = '$') {
       errs.push(`${where}: not an ISO 8601 date-time: ${value}`);
     if (s.pattern && !new RegExp(s.pattern).test(value)) errs.push(`${where}: does not match ${s.pattern}`);
     if (s.maxLength !== undefined && [...value].length > s.maxLength) errs.push(`${where}: too long`);
+    if (s.minLength !== undefined && [...value].length < s.minLength) errs.push(`${where}: too short`);
   }
   if ((type === 'integer' || type === 'number')) {
     if (s.minimum !== undefined && value < s.minimum) errs.push(`${where}: below minimum`);

@@ -4,6 +4,7 @@
 // changes is made by that test (unique ids and e-mail domains).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { completeOrder } from '../sql.mjs';
 import net from 'node:net';
 import * as L from './apilib.mjs';
 
@@ -451,7 +452,8 @@ test('filter idle_since: no order and no payment on or after the date', async ()
   const u = L.uid();
   const d = domainOf(u);
   const order = (c, at) => sql(`INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
-                                 VALUES (${q(`ord_b${L.uid()}`)}, 1, ${c.id}, 'fulfilled', 10.00, 'EUR', ${q(at)})`);
+                                 VALUES (${q(`ord_b${L.uid()}`)}, 1, ${c.id}, 'fulfilled', 10.00, 'EUR', ${q(at)});
+                                 ${completeOrder()}`);
   const pay = (c, at) => sql(`INSERT INTO payments (public_id, tenant_id, customer_id, amount, currency, status, paid_at, created_at)
                                VALUES (${q(`pay_b${L.uid()}`)}, 1, ${c.id}, 10.00, 'EUR', 'paid', ${q(at)}, ${q(at)})`);
   const [i1, i2, i3, i4, i5, i6] = [1, 2, 3, 4, 5, 6].map(() => L.makeCustomer({ domain: d, created: '2023-01-01 00:00:00' }));

@@ -8,6 +8,7 @@
 // the machine's clock.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { completeOrder } from '../sql.mjs';
 import { get, post, sql, lit, listIds, nextHref, between, tableRows, textOf, parseCount, label, uid } from './lib.mjs';
 import { hiddenFields, previewRows, errorOf } from './apilib.mjs';
 
@@ -41,7 +42,7 @@ function insertCustomers(part, specs) {
   for (const c of Object.values(out)) {
     for (const at of c.orders ?? [])
       stmts.push(`INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
-                  VALUES (${lit(`ord_dt${TAG}_${part}${n++}`)}, 1, ${c.id}, 'fulfilled', 10.00, 'EUR', ${lit(at)})`);
+                  VALUES (${lit(`ord_dt${TAG}_${part}${n++}`)}, 1, ${c.id}, 'fulfilled', 10.00, 'EUR', ${lit(at)})`, completeOrder());
     for (const at of c.payments ?? [])
       stmts.push(`INSERT INTO payments (public_id, tenant_id, customer_id, amount, currency, status, paid_at, created_at)
                   VALUES (${lit(`pay_dt${TAG}_${part}${n++}`)}, 1, ${c.id}, 10.00, 'EUR', 'paid', ${lit(at)}, ${lit(at)})`);

@@ -13,7 +13,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { lit, parseBatch, sql, sqlValue } from '../sql.mjs';
+import { completeOrder, lit, parseBatch, sql, sqlValue } from '../sql.mjs';
 // Every fetch to /v1 is checked against FlexPortal's schemas when CONFORMANCE_DIR is set.
 import './conformance.mjs';
 
@@ -294,6 +294,9 @@ export function createCustomer(opts = {}) {
     s.push(`INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
             VALUES ('ord_${tag}_hist', ${tenant}, @c, 'fulfilled', 25.00, '${cur}', UTC_TIMESTAMP() - INTERVAL 400 DAY);`);
     s.push('SET @o = LAST_INSERT_ID();');
+    s.push(`INSERT INTO order_items (order_id, sku, product_name, quantity, unit_price, contract_length)
+            VALUES (@o, 'FW-TST-1', 'Test phone', 1, 25.00, 12);`);
+    s.push(`${completeOrder('@o')};`);
     s.push(`INSERT INTO assets (serial_number, tenant_id, sku, product_name, status, customer_id, acquisition_cost)
             VALUES ('SN-${tag.toUpperCase()}-H', ${tenant}, 'FW-TST-1', 'Test phone', 'returned', NULL, 300.00);`);
     s.push(`INSERT INTO subscriptions (public_id, tenant_id, customer_id, order_id, asset_serial, status,
@@ -318,6 +321,9 @@ export function createCustomer(opts = {}) {
     const id = `ord_${tag}_open`;
     s.push(`INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
             VALUES (${lit(id)}, ${tenant}, @c, ${lit(opts.order === true ? 'pending' : opts.order)}, 49.00, '${cur}', UTC_TIMESTAMP());`);
+    s.push(`INSERT INTO order_items (order_id, sku, product_name, quantity, unit_price, contract_length)
+            VALUES (LAST_INSERT_ID(), 'FW-TST-2', 'Test tablet', 1, 49.00, 24);`);
+    s.push(`${completeOrder(`(SELECT id FROM orders WHERE public_id = ${lit(id)})`)};`);
     blockers.orders.push(id);
   }
   if (opts.device) {

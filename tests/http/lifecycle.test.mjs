@@ -7,6 +7,7 @@
 // sql/fixtures.sql made it (its audit rows stay: the log is append-only).
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { completeOrder } from '../sql.mjs';
 import {
   get, post, request, sql, sqlValue, sqlAsApp, lit, csrfFrom, forgeCsrf, nowSeconds, errorCode, mainOf,
   textOf, links, listIds, between, createCustomer, clearBlockers, customerState, auditRows, flashCookie,
@@ -454,7 +455,8 @@ describe('rules in the database (application account)', () => {
   test('no order and no active subscription for an inactive customer: CUSTOMER_INACTIVE', () => {
     const active = createCustomer();
     const okOrder = sqlAsApp(`INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
-                              VALUES ('ord_${active.tag}_ok', 1, ${Number(active.id)}, 'pending', 10.00, 'EUR', UTC_TIMESTAMP())`);
+                              VALUES ('ord_${active.tag}_ok', 1, ${Number(active.id)}, 'pending', 10.00, 'EUR', UTC_TIMESTAMP());
+                              ${completeOrder()}`);
     assert.ok(okOrder.ok, `the app account may insert orders for an active customer: ${okOrder.stderr}`);
 
     const c = createCustomer({ status: 'inactive' });
@@ -491,7 +493,7 @@ describe('rules in the database (application account)', () => {
 
   test('the application account cannot DELETE from any table', () => {
     const tables = sql("SELECT table_name FROM information_schema.tables WHERE table_schema = 'custodian' AND table_type = 'BASE TABLE' ORDER BY 1").map((r) => r[0]);
-    for (const t of ['customers', 'orders', 'subscriptions', 'assets', 'payments', 'addresses', 'audit_log', 'customer_notes', 'operators', 'api_keys', 'tenants'])
+    for (const t of ['customers', 'orders', 'order_items', 'subscriptions', 'assets', 'payments', 'addresses', 'audit_log', 'customer_notes', 'operators', 'api_keys', 'tenants'])
       assert.ok(tables.includes(t), `table ${t} exists`);
     for (const t of tables) {
       const r = sqlAsApp(`DELETE FROM \`${t}\` WHERE 1 = 0`);

@@ -293,7 +293,7 @@ export const noStore = (r) => /(^|,\s*)no-store(\s*,|$)/.test(r.headers['cache-c
 
 // ---- the database ---------------------------------------------------------------------------
 
-const CHECKSUMMED = ['tenants', 'operators', 'customers', 'customer_counts', 'addresses', 'orders', 'assets', 'customer_notes',
+const CHECKSUMMED = ['tenants', 'operators', 'customers', 'customer_counts', 'addresses', 'orders', 'order_items', 'assets', 'customer_notes',
   'subscriptions', 'payments', 'bulk_runs', 'bulk_items', 'audit_log'];
 
 /**

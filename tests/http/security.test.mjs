@@ -27,6 +27,7 @@
 // printed as TAP diagnostics ("# xss: ...").
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { completeOrder } from '../sql.mjs';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -76,7 +77,7 @@ function customer({ tenant = 1, status = 'active', email, first = 'Sec', last, b
       ${status === 'inactive' ? "'admin'" : 'NULL'}, ${status === 'inactive' ? "'data_cleanup'" : 'NULL'})`,
   'SET @c = LAST_INSERT_ID()'];
   if (blocked) stmts.push(`INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
-      VALUES (${lit(`ord_sec${TAG}${n}`)}, ${tenant}, @c, 'pending', 10, 'EUR', UTC_TIMESTAMP())`);
+      VALUES (${lit(`ord_sec${TAG}${n}`)}, ${tenant}, @c, 'pending', 10, 'EUR', UTC_TIMESTAMP())`, completeOrder());
   stmts.push('SELECT @c');
   const id = sqlValue(stmts.join(';\n'));
   return { pid, id, email: mail, tenant };
@@ -254,7 +255,7 @@ function hostileCustomer(p, i, kind) {
         VALUES (1, @c, '${k}', ${lit(f.contact)}, ${lit(f.street)}, ${lit(f.building)}, ${lit(f.locality)}, ${lit(f.city)},
           ${lit(f.admin)}, ${lit(f.postal)}, ${lit(f.country)}, ${lit(f.addrCompany)}, UTC_TIMESTAMP())`);
     s.push(`INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
-        VALUES ('ord_xs${TAG}${i}', 1, @c, 'fulfilled', 10, 'EUR', UTC_TIMESTAMP() - INTERVAL 100 DAY)`, 'SET @o = LAST_INSERT_ID()');
+        VALUES ('ord_xs${TAG}${i}', 1, @c, 'fulfilled', 10, 'EUR', UTC_TIMESTAMP() - INTERVAL 100 DAY)`, 'SET @o = LAST_INSERT_ID()', completeOrder('@o'));
     s.push(`INSERT INTO assets (serial_number, tenant_id, sku, product_name, status, customer_id, acquisition_cost)
         VALUES (${lit(f.serial)}, 1, ${lit(f.sku)}, ${lit(f.product)}, 'returned', NULL, 100)`);
     s.push(`INSERT INTO subscriptions (public_id, tenant_id, customer_id, order_id, asset_serial, status, monthly_amount,
