@@ -589,8 +589,19 @@ static enum err run_timed(struct db *db, struct arena *a, const char *sql, struc
 	 * the next endpoint): for a connection that went stale while idle, or
 	 * a read refused by a node on its way down. A write on a connection
 	 * that was just opened is not tried again: it may have run. */
-	if (rc == ERR_UNAVAILABLE && !in_tx && (had_conn || (is_read(sql) && !db->no_server)))
+	if (rc == ERR_UNAVAILABLE && !in_tx && (had_conn || (is_read(sql) && !db->no_server))) {
+		log_error("statement failed on endpoint %d (%u: %s); trying again", c->endpoint + 1,
+		          db->err, db->errmsg);
 		rc = run_once(db, c, a, sql, true, out, p, n);
+	}
+	/* A plain read outside a transaction that a Galera node aborted (a
+	 * deadlock error: a node leaving the cluster, or an applier's
+	 * conflict) changed nothing: one more try. */
+	if (rc == ERR_RETRY && db->err == ER_LOCK_DEADLOCK && !in_tx && is_read(sql)) {
+		log_error("read aborted on endpoint %d (%u: %s); trying again", c->endpoint + 1,
+		          db->err, db->errmsg);
+		rc = run_once(db, c, a, sql, true, out, p, n);
+	}
 	if (rc == ERR_UNAVAILABLE && c == &db->w)
 		db->in_tx = false;
 	/* Galera can abort a transaction for a conflict without reporting it
