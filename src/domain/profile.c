@@ -38,15 +38,12 @@ static const char *trimmed(struct arena *a, const char *s)
 }
 
 /* One line of text: NULL when good, else the problem's code. */
-static const char *text_problem(const char *s, size_t max, size_t *chars)
+static const char *line_problem(const char *s, size_t max, size_t *chars)
 {
-	size_t n = strlen(s);
-	if (!utf8_valid(s, n, chars))
-		return "invalid_string";
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return "invalid_string";
-	return *chars > max ? "too_big" : NULL;
+	const char *why = text_problem(s, strlen(s), max, "", chars);
+	if (why == NULL)
+		return NULL;
+	return strcmp(why, "is too long") == 0 ? "too_big" : "invalid_string";
 }
 
 static bool phone_chars(const char *s)
@@ -62,7 +59,7 @@ static bool check_text(struct arena *a, struct profile_problems *out, const char
                        const char *s, size_t max, bool required)
 {
 	size_t chars = 0;
-	const char *code = text_problem(s, max, &chars);
+	const char *code = line_problem(s, max, &chars);
 	if (code == NULL && required && chars == 0)
 		code = "too_small";
 	if (code == NULL)

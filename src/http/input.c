@@ -37,36 +37,16 @@ struct field_def {
 	bool repeats;
 };
 
-static const char *text_common(const struct field_def *d, const char *v, size_t n, bool multiline)
-{
-	size_t cps;
-	if (memchr(v, '\0', n) != NULL)
-		return "contains a NUL byte";
-	if (!utf8_valid(v, n, &cps))
-		return "is not valid UTF-8";
-	if (cps > d->max)
-		return "is too long";
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)v[i];
-		if (c < 0x20 || c == 0x7f) {
-			if (multiline && (c == '\n' || c == '\r' || c == '\t'))
-				continue;
-			return "contains control characters";
-		}
-	}
-	return NULL;
-}
-
 static const char *v_text(const struct field_def *d, const char *v, size_t n, long long *iv)
 {
 	(void)iv;
-	return text_common(d, v, n, false);
+	return text_problem(v, n, d->max, "", NULL);
 }
 
 static const char *v_multiline(const struct field_def *d, const char *v, size_t n, long long *iv)
 {
 	(void)iv;
-	return text_common(d, v, n, true);
+	return text_problem(v, n, d->max, "\n\r\t", NULL);
 }
 
 /* Free text of several lines (a note's summary): valid UTF-8, no control
@@ -75,22 +55,13 @@ static const char *v_multiline(const struct field_def *d, const char *v, size_t 
 static const char *v_summary(const struct field_def *d, const char *v, size_t n, long long *iv)
 {
 	(void)iv;
-	size_t cps;
-	if (memchr(v, '\0', n) != NULL)
-		return "contains a NUL byte";
-	if (!utf8_valid(v, n, &cps))
-		return "is not valid UTF-8";
-	if (cps > d->max)
-		return "is too long";
-	bool blank = true;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)v[i];
-		if ((c < 0x20 && c != '\n' && c != '\r') || c == 0x7f)
-			return "contains control characters";
-		if (c != ' ' && c != '\n' && c != '\r')
-			blank = false;
-	}
-	return blank ? "is empty" : NULL;
+	const char *why = text_problem(v, n, d->max, "\n\r", NULL);
+	if (why != NULL)
+		return why;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] != ' ' && v[i] != '\n' && v[i] != '\r')
+			return NULL;
+	return "is empty";
 }
 
 static const char *v_enum(const struct field_def *d, const char *v, size_t n, long long *iv)
@@ -176,7 +147,7 @@ static const char *v_public_id(const struct field_def *d, const char *v, size_t 
 static const char *v_email(const struct field_def *d, const char *v, size_t n, long long *iv)
 {
 	(void)iv;
-	const char *why = text_common(d, v, n, false);
+	const char *why = text_problem(v, n, d->max, "", NULL);
 	if (why)
 		return why;
 	const char *at = memchr(v, '@', n);

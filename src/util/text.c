@@ -56,3 +56,24 @@ bool public_id_valid(const char *s, const char *prefix)
 			return false;
 	return n >= 1 && n <= 36;
 }
+
+const char *text_problem(const char *s, size_t n, size_t max, const char *allowed, size_t *chars)
+{
+	size_t cps = 0;
+	if (chars != NULL)
+		*chars = 0;
+	if (memchr(s, '\0', n) != NULL)
+		return "contains a NUL byte";
+	if (!utf8_valid(s, n, &cps))
+		return "is not valid UTF-8";
+	if (chars != NULL)
+		*chars = cps;
+	if (cps > max)
+		return "is too long";
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 || c == 0x7f) && (c == 0 || strchr(allowed, c) == NULL))
+			return "contains control characters";
+	}
+	return NULL;
+}

@@ -17,13 +17,6 @@ after(async () => {
   await browser?.close();
 });
 
-const SEVERE = new Set(['serious', 'critical']);
-
-async function assertAxeClean(t, page, label) {
-  const violations = await B.axe(page);
-  for (const line of B.describeViolations(violations)) t.diagnostic(`axe ${label}: ${line}`);
-  assert.deepEqual(B.describeViolations(violations.filter((v) => SEVERE.has(v.impact))), [], `no serious or critical violation on ${label}`);
-}
 
 describe('the edit form', () => {
   let context, page, c;
@@ -44,7 +37,7 @@ describe('the edit form', () => {
     const billing = page.getByRole('group', { name: 'Billing address' });
     assert.equal(await billing.getByLabel('City').inputValue(), 'Utrecht');
     assert.equal(await page.getByLabel('E-mail').getAttribute('readonly'), '', 'the e-mail is read-only');
-    await assertAxeClean(t, page, 'edit form');
+    await B.assertAxeClean(t, page, 'edit form');
     await B.screenshot(page, 'customer-edit', { fullPage: true });
 
     await page.getByLabel('Phone').fill('+31 6 1234 5678');
@@ -85,7 +78,7 @@ describe('the edit form', () => {
     // the summary's link takes the focus to the field
     await alert.getByRole('link', { name: /Phone/ }).click();
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'phone');
-    await assertAxeClean(t, page, 'edit form with errors');
+    await B.assertAxeClean(t, page, 'edit form with errors');
     assert.deepEqual(B.sql(`SELECT first_name, phone FROM customers WHERE id = ${c.id}`), before0, 'nothing saved');
     B.assertClean(page);
   });

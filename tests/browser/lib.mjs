@@ -193,6 +193,16 @@ export function describeViolations(violations) {
   );
 }
 
+const SEVERE = new Set(['serious', 'critical']);
+
+/** axe on the page as it is: every violation as a diagnostic of test t,
+ * an assertion failure on a serious or critical one. */
+export async function assertAxeClean(t, page, label) {
+  const violations = await axe(page);
+  for (const line of describeViolations(violations)) t.diagnostic(`axe ${label}: ${line}`);
+  assert.deepEqual(describeViolations(violations.filter((v) => SEVERE.has(v.impact))), [], `no serious or critical violation on ${label}`);
+}
+
 // ---- SQL --------------------------------------------------------------------
 
 export { lit, sql, sqlValue };

@@ -15,13 +15,6 @@ after(async () => {
   await browser?.close();
 });
 
-const SEVERE = new Set(['serious', 'critical']);
-
-async function assertAxeClean(t, page, label) {
-  const violations = await B.axe(page);
-  for (const line of B.describeViolations(violations)) t.diagnostic(`axe ${label}: ${line}`);
-  assert.deepEqual(B.describeViolations(violations.filter((v) => SEVERE.has(v.impact))), [], `no serious or critical violations on ${label}`);
-}
 
 /** The notes table's rows as the page shows them. */
 async function noteRows(page) {
@@ -53,7 +46,7 @@ describe('adding a note through the form', () => {
     B.sql(`INSERT INTO customer_notes (tenant_id, customer_id, noted_on, kind, summary, follow_up, created_at, created_by)
            VALUES (1, ${c.id}, '2024-05-01', 'email', 'An older note', NULL, UTC_TIMESTAMP(3), 'admin')`);
     assert.equal(await B.open(page, `/customers/${c.publicId}`), 200);
-    await assertAxeClean(t, page, 'customer page with a note and the form');
+    await B.assertAxeClean(t, page, 'customer page with a note and the form');
     const form = page.locator('form.note-form');
     assert.ok(await form.isVisible(), 'the operator gets the form');
     // today's date (UTC) is preset; the test sets its own
@@ -73,7 +66,7 @@ describe('adding a note through the form', () => {
     assert.deepEqual(B.sql(`SELECT noted_on, kind, summary, follow_up, created_by FROM customer_notes WHERE customer_id = ${c.id} ORDER BY id DESC LIMIT 1`),
       [['2025-11-28', 'meeting', 'Met at the office.\nWants a quote for <five> laptops & docks.', '2025-12-12', 'operator']]);
     assert.match(await B.text(page.locator('#notes-title')), /Notes \(2 kept\)/);
-    await assertAxeClean(t, page, 'customer page after adding a note');
+    await B.assertAxeClean(t, page, 'customer page after adding a note');
     await page.locator('#notes').scrollIntoViewIfNeeded();
     await B.screenshot(page, 'notes');
     // the retention summary counts them
@@ -103,7 +96,7 @@ describe('a viewer', () => {
       assert.equal(await B.open(page, `/customers/${c.publicId}`), 200);
       assert.deepEqual(await noteRows(page), [{ date: '2025-01-02', kind: 'Phone', summary: 'Called about a delivery', followUp: '2025-01-09', by: 'operator' }]);
       assert.equal(await page.locator('form.note-form').count(), 0);
-      await assertAxeClean(t, page, 'customer page as a viewer');
+      await B.assertAxeClean(t, page, 'customer page as a viewer');
       B.assertClean(page);
     } finally {
       await context.close();

@@ -4,6 +4,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { completeOrder } from '../sql.mjs';
+import { OPENAPI_PATH } from './conformance.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -1211,7 +1212,7 @@ test('openapi.json: real responses (lists, customers, results, errors) carry onl
 
 test("openapi.json agrees with FlexPortal's openapi.json on every operation both describe", () => {
   const ours = loadDoc();
-  const fp = JSON.parse(fs.readFileSync(path.join(L.ROOT, '..', 'shared', 'flexportal', 'openapi.json'), 'utf8'));
+  const fp = JSON.parse(fs.readFileSync(OPENAPI_PATH, 'utf8'));
   const fpRef = (s) => L.resolveRef(fp, s);
   const typesOf = (doc, s) => {
     const t = s.type === undefined ? [] : [].concat(s.type);

@@ -23,7 +23,8 @@
 // the process writes its counts to CONFORMANCE_DIR/<pid>-<random>.json, which
 // tests/http/conformance-summary.mjs sums. Without CONFORMANCE_DIR (e.g.
 // scripts/cluster) nothing is wrapped, loaded or written.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -32,9 +33,25 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = process.env.ROOT || path.resolve(HERE, '..', '..');
 
-/** FlexPortal's OpenAPI document (shared/ beside the work tree). */
-export const OPENAPI_PATH =
-  process.env.FLEXPORTAL_OPENAPI || path.resolve(ROOT, '..', 'shared', 'flexportal', 'openapi.json');
+/**
+ * FlexPortal's OpenAPI document: $FLEXPORTAL_OPENAPI, else shared/ beside
+ * the work tree, else shared/ beside the repository this one was cloned
+ * from (a clone in /tmp of the work tree). The first that exists; the
+ * first candidate when none does (reading it then says which path).
+ */
+function findOpenApi() {
+  if (process.env.FLEXPORTAL_OPENAPI) return process.env.FLEXPORTAL_OPENAPI;
+  const rel = path.join('shared', 'flexportal', 'openapi.json');
+  const candidates = [path.resolve(ROOT, '..', rel)];
+  try {
+    const origin = execFileSync('git', ['-C', ROOT, 'config', '--get', 'remote.origin.url'], { encoding: 'utf8' }).trim();
+    if (origin && !/^[a-z+]+:\/\/|^[^/]+@/.test(origin)) candidates.push(path.resolve(ROOT, origin, '..', rel));
+  } catch {
+    // not a clone, or no git: the first candidate stands
+  }
+  return candidates.find((c) => existsSync(c)) ?? candidates[0];
+}
+export const OPENAPI_PATH = findOpenApi();
 
 export const DIR = process.env.CONFORMANCE_DIR || '';
 export const ENABLED = DIR !== '';
