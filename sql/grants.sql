@@ -22,5 +22,6 @@ GRANT SELECT, INSERT, UPDATE ON custodian.payments TO 'custodian_app'@'@APP_HOST
 GRANT SELECT, INSERT, UPDATE ON custodian.api_keys TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT, UPDATE ON custodian.bulk_runs TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT, UPDATE ON custodian.bulk_items TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT, INSERT, UPDATE ON custodian.closure_requests TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT ON custodian.audit_log TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT ON custodian.customer_notes TO 'custodian_app'@'@APP_HOST@';

@@ -129,6 +129,11 @@ CREATE TABLE IF NOT EXISTS orders (
   created_by  VARCHAR(100) NOT NULL DEFAULT '',  -- set by orders_bi when not given
   created_at  DATETIME NOT NULL,
   updated_at  DATETIME NULL,                     -- set by orders_bi when not given
+  -- A cancellation (domain/actions.c): when, by whom, why. A partial order
+  -- keeps its rentals and cancels its unfulfilled units (order_items).
+  cancelled_at  DATETIME NULL,
+  cancelled_by  VARCHAR(100) NULL,
+  cancel_reason VARCHAR(1000) NULL,
   UNIQUE KEY ux_orders_public_id (public_id),
   -- prerequisite (in-flight orders) and the customer page's order list
   KEY ix_orders_customer_status (customer_id, status, id),
@@ -166,7 +171,11 @@ CREATE TABLE IF NOT EXISTS order_items (
   quantity        INT UNSIGNED NOT NULL,
   unit_price      DECIMAL(10,2) NOT NULL,
   contract_length SMALLINT UNSIGNED NOT NULL,  -- months
+  -- units of the line cancelled before they were rented (a partial order's
+  -- cancellation); the order's total counts quantity - cancelled_quantity
+  cancelled_quantity INT UNSIGNED NOT NULL DEFAULT 0,
   CONSTRAINT ck_order_items_quantity CHECK (quantity >= 1),
+  CONSTRAINT ck_order_items_cancelled CHECK (cancelled_quantity <= quantity),
   CONSTRAINT ck_order_items_price CHECK (unit_price >= 0),
   CONSTRAINT ck_order_items_sku CHECK (sku <> '' AND product_name <> ''),
   -- an order's lines (the API's page of orders, the customer page)
@@ -182,6 +191,17 @@ CREATE TABLE IF NOT EXISTS assets (
   status           ENUM('available','rented_out','returned','sold','unavailable') NOT NULL,
   customer_id      BIGINT UNSIGNED NULL,
   acquisition_cost DECIMAL(12,2) NOT NULL DEFAULT 0,
+  created_at       DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  updated_at       DATETIME NULL,
+  location         VARCHAR(200) NULL,
+  notes            VARCHAR(1000) NULL,
+  -- Set when the rental that has the device ends (cancelled or returned
+  -- early) while it is still out: it is coming back. Cleared with its
+  -- return.
+  return_expected_at DATETIME NULL,
+  -- The device's last return, as recorded (domain/actions.c).
+  returned_on      DATE NULL,
+  return_condition ENUM('excellent','good','fair','poor','damaged') NULL,
   -- prerequisite (devices still out) and the customer page's device list
   KEY ix_assets_customer_status (customer_id, status),
   KEY ix_assets_tenant_status (tenant_id, status),
@@ -202,6 +222,18 @@ CREATE TABLE IF NOT EXISTS subscriptions (
   start_date     DATE NOT NULL,
   end_date       DATE NULL,
   created_at     DATETIME NOT NULL,
+  created_by     VARCHAR(100) NOT NULL DEFAULT 'import',
+  updated_at     DATETIME NULL,
+  -- How it ended, when Custodian ended it (domain/actions.c): a cancel
+  -- (FlexPortal's reasons) or an early return (free-text reason, the
+  -- device's condition, the fee charged).
+  ended_at         DATETIME NULL,
+  ended_by         VARCHAR(100) NULL,
+  cancel_reason    ENUM('customer_request','payment_failure','fraud','admin_decision','other') NULL,
+  end_reason_text  VARCHAR(1000) NULL,
+  end_notes        VARCHAR(1000) NULL,
+  return_condition ENUM('excellent','good','fair','poor','damaged') NULL,
+  early_return_fee DECIMAL(10,2) NULL,
   UNIQUE KEY ux_subscriptions_public_id (public_id),
   -- prerequisite (active subscriptions) and the customer page's list
   KEY ix_subscriptions_customer_status (customer_id, status, id),
@@ -226,6 +258,7 @@ CREATE TABLE IF NOT EXISTS payments (
   status          ENUM('pending','processing','paid','failed','cancelled') NOT NULL,
   paid_at         DATETIME NULL,
   created_at      DATETIME NOT NULL,
+  cancelled_at    DATETIME NULL,  -- cancelled with its subscription
   UNIQUE KEY ux_payments_public_id (public_id),
   KEY ix_payments_customer_status (customer_id, status),
   KEY ix_payments_customer (customer_id),
@@ -323,6 +356,42 @@ CREATE TABLE IF NOT EXISTS customer_notes (
   KEY ix_customer_notes_customer (customer_id, id),
   CONSTRAINT fk_customer_notes_customer FOREIGN KEY (customer_id) REFERENCES customers (id),
   CONSTRAINT fk_customer_notes_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- Closure requests ("close when clear"): a deactivation filed for a blocked
+-- customer, carried out by the job workers as soon as nothing blocks it.
+-- due_at is set by the change that clears a blocker (sql/triggers.sql) and
+-- by the periodic sweep; a worker that finds it still blocked clears it.
+-- One pending request per customer (ux_closures_pending).
+CREATE TABLE IF NOT EXISTS closure_requests (
+  id            BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  public_id     VARCHAR(40) COLLATE utf8mb4_bin NOT NULL,
+  tenant_id     INT UNSIGNED NOT NULL,
+  customer_id   BIGINT UNSIGNED NOT NULL,
+  state         ENUM('pending','done','withdrawn') NOT NULL DEFAULT 'pending',
+  reason        ENUM('data_cleanup','account_closure','compliance','fraud_prevention') NOT NULL,
+  note          VARCHAR(500) NULL,
+  cancel_now    BOOLEAN NOT NULL DEFAULT FALSE,
+  channel       ENUM('page','bulk','api') NOT NULL,
+  requested_by  VARCHAR(100) NOT NULL,
+  requested_at  DATETIME(3) NOT NULL,
+  request_id    VARCHAR(64) NULL,
+  due_at        DATETIME(3) NULL,
+  checked_at    DATETIME(3) NULL,     -- the last time a worker looked
+  waiting_for   VARCHAR(120) NULL,    -- the blocker codes it last saw
+  done_at       DATETIME(3) NULL,
+  withdrawn_at  DATETIME(3) NULL,
+  withdrawn_by  VARCHAR(100) NULL,
+  pending_customer BIGINT UNSIGNED AS (IF(state = 'pending', customer_id, NULL)) STORED,
+  UNIQUE KEY ux_closures_public_id (public_id),
+  UNIQUE KEY ux_closures_pending (pending_customer),
+  KEY ix_closures_customer (customer_id, id),
+  KEY ix_closures_tenant_state (tenant_id, state, id),
+  KEY ix_closures_tenant (tenant_id, id),
+  KEY ix_closures_due (state, due_at),
+  KEY ix_closures_checked (state, checked_at),
+  CONSTRAINT fk_closures_customer FOREIGN KEY (customer_id) REFERENCES customers (id),
+  CONSTRAINT fk_closures_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- One row per attempt, success or refusal. subject keeps the id the user

@@ -32,6 +32,15 @@ BEGIN
   END IF;
 END//
 
+DROP PROCEDURE IF EXISTS closure_due//
+-- A change that clears one of a customer's blockers marks its pending
+-- closure request due, in the same transaction: the job workers then try
+-- the deactivation (domain/closures.c). One index lookup when there is none.
+CREATE PROCEDURE closure_due(IN cid BIGINT UNSIGNED)
+BEGIN
+  UPDATE closure_requests SET due_at = UTC_TIMESTAMP(3) WHERE pending_customer = cid;
+END//
+
 DROP TRIGGER IF EXISTS customers_ai//
 CREATE TRIGGER customers_ai AFTER INSERT ON customers FOR EACH ROW
 BEGIN
@@ -110,6 +119,16 @@ END//
 -- by its own amount, in the same statement (so concurrent lines of one
 -- order queue on the order row and none is lost). A line belongs to its
 -- order's tenant.
+-- An order leaving flight may clear the last blocker of a pending closure.
+DROP TRIGGER IF EXISTS orders_au//
+CREATE TRIGGER orders_au AFTER UPDATE ON orders FOR EACH ROW
+BEGIN
+  IF OLD.status IN ('pending','confirmed','partial')
+     AND NEW.status NOT IN ('pending','confirmed','partial') THEN
+    CALL closure_due(NEW.customer_id);
+  END IF;
+END//
+
 DROP TRIGGER IF EXISTS order_items_bi//
 CREATE TRIGGER order_items_bi BEFORE INSERT ON order_items FOR EACH ROW
 BEGIN
@@ -119,7 +138,8 @@ END//
 DROP TRIGGER IF EXISTS order_items_ai//
 CREATE TRIGGER order_items_ai AFTER INSERT ON order_items FOR EACH ROW
 BEGIN
-  UPDATE orders SET total = total + NEW.quantity * NEW.unit_price WHERE id = NEW.order_id;
+  UPDATE orders SET total = total + (NEW.quantity - NEW.cancelled_quantity) * NEW.unit_price
+   WHERE id = NEW.order_id;
 END//
 
 DROP TRIGGER IF EXISTS order_items_bu//
@@ -133,7 +153,8 @@ END//
 DROP TRIGGER IF EXISTS order_items_au//
 CREATE TRIGGER order_items_au AFTER UPDATE ON order_items FOR EACH ROW
 BEGIN
-  UPDATE orders SET total = total - OLD.quantity * OLD.unit_price + NEW.quantity * NEW.unit_price
+  UPDATE orders SET total = total - (OLD.quantity - OLD.cancelled_quantity) * OLD.unit_price
+                           + (NEW.quantity - NEW.cancelled_quantity) * NEW.unit_price
    WHERE id = NEW.order_id;
 END//
 
@@ -142,7 +163,8 @@ END//
 DROP TRIGGER IF EXISTS order_items_ad//
 CREATE TRIGGER order_items_ad AFTER DELETE ON order_items FOR EACH ROW
 BEGIN
-  UPDATE orders SET total = total - OLD.quantity * OLD.unit_price WHERE id = OLD.order_id;
+  UPDATE orders SET total = total - (OLD.quantity - OLD.cancelled_quantity) * OLD.unit_price
+   WHERE id = OLD.order_id;
 END//
 
 DROP TRIGGER IF EXISTS subscriptions_bi//
@@ -185,6 +207,9 @@ BEGIN
   IF OLD.status = 'active' THEN
     UPDATE customers SET mrr_cents = mrr_cents - ROUND(OLD.monthly_amount * 100)
      WHERE id = OLD.customer_id;
+    IF NEW.status <> 'active' THEN
+      CALL closure_due(OLD.customer_id);
+    END IF;
   END IF;
   IF NEW.status = 'active' THEN
     UPDATE customers SET mrr_cents = mrr_cents + ROUND(NEW.monthly_amount * 100)
@@ -222,6 +247,9 @@ CREATE TRIGGER assets_au AFTER UPDATE ON assets FOR EACH ROW
 BEGIN
   IF OLD.status = 'rented_out' AND OLD.customer_id IS NOT NULL THEN
     UPDATE customers SET devices_out = devices_out - 1 WHERE id = OLD.customer_id;
+    IF NOT (NEW.status = 'rented_out' AND NEW.customer_id <=> OLD.customer_id) THEN
+      CALL closure_due(OLD.customer_id);
+    END IF;
   END IF;
   IF NEW.status = 'rented_out' AND NEW.customer_id IS NOT NULL THEN
     UPDATE customers SET devices_out = devices_out + 1 WHERE id = NEW.customer_id;

@@ -118,6 +118,35 @@ static json_t *invalid_fields(struct req *r)
 	return d;
 }
 
+/* What each kind of path id looks like, and what to say when it does not. */
+struct arg_def {
+	const char *prefix; /* NULL: a serial number */
+	const char *field;
+	const char *message;
+};
+static const struct arg_def arg_defs[ARG__MAX] = {
+    [ARG_CUSTOMER] = {"cus", "customerId",
+                      "customerId: this is not a customer id (they look like cus_0a1b2c3d4e)."},
+    [ARG_RUN] = {"run", "id", "id: this is not a bulk run id (they look like run_0a1b2c3d4e)."},
+    [ARG_ORDER] = {"ord", "orderId",
+                   "orderId: this is not an order id (they look like ord_0a1b2c3d4e)."},
+    [ARG_SUBSCRIPTION] = {"sub", "subscriptionId",
+                          "subscriptionId: this is not a subscription id (they look like "
+                          "sub_0a1b2c3d4e)."},
+    [ARG_PAYMENT] = {"pay", "paymentId",
+                     "paymentId: this is not a payment id (they look like pay_0a1b2c3d4e)."},
+    [ARG_CLOSURE] = {"clo", "closureId",
+                     "closureId: this is not a closure request id (they look like "
+                     "clo_0a1b2c3d4e)."},
+    [ARG_SERIAL] = {NULL, "serialNumber",
+                    "serialNumber: use 1 to 40 letters, digits, '-', '_' or '.'."},
+};
+
+static bool arg_valid(enum arg_kind k, const char *arg)
+{
+	return arg_defs[k].prefix ? public_id_valid(arg, arg_defs[k].prefix) : serial_valid(arg);
+}
+
 /* The audit action of a write to this route (NULL: not audited). */
 static const char *write_action(const struct req *r)
 {
@@ -242,14 +271,9 @@ void worker_handle(struct req *r)
 		return;
 
 	/* the id in the path */
-	if ((r->route->arg == ARG_CUSTOMER && !public_id_valid(r->arg, "cus")) ||
-	    (r->route->arg == ARG_RUN && !public_id_valid(r->arg, "run"))) {
-		const char *msg =
-		    r->route->arg == ARG_CUSTOMER
-		        ? "customerId: this is not a customer id (they look like "
-		          "cus_0a1b2c3d4e)."
-		        : "id: this is not a bulk run id (they look like run_0a1b2c3d4e).";
-		bad_request(r, "INVALID_ID", "customerId", "invalid_string", msg);
+	if (r->route->arg != ARG_NONE && !arg_valid(r->route->arg, r->arg)) {
+		const struct arg_def *d = &arg_defs[r->route->arg];
+		bad_request(r, "INVALID_ID", d->field, "invalid_string", d->message);
 		return;
 	}
 

@@ -2,6 +2,7 @@
 #include "db/audit.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db/row.h"
@@ -139,4 +140,22 @@ enum err db_audit_list(struct db *db, struct arena *a, const struct audit_query 
 			rc = ERR_INTERNAL;
 	}
 	return rc;
+}
+
+const char *audit_changes_json(struct arena *a, const struct audit_change *c, size_t n)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(
+		    list,
+		    json_pack("{s:s, s:o, s:o}", "field", c[i].field, "old",
+		              c[i].old_value ? json_string(c[i].old_value) : json_null(), "new",
+		              c[i].new_value ? json_string(c[i].new_value) : json_null()));
+	char *text = json_dumps(list, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(list);
+	if (text == NULL)
+		return NULL;
+	const char *out = arena_strndup(a, text, strlen(text));
+	free(text);
+	return out;
 }

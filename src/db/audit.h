@@ -27,9 +27,14 @@ struct audit_entry {
 
 enum err db_audit_insert(struct db *db, struct arena *a, const struct audit_entry *e);
 
+/* Changes (a profile edit's fields, an action's) as the JSON text of the
+ * changes column: [{"field": .., "old": .., "new": ..}, ...] (NULL: out of
+ * memory). */
+const char *audit_changes_json(struct arena *a, const struct audit_change *c, size_t n);
+
 /* Private to db/: parses an audit row's changes column (JSON text or
  * NULL) into x->changes (in a). Returns false, changing nothing, when the
- * text is not the array profile_changes_json() writes. */
+ * text is not the array audit_changes_json() writes. */
 bool db_audit_changes_take(struct arena *a, const char *json, struct audit_row *x);
 
 /* The audit log page: newest first, filtered, keyset-paginated by id. */

@@ -34,6 +34,8 @@ extern const struct stmt_sql db_sql_audit[];
 extern const size_t db_sql_audit_n;
 extern const struct stmt_sql db_sql_notes[];
 extern const size_t db_sql_notes_n;
+extern const struct stmt_sql db_sql_actions[];
+extern const size_t db_sql_actions_n;
 extern const struct stmt_sql db_sql_bulk[];
 extern const size_t db_sql_bulk_n;
 

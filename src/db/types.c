@@ -15,6 +15,13 @@ const char *const asset_status_name[ASSET_STATUS__MAX] = {"available", "rented_o
                                                           "sold", "unavailable"};
 const char *const payment_status_name[PAYMENT_STATUS__MAX] = {"pending", "processing", "paid",
                                                               "failed", "cancelled"};
+const char *const cancel_reason_name[CANCEL_REASON__MAX] = {"customer_request", "payment_failure",
+                                                            "fraud", "admin_decision", "other"};
+const char *const cancel_reason_label[CANCEL_REASON__MAX] = {"Customer request", "Payment failure",
+                                                             "Fraud", "Admin decision", "Other"};
+const char *const return_condition_name[COND__MAX] = {"excellent", "good", "fair", "poor",
+                                                      "damaged"};
+const char *const closure_state_name[CLOSURE_STATE__MAX] = {"pending", "done", "withdrawn"};
 const char *const note_kind_name[NOTE_KIND__MAX] = {"email", "phone", "meeting"};
 const char *const note_kind_label[NOTE_KIND__MAX] = {"E-mail", "Phone", "Meeting"};
 const char *const run_status_name[RUN_STATUS__MAX] = {"queued", "running", "done"};

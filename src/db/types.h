@@ -50,6 +50,18 @@ enum payment_status {
 	PAYMENT_CANCELLED,
 	PAYMENT_STATUS__MAX
 };
+/* FlexPortal's reasons for cancelling a subscription. */
+enum cancel_reason {
+	CANCEL_CUSTOMER_REQUEST,
+	CANCEL_PAYMENT_FAILURE,
+	CANCEL_FRAUD,
+	CANCEL_ADMIN_DECISION,
+	CANCEL_OTHER,
+	CANCEL_REASON__MAX
+};
+/* The condition a device comes back in (FlexPortal's returnCondition). */
+enum return_condition { COND_EXCELLENT, COND_GOOD, COND_FAIR, COND_POOR, COND_DAMAGED, COND__MAX };
+enum closure_state { CLOSURE_PENDING, CLOSURE_DONE, CLOSURE_WITHDRAWN, CLOSURE_STATE__MAX };
 /* The reasons for a deactivation (the seed's use cases), one table. */
 enum reason {
 	REASON_DATA_CLEANUP,
@@ -71,6 +83,10 @@ extern const char *const item_kind_name[ITEM_KIND__MAX];
 extern const char *const subscription_status_name[SUB_STATUS__MAX];
 extern const char *const asset_status_name[ASSET_STATUS__MAX];
 extern const char *const payment_status_name[PAYMENT_STATUS__MAX];
+extern const char *const cancel_reason_name[CANCEL_REASON__MAX];
+extern const char *const cancel_reason_label[CANCEL_REASON__MAX]; /* "Customer request" */
+extern const char *const return_condition_name[COND__MAX];
+extern const char *const closure_state_name[CLOSURE_STATE__MAX];
 extern const char *const note_kind_name[NOTE_KIND__MAX];
 extern const char *const note_kind_label[NOTE_KIND__MAX]; /* "E-mail", "Phone", "Meeting" */
 extern const char *const run_status_name[RUN_STATUS__MAX];

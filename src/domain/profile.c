@@ -1,6 +1,7 @@
 #include "domain/profile.h"
 
-#include <jansson.h>
+#include "db/audit.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,7 +143,7 @@ static void note_change(struct profile_changes *out, const char *path, const cha
                         const char *new_value)
 {
 	out->c[out->n++] =
-	    (struct profile_change){path, value_or_null(old_value), value_or_null(new_value)};
+	    (struct audit_change){path, value_or_null(old_value), value_or_null(new_value)};
 }
 
 static const char *member_of(const struct address_row *x, enum address_member m)
@@ -217,19 +218,5 @@ void profile_apply(struct arena *a, const struct profile_edit *e, const struct c
 
 const char *profile_changes_json(struct arena *a, const struct profile_changes *c)
 {
-	json_t *list = json_array();
-	for (size_t i = 0; i < c->n; i++) {
-		const struct profile_change *x = &c->c[i];
-		json_array_append_new(
-		    list, json_pack("{s:s, s:o, s:o}", "field", x->path, "old",
-		                    x->old_value ? json_string(x->old_value) : json_null(), "new",
-		                    x->new_value ? json_string(x->new_value) : json_null()));
-	}
-	char *text = json_dumps(list, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(list);
-	if (text == NULL)
-		return NULL;
-	const char *out = arena_strndup(a, text, strlen(text));
-	free(text);
-	return out;
+	return audit_changes_json(a, c->c, c->n);
 }

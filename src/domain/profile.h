@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "db/customers.h"
+#include "db/records.h"
 #include "util/arena.h"
 
 /*
@@ -77,14 +78,8 @@ void profile_check(struct arena *a, struct profile_edit *e, struct profile_probl
 bool profile_edit_empty(const struct profile_edit *e);
 
 /* One changed field: path as above; old and new values (NULL: none). */
-struct profile_change {
-	const char *path;
-	const char *old_value;
-	const char *new_value;
-};
-
 struct profile_changes {
-	struct profile_change c[PF__MAX + ADDRESS_KIND__MAX * AM__MAX];
+	struct audit_change c[PF__MAX + ADDRESS_KIND__MAX * AM__MAX];
 	size_t n;
 	bool address_changed[ADDRESS_KIND__MAX];
 };

@@ -34,7 +34,19 @@ enum area {
 	AREA_OPEN, /* /healthz: no identity */
 };
 
-enum arg_kind { ARG_NONE, ARG_CUSTOMER, ARG_RUN };
+/* The id a route's path carries ({} in its pattern), checked by its kind
+ * before the handler runs (worker.c). */
+enum arg_kind {
+	ARG_NONE,
+	ARG_CUSTOMER,
+	ARG_RUN,
+	ARG_ORDER,
+	ARG_SUBSCRIPTION,
+	ARG_PAYMENT,
+	ARG_CLOSURE,
+	ARG_SERIAL, /* a device's serial number */
+	ARG__MAX
+};
 
 struct req;
 typedef void (*handler)(struct req *r);

@@ -57,6 +57,16 @@ bool public_id_valid(const char *s, const char *prefix)
 	return n >= 1 && n <= 36;
 }
 
+bool serial_valid(const char *s)
+{
+	size_t n = 0;
+	for (const char *p = s; *p; p++, n++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
+			return false;
+	return n >= 1 && n <= 40;
+}
+
 const char *text_problem(const char *s, size_t n, size_t max, const char *allowed, size_t *chars)
 {
 	size_t cps = 0;

@@ -22,4 +22,7 @@ const char *text_problem(const char *s, size_t n, size_t max, const char *allowe
 /* True when s is prefix "_" and 1 to 36 of [A-Za-z0-9_] (cus_0a1b2c3d4e). */
 bool public_id_valid(const char *s, const char *prefix);
 
+/* A device's serial number: 1 to 40 of [A-Za-z0-9._-]. */
+bool serial_valid(const char *s);
+
 #endif
