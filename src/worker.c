@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "db/db.h"
+#include "domain/actions.h"
 #include "domain/lifecycle.h"
 #include "http/auth.h"
 #include "http/error.h"
@@ -152,9 +153,12 @@ static const char *write_action(const struct req *r)
 {
 	if (r->route->action == NULL)
 		return NULL;
-	if (r->route->area == AREA_API)
+	if (r->route->area == AREA_API && strcmp(r->route->action, "api") == 0)
 		return r->method == METHOD_DELETE ? "deactivate" : "update";
-	if (r->route->arg == ARG_CUSTOMER || r->page == PAGE_BULK_APPLY)
+	/* a customer's or one of its records' (the path names it) */
+	if (r->route->arg != ARG_NONE && r->route->arg != ARG_RUN)
+		return r->route->action;
+	if (r->page == PAGE_BULK_APPLY)
 		return r->route->action;
 	return NULL;
 }
@@ -171,7 +175,16 @@ static void refuse_write(struct req *r, int status, const char *code, const char
 		                    : r->page == PAGE_BULK_APPLY ? CHANNEL_BULK
 		                                                 : CHANNEL_PAGE,
 		                    r->request_id, 0};
-		lifecycle_audit_refusal(r->app->db, r->arena, &who, r->arg, action, code);
+		enum record_action kind = r->route->arg == ARG_ORDER ? ACTION_ORDER_CANCEL
+		                          : r->route->arg == ARG_SUBSCRIPTION
+		                              ? ACTION_SUBSCRIPTION_CANCEL
+		                          : r->route->arg == ARG_SERIAL ? ACTION_DEVICE_STATUS
+		                                                        : ACTION__MAX;
+		if (kind != ACTION__MAX)
+			action_audit_refusal(r->app->db, r->arena, &who, kind, r->arg, action,
+			                     code);
+		else
+			lifecycle_audit_refusal(r->app->db, r->arena, &who, r->arg, action, code);
 	}
 	http_error(r, status, code, message);
 }

@@ -55,9 +55,9 @@
   {{#NO_OPEN_ITEMS}}<p class="ok">Nothing open: no active subscription, no order in flight, no device out.</p>{{/NO_OPEN_ITEMS}}
   {{#HAS_OPEN_ITEMS}}<p>These would block a deactivation.</p>{{/HAS_OPEN_ITEMS}}
   <ul class="open-items">
-    {{#OPEN_SUB}}<li id="open-{{ID}}">Active subscription <code>{{ID}}</code>: {{AMOUNT}}/month since {{START}} {{ASSET}}</li>{{/OPEN_SUB}}
-    {{#OPEN_ORDER}}<li id="open-{{ID}}">Order <code>{{ID}}</code> <span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span> {{AMOUNT}}, placed {{DATE}}</li>{{/OPEN_ORDER}}
-    {{#OPEN_DEVICE}}<li id="open-{{ID}}">Device <code>{{ID}}</code> not returned: {{PRODUCT}} ({{SKU}})</li>{{/OPEN_DEVICE}}
+    {{#OPEN_SUB}}<li id="open-{{ID}}">Active subscription <code>{{ID}}</code>: {{AMOUNT}}/month since {{START}} {{ASSET}}{{#ACT}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/ACT}}</li>{{/OPEN_SUB}}
+    {{#OPEN_ORDER}}<li id="open-{{ID}}">Order <code>{{ID}}</code> <span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span> {{AMOUNT}}, placed {{DATE}}{{#ACT}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/ACT}}</li>{{/OPEN_ORDER}}
+    {{#OPEN_DEVICE}}<li id="open-{{ID}}">Device <code>{{ID}}</code> not returned: {{PRODUCT}} ({{SKU}}){{#ACT}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/ACT}}</li>{{/OPEN_DEVICE}}
   </ul>
 </section>
 
@@ -88,7 +88,7 @@
   <h2 id="orders-title">Orders</h2>
   {{#NONE}}<p class="empty">No orders.</p>{{/NONE}}
   <table class="list"><thead><tr><th scope="col">Order</th><th scope="col">Status</th><th scope="col" class="num">Total</th><th scope="col">Placed</th><th scope="col">Ordered</th></tr></thead><tbody>
-  {{#ROW}}<tr id="order-{{ID}}"><td><code>{{ID}}</code></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span></td><td class="num" data-label="Total">{{AMOUNT}}</td><td data-label="Placed">{{DATE}}</td><td data-label="Ordered"><ul class="order-lines">{{#LINE}}<li class="order-line"><span class="qty">{{QUANTITY}} ×</span> {{PRODUCT}} <span class="sub">{{SKU}}</span>: {{UNIT_PRICE}}/month for {{MONTHS}} months</li>{{/LINE}}</ul></td></tr>{{/ROW}}
+  {{#ROW}}<tr id="order-{{ID}}"><td><code>{{ID}}</code></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span>{{#ACT}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/ACT}}</td><td class="num" data-label="Total">{{AMOUNT}}</td><td data-label="Placed">{{DATE}}</td><td data-label="Ordered"><ul class="order-lines">{{#LINE}}<li class="order-line"><span class="qty">{{QUANTITY}} ×</span> {{PRODUCT}} <span class="sub">{{SKU}}</span>: {{UNIT_PRICE}}/month for {{MONTHS}} months</li>{{/LINE}}</ul></td></tr>{{/ROW}}
   </tbody></table>
   <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older orders »</a>{{/OLDER}}</p>
 </section>
@@ -99,7 +99,7 @@
   <h2 id="subs-title">Subscriptions</h2>
   {{#NONE}}<p class="empty">No subscriptions.</p>{{/NONE}}
   <table class="list"><thead><tr><th scope="col">Subscription</th><th scope="col">Status</th><th scope="col" class="num">Monthly</th><th scope="col">Start</th><th scope="col">End</th><th scope="col">Device</th><th scope="col">Order</th></tr></thead><tbody>
-  {{#ROW}}<tr><td><code>{{ID}}</code></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span></td><td class="num" data-label="Monthly">{{AMOUNT}}</td><td data-label="Start">{{START}}</td><td data-label="End">{{END}}</td><td data-label="Device"><code>{{ASSET}}</code></td><td data-label="Order"><code>{{ORDER}}</code></td></tr>{{/ROW}}
+  {{#ROW}}<tr><td><code>{{ID}}</code></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span>{{#ACT}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/ACT}}</td><td class="num" data-label="Monthly">{{AMOUNT}}</td><td data-label="Start">{{START}}</td><td data-label="End">{{END}}</td><td data-label="Device"><code>{{ASSET}}</code></td><td data-label="Order"><code>{{ORDER}}</code></td></tr>{{/ROW}}
   </tbody></table>
   <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older subscriptions »</a>{{/OLDER}}</p>
 </section>
@@ -110,7 +110,7 @@
   <h2 id="devices-title">Devices</h2>
   {{#NONE}}<p class="empty">No devices ever rented.</p>{{/NONE}}
   <table class="list"><thead><tr><th scope="col">Serial</th><th scope="col">Product</th><th scope="col">Status</th><th scope="col" class="num">Acquisition cost</th><th scope="col">Subscription</th></tr></thead><tbody>
-  {{#ROW}}<tr><td><code>{{ID}}</code></td><td data-label="Product">{{PRODUCT}} <span class="sub">{{SKU}}</span></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span>{{#WITH_CUSTOMER}} <span class="sub">with the customer</span>{{/WITH_CUSTOMER}}</td><td class="num" data-label="Acquisition cost">{{AMOUNT}}</td><td data-label="Subscription"><code>{{SUB}}</code></td></tr>{{/ROW}}
+  {{#ROW}}<tr><td><code>{{ID}}</code></td><td data-label="Product">{{PRODUCT}} <span class="sub">{{SKU}}</span></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span>{{#WITH_CUSTOMER}} <span class="sub">with the customer</span>{{/WITH_CUSTOMER}}{{#ACT}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/ACT}}</td><td class="num" data-label="Acquisition cost">{{AMOUNT}}</td><td data-label="Subscription"><code>{{SUB}}</code></td></tr>{{/ROW}}
   </tbody></table>
   <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older devices »</a>{{/OLDER}}</p>
 </section>

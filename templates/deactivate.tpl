@@ -22,7 +22,7 @@
       {{#CHECK_PASSED}}<span class="sr-only">passed</span>{{/CHECK_PASSED}}
       {{#CHECK_FAILED}}<span class="sr-only">failed</span> — <code>{{CHECK_CODE}}</code>: {{BLOCKING_COUNT}} {{BLOCKING_KIND}}
         <p class="solution">{{SOLUTION}}</p>
-        <ul class="blockers">{{#BLOCKER}}<li><a href="{{BLOCKER_URL}}"><code>{{BLOCKER_ID}}</code></a> <span class="badge badge-{{BLOCKER_STATUS}}">{{BLOCKER_STATUS}}</span> {{BLOCKER_LABEL}}</li>{{/BLOCKER}}
+        <ul class="blockers">{{#BLOCKER}}<li><a href="{{BLOCKER_URL}}"><code>{{BLOCKER_ID}}</code></a> <span class="badge badge-{{BLOCKER_STATUS}}">{{BLOCKER_STATUS}}</span> {{BLOCKER_LABEL}}{{#BLOCKER_ACTION}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/BLOCKER_ACTION}}</li>{{/BLOCKER}}
         {{#MORE_BLOCKERS}}<li>… and {{MORE}} more</li>{{/MORE_BLOCKERS}}</ul>
       {{/CHECK_FAILED}}
     </li>

@@ -141,13 +141,14 @@ static const char *plan_subscription(struct plan *p, const struct action_subscri
 	change(p, "status", subscription_status_name[s->status], subscription_status_name[next]);
 	change(p, "endDate", NULL, s->today);
 	if (early) {
-		change(p, "earlyReturnDetails.returnCondition", NULL,
-		       return_condition_name[q->condition]);
+		if (q->condition >= 0 && q->condition < COND__MAX)
+			change(p, "earlyReturnDetails.returnCondition", NULL,
+			       return_condition_name[q->condition]);
 		out->fee_cents = q->fee_cents > 0 ? q->fee_cents : 0;
 		change(p, "earlyReturnDetails.fee", NULL,
 		       arena_printf(p->a, "%lld.%02lld", (long long)(out->fee_cents / 100),
 		                    (long long)(out->fee_cents % 100)));
-	} else if (!complete) {
+	} else if (!complete && q->cancel_reason >= 0 && q->cancel_reason < CANCEL_REASON__MAX) {
 		change(p, "cancellationDetails.reason", NULL, cancel_reason_name[q->cancel_reason]);
 	}
 	/* a completed term's payments are owed; an ended rental's future ones
@@ -196,7 +197,7 @@ static const char *plan_asset(struct plan *p, const struct action_asset *x,
 	if (q->asset_status == ASSET_RETURNED) {
 		out->date = q->returned_on ? q->returned_on : x->today;
 		change(p, "returnedOn", NULL, out->date);
-		if (q->condition >= 0)
+		if (q->condition >= 0 && q->condition < COND__MAX)
 			change(p, "returnCondition", NULL, return_condition_name[q->condition]);
 	}
 	if (q->location != NULL && q->location[0] != '\0')
@@ -448,11 +449,28 @@ enum err action_run(struct db *db, struct arena *a, const struct actor *who,
 		rc = ERR_INTERNAL;
 	}
 	/* one audit row for the attempt, on its own, when the database lets us */
-	struct audit_entry e = {
-	    who->name,        who->tenant, 0,    q->record,    action_audit_name(q),
-	    who->channel,     -1,          NULL, out->outcome, who->request_id,
-	    who->bulk_run_id, NULL};
-	if (db_audit_insert(db, a, &e) != ERR_OK)
-		log_error("could not audit %s of %s (%s)", e.action, q->record, out->outcome);
+	action_audit_refusal(db, a, who, q->action, q->record, action_audit_name(q), out->outcome);
 	return rc;
+}
+
+void action_audit_refusal(struct db *db, struct arena *a, const struct actor *who,
+                          enum record_action kind, const char *record, const char *action,
+                          const char *outcome)
+{
+	struct action_request q = {.action = kind,
+	                           .record = record,
+	                           .cancel_reason = -1,
+	                           .condition = -1,
+	                           .fee_cents = -1,
+	                           .asset_status = ASSET_RETURNED};
+	struct action_result r;
+	record_state rec;
+	memset(&r, 0, sizeof(r));
+	if (load_and_plan(db, a, who->tenant, &q, false, &r, &rec) != ERR_OK)
+		r.customer_id = 0;
+	struct audit_entry e = {
+	    who->name, who->tenant, r.customer_id, record,          action,           who->channel,
+	    -1,        NULL,        outcome,       who->request_id, who->bulk_run_id, NULL};
+	if (db_audit_insert(db, a, &e) != ERR_OK)
+		log_error("could not audit %s of %s (%s)", action, record, outcome);
 }

@@ -78,6 +78,13 @@ enum err action_preview(struct db *db, struct arena *a, unsigned tenant,
 enum err action_run(struct db *db, struct arena *a, const struct actor *who,
                     const struct action_request *q, struct action_result *out);
 
+/* Records an attempt on a record refused before the rules (bad CSRF token,
+ * wrong role) as its own audit row naming the record and, when it is
+ * found, its customer. Best effort, like lifecycle_audit_refusal(). */
+void action_audit_refusal(struct db *db, struct arena *a, const struct actor *who,
+                          enum record_action kind, const char *record, const char *action,
+                          const char *outcome);
+
 /* Full months from start to day (both YYYY-MM-DD), 0 when not after. */
 int64_t months_between(const char *start, const char *day);
 

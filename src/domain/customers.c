@@ -35,6 +35,12 @@ enum err customer_profile(struct db *db, struct arena *a, unsigned tenant, const
 	return db_customer_addresses(db, a, out->customer.id, &out->addresses);
 }
 
+enum err customer_by_public_id(struct db *db, struct arena *a, unsigned tenant,
+                               const char *public_id, struct customer_row *out)
+{
+	return db_customer_find(db, a, tenant, public_id, out);
+}
+
 const char *customer_display_name(struct arena *a, const struct customer_row *c)
 {
 	if (c->first_name[0] == '\0' && c->last_name[0] == '\0')

@@ -38,6 +38,10 @@ enum err customer_confirmation(struct db *db, struct arena *a, unsigned tenant,
 enum err customer_profile(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
                           struct customer_overview *out);
 
+/* The customer alone (one statement): a record page's header. */
+enum err customer_by_public_id(struct db *db, struct arena *a, unsigned tenant,
+                               const char *public_id, struct customer_row *out);
+
 /* "Jane Doe", or the e-mail when both names are empty. */
 const char *customer_display_name(struct arena *a, const struct customer_row *c);
 

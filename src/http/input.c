@@ -182,6 +182,34 @@ static const char *v_domain(const struct field_def *d, const char *v, size_t n, 
 	return NULL;
 }
 
+/* An amount of money, at most 1,000,000.00, with up to two decimals; the
+ * value is in cents. */
+static const char *v_money(const struct field_def *d, const char *v, size_t n, long long *iv)
+{
+	(void)d;
+	long long units = 0, cents = 0;
+	size_t i = 0, digits = 0, decimals = 0;
+	for (; i < n && v[i] >= '0' && v[i] <= '9'; i++, digits++) {
+		if (digits >= 7)
+			return "is out of range";
+		units = units * 10 + (v[i] - '0');
+	}
+	if (i < n && v[i] == '.')
+		for (i++; i < n && v[i] >= '0' && v[i] <= '9'; i++, decimals++) {
+			if (decimals >= 2)
+				return "has more than two decimals";
+			cents = cents * 10 + (v[i] - '0');
+		}
+	if (i != n || digits == 0)
+		return "is not an amount (like 49.00)";
+	if (decimals == 1)
+		cents *= 10;
+	if (units * 100 + cents > 100000000LL)
+		return "is out of range";
+	*iv = units * 100 + cents;
+	return NULL;
+}
+
 /* The choices of each enum-like field, each with the value it stands for:
  * the handlers see values, never positions or strings. */
 #define ALL -1
@@ -214,6 +242,11 @@ static const struct choice actions[] = {
     {"deactivate", 0}, {"reactivate", 1}, {"bulk_apply", 2}, {"edit", 3}, {NULL, 0}};
 static const struct choice modes[] = {
     {"paste", MODE_PASTE}, {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES}, {NULL, 0}};
+/* what a device page may set (a new rental is the only way out) */
+static const struct choice device_statuses[] = {{"returned", ASSET_RETURNED},
+                                                {"sold", ASSET_SOLD},
+                                                {"unavailable", ASSET_UNAVAILABLE},
+                                                {NULL, 0}};
 static const struct choice yes[] = {{"1", 1}, {NULL, 0}};
 static const struct choice bools[] = {{"false", 0}, {"true", 1}, {NULL, 0}};
 
@@ -296,6 +329,15 @@ static const struct field_def defs[KEY__MAX] = {
     ADDRESS_KEYS(ADDRESS_BILLING, "billingAddress."),
     ADDRESS_KEYS(ADDRESS_SHIPPING, "shippingAddress."),
     [KEY_ORDER_SORT_BY] = {"sortBy", .check = v_enum, .choices = order_sorts},
+    [KEY_CANCEL_REASON] = {"cancel_reason", .check = v_name, .names = cancel_reason_name,
+                           .nnames = CANCEL_REASON__MAX},
+    [KEY_CONDITION] = {"condition", .check = v_name, .names = return_condition_name,
+                       .nnames = COND__MAX},
+    [KEY_FEE] = {"fee", .check = v_money},
+    [KEY_RETURNED_ON] = {"returned_on", .check = v_date},
+    [KEY_DEVICE_STATUS] = {"device_status", .check = v_enum, .choices = device_statuses},
+    [KEY_REASON_TEXT] = {"reason_text", .check = v_multiline, .max = 1000},
+    [KEY_NOTES] = {"notes", .check = v_multiline, .max = 1000},
 };
 
 const char *input_name(enum key k)

@@ -80,6 +80,14 @@ enum key {
 	KEY_ADDRESS_FIRST,
 	KEY_ADDRESS_LAST = KEY_ADDRESS_FIRST + 2 * 9 - 1,
 	KEY_ORDER_SORT_BY, /* "sortBy" of GET /v1/orders */
+	/* the actions on a deactivation's blockers (pages/records.c) */
+	KEY_CANCEL_REASON,
+	KEY_CONDITION,
+	KEY_FEE, /* money: "12.50" gives 1250 (cents) */
+	KEY_RETURNED_ON,
+	KEY_DEVICE_STATUS,
+	KEY_REASON_TEXT,
+	KEY_NOTES,
 	KEY__MAX
 };
 

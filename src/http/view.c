@@ -33,6 +33,12 @@ static const struct {
     {"customer_updated", "success", "Customer updated. The history below lists what changed."},
     {"nothing_changed", "info", "Nothing changed: every field already had the value you saved."},
     {"note_added", "success", "The note was added."},
+    {"order_cancelled", "success",
+     "The order was cancelled. The checklist below is checked again."},
+    {"subscription_ended", "success",
+     "The subscription has ended. The checklist below is checked again."},
+    {"device_recorded", "success",
+     "The device's status was recorded. The checklist below is checked again."},
     {"bulk_started", "success", "The bulk run has started; this page follows its progress."},
     {"bulk_resubmitted", "info", "This form was already applied; here is its run."},
 };

@@ -92,11 +92,37 @@ struct actor page_actor(struct req *r)
 	return a;
 }
 
-/* One blocking record: its id, what it is, its status. */
+void fill_record_actions(struct req *r, struct tmpl_dict *d, const char *section,
+                         enum prereq_code kind, const char *id)
+{
+	if (!req_can_write(r))
+		return;
+	static const struct {
+		enum prereq_code kind;
+		const char *head, *tail, *label;
+	} acts[] = {
+	    {PREREQ_ACTIVE_SUBSCRIPTIONS, "/subscriptions/", "/cancel", "Cancel subscription"},
+	    {PREREQ_ACTIVE_SUBSCRIPTIONS, "/subscriptions/", "/early-return", "Early return"},
+	    {PREREQ_PENDING_ORDERS, "/orders/", "/cancel", "Cancel order"},
+	    {PREREQ_UNRETURNED_DEVICES, "/devices/", "/status", "Record return, sale or loss"},
+	};
+	for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+		if (acts[i].kind != kind)
+			continue;
+		struct tmpl_dict *x = tmpl_add(d, section);
+		tmpl_set(x, "ACT_URL",
+		         arena_printf(r->arena, "%s%s%s", acts[i].head, id, acts[i].tail));
+		tmpl_set(x, "ACT_LABEL", acts[i].label);
+		tmpl_set(x, "ACT_ID", id);
+	}
+}
+
+/* One blocking record: its id, what it is, its status, what to do. */
 static void blocker(struct req *r, struct tmpl_dict *f, const char *pid, const char *id,
-                    const char *label, const char *status)
+                    const char *label, const char *status, enum prereq_code kind)
 {
 	struct tmpl_dict *b = tmpl_add(f, "BLOCKER");
+	fill_record_actions(r, b, "BLOCKER_ACTION", kind, id);
 	tmpl_set(b, "BLOCKER_ID", id);
 	tmpl_set(b, "BLOCKER_LABEL", label);
 	tmpl_set(b, "BLOCKER_STATUS", status);
@@ -133,19 +159,21 @@ void fill_prereq(struct req *r, struct tmpl_dict *d, const char *customer_pid,
 				    arena_printf(a, "%s/month since %s",
 				                 fmt_cents(a, s->monthly_cents, r->user.currency),
 				                 s->start_date),
-				    subscription_status_name[s->status]);
+				    subscription_status_name[s->status],
+				    PREREQ_ACTIVE_SUBSCRIPTIONS);
 			} else if (c == PREREQ_PENDING_ORDERS) {
 				const struct order_row *o = &b->orders.rows[i];
 				blocker(r, f, customer_pid, o->public_id,
 				        arena_printf(a, "%s, placed %s",
 				                     fmt_cents(a, o->total_cents, o->currency),
 				                     fmt_datetime(a, o->created_at)),
-				        order_status_name[o->status]);
+				        order_status_name[o->status], PREREQ_PENDING_ORDERS);
 			} else {
 				const struct asset_row *x = &b->devices.rows[i];
 				blocker(r, f, customer_pid, x->serial,
 				        arena_printf(a, "%s (%s)", x->product, x->sku),
-				        asset_status_name[ASSET_RENTED_OUT]);
+				        asset_status_name[ASSET_RENTED_OUT],
+				        PREREQ_UNRETURNED_DEVICES);
 			}
 		}
 		if (n > BLOCKERS_SHOWN)

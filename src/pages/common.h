@@ -31,6 +31,12 @@ void fill_csrf(struct req *r, struct tmpl_dict *d, const char *action, const cha
 void fill_prereq(struct req *r, struct tmpl_dict *d, const char *customer_pid,
                  const struct prereq *p);
 
+/* The actions that clear a blocking record of kind (links to their
+ * confirmation pages) as sections of d (ACT_URL, ACT_LABEL, ACT_ID), for
+ * a user who may write. */
+void fill_record_actions(struct req *r, struct tmpl_dict *d, const char *section,
+                         enum prereq_code kind, const char *id);
+
 /* The retention table: fills the include {{>RETENTION_TABLE}}. */
 void fill_retention(struct req *r, struct tmpl_dict *d, const struct retention *ret, bool inactive,
                     int64_t devices_out);

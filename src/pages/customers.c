@@ -259,6 +259,8 @@ static void order_row(struct req *r, struct tmpl_dict *row, const struct order_r
 		tmpl_set(line, "UNIT_PRICE", fmt_cents(r->arena, it->unit_cents, o->currency));
 		tmpl_set_int(line, "MONTHS", it->contract_months);
 	}
+	if (order_in_flight(o->status))
+		fill_record_actions(r, row, "ACT", PREREQ_PENDING_ORDERS, o->public_id);
 }
 
 static void sub_row(struct req *r, struct tmpl_dict *row, const struct subscription_row *s)
@@ -270,6 +272,8 @@ static void sub_row(struct req *r, struct tmpl_dict *row, const struct subscript
 	tmpl_set(row, "END", s->end_date);
 	tmpl_set(row, "ASSET", s->asset_serial);
 	tmpl_set(row, "ORDER", s->order_public_id);
+	if (s->status == SUB_ACTIVE)
+		fill_record_actions(r, row, "ACT", PREREQ_ACTIVE_SUBSCRIPTIONS, s->public_id);
 }
 
 static void device_row(struct req *r, struct tmpl_dict *row, const struct device_row *x)
@@ -280,8 +284,10 @@ static void device_row(struct req *r, struct tmpl_dict *row, const struct device
 	tmpl_set(row, "ROW_STATUS", asset_status_name[x->status]);
 	tmpl_set(row, "SUB", x->subscription_public_id);
 	tmpl_set(row, "AMOUNT", fmt_cents(r->arena, x->cost_cents, r->user.currency));
-	if (x->with_customer && x->status == ASSET_RENTED_OUT)
+	if (x->with_customer && x->status == ASSET_RENTED_OUT) {
 		tmpl_show(row, "WITH_CUSTOMER");
+		fill_record_actions(r, row, "ACT", PREREQ_UNRETURNED_DEVICES, x->serial);
+	}
 }
 
 static void payment_row(struct req *r, struct tmpl_dict *row, const struct payment_row *x)
@@ -359,6 +365,8 @@ static void fill_open_items(struct req *r, struct tmpl_dict *d, const struct pre
 		tmpl_set(row, "ID", b->devices.rows[i].serial);
 		tmpl_set(row, "PRODUCT", b->devices.rows[i].product);
 		tmpl_set(row, "SKU", b->devices.rows[i].sku);
+		fill_record_actions(r, row, "ACT", PREREQ_UNRETURNED_DEVICES,
+		                    b->devices.rows[i].serial);
 	}
 	tmpl_show(d, prereq_passed(p) ? "NO_OPEN_ITEMS" : "HAS_OPEN_ITEMS");
 }

@@ -24,6 +24,16 @@ void page_edit(struct req *r);
 /* pages/notes.c */
 void page_note_add(struct req *r);
 
+/* pages/records.c: the actions on a deactivation's blockers */
+void page_order_cancel_form(struct req *r);
+void page_order_cancel(struct req *r);
+void page_subscription_cancel_form(struct req *r);
+void page_subscription_cancel(struct req *r);
+void page_early_return_form(struct req *r);
+void page_early_return(struct req *r);
+void page_device_status_form(struct req *r);
+void page_device_status(struct req *r);
+
 /* pages/retention.c */
 void page_customer_retention(struct req *r);
 void page_retention(struct req *r);

@@ -66,7 +66,7 @@ const KEYS = {
 
 let seq = 0;
 /** A plain customer of tenant 1 (or 2): {pid, id, email}. */
-function customer({ tenant = 1, status = 'active', email, first = 'Sec', last, blocked = false } = {}) {
+function customer({ tenant = 1, status = 'active', email, first = 'Sec', last, blocked = false, records = false } = {}) {
   const n = ++seq;
   const pid = `cus_sec${TAG}${n}`;
   const mail = email ?? `sec.${TAG}.${n}@sec-${TAG}.invalid`;
@@ -78,10 +78,33 @@ function customer({ tenant = 1, status = 'active', email, first = 'Sec', last, b
   'SET @c = LAST_INSERT_ID()'];
   if (blocked) stmts.push(`INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
       VALUES (${lit(`ord_sec${TAG}${n}`)}, ${tenant}, @c, 'pending', 10, 'EUR', UTC_TIMESTAMP())`, completeOrder());
+  // a blocker of each kind, for the routes of the actions that clear them: a
+  // pending order, an active subscription, a device out (its rental ended)
+  const rec = { order: `ord_secr${TAG}${n}`, sub: `sub_secr${TAG}${n}`, device: `SN-SECR${TAG}${n}`.toUpperCase() };
+  if (records) {
+    stmts.push(`INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
+      VALUES (${lit(rec.order)}, ${tenant}, @c, 'pending', 10, 'EUR', UTC_TIMESTAMP())`, completeOrder());
+    stmts.push(`INSERT INTO subscriptions (public_id, tenant_id, customer_id, status, monthly_amount, start_date, created_at)
+      VALUES (${lit(rec.sub)}, ${tenant}, @c, 'active', 10, UTC_DATE(), UTC_TIMESTAMP())`);
+    stmts.push(`INSERT INTO assets (serial_number, tenant_id, sku, product_name, status, customer_id)
+      VALUES (${lit(rec.device)}, ${tenant}, 'SEC-1', 'Sec device', 'rented_out', @c)`);
+  }
   stmts.push('SELECT @c');
   const id = sqlValue(stmts.join(';\n'));
-  return { pid, id, email: mail, tenant };
+  return { pid, id, email: mail, tenant, ...(records ? rec : {}) };
 }
+
+/** The route of an action on a record: its path with the record's id, its CSRF action, a form that passes. */
+const RECORD_ROUTES = {
+  'order-cancel': { id: (c) => c.order, action: 'order_cancel', form: { reason_text: 'matrix' } },
+  'subscription-cancel': { id: (c) => c.sub, action: 'subscription_cancel', form: { cancel_reason: 'other' } },
+  'early-return': { id: (c) => c.sub, action: 'early_return', form: { condition: 'good', reason_text: 'matrix' } },
+  'device-status': { id: (c) => c.device, action: 'device_status', form: { device_status: 'returned' } },
+};
+/** The state a record route changes. */
+const recordState = (c) => sql(`SELECT (SELECT status FROM orders WHERE public_id = ${lit(c.order)}),
+    (SELECT status FROM subscriptions WHERE public_id = ${lit(c.sub)}),
+    (SELECT CONCAT(status, ':', COALESCE(customer_id, '')) FROM assets WHERE serial_number = ${lit(c.device)})`);
 
 const tokenFor = (user, action, subject = '', ttl = 600) => forgeCsrf({ user, action, subject, expiry: nowSeconds() + ttl });
 
@@ -615,6 +638,7 @@ const asciiOnly = (p) => /^[\x20-\x7e]*$/.test(p);
 describe('SQL injection: every parameter refuses or takes the payload as data; the database is unchanged', () => {
   let ACTIVE; // an active customer of tenant 1
   let INACTIVE; // an inactive one
+  let RECORDS; // an active one with a blocker of each kind
   const params = new Set();
   let sent = 0;
   let slowest = 0;
@@ -623,6 +647,7 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
     await allRunsDone();
     ACTIVE = customer();
     INACTIVE = customer({ status: 'inactive' });
+    RECORDS = customer({ records: true });
   });
 
   after(() => {
@@ -735,6 +760,32 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
         bad400(await send(`POST /bulk/apply ${name}`, p, 'operator', 'POST', '/bulk/apply', {
           form: { csrf: app, nonce, reason: 'data_cleanup', select: [cust], ...form },
         }), name, what(name));
+      // ---- the actions on a customer's records: ids in the path, form fields
+      for (const [route, path] of [['order-cancel', '/orders/{}/cancel'], ['subscription-cancel', '/subscriptions/{}/cancel'],
+        ['early-return', '/subscriptions/{}/early-return'], ['device-status', '/devices/{}/status']]) {
+        badId(await send(`GET ${path}`, p, 'admin', 'GET', path.replace('{}', q(p))), `${path} ${p}`);
+        badId(await send(`POST ${path}`, p, 'operator', 'POST', path.replace('{}', q(p)), {
+          form: { csrf: tokenFor('operator', RECORD_ROUTES[route].action, p), ...RECORD_ROUTES[route].form },
+        }), `POST ${path} ${p}`);
+      }
+      const R = RECORDS;
+      for (const [name, path, action, subject, form] of [
+        ['cancel_reason', `/subscriptions/${R.sub}/cancel`, 'subscription_cancel', R.sub, { cancel_reason: p }],
+        ['condition', `/subscriptions/${R.sub}/early-return`, 'early_return', R.sub, { condition: p, reason_text: 'sqli' }],
+        ['fee', `/subscriptions/${R.sub}/early-return`, 'early_return', R.sub, { condition: 'good', reason_text: 'sqli', fee: p }],
+        ['device_status', `/devices/${R.device}/status`, 'device_status', R.device, { device_status: p }],
+        ['returned_on', `/devices/${R.device}/status`, 'device_status', R.device, { device_status: 'returned', returned_on: p }],
+      ])
+        bad400(await send(`POST ${path.replace(/\/(ord|sub)_\w+|\/SN-\w+/, '/{}')} ${name}`, p, 'operator', 'POST', path, {
+          form: { csrf: tokenFor('operator', action, subject), ...form },
+        }), name, what(name));
+      // free text as data: with a bad condition the whole form is refused (400) and nothing is written
+      for (const name of ['reason_text', 'notes']) {
+        const r = await send(`POST /subscriptions/{}/early-return ${name}`, p, 'operator', 'POST', `/subscriptions/${R.sub}/early-return`, {
+          form: { csrf: tokenFor('operator', 'early_return', R.sub), condition: 'sqli', reason_text: 'x', [name]: p },
+        });
+        assert.equal(r.status, 400, `${what(name)}: ${r.status}`);
+      }
       // ---- API: query parameters
       for (const name of ['limit', 'startAfter', 'status', 'customerType', 'hasActiveRentals', 'sortBy', 'sortDir'])
         bad400(await send(`GET /v1/customers ?${name}`, p, KEYS.admin, 'GET', `/v1/customers?${name}=${q(p)}`), name, what(name));
@@ -880,6 +931,14 @@ describe('CSRF: every POST route refuses missing, forged and expired tokens; a r
       form: () => ({ kind: 'email', date: '2025-02-28', summary: 'csrf test' }),
       state: (c) => [customerState(c.pid), sqlValue(`SELECT COUNT(*) FROM customer_notes WHERE customer_id = ${c.id}`)], ok: 303,
     },
+    ...Object.entries(RECORD_ROUTES).map(([name, rt]) => ({
+      name, action: rt.action, other: 'deactivate',
+      make: () => customer({ records: true }),
+      url: (c) => `/${name === 'order-cancel' ? 'orders' : name === 'device-status' ? 'devices' : 'subscriptions'}/${rt.id(c)}/${name === 'order-cancel' || name === 'subscription-cancel' ? 'cancel' : name === 'early-return' ? 'early-return' : 'status'}`,
+      subject: (c) => rt.id(c),
+      form: () => ({ ...rt.form }),
+      state: (c) => [customerState(c.pid), recordState(c)], ok: 303,
+    })),
     {
       name: 'bulk preview', action: 'bulk_preview', other: 'bulk_apply',
       make: () => customer(), url: () => '/bulk/preview', subject: () => '',
@@ -1069,14 +1128,16 @@ describe('roles: every route × method × login against the README\'s rules', ()
 
   test('the route table is the one this matrix knows', () => {
     assert.deepEqual(ROUTES.map((r) => r.pattern), ['/', '/customers', '/customers/{}', '/customers/{}/deactivate', '/customers/{}/reactivate',
-      '/customers/{}/edit', '/customers/{}/notes', '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/{}', '/healthz', '/v1/customers',
+      '/customers/{}/edit', '/customers/{}/notes', '/orders/{}/cancel', '/subscriptions/{}/cancel',
+      '/subscriptions/{}/early-return', '/devices/{}/status', '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/{}', '/healthz', '/v1/customers',
       '/v1/customers/{}', '/v1/orders']);
   });
 
   for (const route of ROUTES) {
     test(`${route.pattern} (${[...route.methods].join(', ')})`, async () => {
-      const victim = customer();
-      const victimBefore = customerState(victim.pid);
+      const rec = RECORD_ROUTES[route.name];
+      const victim = customer({ records: !!rec });
+      const victimBefore = [customerState(victim.pid), rec ? recordState(victim) : null];
       const jobs = [];
       for (const method of METHODS) {
         for (const login of LOGINS) {
@@ -1086,17 +1147,18 @@ describe('roles: every route × method × login against the README\'s rules', ()
           // a success that changes something gets a customer of its own
           const changes = [200, 303].includes(want) && !['GET', 'HEAD'].includes(method) && route.name !== 'bulk-preview';
           let target = victim;
-          if (changes) target = customer({ status: (route.name === 'reactivate' || method === 'PUT') ? 'inactive' : 'active' });
-          const pathname = route.pattern === '/bulk/{}' ? `/bulk/${NW_RUN}` : route.pattern.replace('{}', target.pid);
+          if (changes) target = customer({ status: (route.name === 'reactivate' || method === 'PUT') ? 'inactive' : 'active', records: !!rec });
+          const pathname = route.pattern === '/bulk/{}' ? `/bulk/${NW_RUN}` : route.pattern.replace('{}', rec ? rec.id(target) : target.pid);
           const opts = {};
           if (route.area === 'AREA_API') {
             if (method === 'PUT' || method === 'PATCH' || method === 'POST') opts.json = { status: 'active' };
           } else if (method !== 'GET' && method !== 'HEAD') {
             const action = route.pattern.endsWith('/reactivate') ? 'reactivate' : route.name === 'bulk-apply' ? 'bulk_apply'
               : route.name === 'bulk-preview' ? 'bulk_preview' : route.name === 'customer-edit' ? 'edit' : route.name === 'notes' ? 'note' : 'deactivate';
-            const subject = route.arg === 'ARG_CUSTOMER' ? target.pid : '';
-            opts.form = { csrf: tokenFor(user, action, subject), reason: 'data_cleanup', mode: 'paste', lines: target.pid,
-              nonce: randomBytes(16).toString('hex'), select: [target.pid], kind: 'phone', date: '2025-01-31', summary: 'role matrix' };
+            const subject = rec ? rec.id(target) : route.arg === 'ARG_CUSTOMER' ? target.pid : '';
+            opts.form = { csrf: tokenFor(user, rec ? rec.action : action, subject), reason: 'data_cleanup', mode: 'paste', lines: target.pid,
+              nonce: randomBytes(16).toString('hex'), select: [target.pid], kind: 'phone', date: '2025-01-31', summary: 'role matrix',
+              ...(rec ? rec.form : {}) };
             if (route.name === 'customer-edit') Object.assign(opts.form, { firstName: 'Roles', lastName: `Matrix ${login}`, customerType: 'individual' });
           }
           jobs.push(http(who, method, pathname, opts).then((r) => ({ r, method, login, want, target, changes })));
@@ -1129,13 +1191,19 @@ describe('roles: every route × method × login against the README\'s rules', ()
             [['active', 'Roles', `Matrix ${login}`]], `${what}: the edit was made, the status kept`);
         } else if (changes && r.status === want && route.name === 'notes') {
           assert.equal(sqlValue(`SELECT COUNT(*) FROM customer_notes WHERE customer_id = ${target.id}`), '1', `${what}: the note was written`);
+        } else if (changes && r.status === want && rec) {
+          const [o, sub, dev] = recordState(target)[0];
+          const changed = { 'order-cancel': o === 'cancelled', 'subscription-cancel': sub === 'cancelled',
+            'early-return': sub === 'ended_early_return', 'device-status': dev === 'returned:' }[route.name];
+          assert.ok(changed, `${what}: the record was changed (${o}, ${sub}, ${dev})`);
         } else if (changes && r.status === want && route.arg === 'ARG_CUSTOMER') {
           const st = customerState(target.pid).status;
           const shouldBe = route.name === 'reactivate' || method === 'PUT' ? 'active' : 'inactive';
           assert.equal(st, shouldBe, `${what}: the change was made`);
         }
       }
-      assert.deepEqual(customerState(victim.pid), victimBefore, `${route.pattern}: no refused or read-only call changed the customer`);
+      assert.deepEqual([customerState(victim.pid), rec ? recordState(victim) : null], victimBefore,
+        `${route.pattern}: no refused or read-only call changed the customer or its records`);
     });
   }
 
