@@ -12,7 +12,7 @@
 {{#PLAN}}
 <section class="panel" aria-labelledby="plan-title">
   <h2 id="plan-title">What will change</h2>
-  <ul class="changes plan">{{#CHANGE}}<li><span class="field">{{FIELD}}</span>: {{#OLD}}<span class="old">{{OLD_VALUE}}</span> → {{/OLD}}<span class="new">{{#NEW}}{{NEW_VALUE}}{{/NEW}}{{#CLEARED}}(none){{/CLEARED}}</span></li>{{/CHANGE}}</ul>
+  <ul class="changes plan">{{#CHANGE}}<li><span class="change-field">{{FIELD}}</span>: {{#OLD}}<del>{{OLD_VALUE}}</del> → {{/OLD}}{{#NEW}}<ins>{{NEW_VALUE}}</ins>{{/NEW}}{{#CLEARED}}<span class="empty">(none)</span>{{/CLEARED}}</li>{{/CHANGE}}</ul>
   {{#EXTRA}}<p class="notice">{{TEXT}}</p>{{/EXTRA}}
   <p class="sub">Nothing else changes. The record and everything about it stay, and the attempt is written to the audit log.</p>
 </section>

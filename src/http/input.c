@@ -239,7 +239,10 @@ static const struct choice order_sorts[] = {
 static const struct choice dirs[] = {{"asc", 0}, {"desc", 1}, {NULL, 0}};
 static const struct choice formats[] = {{"html", FORMAT_HTML}, {"csv", FORMAT_CSV}, {NULL, 0}};
 static const struct choice actions[] = {
-    {"deactivate", 0}, {"reactivate", 1}, {"bulk_apply", 2}, {"edit", 3}, {NULL, 0}};
+    {"deactivate", 0},   {"reactivate", 1},        {"bulk_apply", 2},
+    {"edit", 3},         {"order_cancel", 4},      {"subscription_cancel", 5},
+    {"early_return", 6}, {"device_returned", 7},   {"device_sold", 8},
+    {"device_lost", 9},  {"device_available", 10}, {NULL, 0}};
 static const struct choice modes[] = {
     {"paste", MODE_PASTE}, {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES}, {NULL, 0}};
 /* what a device page may set (a new rental is the only way out) */

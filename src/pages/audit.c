@@ -118,9 +118,20 @@ void page_audit(struct req *r)
 	tmpl_set(d, "F_CUSTOMER", q.customer);
 	tmpl_set(d, "F_FROM", q.from);
 	tmpl_set(d, "F_TO", q.to);
-	static const char *const actions[] = {"deactivate", "reactivate", "edit"};
-	static const char *const action_labels[] = {"Deactivate", "Reactivate", "Profile edit"};
-	fill_options(d, "ACTION_OPTION", actions, action_labels, 3, q.action);
+	static const char *const actions[] = {
+	    "deactivate",   "reactivate",      "edit",        "order_cancel", "subscription_cancel",
+	    "early_return", "device_returned", "device_sold", "device_lost"};
+	static const char *const action_labels[] = {"Deactivate",
+	                                            "Reactivate",
+	                                            "Profile edit",
+	                                            "Order cancelled",
+	                                            "Subscription cancelled",
+	                                            "Early return",
+	                                            "Device returned",
+	                                            "Device sold",
+	                                            "Device lost"};
+	fill_options(d, "ACTION_OPTION", actions, action_labels,
+	             sizeof(actions) / sizeof(actions[0]), q.action);
 	size_t shown = rows.n > AUDIT_PAGE ? AUDIT_PAGE : rows.n;
 	for (size_t i = 0; i < shown; i++) {
 		const struct audit_row *x = &rows.rows[i];

@@ -2,11 +2,13 @@
 //
 // The first suite walks one fixture, cus_fixture_all_three (blocked by an
 // active subscription, orders in flight and a device out), through the
-// whole story in a fixed order: its page, the blocked confirmation, the
-// blockers cleared in the database, the deactivation with a reason, the
+// whole story in a fixed order: its page, the blocked confirmation, each
+// blocker cleared from its line on the checklist (cancel the subscription,
+// record the device's return, cancel both orders), the deactivation with a reason, the
 // retention summary, the default list without it, and the reactivation.
 // The fixture's blockers are put back at the end. Writes
-// docs/screenshots/customer.png, deactivate-blocked.png and retention.png.
+// docs/screenshots/customer.png, deactivate-blocked.png, action-*.png,
+// deactivate-cleared.png and retention.png.
 // The other tests make their own customers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,6 +54,7 @@ describe('the fixture with all three blockers, from blocked to deactivated to ac
       subs: B.sql(`SELECT public_id FROM subscriptions WHERE customer_id = ${id} AND status = 'active'`).map((r) => r[0]),
       orders: B.sql(`SELECT public_id, status FROM orders WHERE customer_id = ${id} AND status IN ('pending','confirmed','partial')`),
       devices: B.sql(`SELECT serial_number FROM assets WHERE customer_id = ${id} AND status = 'rented_out'`).map((r) => r[0]),
+      maxAudit: Number(B.sqlValue('SELECT COALESCE(MAX(id), 0) FROM audit_log')),
     };
     assert.equal(B.customerStatus(PID), 'active', 'the fixture starts active');
   });
@@ -63,9 +66,12 @@ describe('the fixture with all three blockers, from blocked to deactivated to ac
     const { id } = saved;
     B.sql(`UPDATE customers SET status = 'active', deactivated_at = NULL, deactivated_by = NULL,
              deactivation_reason = NULL, deactivation_note = NULL WHERE id = ${id} AND status = 'inactive';
-           ${saved.subs.map((s) => `UPDATE subscriptions SET status = 'active', end_date = NULL WHERE public_id = ${B.lit(s)};`).join('\n')}
-           ${saved.orders.map(([o, st]) => `UPDATE orders SET status = ${B.lit(st)} WHERE public_id = ${B.lit(o)};`).join('\n')}
-           ${saved.devices.map((d) => `UPDATE assets SET status = 'rented_out', customer_id = ${id} WHERE serial_number = ${B.lit(d)};`).join('\n')}
+           ${saved.subs.map((s) => `UPDATE subscriptions SET status = 'active', end_date = NULL, ended_at = NULL, ended_by = NULL,
+             cancel_reason = NULL, end_notes = NULL WHERE public_id = ${B.lit(s)};`).join('\n')}
+           ${saved.orders.map(([o, st]) => `UPDATE orders SET status = ${B.lit(st)}, cancelled_at = NULL, cancelled_by = NULL,
+             cancel_reason = NULL WHERE public_id = ${B.lit(o)};`).join('\n')}
+           ${saved.devices.map((d) => `UPDATE assets SET status = 'rented_out', customer_id = ${id}, returned_on = NULL,
+             return_condition = NULL, return_expected_at = NULL WHERE serial_number = ${B.lit(d)};`).join('\n')}
            SELECT 1;`);
   });
 
@@ -101,19 +107,65 @@ describe('the fixture with all three blockers, from blocked to deactivated to ac
     assert.match(await B.text(page.locator('table.retention')), /Order history Preserved 4 orders/);
     await B.screenshot(page, 'deactivate-blocked', { fullPage: true });
     // A blocking record links to it on the customer's page.
-    await Promise.all([page.waitForURL(/#open-SN-FIXTURE-ALL$/), page.getByRole('link', { name: 'SN-FIXTURE-ALL' }).click()]);
+    await Promise.all([page.waitForURL(/#open-SN-FIXTURE-ALL$/), page.getByRole('link', { name: 'SN-FIXTURE-ALL', exact: true }).click()]);
     assert.ok(await page.locator('#open-SN-FIXTURE-ALL').isVisible());
     assert.match(await B.text(page.locator('#open-SN-FIXTURE-ALL')), /Device SN-FIXTURE-ALL not returned/);
     B.assertClean(page);
   });
 
-  test('with the blockers cleared (SQL), every check passes and the button is enabled', async () => {
-    B.clearBlockers(PID);
+  /** Follows a blocker's action link from the checklist, checks its confirmation page, submits it, and is back. */
+  async function clearFromChecklist(t, linkName, heading, fill, shot) {
+    await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/deactivate')), page.getByRole('link', { name: linkName }).click()]);
+    assert.equal(await B.text(page.getByRole('heading', { level: 1 })), heading);
+    const plan = await B.text(page.locator('ul.changes.plan'));
+    assert.ok(plan.length > 0, `${heading}: the page says what will change`);
+    await fill();
+    if (shot) await B.screenshot(page, shot, { fullPage: true });
+    await B.assertAxeClean(t, page, heading);
+    B.assertClean(page);
+    const submit = page.locator('form button[type="submit"]');
+    await Promise.all([page.waitForURL(`**/customers/${PID}/deactivate`), submit.click()]);
+    assert.match(await B.text(page.getByRole('status').first()), /checklist below is checked again/);
+    return plan;
+  }
+
+  test('each blocker is cleared from its line on the checklist, and the line passes', async (t) => {
     assert.equal(await B.open(page, `/customers/${PID}/deactivate`), 200);
-    const checks = await checklist(page);
+    // the subscription: cancelled, its device marked as coming back
+    const plan = await clearFromChecklist(t, 'Cancel subscription sub_fixture_all', 'Cancel subscription sub_fixture_all?', async () => {
+      assert.match(await B.text(page.locator('main')), /SN-FIXTURE-ALL stays with the customer until you record its return/);
+      await page.getByLabel('Customer request').check();
+      await page.getByLabel('Notes').fill('Closing the account (browser test).');
+    }, 'action-subscription-cancel');
+    assert.match(plan, /status: active → cancelled/);
+    let checks = await checklist(page);
+    assert.deepEqual(checks.map((c) => c.state), ['passed', 'failed', 'failed']);
+    // the device: its return recorded
+    await clearFromChecklist(t, 'Record return, sale or loss SN-FIXTURE-ALL', 'Record what happened to device SN-FIXTURE-ALL?', async () => {
+      assert.equal(await page.getByLabel('Returned: it is back with us').isChecked(), true, 'a return is the default');
+      await page.getByLabel('Condition').selectOption('good');
+    }, 'action-device-return');
+    checks = await checklist(page);
+    assert.deepEqual(checks.map((c) => c.state), ['passed', 'failed', 'passed']);
+    // the two orders in flight: cancelled
+    await clearFromChecklist(t, 'Cancel order ord_fixture_all_confirmed', 'Cancel order ord_fixture_all_confirmed?', async () => {
+      await page.getByLabel(/^Reason/).fill('The account is being closed.');
+    }, 'action-order-cancel');
+    await clearFromChecklist(t, 'Cancel order ord_fixture_all_partial', 'Cancel order ord_fixture_all_partial?', async () => {});
+    checks = await checklist(page);
     assert.deepEqual(checks.map((c) => c.state), ['passed', 'passed', 'passed']);
     assert.equal(await page.locator('#blocked-why').count(), 0);
     assert.equal(await page.getByRole('button', { name: `Deactivate ${NAME}` }).isEnabled(), true);
+    await B.screenshot(page, 'deactivate-cleared', { fullPage: true });
+    // each step is in the database as the pages said, and audited once
+    assert.deepEqual(B.sql(`SELECT status, cancel_reason FROM subscriptions WHERE public_id = 'sub_fixture_all'`), [['cancelled', 'customer_request']]);
+    assert.deepEqual(B.sql(`SELECT status, customer_id IS NULL, return_condition FROM assets WHERE serial_number = 'SN-FIXTURE-ALL'`), [['returned', '1', 'good']]);
+    assert.deepEqual(B.sql(`SELECT public_id, status FROM orders WHERE public_id IN ('ord_fixture_all_confirmed', 'ord_fixture_all_partial') ORDER BY public_id`),
+      [['ord_fixture_all_confirmed', 'cancelled'], ['ord_fixture_all_partial', 'cancelled']]);
+    assert.deepEqual(B.sql(`SELECT subject, action, outcome FROM audit_log WHERE customer_id = ${saved.id} AND id > ${saved.maxAudit} ORDER BY id`), [
+      ['sub_fixture_all', 'subscription_cancel', 'ok'], ['SN-FIXTURE-ALL', 'device_returned', 'ok'],
+      ['ord_fixture_all_confirmed', 'order_cancel', 'ok'], ['ord_fixture_all_partial', 'order_cancel', 'ok'],
+    ]);
   });
 
   test('no reason: the browser asks first, and the server answers next to the field', async () => {
