@@ -3,7 +3,7 @@
  * (domain/actions.c) against each other and against a deactivation, on real
  * parallel connections (issue 14).
  *
- * Four cases. Each round makes fresh records in tenant 1 by SQL, then forks
+ * Five cases. Each round makes fresh records in tenant 1 by SQL, then forks
  * two children (the two operators), released together through a pipe
  * barrier after a random 0-3 ms delay each:
  *   1 return-vs-deactivate: a device's return (its subscription already
@@ -21,6 +21,11 @@
  *     return's fee is charged only when it won; the device is coming back.
  *   4 cancel-vs-deactivate: a subscription cancel (no device) against the
  *     deactivation of its customer, whose only blocker it is.
+ *   5 return-vs-rental-cancel: a device's return against the cancel of its
+ *     active rental. The return is refused (ASSET_IN_USE) when it runs
+ *     first and succeeds when it runs after; a refusal audited after the
+ *     cancel's row (the audit rows are written under the customer's lock,
+ *     so their ids are the order the two ran in) re-checked a stale rental.
  * After every round, for its customer and records:
  *   - never an inactive customer with a device out, an active subscription
  *     or an order in flight; the deactivation's result matches the status;
@@ -94,13 +99,13 @@ static const char SQL_CUSTOMER_CHECK[] =
     " (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id"
     "   AND o.status IN ('pending','confirmed','partial')),"
     " (SELECT COUNT(*) FROM audit_log l WHERE l.tenant_id = c.tenant_id"
-    "   AND l.subject IN (c.public_id, ?)),"
+    "   AND l.subject IN (c.public_id, ?, ?)),"
     " (SELECT COUNT(*) FROM audit_log l WHERE l.tenant_id = c.tenant_id"
     "   AND l.action = 'deactivate' AND l.subject = c.public_id AND l.outcome = 'ok')"
     " FROM customers c WHERE c.id = ? AND c.tenant_id = 1";
 /* One attempt's audit rows: actor, action, subject, customer, outcome. */
 static const char SQL_AUDIT_CHECK[] =
-    "SELECT COUNT(*), SUM(l.customer_id <=> ? AND l.outcome = ?) FROM audit_log l"
+    "SELECT COUNT(*), SUM(l.customer_id <=> ? AND l.outcome = ?), MAX(l.id) FROM audit_log l"
     " WHERE l.tenant_id = 1 AND l.actor = ? AND l.action = ? AND l.subject = ?";
 /* case 1: the device */
 static const char SQL_ASSET_CHECK[] =
@@ -127,7 +132,14 @@ static const char SQL_SUB_CHECK[] =
     " FROM subscriptions s LEFT JOIN assets x ON x.serial_number = s.asset_serial"
     " WHERE s.id = ?";
 
-enum kase { CASE_RETURN_DEACT, CASE_CANCEL_CANCEL, CASE_CANCEL_EARLY, CASE_CANCEL_DEACT, CASE__N };
+enum kase {
+	CASE_RETURN_DEACT,
+	CASE_CANCEL_CANCEL,
+	CASE_CANCEL_EARLY,
+	CASE_CANCEL_DEACT,
+	CASE_RETURN_CANCEL,
+	CASE__N
+};
 
 struct case_def {
 	const char *name;
@@ -138,6 +150,7 @@ static const struct case_def cases[CASE__N] = {
     [CASE_CANCEL_CANCEL] = {"cancel-vs-cancel", {"a_won", "b_won"}},
     [CASE_CANCEL_EARLY] = {"cancel-vs-early-return", {"cancel_won", "early_return_won"}},
     [CASE_CANCEL_DEACT] = {"cancel-vs-deactivate", {"cancel_first", "deactivation_first"}},
+    [CASE_RETURN_CANCEL] = {"return-vs-rental-cancel", {"cancel_first", "return_first"}},
 };
 
 /* What one child does: a deactivation, or an action. */
@@ -164,6 +177,7 @@ struct report { /* one per child, written in one write() (< PIPE_BUF) */
 struct round {
 	unsigned long long cid, rec_id;
 	char pub[64], rec[64]; /* the customer's public id; the record's */
+	char rec2[64];         /* a second record's, or "" */
 	struct job job[2];
 	struct report rep[2];
 };
@@ -359,6 +373,11 @@ static const struct action_request SUB_CANCEL = {.action = ACTION_SUBSCRIPTION_C
                                                  .condition = -1,
                                                  .fee_cents = -1};
 
+static const struct action_request DEVICE_RETURN = {.action = ACTION_DEVICE_STATUS,
+                                                    .asset_status = ASSET_RETURNED,
+                                                    .condition = COND_GOOD,
+                                                    .fee_cents = -1};
+
 /* The round's records and its two jobs; -1 when they could not be made. */
 static int setup(struct db *db, struct arena *a, enum kase k, int rnd, struct round *rd)
 {
@@ -373,11 +392,7 @@ static int setup(struct db *db, struct arena *a, enum kase k, int rnd, struct ro
 		if (make_asset(db, a, rd, rd->rec, true) != 0 ||
 		    make_sub(db, a, rd, sub, rd->rec, "ended_early_return", NULL) != 0)
 			return -1;
-		rd->job[0] = action(rd, "race-a",
-		                    (struct action_request){.action = ACTION_DEVICE_STATUS,
-		                                            .asset_status = ASSET_RETURNED,
-		                                            .condition = COND_GOOD,
-		                                            .fee_cents = -1});
+		rd->job[0] = action(rd, "race-a", DEVICE_RETURN);
 		rd->job[1] = deactivation(rd, "race-b");
 		return 0;
 	case CASE_CANCEL_CANCEL: { /* a pending order of two units */
@@ -417,6 +432,16 @@ static int setup(struct db *db, struct arena *a, enum kase k, int rnd, struct ro
 			return -1;
 		rd->job[0] = action(rd, "race-a", SUB_CANCEL);
 		rd->job[1] = deactivation(rd, "race-b");
+		return 0;
+	case CASE_RETURN_CANCEL: /* a device out on an active rental */
+		snprintf(rd->rec, sizeof(rd->rec), "AR-%s-%d-%d", tag, k, rnd);
+		snprintf(rd->rec2, sizeof(rd->rec2), "sub_ar_%s_%d_%d", tag, k, rnd);
+		if (make_asset(db, a, rd, rd->rec, false) != 0 ||
+		    make_sub(db, a, rd, rd->rec2, rd->rec, "active", &rd->rec_id) != 0)
+			return -1;
+		rd->job[0] = action(rd, "race-a", DEVICE_RETURN);
+		rd->job[1] = action(rd, "race-b", SUB_CANCEL);
+		rd->job[1].q.record = rd->job[1].subject = rd->rec2;
 		return 0;
 	default: return -1;
 	}
@@ -465,13 +490,18 @@ static int ordering(enum kase k, const struct round *rd)
 		return r[1].rc == ERR_OK && r[1].changed                       ? 0
 		       : is(r[1].outcome, "CUSTOMER_HAS_ACTIVE_SUBSCRIPTIONS") ? 1
 		                                                               : -1;
+	case CASE_RETURN_CANCEL:
+		return !is(r[1].outcome, "ok")            ? -1
+		       : is(r[0].outcome, "ok")           ? 0
+		       : is(r[0].outcome, "ASSET_IN_USE") ? 1
+		                                          : -1;
 	default: return -1;
 	}
 }
 
 /* The case's own checks on its record. */
 static void verify_record(struct db *db, struct arena *a, enum kase k, const struct round *rd,
-                          int won, struct verdict *v)
+                          int won, const unsigned long long *audit_id, struct verdict *v)
 {
 	const struct report *r = rd->rep;
 	struct db_res x;
@@ -550,6 +580,27 @@ static void verify_record(struct db *db, struct arena *a, enum kase k, const str
 			       "the device is not marked coming back");
 		return;
 	}
+	case CASE_RETURN_CANCEL: {
+		/* The audit rows are written under the customer's lock, so their
+		 * ids are the order the two transactions ran in. */
+		expect(v, won != 1 || audit_id[0] < audit_id[1],
+		       "the return was refused for a rental that had ended before it ran");
+		struct db_param p[1] = {PSTR(rd->rec)};
+		if (!query(db, a, SQL_ASSET_CHECK, p, 1, &x)) {
+			expect(v, false, "the device is unreadable");
+			return;
+		}
+		if (won == 0)
+			expect(v, is(DB_V(&x, 0, 0), "returned") && is(DB_V(&x, 0, 1), "1"),
+			       "the device is not returned and off the customer");
+		if (won == 1)
+			expect(v, is(DB_V(&x, 0, 0), "rented_out") && !is(DB_V(&x, 0, 3), "1"),
+			       "the refused return's device is not out and coming back");
+		struct db_param s[1] = {PINT(rd->rec_id)};
+		expect(v, query(db, a, SQL_SUB_CHECK, s, 1, &x) && is(DB_V(&x, 0, 0), "cancelled"),
+		       "the rental is not cancelled");
+		return;
+	}
 	default: return;
 	}
 }
@@ -560,8 +611,8 @@ static int verify(struct db *db, struct arena *a, enum kase k, int rnd, const st
 {
 	struct verdict v = {0};
 	struct db_res c;
-	struct db_param p[2] = {PSTR(rd->rec), PINT(rd->cid)};
-	if (!query(db, a, SQL_CUSTOMER_CHECK, p, 2, &c)) {
+	struct db_param p[3] = {PSTR(rd->rec), PSTR(rd->rec2), PINT(rd->cid)};
+	if (!query(db, a, SQL_CUSTOMER_CHECK, p, 3, &c)) {
 		printf("violation: %s round %d: customer %llu unreadable: %s\n", cases[k].name, rnd,
 		       rd->cid, db_error(db));
 		return 1;
@@ -579,6 +630,7 @@ static int verify(struct db *db, struct arena *a, enum kase k, int rnd, const st
 	       "devices_out differs from what SQL recomputes");
 	expect(&v, atol(DB_V(&c, 0, 7)) == 2, "the round's audit rows are not one per attempt");
 	bool deactivated = false;
+	unsigned long long audit_id[2] = {0, 0};
 	for (int i = 0; i < 2; i++) {
 		const struct job *j = &rd->job[i];
 		const struct report *r = &rd->rep[i];
@@ -589,12 +641,14 @@ static int verify(struct db *db, struct arena *a, enum kase k, int rnd, const st
 		       query(db, a, SQL_AUDIT_CHECK, q, 5, &x) && is(DB_V(&x, 0, 0), "1") &&
 		           is(DB_V(&x, 0, 1), "1"),
 		       "an attempt has not exactly one audit row with its customer and outcome");
+		if (x.nrows == 1 && DB_V(&x, 0, 2) != NULL)
+			audit_id[i] = strtoull(DB_V(&x, 0, 2), NULL, 10);
 		deactivated |= j->deactivate && r->rc == ERR_OK && r->changed;
 	}
 	expect(&v, deactivated == inactive, "the deactivation's result does not match the status");
 	expect(&v, atol(DB_V(&c, 0, 8)) == inactive,
 	       "'ok' deactivate audit rows do not match the status");
-	verify_record(db, a, k, rd, won, &v);
+	verify_record(db, a, k, rd, won, audit_id, &v);
 	for (int i = 0; i < v.n; i++)
 		printf("violation: %s round %d customer %s: %s (a=%s b=%s customer=%s)\n",
 		       cases[k].name, rnd, rd->pub, v.bad[i], rd->rep[0].outcome,
