@@ -12,10 +12,10 @@
 	"SELECT o.id, o.public_id, o.status, o.customer_id, c.public_id, o.total, o.currency"      \
 	" FROM orders o JOIN customers c ON c.id = o.customer_id"                                  \
 	" WHERE o.public_id = ? AND o.tenant_id = ?"
-#define LINES_SQL                                                                                  \
+#define LINES_SQL(lock)                                                                            \
 	"SELECT i.id, i.kind, i.sku, i.product_name, i.quantity, i.cancelled_quantity,"            \
-	" (SELECT COUNT(*) FROM subscriptions s WHERE s.order_item_id = i.id), i.unit_price"       \
-	" FROM order_items i WHERE i.order_id = ? ORDER BY i.id"
+	" (SELECT COUNT(*) FROM subscriptions s WHERE s.order_item_id = i.id" lock "),"            \
+	" i.unit_price FROM order_items i WHERE i.order_id = ? ORDER BY i.id"
 #define SUB_SQL                                                                                    \
 	"SELECT s.id, s.public_id, s.status, s.customer_id, c.public_id, s.asset_serial,"          \
 	" (SELECT COUNT(*) FROM assets x WHERE x.serial_number = s.asset_serial"                   \
@@ -39,6 +39,16 @@
 	"SELECT id, public_id, status, amount FROM payments"                                       \
 	" WHERE subscription_id = ? AND status IN ('pending', 'processing') ORDER BY id"
 
+/*
+ * The _LOCK forms run after the customer's row is locked, to re-check the
+ * record. A subquery of a FOR UPDATE read is a plain read of the
+ * transaction's snapshot, which the first (unlocked) read took before the
+ * customer's lock was granted: the subqueries that carry state lock what
+ * they read too (SUBQUERY_LOCK), so that they see what the lock's previous
+ * holder committed (tests/race/actions_race.c, return-vs-rental-cancel).
+ */
+#define SUBQUERY_LOCK " LOCK IN SHARE MODE"
+
 const struct stmt_sql db_sql_actions[] = {
     {STMT_ACTION_ORDER, ORDER_SQL},
     /* the order's row only: its customer's row is already locked */
@@ -46,14 +56,14 @@ const struct stmt_sql db_sql_actions[] = {
      "SELECT o.id, o.public_id, o.status, o.customer_id,"
      " (SELECT c.public_id FROM customers c WHERE c.id = o.customer_id), o.total, o.currency"
      " FROM orders o WHERE o.public_id = ? AND o.tenant_id = ? FOR UPDATE"},
-    {STMT_ACTION_LINES, LINES_SQL},
-    {STMT_ACTION_LINES_LOCK, LINES_SQL " FOR UPDATE"},
+    {STMT_ACTION_LINES, LINES_SQL("")},
+    {STMT_ACTION_LINES_LOCK, LINES_SQL(SUBQUERY_LOCK) " FOR UPDATE"},
     {STMT_ACTION_SUB, SUB_SQL},
     {STMT_ACTION_SUB_LOCK,
      "SELECT s.id, s.public_id, s.status, s.customer_id,"
      " (SELECT c.public_id FROM customers c WHERE c.id = s.customer_id), s.asset_serial,"
      " (SELECT COUNT(*) FROM assets x WHERE x.serial_number = s.asset_serial"
-     "   AND x.status = 'rented_out' AND x.customer_id = s.customer_id),"
+     "   AND x.status = 'rented_out' AND x.customer_id = s.customer_id" SUBQUERY_LOCK "),"
      " s.monthly_amount,"
      " COALESCE((SELECT o.currency FROM orders o WHERE o.id = s.order_id),"
      "          (SELECT t.currency FROM tenants t WHERE t.id = s.tenant_id)),"
@@ -68,7 +78,7 @@ const struct stmt_sql db_sql_actions[] = {
      "SELECT a.serial_number, a.product_name, a.status, a.customer_id,"
      " (SELECT c.public_id FROM customers c WHERE c.id = a.customer_id),"
      " (SELECT s.public_id FROM subscriptions s WHERE s.asset_serial = a.serial_number"
-     "   AND s.status = 'active' ORDER BY s.id DESC LIMIT 1),"
+     "   AND s.status = 'active' ORDER BY s.id DESC LIMIT 1" SUBQUERY_LOCK "),"
      " a.return_expected_at, UTC_DATE()"
      " FROM assets a WHERE a.serial_number = ? AND a.tenant_id = ? FOR UPDATE"},
     /* status, by, reason, id */
