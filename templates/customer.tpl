@@ -57,7 +57,7 @@
   <ul class="open-items">
     {{#OPEN_SUB}}<li id="open-{{ID}}">Active subscription <code>{{ID}}</code>: {{AMOUNT}}/month since {{START}} {{ASSET}}{{#ACT}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/ACT}}</li>{{/OPEN_SUB}}
     {{#OPEN_ORDER}}<li id="open-{{ID}}">Order <code>{{ID}}</code> <span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span> {{AMOUNT}}, placed {{DATE}}{{#ACT}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/ACT}}</li>{{/OPEN_ORDER}}
-    {{#OPEN_DEVICE}}<li id="open-{{ID}}">Device <code>{{ID}}</code> not returned: {{PRODUCT}} ({{SKU}}){{#ACT}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/ACT}}</li>{{/OPEN_DEVICE}}
+    {{#OPEN_DEVICE}}<li id="open-{{ID}}">Device <code>{{ID}}</code> not returned: {{PRODUCT}} ({{SKU}}){{#COMING_BACK}}, coming back since {{SINCE}}{{/COMING_BACK}}{{#ACT}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/ACT}}</li>{{/OPEN_DEVICE}}
   </ul>
 </section>
 

@@ -15,7 +15,8 @@ const char *const channel_name[CHANNEL__MAX] = {"page", "bulk", "api"};
 	"s.id, s.public_id, s.status, s.monthly_amount, s.start_date, s.end_date,"                 \
 	" s.asset_serial, (SELECT o.public_id FROM orders o WHERE o.id = s.order_id)"
 #define ORDER_COLS "o.id, o.public_id, o.status, o.total, o.currency, o.created_at"
-#define ASSET_COLS "a.serial_number, a.product_name, a.sku, a.acquisition_cost"
+#define ASSET_COLS                                                                                 \
+	"a.serial_number, a.product_name, a.sku, a.acquisition_cost, a.return_expected_at"
 
 /* The tag of each kind of row in the union statements below. */
 enum { B_SUBSCRIPTION = 1, B_ORDER, B_DEVICE }; /* STMT_BLOCKERS */
@@ -37,7 +38,7 @@ const struct stmt_sql db_sql_records[] = {
                     " WHERE s.customer_id = ? AND s." BLOCKING_SUBSCRIPTION
                     " UNION ALL SELECT 2, " ORDER_COLS ", NULL, NULL FROM orders o"
                     " WHERE o.customer_id = ? AND o." BLOCKING_ORDER
-                    " UNION ALL SELECT 3, 0, " ASSET_COLS ", NULL, NULL, NULL FROM assets a"
+                    " UNION ALL SELECT 3, 0, " ASSET_COLS ", NULL, NULL FROM assets a"
                     " WHERE a.customer_id = ? AND a." BLOCKING_ASSET},
     /* The same, each locking what it reads, inside the lifecycle
      * transaction (after the customer row is locked). */
@@ -126,6 +127,7 @@ static void read_asset(struct row *w, size_t first, struct asset_row *d)
 	d->product = row_text(w, first + 1);
 	d->sku = row_text(w, first + 2);
 	d->cost_cents = row_cents(w, first + 3);
+	d->return_expected_at = row_str(w, first + 4);
 }
 
 /* The blockers' order: oldest first, devices by serial. */

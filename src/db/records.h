@@ -74,6 +74,7 @@ struct asset_row {
 	const char *product;
 	const char *sku;
 	int64_t cost_cents;
+	const char *return_expected_at; /* its rental ended: coming back (NULL: not yet) */
 };
 
 struct payment_row {

@@ -171,7 +171,11 @@ void fill_prereq(struct req *r, struct tmpl_dict *d, const char *customer_pid,
 			} else {
 				const struct asset_row *x = &b->devices.rows[i];
 				blocker(r, f, customer_pid, x->serial,
-				        arena_printf(a, "%s (%s)", x->product, x->sku),
+				        x->return_expected_at
+				            ? arena_printf(a, "%s (%s), coming back since %s",
+				                           x->product, x->sku,
+				                           fmt_datetime(a, x->return_expected_at))
+				            : arena_printf(a, "%s (%s)", x->product, x->sku),
 				        asset_status_name[ASSET_RENTED_OUT],
 				        PREREQ_UNRETURNED_DEVICES);
 			}

@@ -365,6 +365,9 @@ static void fill_open_items(struct req *r, struct tmpl_dict *d, const struct pre
 		tmpl_set(row, "ID", b->devices.rows[i].serial);
 		tmpl_set(row, "PRODUCT", b->devices.rows[i].product);
 		tmpl_set(row, "SKU", b->devices.rows[i].sku);
+		if (b->devices.rows[i].return_expected_at)
+			tmpl_set(tmpl_add(row, "COMING_BACK"), "SINCE",
+			         fmt_datetime(r->arena, b->devices.rows[i].return_expected_at));
 		fill_record_actions(r, row, "ACT", PREREQ_UNRETURNED_DEVICES,
 		                    b->devices.rows[i].serial);
 	}

@@ -276,6 +276,10 @@ describe('end a subscription', () => {
     const x = assetRow(c.device);
     assert.equal(x.status, 'rented_out', 'the device is still with the customer');
     assert.equal(x.expected, true, 'and marked as coming back');
+    const cl = await checklist('operator', c.publicId);
+    assert.equal(cl.lines['All devices returned'], 'failed', 'a device coming back still blocks');
+    assert.match(textOf(between(cl.html, '<ol class="checklist">', '</ol>')), new RegExp(`${c.device} rented_out Race tablet \\(FW-RT-1\\), coming back since \\d{4}-\\d{2}-\\d{2}`));
+    assert.match(textOf((await get('viewer', `/customers/${c.publicId}`)).text), new RegExp(`Device ${c.device} not returned: Race tablet \\(FW-RT-1\\), coming back since`));
     const after = aggregates(c.id);
     assert.equal(after.mrr, before.mrr - 3000);
     assert.equal(after.mrr, after.mrrSql, 'the MRR aggregate agrees with SQL');
