@@ -53,6 +53,7 @@
 #include "db/sql.h"
 #include "domain/actions.h"
 #include "domain/lifecycle.h"
+#include "procs.h"
 #include "util/config.h"
 
 #define TENANT  1
@@ -186,27 +187,6 @@ static struct config cfg;
 static char tag[24]; /* pid and time: public ids unique across runs */
 static int limit_s;  /* a child's life: its lock waits, retried, and a margin */
 
-static void sleep_us(long us)
-{
-	struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-/* Reads n bytes within ms; returns the bytes read (short on EOF or timeout). */
-static size_t read_within(int fd, void *buf, size_t n, int ms)
-{
-	size_t got = 0;
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-	while (got < n && poll(&p, 1, ms) > 0) {
-		ssize_t r = read(fd, (char *)buf + got, n - got);
-		if (r <= 0 && !(r < 0 && errno == EINTR))
-			break;
-		got += r > 0 ? (size_t)r : 0;
-	}
-	return got;
-}
-
 static void run_job(struct db *db, struct arena *a, int rnd, const struct job *j, struct report *r)
 {
 	char rid[32];
@@ -255,19 +235,6 @@ static void child(int role, int rnd, const struct job *j, int ready_w, int go_r,
 }
 
 /* Reaps the children, killing those still there after ms. */
-static void reap(const pid_t *pids, int n, int ms)
-{
-	for (int i = 0; i < n; i++) {
-		pid_t w = 0;
-		while ((w = waitpid(pids[i], NULL, WNOHANG)) == 0 && ms-- > 0)
-			sleep_us(1000);
-		if (w == 0) {
-			kill(pids[i], SIGKILL);
-			waitpid(pids[i], NULL, 0);
-		}
-	}
-}
-
 /* Runs the round's two jobs at once; -1 when the harness itself failed. */
 static int race(int rnd, struct round *rd)
 {
