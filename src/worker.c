@@ -152,6 +152,9 @@ static const char *write_action(const struct req *r)
 {
 	if (r->route->action == NULL)
 		return NULL;
+	/* a record's action (order_cancel, ...); a customer's deactivate or update */
+	if (r->route->area == AREA_API && r->route->arg != ARG_CUSTOMER)
+		return r->route->action;
 	if (r->route->area == AREA_API)
 		return r->method == METHOD_DELETE ? "deactivate" : "update";
 	if (r->route->arg == ARG_CUSTOMER || r->page == PAGE_BULK_APPLY)

@@ -27,8 +27,8 @@ enum order_sort {
 struct orders_query {
 	unsigned tenant;
 	const char *public_id; /* one order (getOrder), or NULL */
-	uint64_t customer_id; /* 0: every customer */
-	int status;           /* enum order_status, or -1 for any */
+	uint64_t customer_id;  /* 0: every customer */
+	int status;            /* enum order_status, or -1 for any */
 	enum order_sort sort;
 	bool desc;
 	bool after;            /* from the row after (after_key, after_id) */

@@ -32,8 +32,8 @@ struct payment_item {
 	int64_t amount_cents;
 	const char *currency;
 	enum payment_status status;
-	const char *due_date;   /* YYYY-MM-DD: the day it was raised */
-	const char *paid_at;    /* or NULL */
+	const char *due_date; /* YYYY-MM-DD: the day it was raised */
+	const char *paid_at;  /* or NULL */
 	const char *created_at;
 	const char *updated_at; /* its last change: paid, cancelled or raised */
 };

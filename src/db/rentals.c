@@ -100,7 +100,8 @@ enum err db_rentals_list(struct db *db, struct arena *a, const struct rental_que
 	}
 	if (q->status >= 0) {
 		buf_puts(&b, " AND s.status = ?");
-		p[n++] = (struct db_param){.type = DB_P_STR, .s = subscription_status_name[q->status]};
+		p[n++] =
+		    (struct db_param){.type = DB_P_STR, .s = subscription_status_name[q->status]};
 	}
 	if (q->after_id) {
 		buf_puts(&b, " AND s.id < ?");

@@ -49,7 +49,7 @@ struct rental_item {
 	int cancel_reason; /* enum cancel_reason, or -1 */
 	const char *end_reason_text;
 	const char *end_notes;
-	int return_condition; /* enum return_condition, or -1 */
+	int return_condition;           /* enum return_condition, or -1 */
 	int64_t early_return_fee_cents; /* -1: none recorded */
 };
 

@@ -105,7 +105,7 @@ _Static_assert(KEY__MAX < 128, "key_set has a bit for every key");
 #define KEYS(k) ((key_set)1 << (k))
 #define KEYS_ALL                                                                                   \
 	((((key_set)1 << KEY__MAX) - 1) &                                                          \
-	 ~(KEYS(KEY_ORDER_STATUS) | KEYS(KEY_EDIT_TYPE) | KEYS(KEY_ORDER_SORT_BY) |              \
+	 ~(KEYS(KEY_ORDER_STATUS) | KEYS(KEY_EDIT_TYPE) | KEYS(KEY_ORDER_SORT_BY) |                \
 	   KEYS(KEY_SUB_STATUS) | KEYS(KEY_ASSET_STATUS) | KEYS(KEY_PAYMENT_STATUS)))
 /* The keys first..last. */
 #define KEYS_RANGE(first, last)                                                                    \
