@@ -10,6 +10,7 @@
 #include "http/error.h"
 #include "http/json.h"
 #include "util/fmt.h"
+#include "util/text.h"
 
 static const char asset_not_found[] = "Asset not found. Verify the serial number.";
 
@@ -161,7 +162,9 @@ void api_asset_put(struct req *r)
 		notes = notes && notes[0]
 		            ? arena_printf(r->arena, "%s\nCondition: %s", notes, condition)
 		            : arena_printf(r->arena, "Condition: %s", condition);
-		if (strlen(notes) > 1000)
+		size_t chars = 0;
+		utf8_valid(notes, strlen(notes), &chars);
+		if (chars > 1000)
 			body_problem(&b, "condition", "too_big",
 			             "condition: with the notes at most 1000 characters.");
 	}

@@ -184,6 +184,9 @@ test('POST /v1/orders/{orderId}/cancel: bad bodies are 400 naming each member (o
   const ok = await post(`/v1/orders/${r.order}/cancel`, { reason: 'é'.repeat(1000) });
   assert.equal(ok.status, 200, ok.text);
   assert.equal(sqlOne(`SELECT CHAR_LENGTH(cancel_reason) FROM orders WHERE public_id = ${q(r.order)}`), '1000');
+  // its audit row keeps the first 497 characters (whole ones: a cut inside a
+  // character would make the database refuse the row and the action with it)
+  assert.equal(sqlOne(`SELECT note FROM audit_log WHERE id > ${a0} AND subject = ${q(r.order)} AND outcome = 'ok'`), 'é'.repeat(497));
 });
 
 // ---- subscriptions ----------------------------------------------------------------------------
