@@ -205,6 +205,10 @@ CREATE TABLE IF NOT EXISTS assets (
   -- prerequisite (devices still out) and the customer page's device list
   KEY ix_assets_customer_status (customer_id, status),
   KEY ix_assets_tenant_status (tenant_id, status),
+  -- GET /v1/assets: by serial number (the primary key follows each key),
+  -- without a filter and by SKU
+  KEY ix_assets_tenant (tenant_id),
+  KEY ix_assets_tenant_sku (tenant_id, sku),
   CONSTRAINT fk_assets_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
@@ -241,6 +245,9 @@ CREATE TABLE IF NOT EXISTS subscriptions (
   KEY ix_subscriptions_order (order_id),
   KEY ix_subscriptions_order_item (order_item_id),
   KEY ix_subscriptions_asset (asset_serial),
+  -- GET /v1/subscriptions: newest first, without and with a status filter
+  KEY ix_subscriptions_tenant (tenant_id, id),
+  KEY ix_subscriptions_tenant_status (tenant_id, status, id),
   CONSTRAINT fk_subscriptions_customer FOREIGN KEY (customer_id) REFERENCES customers (id),
   CONSTRAINT fk_subscriptions_order FOREIGN KEY (order_id) REFERENCES orders (id),
   CONSTRAINT fk_subscriptions_order_item FOREIGN KEY (order_item_id) REFERENCES order_items (id),
@@ -264,6 +271,9 @@ CREATE TABLE IF NOT EXISTS payments (
   KEY ix_payments_customer (customer_id),
   KEY ix_payments_customer_created (customer_id, created_at),
   KEY ix_payments_subscription (subscription_id),
+  -- GET /v1/payments: newest first, without and with a status filter
+  KEY ix_payments_tenant (tenant_id, id),
+  KEY ix_payments_tenant_status (tenant_id, status, id),
   CONSTRAINT fk_payments_customer FOREIGN KEY (customer_id) REFERENCES customers (id),
   CONSTRAINT fk_payments_subscription FOREIGN KEY (subscription_id) REFERENCES subscriptions (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

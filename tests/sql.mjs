@@ -81,3 +81,35 @@ export function completeOrder(order = 'LAST_INSERT_ID()') {
      WHERE o.id = @complete_order`,
   ].join(';\n');
 }
+
+/**
+ * Gives the customer (internal id, tenant) one of each record that blocks a
+ * deactivation, with public ids made of tag: an order in flight (status
+ * orderStatus, pending by default) with its line and addresses, a device
+ * rented out under an active subscription made for that line (started
+ * 2025-01-15, with a pending payment), and a paid payment. Returns
+ * { order, sub, serial, payment, paid }.
+ */
+export function insertRecords(customerId, tenant, tag, { orderStatus = 'pending' } = {}) {
+  const ids = {
+    order: `ord_r${tag}`, sub: `sub_r${tag}`, serial: `SN-R${tag}`.toUpperCase(),
+    payment: `pay_r${tag}`, paid: `pay_rp${tag}`,
+  };
+  sql([
+    `INSERT INTO orders (public_id, tenant_id, customer_id, status, total, currency, created_at)
+       VALUES (${lit(ids.order)}, ${tenant}, ${customerId}, ${lit(orderStatus)}, 0, 'EUR', '2025-01-10 09:00:00')`,
+    completeOrder(),
+    `INSERT INTO assets (serial_number, tenant_id, sku, product_name, status, customer_id, acquisition_cost, created_at)
+       VALUES (${lit(ids.serial)}, ${tenant}, 'T-DEV-1', 'Test device', 'rented_out', ${customerId}, 400.00, '2025-01-01 08:00:00')`,
+    `INSERT INTO subscriptions (public_id, tenant_id, customer_id, order_id, asset_serial, status, monthly_amount,
+         start_date, created_at)
+       VALUES (${lit(ids.sub)}, ${tenant}, ${customerId}, NULL, ${lit(ids.serial)}, 'active', 10.00,
+         '2025-01-15', '2025-01-15 10:00:00')`,
+    `INSERT INTO payments (public_id, tenant_id, customer_id, subscription_id, amount, currency, status, created_at)
+       VALUES (${lit(ids.payment)}, ${tenant}, ${customerId}, LAST_INSERT_ID(), 10.00, 'EUR', 'pending', '2025-02-15 00:00:00')`,
+    `INSERT INTO payments (public_id, tenant_id, customer_id, subscription_id, amount, currency, status, paid_at, created_at)
+       SELECT ${lit(ids.paid)}, ${tenant}, ${customerId}, id, 10.00, 'EUR', 'paid', '2025-01-16 00:00:00', '2025-01-15 00:00:00'
+         FROM subscriptions WHERE public_id = ${lit(ids.sub)}`,
+  ].join(';\n'));
+  return ids;
+}

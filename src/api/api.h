@@ -22,5 +22,22 @@ void api_customer_delete(struct req *r);
 
 /* api/v1_orders.c */
 void api_orders_list(struct req *r);
+void api_order_get(struct req *r);
+void api_order_cancel(struct req *r);
+
+/* api/v1_subscriptions.c */
+void api_subscriptions_list(struct req *r);
+void api_subscription_get(struct req *r);
+void api_subscription_cancel(struct req *r);
+void api_subscription_early_return(struct req *r);
+
+/* api/v1_assets.c */
+void api_assets_list(struct req *r);
+void api_asset_get(struct req *r);
+void api_asset_put(struct req *r);
+
+/* api/v1_payments.c */
+void api_payments_list(struct req *r);
+void api_payment_get(struct req *r);
 
 #endif

@@ -1,7 +1,11 @@
 /* GET /v1/orders?customerId=&status=&sortBy=&sortDir=: FlexPortal's
  * listOrders, each order in FlexPortal's shape (what the seed's
- * canDeleteCustomer() asks before deleting: pending orders). */
+ * canDeleteCustomer() asks before deleting: pending orders); GET
+ * /v1/orders/{orderId} (getOrder) with the same object, and POST
+ * /v1/orders/{orderId}/cancel (cancelOrder) through domain/actions.c. */
+#include "api/action.h"
 #include "api/api.h"
+#include "api/body.h"
 #include "db/customers.h"
 #include "db/orders.h"
 #include "http/error.h"
@@ -181,4 +185,59 @@ void api_orders_list(struct req *r)
 	api_send(r, 200,
 	         json_pack("{s:o, s:i, s:i, s:b, s:o}", "orders", list, "count", (int)shown,
 	                   "limit", (int)limit, "hasMore", rows.n > limit, "nextCursor", next));
+}
+
+static const char order_not_found[] = "Order not found. Verify the order ID.";
+
+void api_order_get(struct req *r)
+{
+	struct orders_query q = {
+	    .tenant = r->user.tenant, .public_id = r->arg, .status = -1, .limit = 1};
+	struct order_detail_list rows;
+	enum err rc = db_orders_list(r->app->db, r->arena, &q, &rows);
+	if (rc != ERR_OK) {
+		http_fail_kind(r, rc);
+		return;
+	}
+	if (rows.n == 0) {
+		api_error(r, 404, "NOT_FOUND", order_not_found, NULL);
+		return;
+	}
+	api_send(r, 200, order_json(r, &rows.rows[0]));
+}
+
+/* FlexPortal's cancelOrder: {reason?} (at most 1,000 characters). */
+void api_order_cancel(struct req *r)
+{
+	static const char *const known[] = {"reason", NULL};
+	struct api_body b;
+	if (!body_open(r, true, known, &b))
+		return;
+	const char *reason = body_string(&b, "reason", false, 1000, false);
+	if (!body_close(&b))
+		return;
+	struct actor who = api_actor_of(r);
+	struct action_request q = {.action = ACTION_ORDER_CANCEL,
+	                           .record = r->arg,
+	                           .reason = reason,
+	                           .condition = -1,
+	                           .fee_cents = -1};
+	struct action_result out;
+	enum err rc = action_run(r->app->db, r->arena, &who, &q, &out);
+	if (rc != ERR_OK) {
+		api_action_failed(r, rc, &out, order_not_found);
+		return;
+	}
+	/* An order with rentals keeps them: its unrented units are cancelled
+	 * and it is fulfilled (README "JSON API"). */
+	const char *message =
+	    out.rentals_kept > 0
+	        ? arena_printf(r->arena,
+	                       "Order closed: %lld unrented unit(s) cancelled, its %lld rental(s) "
+	                       "kept; the order is now fulfilled.",
+	                       (long long)out.units_cancelled, (long long)out.rentals_kept)
+	        : "Order cancelled.";
+	api_send(r, 200,
+	         json_pack("{s:b, s:s, s:s, s:s}", "success", 1, "message", message, "orderId",
+	                   r->arg, "status", order_status_name[out.new_status]));
 }

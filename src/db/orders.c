@@ -159,8 +159,11 @@ enum err db_orders_list(struct db *db, struct arena *a, const struct orders_quer
 	struct buf b;
 	buf_init(&b, a, 2048);
 	buf_puts(&b, "SELECT " ORDER_DETAIL_COLS " FROM orders o");
-	/* One customer's orders are few: read them by customer, sort them. */
-	if (q->customer_id)
+	/* One order by its id; one customer's orders are few: read them by
+	 * customer, sort them. */
+	if (q->public_id)
+		buf_puts(&b, " FORCE INDEX (ux_orders_public_id)");
+	else if (q->customer_id)
 		buf_puts(&b, q->status >= 0 ? " FORCE INDEX (ix_orders_customer_status)"
 		                            : " FORCE INDEX (ix_orders_customer)");
 	else
@@ -169,9 +172,13 @@ enum err db_orders_list(struct db *db, struct arena *a, const struct orders_quer
 	             " LEFT JOIN addresses ba ON ba.id = o.billing_address_id"
 	             " LEFT JOIN addresses sa ON sa.id = o.shipping_address_id"
 	             " WHERE o.tenant_id = ?");
-	struct db_param p[8];
+	struct db_param p[9];
 	size_t n = 0;
 	p[n++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
+	if (q->public_id) {
+		buf_puts(&b, " AND o.public_id = ?");
+		p[n++] = (struct db_param){.type = DB_P_STR, .s = q->public_id};
+	}
 	if (q->customer_id) {
 		buf_puts(&b, " AND o.customer_id = ?");
 		p[n++] = (struct db_param){.type = DB_P_UINT, .i = (long long)q->customer_id};

@@ -26,8 +26,9 @@ enum order_sort {
 
 struct orders_query {
 	unsigned tenant;
-	uint64_t customer_id; /* 0: every customer */
-	int status;           /* enum order_status, or -1 for any */
+	const char *public_id; /* one order (getOrder), or NULL */
+	uint64_t customer_id;  /* 0: every customer */
+	int status;            /* enum order_status, or -1 for any */
 	enum order_sort sort;
 	bool desc;
 	bool after;            /* from the row after (after_key, after_id) */

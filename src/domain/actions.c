@@ -266,6 +266,21 @@ struct tx {
 	enum err result; /* ERR_OK, ERR_REFUSED or ERR_NOT_FOUND: committed either way */
 };
 
+/* The audit row's note holds 500 characters: a longer one is cut to 497
+ * whole characters (never inside one: a cut UTF-8 sequence is refused by
+ * the database, and the whole action with it). */
+static const char *note_fit(struct arena *a, const char *note)
+{
+	size_t chars = 0, cut = 0;
+	for (size_t i = 0; note[i] != '\0'; i++) {
+		if (((unsigned char)note[i] & 0xC0) == 0x80)
+			continue; /* inside a character */
+		if (++chars == 498)
+			cut = i;
+	}
+	return chars <= 500 ? note : arena_strndup(a, note, cut);
+}
+
 static enum err audit(struct db *db, struct arena *a, struct tx *t, uint64_t customer_id,
                       const char *outcome, const char *changes)
 {
@@ -274,8 +289,8 @@ static enum err audit(struct db *db, struct arena *a, struct tx *t, uint64_t cus
 	if (q->reason != NULL && q->reason[0] != '\0')
 		note = q->notes && q->notes[0] ? arena_printf(a, "%s: %s", q->reason, q->notes)
 		                               : q->reason;
-	if (note != NULL && strlen(note) > 500)
-		note = arena_strndup(a, note, 497); /* the audit row's note holds 500 */
+	if (note != NULL)
+		note = note_fit(a, note);
 	struct audit_entry e = {t->who->name,
 	                        t->who->tenant,
 	                        customer_id,

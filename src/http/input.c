@@ -144,6 +144,15 @@ static const char *v_public_id(const struct field_def *d, const char *v, size_t 
 	return NULL;
 }
 
+static const char *v_serial(const struct field_def *d, const char *v, size_t n, long long *iv)
+{
+	(void)d;
+	(void)iv;
+	if (n > 40 || memchr(v, '\0', n) != NULL || !serial_valid(v))
+		return "is not a serial number (1 to 40 letters, digits, '-', '_' or '.')";
+	return NULL;
+}
+
 static const char *v_email(const struct field_def *d, const char *v, size_t n, long long *iv)
 {
 	(void)iv;
@@ -341,6 +350,19 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_DEVICE_STATUS] = {"device_status", .check = v_enum, .choices = device_statuses},
     [KEY_REASON_TEXT] = {"reason_text", .check = v_multiline, .max = 1000},
     [KEY_NOTES] = {"notes", .check = v_multiline, .max = 1000},
+    [KEY_SUB_STATUS] = {"status", .check = v_name, .names = subscription_status_name,
+                        .nnames = SUB_STATUS__MAX},
+    [KEY_ASSET_STATUS] = {"status", .check = v_name, .names = asset_status_name,
+                          .nnames = ASSET_STATUS__MAX},
+    [KEY_PAYMENT_STATUS] = {"status", .check = v_name, .names = payment_status_name,
+                            .nnames = PAYMENT_STATUS__MAX},
+    [KEY_ORDER_ID] = {"orderId", .check = v_public_id, .prefix = "ord"},
+    [KEY_SERIAL_NUMBER] = {"serialNumber", .check = v_serial},
+    [KEY_SKU] = {"sku", .check = v_token, .max = 40},
+    [KEY_RENTAL_ID] = {"rentalId", .check = v_public_id, .prefix = "sub"},
+    [KEY_BILLING_GROUP_ID] = {"billingGroupId", .check = v_token, .max = 64},
+    [KEY_DUE_DATE_FROM] = {"dueDateFrom", .check = v_date},
+    [KEY_DUE_DATE_TO] = {"dueDateTo", .check = v_date},
 };
 
 const char *input_name(enum key k)

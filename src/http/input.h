@@ -88,12 +88,23 @@ enum key {
 	KEY_DEVICE_STATUS,
 	KEY_REASON_TEXT,
 	KEY_NOTES,
+	/* the records' lists (GET /v1/subscriptions, /v1/assets, /v1/payments) */
+	KEY_SUB_STATUS,     /* "status" of GET /v1/subscriptions */
+	KEY_ASSET_STATUS,   /* "status" of GET /v1/assets */
+	KEY_PAYMENT_STATUS, /* "status" of GET /v1/payments */
+	KEY_ORDER_ID,
+	KEY_SERIAL_NUMBER,
+	KEY_SKU,
+	KEY_RENTAL_ID,
+	KEY_BILLING_GROUP_ID,
+	KEY_DUE_DATE_FROM,
+	KEY_DUE_DATE_TO,
 	KEY__MAX
 };
 
 /* A set of keys (a route's), and the set of every key but those that
  * share a name with another (KEY_ORDER_STATUS, KEY_EDIT_TYPE,
- * KEY_ORDER_SORT_BY). With the
+ * KEY_ORDER_SORT_BY and the records' statuses). With the
  * edit form's fields a uint64_t has no bit to spare (and KEYS_ALL shifts
  * by KEY__MAX), so a key set is GCC's and Clang's 128-bit integer
  * (__extension__ keeps -Wpedantic quiet about it). */
@@ -102,7 +113,8 @@ _Static_assert(KEY__MAX < 128, "key_set has a bit for every key");
 #define KEYS(k) ((key_set)1 << (k))
 #define KEYS_ALL                                                                                   \
 	((((key_set)1 << KEY__MAX) - 1) &                                                          \
-	 ~(KEYS(KEY_ORDER_STATUS) | KEYS(KEY_EDIT_TYPE) | KEYS(KEY_ORDER_SORT_BY)))
+	 ~(KEYS(KEY_ORDER_STATUS) | KEYS(KEY_EDIT_TYPE) | KEYS(KEY_ORDER_SORT_BY) |                \
+	   KEYS(KEY_SUB_STATUS) | KEYS(KEY_ASSET_STATUS) | KEYS(KEY_PAYMENT_STATUS)))
 /* The keys first..last. */
 #define KEYS_RANGE(first, last)                                                                    \
 	((((key_set)1 << ((last) + 1)) - 1) & ~(((key_set)1 << (first)) - 1))

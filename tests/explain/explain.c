@@ -14,12 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/assets.h"
 #include "db/audit.h"
 #include "db/bulk.h"
 #include "db/customers.h"
 #include "db/db.h"
 #include "db/orders.h"
+#include "db/payments.h"
 #include "db/records.h"
+#include "db/rentals.h"
 #include "db/retention.h"
 #include "db/sql.h"
 #include "db/tenants.h"
@@ -196,6 +199,68 @@ static void order_lists(struct db *db, struct arena *a)
 	      &items, true);
 }
 
+/* The records' API: each filter alone and with the status filter and a
+ * cursor, and each lookup by id. */
+static void record_lists(struct db *db, struct arena *a)
+{
+	char name[96];
+	struct orders_query oq = {
+	    .tenant = 1, .public_id = "ord_fixture_pending", .status = -1, .limit = 1};
+	struct order_detail_list orows;
+	judge("API getOrder", db_orders_list(db, a, &oq, &orows), &orows, true);
+	for (unsigned v = 0; v < 32; v++) {
+		int filter = (int)(v % 8); /* 0 none, 1 customer, 2 order, 3 serial, 4 id */
+		if (filter > 4)
+			continue;
+		struct rental_query q = {.tenant = 1,
+		                         .public_id = filter == 4 ? "sub_fixture_all" : NULL,
+		                         .customer_id = filter == 1 ? 1 : 0,
+		                         .order = filter == 2 ? "ord_fixture_all_rental" : NULL,
+		                         .serial = filter == 3 ? "SN-FIXTURE-ALL" : NULL,
+		                         .status = v & 8 ? SUB_ACTIVE : -1,
+		                         .after_id = v & 16 ? 1000 : 0,
+		                         .limit = 51};
+		snprintf(name, sizeof(name), "API subscriptions list filter=%d%s%s", filter,
+		         v & 8 ? " status" : "", v & 16 ? " after" : "");
+		struct rental_items r;
+		judge(name, db_rentals_list(db, a, &q, &r), &r, true);
+	}
+	for (unsigned v = 0; v < 32; v++) {
+		int filter = (int)(v % 8); /* 0 none, 1 customer, 2 sku, 3 rental, 4 serial */
+		if (filter > 4)
+			continue;
+		struct asset_query q = {.tenant = 1,
+		                        .serial = filter == 4 ? "SN-FIXTURE-ALL" : NULL,
+		                        .customer_id = filter == 1 ? 1 : 0,
+		                        .sku = filter == 2 ? "FW-LAP-14" : NULL,
+		                        .rental = filter == 3 ? "sub_fixture_all" : NULL,
+		                        .status = v & 8 ? ASSET_RETURNED : -1,
+		                        .after = v & 16 ? "SN0000000100" : NULL,
+		                        .limit = 51};
+		snprintf(name, sizeof(name), "API assets list filter=%d%s%s", filter,
+		         v & 8 ? " status" : "", v & 16 ? " after" : "");
+		struct asset_items r;
+		judge(name, db_assets_list(db, a, &q, &r), &r, true);
+	}
+	for (unsigned v = 0; v < 64; v++) {
+		int filter = (int)(v % 4); /* 0 none, 1 customer, 2 rental, 3 id */
+		struct payment_query q = {.tenant = 1,
+		                          .public_id = filter == 3 ? "pay_inact_h2" : NULL,
+		                          .customer_id = filter == 1 ? 1 : 0,
+		                          .rental = filter == 2 ? "sub_fixture_all" : NULL,
+		                          .status = v & 4 ? PAYMENT_PAID : -1,
+		                          .due_from = v & 8 ? "2025-01-01" : NULL,
+		                          .due_to = v & 16 ? "2025-12-31" : NULL,
+		                          .after_id = v & 32 ? 1000 : 0,
+		                          .limit = 51};
+		snprintf(name, sizeof(name), "API payments list filter=%d%s%s%s%s", filter,
+		         v & 4 ? " status" : "", v & 8 ? " from" : "", v & 16 ? " to" : "",
+		         v & 32 ? " after" : "");
+		struct payment_items r;
+		judge(name, db_payments_list(db, a, &q, &r), &r, true);
+	}
+}
+
 static void bulk_queries(struct db *db, struct arena *a)
 {
 	for (unsigned v = 1; v < 16; v++) {
@@ -303,6 +368,7 @@ int main(int argc, char **argv)
 	customer_lists(db, a);
 	audit_lists(db, a);
 	order_lists(db, a);
+	record_lists(db, a);
 	bulk_queries(db, a);
 	named(db, a);
 	printf("%d passed, %d failed\n", passed, failed);

@@ -24,6 +24,17 @@ export const SERVED = [
   'PUT /v1/customers/{customerId}',
   'DELETE /v1/customers/{customerId}',
   'GET /v1/orders',
+  'GET /v1/orders/{orderId}',
+  'POST /v1/orders/{orderId}/cancel',
+  'GET /v1/subscriptions',
+  'GET /v1/subscriptions/{subscriptionId}',
+  'POST /v1/subscriptions/{subscriptionId}/cancel',
+  'POST /v1/subscriptions/{subscriptionId}/early-return',
+  'GET /v1/assets',
+  'GET /v1/assets/{serialNumber}',
+  'PUT /v1/assets/{serialNumber}',
+  'GET /v1/payments',
+  'GET /v1/payments/{paymentId}',
 ];
 
 const lines = [];

@@ -27,7 +27,7 @@
 // printed as TAP diagnostics ("# xss: ...").
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { completeOrder } from '../sql.mjs';
+import { completeOrder, insertRecords } from '../sql.mjs';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -49,7 +49,7 @@ const say = (line) => SUMMARY.push(line);
 function makeKey(tenant, role, rateLimit) {
   const config = process.env.APP_CONFIG || path.join(L.CONF_DIR, 'custodian.conf');
   const build = process.env.BUILD || path.join(ROOT, 'build-check');
-  const label = `sec-${tenant}-${role}-${TAG}${rateLimit ? '-limited' : ''}`;
+  const label = `sec-${tenant}-${role}-${TAG}${rateLimit && rateLimit < 1000 ? '-limited' : ''}`;
   const args = ['--config', config, 'create', '--tenant', tenant, '--role', role, '--label', label];
   if (rateLimit) args.push('--rate-limit', String(rateLimit));
   const r = spawnSync(path.join(build, 'custodian-keys'), args, { encoding: 'utf8' });
@@ -57,11 +57,12 @@ function makeKey(tenant, role, rateLimit) {
   return { key: r.stdout.trim(), tenant, role, label };
 }
 
+// A generous limit of their own: the matrices make thousands of calls a minute.
 const KEYS = {
-  viewer: makeKey('northwind', 'viewer'),
-  operator: makeKey('northwind', 'operator'),
-  admin: makeKey('northwind', 'admin'),
-  globex: makeKey('globex', 'admin'),
+  viewer: makeKey('northwind', 'viewer', 100000),
+  operator: makeKey('northwind', 'operator', 100000),
+  admin: makeKey('northwind', 'admin', 100000),
+  globex: makeKey('globex', 'admin', 100000),
 };
 
 let seq = 0;
@@ -105,6 +106,12 @@ const RECORD_ROUTES = {
 const recordState = (c) => sql(`SELECT (SELECT status FROM orders WHERE public_id = ${lit(c.order)}),
     (SELECT status FROM subscriptions WHERE public_id = ${lit(c.sub)}),
     (SELECT CONCAT(status, ':', COALESCE(customer_id, '')) FROM assets WHERE serial_number = ${lit(c.device)})`);
+/** A customer of tenant 1 (or 2) with one of each record that blocks a deactivation
+ * (tests/sql.mjs insertRecords): {c, order, sub, serial, payment, paid}. */
+function records({ tenant = 1 } = {}) {
+  const c = customer({ tenant });
+  return { c, ...insertRecords(c.id, tenant, `s${TAG}${randomBytes(4).toString('hex')}`) };
+}
 
 const tokenFor = (user, action, subject = '', ttl = 600) => forgeCsrf({ user, action, subject, expiry: nowSeconds() + ttl });
 
@@ -643,11 +650,13 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
   let sent = 0;
   let slowest = 0;
 
+  let REC; // a customer of tenant 1 with one record of each kind
   before(async () => {
     await allRunsDone();
     ACTIVE = customer();
     INACTIVE = customer({ status: 'inactive' });
     RECORDS = customer({ records: true });
+    REC = records();
   });
 
   after(() => {
@@ -794,6 +803,41 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
       else bad400(email, 'email', what('email'));
       for (const name of ['customerId', 'status', 'limit', 'startAfter'])
         bad400(await send(`GET /v1/orders ?${name}`, p, KEYS.admin, 'GET', `/v1/orders?${name}=${q(p)}`), name, what(name));
+      for (const [list, names] of [
+        ['/v1/subscriptions', ['status', 'customerId', 'orderId', 'serialNumber', 'limit', 'startAfter']],
+        ['/v1/assets', ['status', 'sku', 'customerId', 'rentalId', 'limit', 'startAfter']],
+        ['/v1/payments', ['status', 'customerId', 'rentalId', 'billingGroupId', 'dueDateFrom', 'dueDateTo', 'limit', 'startAfter']],
+      ])
+        for (const name of names)
+          bad400(await send(`GET ${list} ?${name}`, p, KEYS.admin, 'GET', `${list}?${name}=${q(p)}`), name, what(name));
+      // ---- API: the records' ids in the path and their JSON members (a real record,
+      // so only the payload can be wrong; nothing is written or audited)
+      for (const [method, tpl, json] of [['GET', '/v1/orders/{}'], ['POST', '/v1/orders/{}/cancel', {}], ['GET', '/v1/subscriptions/{}'],
+        ['POST', '/v1/subscriptions/{}/cancel', { rentalId: REC.sub, reason: 'other' }],
+        ['POST', '/v1/subscriptions/{}/early-return', { rentalId: REC.sub, reason: 'sqli', returnCondition: 'good' }],
+        ['GET', '/v1/assets/{}'], ['PUT', '/v1/assets/{}', { status: 'unavailable' }], ['GET', '/v1/payments/{}']])
+        badId(await send(`${method} ${tpl}`, p, KEYS.admin, method, tpl.replace('{}', q(p)), json ? { json } : {}), `${method} ${tpl} ${p}`);
+      const subCancel = `/v1/subscriptions/${REC.sub}/cancel`;
+      const early = `/v1/subscriptions/${REC.sub}/early-return`;
+      const asset = `/v1/assets/${REC.serial}`;
+      for (const [name, method, url, json] of [
+        ['reason', 'POST', subCancel, { rentalId: REC.sub, reason: p }],
+        ['rentalId', 'POST', subCancel, { rentalId: p, reason: 'other' }],
+        ['returnCondition', 'POST', early, { rentalId: REC.sub, reason: 'sqli', returnCondition: p }],
+        ['rentalId', 'POST', early, { rentalId: p, reason: 'sqli', returnCondition: 'good' }],
+        ['status', 'PUT', asset, { status: p }],
+        ['returnCondition', 'PUT', asset, { status: 'returned', returnCondition: p }],
+        ['sku', 'PUT', asset, { status: 'unavailable', sku: p }],
+        ['(field name)', 'POST', `/v1/orders/${REC.order}/cancel`, { [p]: 1 }],
+        ['(field name)', 'POST', subCancel, { rentalId: REC.sub, reason: 'other', [p]: 1 }],
+        ['(field name)', 'POST', early, { rentalId: REC.sub, reason: 'sqli', returnCondition: 'good', [p]: 1 }],
+        ['(field name)', 'PUT', asset, { status: 'unavailable', [p]: 1 }],
+      ]) {
+        const r = await send(`${method} ${url.replace(/\/(sub|SN|ord)[^/]*/, '/{id}')} JSON ${name}`, p, KEYS.admin, method, url, { json });
+        assert.equal(r.status, 400, `JSON ${name} ${p}: ${r.status} ${r.text}`);
+        assert.equal(r.json.error.code, 'VALIDATION_ERROR', `JSON ${name} ${p}`);
+        assert.deepEqual(r.json.error.details.map((x) => x.path), [name === '(field name)' ? p : name], `JSON ${name} ${p}: the detail names the member`);
+      }
       // ---- API: ids in the path, ?reason=, JSON fields, headers
       for (const method of ['GET', 'PUT', 'DELETE'])
         badId(await send(`${method} /v1/customers/{id}`, p, KEYS.admin, method, `/v1/customers/${q(p)}`,
@@ -838,6 +882,24 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
     assert.deepEqual(S.fingerprint(), before0, 'the database is unchanged');
     assert.ok(!existsSync('/tmp/custodian-sqli.txt'), 'no file was written');
     assert.deepEqual(customerState(ACTIVE.pid).status, 'active');
+  });
+
+  test('the records\' free text (a cancelled order\'s reason, an early return\'s reason and notes, a device\'s location and notes) is stored byte for byte', async () => {
+    for (const p of SQLI) {
+      const r = records();
+      const o = await send('POST /v1/orders/{id}/cancel JSON reason', p, KEYS.admin, 'POST', `/v1/orders/${r.order}/cancel`, { json: { reason: p } });
+      assert.equal(o.status, 200, `${p}: ${o.text}`);
+      assert.deepEqual(sql(`SELECT status, cancel_reason FROM orders WHERE public_id = ${lit(r.order)}`), [['cancelled', p]]);
+      const e = await send('POST /v1/subscriptions/{id}/early-return JSON reason, notes', p, KEYS.admin, 'POST', `/v1/subscriptions/${r.sub}/early-return`,
+        { json: { rentalId: r.sub, returnCondition: 'fair', reason: p, notes: p } });
+      assert.equal(e.status, 200, `${p}: ${e.text}`);
+      assert.deepEqual(sql(`SELECT status, end_reason_text, end_notes FROM subscriptions WHERE public_id = ${lit(r.sub)}`), [['ended_early_return', p, p]]);
+      const a = await send('PUT /v1/assets/{id} JSON location, notes', p, KEYS.admin, 'PUT', `/v1/assets/${r.serial}`, { json: { status: 'returned', location: p, notes: p } });
+      assert.equal(a.status, 200, `${p}: ${a.text}`);
+      assert.deepEqual(sql(`SELECT status, location, notes FROM assets WHERE serial_number = ${lit(r.serial)}`), [['returned', p, p]]);
+      assert.equal(customerState(r.c.pid).status, 'active');
+    }
+    assert.equal(customerState(ACTIVE.pid).status, 'active');
   });
 
   test('legal free text that is written (notes, note summaries, bulk source) is stored byte for byte and changes nothing else', async () => {
@@ -1130,14 +1192,45 @@ describe('roles: every route × method × login against the README\'s rules', ()
     assert.deepEqual(ROUTES.map((r) => r.pattern), ['/', '/customers', '/customers/{}', '/customers/{}/deactivate', '/customers/{}/reactivate',
       '/customers/{}/edit', '/customers/{}/notes', '/orders/{}/cancel', '/subscriptions/{}/cancel',
       '/subscriptions/{}/early-return', '/devices/{}/status', '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/{}', '/healthz', '/v1/customers',
-      '/v1/customers/{}', '/v1/orders']);
+      '/v1/customers/{}', '/v1/orders', '/v1/orders/{}', '/v1/orders/{}/cancel', '/v1/subscriptions', '/v1/subscriptions/{}',
+      '/v1/subscriptions/{}/cancel', '/v1/subscriptions/{}/early-return', '/v1/assets', '/v1/assets/{}', '/v1/payments', '/v1/payments/{}']);
   });
+
+  // The records' routes (issue 14), pages and API: the id of the route's kind,
+  // the body of its write (JSON, or the form and its CSRF action), and what a
+  // write that succeeds must have done.
+  const RECORD_ARGS = ['ARG_ORDER', 'ARG_SUBSCRIPTION', 'ARG_SERIAL', 'ARG_PAYMENT'];
+  function recordTarget(route, rec, changes) {
+    switch (route.arg) {
+      case 'ARG_ORDER':
+        return { id: rec.order, json: {}, action: 'order_cancel', form: { reason_text: 'role matrix' },
+          after: () => [sqlValue(`SELECT status FROM orders WHERE public_id = ${lit(rec.order)}`), 'cancelled'] };
+      case 'ARG_SUBSCRIPTION': {
+        const early = route.pattern.endsWith('/early-return');
+        return {
+          id: rec.sub,
+          json: early ? { rentalId: rec.sub, reason: 'role matrix', returnCondition: 'good' } : { rentalId: rec.sub, reason: 'other' },
+          action: early ? 'early_return' : 'subscription_cancel',
+          form: early ? { condition: 'good', reason_text: 'role matrix' } : { cancel_reason: 'other' },
+          after: () => [sqlValue(`SELECT status FROM subscriptions WHERE public_id = ${lit(rec.sub)}`), early ? 'ended_early_return' : 'cancelled'],
+        };
+      }
+      case 'ARG_SERIAL':
+        // a device can change status once no active rental has it
+        if (changes) sql(`UPDATE subscriptions SET status = 'cancelled' WHERE public_id = ${lit(rec.sub)}`);
+        return { id: rec.serial, json: { status: 'unavailable' }, action: 'device_status', form: { device_status: 'unavailable' }, after: () => [sqlValue(`SELECT status FROM assets WHERE serial_number = ${lit(rec.serial)}`), 'unavailable'] };
+      default:
+        return { id: rec.payment, json: {}, after: () => [1, 1] };
+    }
+  }
 
   for (const route of ROUTES) {
     test(`${route.pattern} (${[...route.methods].join(', ')})`, async () => {
-      const rec = RECORD_ROUTES[route.name];
-      const victim = customer({ records: !!rec });
-      const victimBefore = [customerState(victim.pid), rec ? recordState(victim) : null];
+      const victim = customer();
+      const victimBefore = customerState(victim.pid);
+      const isRecord = RECORD_ARGS.includes(route.arg);
+      const shared = isRecord ? records() : null;
+      const sharedBefore = isRecord ? recordTarget(route, shared, false).after()[0] : null;
       const jobs = [];
       for (const method of METHODS) {
         for (const login of LOGINS) {
@@ -1147,25 +1240,27 @@ describe('roles: every route × method × login against the README\'s rules', ()
           // a success that changes something gets a customer of its own
           const changes = [200, 303].includes(want) && !['GET', 'HEAD'].includes(method) && route.name !== 'bulk-preview';
           let target = victim;
-          if (changes) target = customer({ status: (route.name === 'reactivate' || method === 'PUT') ? 'inactive' : 'active', records: !!rec });
-          const pathname = route.pattern === '/bulk/{}' ? `/bulk/${NW_RUN}` : route.pattern.replace('{}', rec ? rec.id(target) : target.pid);
+          let rec = null;
+          if (isRecord) rec = recordTarget(route, changes ? records() : shared, changes);
+          else if (changes) target = customer({ status: (route.name === 'reactivate' || method === 'PUT') ? 'inactive' : 'active' });
+          const pathname = route.pattern === '/bulk/{}' ? `/bulk/${NW_RUN}` : route.pattern.replace('{}', rec ? rec.id : target.pid);
           const opts = {};
           if (route.area === 'AREA_API') {
-            if (method === 'PUT' || method === 'PATCH' || method === 'POST') opts.json = { status: 'active' };
+            if (method === 'PUT' || method === 'PATCH' || method === 'POST') opts.json = rec ? rec.json : { status: 'active' };
           } else if (method !== 'GET' && method !== 'HEAD') {
             const action = route.pattern.endsWith('/reactivate') ? 'reactivate' : route.name === 'bulk-apply' ? 'bulk_apply'
               : route.name === 'bulk-preview' ? 'bulk_preview' : route.name === 'customer-edit' ? 'edit' : route.name === 'notes' ? 'note' : 'deactivate';
-            const subject = rec ? rec.id(target) : route.arg === 'ARG_CUSTOMER' ? target.pid : '';
+            const subject = rec ? rec.id : route.arg === 'ARG_CUSTOMER' ? target.pid : '';
             opts.form = { csrf: tokenFor(user, rec ? rec.action : action, subject), reason: 'data_cleanup', mode: 'paste', lines: target.pid,
               nonce: randomBytes(16).toString('hex'), select: [target.pid], kind: 'phone', date: '2025-01-31', summary: 'role matrix',
               ...(rec ? rec.form : {}) };
             if (route.name === 'customer-edit') Object.assign(opts.form, { firstName: 'Roles', lastName: `Matrix ${login}`, customerType: 'individual' });
           }
-          jobs.push(http(who, method, pathname, opts).then((r) => ({ r, method, login, want, target, changes })));
+          jobs.push(http(who, method, pathname, opts).then((r) => ({ r, method, login, want, target, changes, rec })));
         }
       }
       const results = await Promise.all(jobs);
-      for (const { r, method, login, want, target, changes } of results) {
+      for (const { r, method, login, want, target, changes, rec } of results) {
         const what = `${method} ${route.pattern} as ${login}`;
         cells++;
         tally[want] = (tally[want] || 0) + 1;
@@ -1186,24 +1281,22 @@ describe('roles: every route × method × login against the README\'s rules', ()
           if (route.area === 'AREA_API') assert.equal(r.json.error.code, 'INSUFFICIENT_PERMISSIONS', what);
           else assert.equal(errorCode(r.text), 'FORBIDDEN', what);
         }
-        if (changes && r.status === want && route.name === 'customer-edit') {
+        if (changes && r.status === want && rec) {
+          const [now, shouldBe] = rec.after();
+          assert.equal(now, shouldBe, `${what}: the change was made`);
+        } else if (changes && r.status === want && route.name === 'customer-edit') {
           assert.deepEqual(sql(`SELECT status, first_name, last_name FROM customers WHERE public_id = ${lit(target.pid)}`),
             [['active', 'Roles', `Matrix ${login}`]], `${what}: the edit was made, the status kept`);
         } else if (changes && r.status === want && route.name === 'notes') {
           assert.equal(sqlValue(`SELECT COUNT(*) FROM customer_notes WHERE customer_id = ${target.id}`), '1', `${what}: the note was written`);
-        } else if (changes && r.status === want && rec) {
-          const [o, sub, dev] = recordState(target)[0];
-          const changed = { 'order-cancel': o === 'cancelled', 'subscription-cancel': sub === 'cancelled',
-            'early-return': sub === 'ended_early_return', 'device-status': dev === 'returned:' }[route.name];
-          assert.ok(changed, `${what}: the record was changed (${o}, ${sub}, ${dev})`);
         } else if (changes && r.status === want && route.arg === 'ARG_CUSTOMER') {
           const st = customerState(target.pid).status;
           const shouldBe = route.name === 'reactivate' || method === 'PUT' ? 'active' : 'inactive';
           assert.equal(st, shouldBe, `${what}: the change was made`);
         }
       }
-      assert.deepEqual([customerState(victim.pid), rec ? recordState(victim) : null], victimBefore,
-        `${route.pattern}: no refused or read-only call changed the customer or its records`);
+      assert.deepEqual(customerState(victim.pid), victimBefore, `${route.pattern}: no refused or read-only call changed the customer`);
+      if (isRecord) assert.equal(recordTarget(route, shared, false).after()[0], sharedBefore, `${route.pattern}: no refused or read-only call changed the record`);
     });
   }
 
@@ -1367,10 +1460,45 @@ describe('tenants: tenant 2\'s customers, runs and keys are invisible to tenant 
     assert.equal(ok.status, 200, 'tenant 2 sees its own customer (the ids above exist)');
   });
 
+  test('API: northwind keys get 404 for tenant 2\'s records (order, subscription, device, payment) on every route and method, as for missing ids; nothing changes', async () => {
+    const g = records({ tenant: 2 });
+    const state = () => sql(`SELECT (SELECT status FROM orders WHERE public_id = ${lit(g.order)}),
+      (SELECT status FROM subscriptions WHERE public_id = ${lit(g.sub)}), (SELECT status FROM assets WHERE serial_number = ${lit(g.serial)}),
+      (SELECT COUNT(*) FROM audit_log WHERE tenant_id = 2 AND subject IN (${[g.order, g.sub, g.serial].map(lit).join(', ')}))`);
+    const before0 = state();
+    const missing = { order: `ord_nosuch${TAG}`, sub: `sub_nosuch${TAG}`, serial: `SN-NOSUCH-${TAG}`, payment: `pay_nosuch${TAG}` };
+    const calls = (ids) => [['GET', `/v1/orders/${ids.order}`], ['HEAD', `/v1/orders/${ids.order}`], ['POST', `/v1/orders/${ids.order}/cancel`, {}],
+      ['GET', `/v1/subscriptions/${ids.sub}`], ['POST', `/v1/subscriptions/${ids.sub}/cancel`, { rentalId: ids.sub, reason: 'fraud' }],
+      ['POST', `/v1/subscriptions/${ids.sub}/early-return`, { rentalId: ids.sub, reason: 'tenants', returnCondition: 'good' }],
+      ['GET', `/v1/assets/${ids.serial}`], ['PUT', `/v1/assets/${ids.serial}`, { status: 'unavailable' }], ['GET', `/v1/payments/${ids.payment}`]];
+    for (const role of ['viewer', 'operator', 'admin']) {
+      const theirs = calls(g);
+      const none = calls(missing);
+      for (const [i, [method, url, json]] of theirs.entries()) {
+        const r = await http(KEYS[role], method, url, json ? { json } : {});
+        const m = await http(KEYS[role], none[i][0], none[i][1], json ? { json: { ...json, ...(json.rentalId ? { rentalId: missing.sub } : {}) } } : {});
+        sameAsMissing(r, m, `${role} key ${method} ${url}`);
+        assert.equal(r.status, role === 'viewer' && !['GET', 'HEAD'].includes(method) ? 403 : 404, `${role} ${method} ${url}`);
+      }
+      for (const url of [`/v1/subscriptions?serialNumber=${g.serial}`, `/v1/subscriptions?customerId=${g.c.pid}`, `/v1/assets?rentalId=${g.sub}`,
+        `/v1/assets?customerId=${g.c.pid}`, `/v1/payments?rentalId=${g.sub}`, `/v1/payments?customerId=${g.c.pid}`]) {
+        const r = await http(KEYS[role], 'GET', url);
+        assert.deepEqual([r.status, r.json.count], [200, 0], `${role} ${url}`);
+        routes++;
+      }
+    }
+    assert.deepEqual(state(), before0, 'tenant 2\'s records are unchanged, and no audit row of tenant 2 names them');
+    const own = await http({ key: KEYS.globex.key, tenant: 'globex' }, 'GET', `/v1/subscriptions/${g.sub}`);
+    assert.equal(own.status, 200, 'tenant 2 sees its own subscription (the ids above exist)');
+  });
+
   test('API: a Tenant-ID naming another tenant, or none, is 403 NO_TENANT_ACCESS on every route and method', async () => {
     for (const [key, tenant] of [[KEYS.admin.key, 'globex'], [KEYS.viewer.key, 'globex'], [KEYS.globex.key, 'northwind'], [KEYS.admin.key, 'Northwind'], [KEYS.admin.key, 'northwind,globex']]) {
       for (const [method, url, json] of [['GET', '/v1/customers'], ['GET', `/v1/customers/${GLOBEX}`], ['GET', '/v1/customers/cus_fixture_clean'],
-        ['DELETE', '/v1/customers/cus_fixture_clean'], ['PUT', `/v1/customers/${GLOBEX}`, { status: 'inactive' }], ['GET', '/v1/orders']]) {
+        ['DELETE', '/v1/customers/cus_fixture_clean'], ['PUT', `/v1/customers/${GLOBEX}`, { status: 'inactive' }], ['GET', '/v1/orders'],
+        ['GET', '/v1/orders/ord_fixture_pending'], ['POST', '/v1/orders/ord_fixture_pending/cancel', {}], ['GET', '/v1/subscriptions'],
+        ['POST', '/v1/subscriptions/sub_fixture_all/cancel', { rentalId: 'sub_fixture_all', reason: 'fraud' }], ['GET', '/v1/assets'],
+        ['PUT', '/v1/assets/SN-FIXTURE-ALL', { status: 'returned' }], ['GET', '/v1/payments']]) {
         const r = await http({ key, tenant }, method, url, json ? { json } : {});
         assert.equal(r.status, 403, `${tenant} ${method} ${url}`);
         assert.equal(r.json.error.code, 'NO_TENANT_ACCESS');
