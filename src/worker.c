@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "db/db.h"
+#include "domain/closures.h"
 #include "domain/lifecycle.h"
 #include "http/auth.h"
 #include "http/error.h"
@@ -154,7 +155,8 @@ static const char *write_action(const struct req *r)
 		return NULL;
 	if (r->route->area == AREA_API)
 		return r->method == METHOD_DELETE ? "deactivate" : "update";
-	if (r->route->arg == ARG_CUSTOMER || r->page == PAGE_BULK_APPLY)
+	if (r->route->arg == ARG_CUSTOMER || r->route->arg == ARG_CLOSURE ||
+	    r->page == PAGE_BULK_APPLY)
 		return r->route->action;
 	return NULL;
 }
@@ -171,7 +173,10 @@ static void refuse_write(struct req *r, int status, const char *code, const char
 		                    : r->page == PAGE_BULK_APPLY ? CHANNEL_BULK
 		                                                 : CHANNEL_PAGE,
 		                    r->request_id, 0};
-		lifecycle_audit_refusal(r->app->db, r->arena, &who, r->arg, action, code);
+		if (r->route->arg == ARG_CLOSURE)
+			closure_audit_refusal(r->app->db, r->arena, &who, r->arg, code);
+		else
+			lifecycle_audit_refusal(r->app->db, r->arena, &who, r->arg, action, code);
 	}
 	http_error(r, status, code, message);
 }

@@ -250,6 +250,17 @@ enum err closure_withdraw(struct db *db, struct arena *a, const struct actor *wh
 	return rc;
 }
 
+void closure_audit_refusal(struct db *db, struct arena *a, const struct actor *who,
+                           const char *closure_id, const char *outcome)
+{
+	struct closure_row k;
+	uint64_t customer_id = 0;
+	if (closure_id != NULL && db_closure_get(db, a, who->tenant, closure_id, false, &k) == ERR_OK)
+		customer_id = k.customer_id;
+	audit_alone(db, a, who, customer_id, closure_id ? closure_id : "", "closure_withdraw", -1,
+	            NULL, outcome);
+}
+
 /* ---- the job -------------------------------------------------------------- */
 
 struct done_ctx {

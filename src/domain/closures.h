@@ -56,6 +56,12 @@ enum err closure_withdraw(struct db *db, struct arena *a, const struct actor *wh
                           const char *closure_id, const char **outcome,
                           const char **customer_public_id);
 
+/* A withdrawal refused before the rules (bad CSRF token, wrong role), as
+ * its own audit row naming the request's customer when it is the actor's
+ * tenant's. Best effort, like lifecycle_audit_refusal(). */
+void closure_audit_refusal(struct db *db, struct arena *a, const struct actor *who,
+                           const char *closure_id, const char *outcome);
+
 enum closure_step { CLOSURE_STEP_IDLE, CLOSURE_STEP_WORKED, CLOSURE_STEP_FAILED };
 
 /* The lease of a claimed request: the time its worker has before another

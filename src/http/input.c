@@ -216,6 +216,11 @@ static const struct choice modes[] = {
     {"paste", MODE_PASTE}, {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES}, {NULL, 0}};
 static const struct choice yes[] = {{"1", 1}, {NULL, 0}};
 static const struct choice bools[] = {{"false", 0}, {"true", 1}, {NULL, 0}};
+static const struct choice closure_states[] = {{"pending", CLOSURE_PENDING},
+                                               {"done", CLOSURE_DONE},
+                                               {"withdrawn", CLOSURE_WITHDRAWN},
+                                               {"all", ALL},
+                                               {NULL, 0}};
 
 #define BEFORE(name)                                                                               \
 	{                                                                                          \
@@ -296,6 +301,10 @@ static const struct field_def defs[KEY__MAX] = {
     ADDRESS_KEYS(ADDRESS_BILLING, "billingAddress."),
     ADDRESS_KEYS(ADDRESS_SHIPPING, "shippingAddress."),
     [KEY_ORDER_SORT_BY] = {"sortBy", .check = v_enum, .choices = order_sorts},
+    [KEY_CANCEL_NOW] = {"cancel_now", .check = v_enum, .choices = yes},
+    [KEY_CLOSURE_STATE] = {"state", .check = v_enum, .choices = closure_states},
+    [KEY_CLOSURES_BEFORE] = BEFORE("before"),
+    [KEY_WHEN_CLEAR] = {"whenClear", .check = v_enum, .choices = bools},
 };
 
 const char *input_name(enum key k)
