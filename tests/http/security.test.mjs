@@ -83,6 +83,17 @@ function customer({ tenant = 1, status = 'active', email, first = 'Sec', last, b
   return { pid, id, email: mail, tenant };
 }
 
+/** A pending closure request of customer c, made by SQL (c should be blocked, so that
+ * no job worker completes it): its public id. */
+function pendingClosure(c) {
+  const id = `clo_${randomBytes(5).toString('hex')}`;
+  sql(`INSERT INTO closure_requests (public_id, tenant_id, customer_id, state, reason, channel, requested_by,
+         requested_at, checked_at, waiting_for)
+       VALUES (${lit(id)}, ${c.tenant}, ${c.id}, 'pending', 'data_cleanup', 'page', 'operator',
+         UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), 'CUSTOMER_HAS_PENDING_ORDERS')`);
+  return id;
+}
+
 const tokenFor = (user, action, subject = '', ttl = 600) => forgeCsrf({ user, action, subject, expiry: nowSeconds() + ttl });
 
 /** Waits until a bulk run is done (the job workers process it). */
@@ -615,6 +626,7 @@ const asciiOnly = (p) => /^[\x20-\x7e]*$/.test(p);
 describe('SQL injection: every parameter refuses or takes the payload as data; the database is unchanged', () => {
   let ACTIVE; // an active customer of tenant 1
   let INACTIVE; // an inactive one
+  let CLOSURE; // a pending closure request (of a blocked customer)
   const params = new Set();
   let sent = 0;
   let slowest = 0;
@@ -623,6 +635,7 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
     await allRunsDone();
     ACTIVE = customer();
     INACTIVE = customer({ status: 'inactive' });
+    CLOSURE = pendingClosure(customer({ blocked: true }));
   });
 
   after(() => {
@@ -735,6 +748,21 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
         bad400(await send(`POST /bulk/apply ${name}`, p, 'operator', 'POST', '/bulk/apply', {
           form: { csrf: app, nonce, reason: 'data_cleanup', select: [cust], ...form },
         }), name, what(name));
+      // ---- closure requests ("close when clear")
+      for (const name of ['state', 'before'])
+        bad400(await send(`GET /closures ?${name}`, p, 'admin', 'GET', `/closures?${name}=${q(p)}`), name, what(name));
+      const clo = { csrf: tokenFor('operator', 'closure_request', cust), reason: 'data_cleanup' };
+      for (const name of ['reason', 'cancel_now', 'csrf'])
+        bad400(await send(`POST /customers/{id}/closure ${name}`, p, 'operator', 'POST', `/customers/${cust}/closure`, { form: { ...clo, [name]: p } }), name, what(name));
+      badId(await send('POST /customers/{id}/closure', p, 'operator', 'POST', `/customers/${q(p)}/closure`, {
+        form: { csrf: tokenFor('operator', 'closure_request', p), reason: 'data_cleanup' },
+      }), `POST closure ${p}`);
+      for (const id of [q(p), `clo_${q(p)}`])
+        badId(await send('POST /closures/{id}/withdraw', p, 'operator', 'POST', `/closures/${id}/withdraw`, {
+          form: { csrf: tokenFor('operator', 'closure_withdraw', decodeURIComponent(id)) },
+        }), `POST withdraw ${id}`);
+      bad400(await send('POST /closures/{id}/withdraw csrf', p, 'operator', 'POST', `/closures/${CLOSURE}/withdraw`, { form: { csrf: p } }), 'csrf', what('csrf'));
+      bad400(await send('DELETE /v1/customers/{id} ?whenClear', p, KEYS.admin, 'DELETE', `/v1/customers/${cust}?whenClear=${q(p)}`), 'whenClear', what('whenClear'));
       // ---- API: query parameters
       for (const name of ['limit', 'startAfter', 'status', 'customerType', 'hasActiveRentals', 'sortBy', 'sortDir'])
         bad400(await send(`GET /v1/customers ?${name}`, p, KEYS.admin, 'GET', `/v1/customers?${name}=${q(p)}`), name, what(name));
@@ -787,6 +815,8 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
     assert.deepEqual(S.fingerprint(), before0, 'the database is unchanged');
     assert.ok(!existsSync('/tmp/custodian-sqli.txt'), 'no file was written');
     assert.deepEqual(customerState(ACTIVE.pid).status, 'active');
+    assert.equal(sqlValue(`SELECT state FROM closure_requests WHERE public_id = ${lit(CLOSURE)}`), 'pending');
+    assert.equal(sqlValue(`SELECT COUNT(*) FROM closure_requests WHERE customer_id = ${ACTIVE.id}`), '0', 'no closure filed');
   });
 
   test('legal free text that is written (notes, note summaries, bulk source) is stored byte for byte and changes nothing else', async () => {
@@ -879,6 +909,21 @@ describe('CSRF: every POST route refuses missing, forged and expired tokens; a r
       make: () => customer(), url: (c) => `/customers/${c.pid}/notes`, subject: (c) => c.pid,
       form: () => ({ kind: 'email', date: '2025-02-28', summary: 'csrf test' }),
       state: (c) => [customerState(c.pid), sqlValue(`SELECT COUNT(*) FROM customer_notes WHERE customer_id = ${c.id}`)], ok: 303,
+    },
+    {
+      name: 'closure request', action: 'closure_request', other: 'deactivate',
+      make: () => customer({ blocked: true }), url: (c) => `/customers/${c.pid}/closure`, subject: (c) => c.pid,
+      form: () => ({ reason: 'account_closure', note: 'csrf test' }),
+      state: (c) => [customerState(c.pid), sqlValue(`SELECT COUNT(*) FROM closure_requests WHERE customer_id = ${c.id}`)], ok: 303,
+    },
+    {
+      name: 'closure withdraw', action: 'closure_withdraw', other: 'closure_request',
+      make: () => {
+        const c = customer({ blocked: true });
+        return { ...c, clo: pendingClosure(c) };
+      },
+      url: (c) => `/closures/${c.clo}/withdraw`, subject: (c) => c.clo,
+      form: () => ({}), state: (c) => sql(`SELECT state, withdrawn_by FROM closure_requests WHERE public_id = ${lit(c.clo)}`), ok: 303,
     },
     {
       name: 'bulk preview', action: 'bulk_preview', other: 'bulk_apply',
@@ -1069,7 +1114,8 @@ describe('roles: every route × method × login against the README\'s rules', ()
 
   test('the route table is the one this matrix knows', () => {
     assert.deepEqual(ROUTES.map((r) => r.pattern), ['/', '/customers', '/customers/{}', '/customers/{}/deactivate', '/customers/{}/reactivate',
-      '/customers/{}/edit', '/customers/{}/notes', '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/{}', '/healthz', '/v1/customers',
+      '/customers/{}/edit', '/customers/{}/notes', '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/{}', '/healthz',
+      '/customers/{}/closure', '/closures', '/closures/{}/withdraw', '/v1/customers',
       '/v1/customers/{}', '/v1/orders']);
   });
 
@@ -1077,6 +1123,8 @@ describe('roles: every route × method × login against the README\'s rules', ()
     test(`${route.pattern} (${[...route.methods].join(', ')})`, async () => {
       const victim = customer();
       const victimBefore = customerState(victim.pid);
+      // a withdrawal's path names a closure request: the victim's is another (blocked) customer's
+      const victimClosure = route.arg === 'ARG_CLOSURE' ? pendingClosure(customer({ blocked: true })) : null;
       const jobs = [];
       for (const method of METHODS) {
         for (const login of LOGINS) {
@@ -1086,15 +1134,21 @@ describe('roles: every route × method × login against the README\'s rules', ()
           // a success that changes something gets a customer of its own
           const changes = [200, 303].includes(want) && !['GET', 'HEAD'].includes(method) && route.name !== 'bulk-preview';
           let target = victim;
-          if (changes) target = customer({ status: (route.name === 'reactivate' || method === 'PUT') ? 'inactive' : 'active' });
-          const pathname = route.pattern === '/bulk/{}' ? `/bulk/${NW_RUN}` : route.pattern.replace('{}', target.pid);
+          // (a closure filed or withdrawn: a blocked customer, whose request no job worker completes)
+          const closing = route.name === 'closure-file' || route.name === 'closure-withdraw';
+          if (changes) target = customer({ status: (route.name === 'reactivate' || method === 'PUT') ? 'inactive' : 'active', blocked: closing });
+          if (changes && route.arg === 'ARG_CLOSURE') target = { ...target, clo: pendingClosure(target) };
+          const clo = target.clo ?? victimClosure;
+          const pathname = route.pattern === '/bulk/{}' ? `/bulk/${NW_RUN}`
+            : route.arg === 'ARG_CLOSURE' ? route.pattern.replace('{}', clo) : route.pattern.replace('{}', target.pid);
           const opts = {};
           if (route.area === 'AREA_API') {
             if (method === 'PUT' || method === 'PATCH' || method === 'POST') opts.json = { status: 'active' };
           } else if (method !== 'GET' && method !== 'HEAD') {
             const action = route.pattern.endsWith('/reactivate') ? 'reactivate' : route.name === 'bulk-apply' ? 'bulk_apply'
-              : route.name === 'bulk-preview' ? 'bulk_preview' : route.name === 'customer-edit' ? 'edit' : route.name === 'notes' ? 'note' : 'deactivate';
-            const subject = route.arg === 'ARG_CUSTOMER' ? target.pid : '';
+              : route.name === 'bulk-preview' ? 'bulk_preview' : route.name === 'customer-edit' ? 'edit' : route.name === 'notes' ? 'note'
+                : route.name === 'closure-file' ? 'closure_request' : route.name === 'closure-withdraw' ? 'closure_withdraw' : 'deactivate';
+            const subject = route.arg === 'ARG_CUSTOMER' ? target.pid : route.arg === 'ARG_CLOSURE' ? clo : '';
             opts.form = { csrf: tokenFor(user, action, subject), reason: 'data_cleanup', mode: 'paste', lines: target.pid,
               nonce: randomBytes(16).toString('hex'), select: [target.pid], kind: 'phone', date: '2025-01-31', summary: 'role matrix' };
             if (route.name === 'customer-edit') Object.assign(opts.form, { firstName: 'Roles', lastName: `Matrix ${login}`, customerType: 'individual' });
@@ -1129,6 +1183,11 @@ describe('roles: every route × method × login against the README\'s rules', ()
             [['active', 'Roles', `Matrix ${login}`]], `${what}: the edit was made, the status kept`);
         } else if (changes && r.status === want && route.name === 'notes') {
           assert.equal(sqlValue(`SELECT COUNT(*) FROM customer_notes WHERE customer_id = ${target.id}`), '1', `${what}: the note was written`);
+        } else if (changes && r.status === want && route.name === 'closure-file') {
+          assert.deepEqual(sql(`SELECT state, requested_by FROM closure_requests WHERE customer_id = ${target.id}`), [['pending', login]], `${what}: the request was filed`);
+          assert.equal(customerState(target.pid).status, 'active', `${what}: still blocked, still active`);
+        } else if (changes && r.status === want && route.name === 'closure-withdraw') {
+          assert.deepEqual(sql(`SELECT state, withdrawn_by FROM closure_requests WHERE public_id = ${lit(target.clo)}`), [['withdrawn', login]], `${what}: withdrawn`);
         } else if (changes && r.status === want && route.arg === 'ARG_CUSTOMER') {
           const st = customerState(target.pid).status;
           const shouldBe = route.name === 'reactivate' || method === 'PUT' ? 'active' : 'inactive';
@@ -1136,6 +1195,7 @@ describe('roles: every route × method × login against the README\'s rules', ()
         }
       }
       assert.deepEqual(customerState(victim.pid), victimBefore, `${route.pattern}: no refused or read-only call changed the customer`);
+      if (victimClosure) assert.equal(sqlValue(`SELECT state FROM closure_requests WHERE public_id = ${lit(victimClosure)}`), 'pending', `${route.pattern}: no refused call withdrew it`);
     });
   }
 
