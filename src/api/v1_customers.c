@@ -341,22 +341,23 @@ static void delete_when_clear(struct req *r, const struct api_update *u)
 	struct arena *a = r->arena;
 	struct actor who = api_actor(r);
 	struct closure_filed out;
-	enum err rc = closure_file(r->app->db, a, &who, r->arg, (enum reason)u->reason, u->note,
-	                           false, &out);
+	enum err rc =
+	    closure_file(r->app->db, a, &who, r->arg, (enum reason)u->reason, u->note, false, &out);
 	if (rc == ERR_OK) {
 		json_t *closure = json_pack(
 		    "{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "closureId", out.public_id, "customerId",
 		    r->arg, "status", closure_state_name[CLOSURE_PENDING], "reason",
-		    reason_code[u->reason], "requestedAt", fmt_iso(a, out.requested_at), "requestedBy",
-		    out.requested_by, "waitingFor", codes_json(a, out.waiting_for));
-		api_send(r, 202,
-		         json_pack("{s:b, s:s, s:o}", "success", 1, "message",
-		                   out.waiting_for[0]
-		                       ? "Closure requested: the customer is deactivated as soon as "
-		                         "nothing blocks it."
-		                       : "Closure requested: nothing blocks it, so it is deactivated "
-		                         "within seconds.",
-		                   "closure", closure));
+		    reason_code[u->reason], "requestedAt", fmt_iso(a, out.requested_at),
+		    "requestedBy", out.requested_by, "waitingFor", codes_json(a, out.waiting_for));
+		api_send(
+		    r, 202,
+		    json_pack("{s:b, s:s, s:o}", "success", 1, "message",
+		              out.waiting_for[0]
+		                  ? "Closure requested: the customer is deactivated as soon as "
+		                    "nothing blocks it."
+		                  : "Closure requested: nothing blocks it, so it is deactivated "
+		                    "within seconds.",
+		              "closure", closure));
 		return;
 	}
 	if (rc == ERR_REFUSED && strcmp(out.outcome, "ALREADY_INACTIVE") == 0) {
@@ -367,12 +368,13 @@ static void delete_when_clear(struct req *r, const struct api_update *u)
 		return;
 	}
 	if (rc == ERR_REFUSED) {
-		api_error(r, 409, "CLOSURE_PENDING",
-		          arena_printf(a,
-		                       "Customer already has a pending closure request (%s); nothing "
-		                       "changed.",
-		                       out.public_id),
-		          NULL);
+		api_error(
+		    r, 409, "CLOSURE_PENDING",
+		    arena_printf(a,
+		                 "Customer already has a pending closure request (%s); nothing "
+		                 "changed.",
+		                 out.public_id),
+		    NULL);
 		return;
 	}
 	failed(r, rc);

@@ -255,7 +255,8 @@ void closure_audit_refusal(struct db *db, struct arena *a, const struct actor *w
 {
 	struct closure_row k;
 	uint64_t customer_id = 0;
-	if (closure_id != NULL && db_closure_get(db, a, who->tenant, closure_id, false, &k) == ERR_OK)
+	if (closure_id != NULL &&
+	    db_closure_get(db, a, who->tenant, closure_id, false, &k) == ERR_OK)
 		customer_id = k.customer_id;
 	audit_alone(db, a, who, customer_id, closure_id ? closure_id : "", "closure_withdraw", -1,
 	            NULL, outcome);

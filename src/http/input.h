@@ -81,10 +81,10 @@ enum key {
 	KEY_ADDRESS_LAST = KEY_ADDRESS_FIRST + 2 * 9 - 1,
 	KEY_ORDER_SORT_BY, /* "sortBy" of GET /v1/orders */
 	/* closure requests ("close when clear") */
-	KEY_CANCEL_NOW,     /* "cancel_now": 1 */
-	KEY_CLOSURE_STATE,  /* "state" of /closures */
+	KEY_CANCEL_NOW,      /* "cancel_now": 1 */
+	KEY_CLOSURE_STATE,   /* "state" of /closures */
 	KEY_CLOSURES_BEFORE, /* "before" of /closures: the keyset */
-	KEY_WHEN_CLEAR,     /* "whenClear" of DELETE /v1/customers/{id} */
+	KEY_WHEN_CLEAR,      /* "whenClear" of DELETE /v1/customers/{id} */
 	KEY__MAX
 };
 
