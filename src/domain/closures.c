@@ -116,6 +116,31 @@ static enum err file_tx_fn(struct db *db, struct arena *a, void *vctx)
 	             t->note, "ok");
 }
 
+/* The subscriptions of b whose term has ended, completed
+ * (ACTION_SUBSCRIPTION_COMPLETE, audited by action_run()); returns how
+ * many, and counts refusals and failures in *not_done. */
+static size_t complete_ended_terms(struct db *db, struct arena *a, const struct actor *who,
+                                   const struct blockers *b, size_t *not_done)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < b->subscriptions.n; i++) {
+		struct action_request q = {.action = ACTION_SUBSCRIPTION_COMPLETE,
+		                           .record = b->subscriptions.rows[i].public_id,
+		                           .cancel_reason = -1,
+		                           .condition = -1,
+		                           .fee_cents = -1};
+		struct action_result res;
+		if (action_preview(db, a, who->tenant, &q, &res) != ERR_OK ||
+		    strcmp(res.outcome, "ok") != 0)
+			continue;
+		if (action_run(db, a, who, &q, &res) == ERR_OK)
+			n++;
+		else
+			(*not_done)++;
+	}
+	return n;
+}
+
 /* "Cancel what can be cancelled now", each through its own action (which
  * locks the customer, re-checks and audits): the orders in flight without
  * rentals, and the subscriptions whose term has ended. */
@@ -139,21 +164,7 @@ static void cancel_now(struct db *db, struct arena *a, const struct actor *who,
 		else
 			out->not_cancelled++;
 	}
-	for (size_t i = 0; i < b->subscriptions.n; i++) {
-		struct action_request q = {.action = ACTION_SUBSCRIPTION_COMPLETE,
-		                           .record = b->subscriptions.rows[i].public_id,
-		                           .cancel_reason = -1,
-		                           .condition = -1,
-		                           .fee_cents = -1};
-		struct action_result res;
-		if (action_preview(db, a, who->tenant, &q, &res) != ERR_OK ||
-		    strcmp(res.outcome, "ok") != 0)
-			continue;
-		if (action_run(db, a, who, &q, &res) == ERR_OK)
-			out->cancelled++;
-		else
-			out->not_cancelled++;
-	}
+	out->cancelled += complete_ended_terms(db, a, who, b, &out->not_cancelled);
 }
 
 enum err closure_file(struct db *db, struct arena *a, const struct actor *who,
@@ -335,6 +346,12 @@ enum closure_step closure_work(struct db *db, struct arena *a)
 		 * clears (the triggers) or the sweep comes round */
 		if (db_closure_checked(db, a, k.id, ctx.codes, lease) != ERR_OK)
 			return CLOSURE_STEP_FAILED;
+		/* Filed with "cancel what can be cancelled now": a term that has
+		 * ended since (with time, which no write marks) is completed as
+		 * the requester; its trigger makes the request due again. */
+		size_t not_done = 0;
+		if (k.cancel_now)
+			complete_ended_terms(db, a, &who, &out.prereq.blockers, &not_done);
 		return CLOSURE_STEP_WORKED;
 	}
 	if (rc == ERR_DUPLICATE)

@@ -75,7 +75,9 @@ enum closure_step { CLOSURE_STEP_IDLE, CLOSURE_STEP_WORKED, CLOSURE_STEP_FAILED 
  * transaction, so it completes exactly once (a second worker, or a
  * withdrawal that came first, finds it no longer pending and rolls back).
  * Still blocked: records what it waits for and when it looked, writes no
- * audit row, and clears due_at unless a blocker cleared meanwhile.
+ * audit row, and clears due_at unless a blocker cleared meanwhile; a
+ * request filed with cancel_now also has the subscriptions whose term has
+ * ended since completed (as the requester, audited by action_run()).
  * IDLE: nothing is due.
  */
 enum closure_step closure_work(struct db *db, struct arena *a);

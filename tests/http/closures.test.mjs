@@ -261,10 +261,16 @@ describe('close when clear: filing, waiting, completing by itself', () => {
     ].sort());
     assert.equal(closuresOf(c.id)[0].cancelNow, '1');
     await waitingFor(c.id, [CODES.sub, CODES.order]);
-    sql(`UPDATE subscriptions SET status = 'cancelled' WHERE public_id = 'sub_${tag}_running';
+    // time passes: the running term ends (no write marks that); then the order is
+    // done with, which wakes a worker, which completes the ended term as the
+    // requester, which wakes it again
+    sql(`UPDATE subscriptions SET start_date = UTC_DATE() - INTERVAL 30 MONTH WHERE public_id = 'sub_${tag}_running';
          UPDATE orders SET status = 'fulfilled' WHERE public_id = 'ord_${tag}_part'`);
     await until('done', () => closuresOf(c.id)[0].state === 'done');
+    assert.equal(status('subscriptions', `sub_${tag}_running`), 'ended_completed');
     assert.equal(customerState(c.publicId).status, 'inactive');
+    assert.deepEqual(auditSince(c.id, max).filter((x) => x[1] === 'subscription_complete' || x[1] === 'deactivate').map((x) => [x[0], x[1], x[3]]),
+      [['operator', 'subscription_complete', 'ok'], ['operator', 'subscription_complete', 'ok'], ['operator', 'deactivate', 'ok']]);
   });
 });
 
