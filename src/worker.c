@@ -153,8 +153,10 @@ static const char *write_action(const struct req *r)
 {
 	if (r->route->action == NULL)
 		return NULL;
+	if (r->route->area == AREA_API && r->method == METHOD_DELETE)
+		return req_int(r, KEY_WHEN_CLEAR, 0) == 1 ? "closure_request" : "deactivate";
 	if (r->route->area == AREA_API)
-		return r->method == METHOD_DELETE ? "deactivate" : "update";
+		return "update";
 	if (r->route->arg == ARG_CUSTOMER || r->route->arg == ARG_CLOSURE ||
 	    r->page == PAGE_BULK_APPLY)
 		return r->route->action;

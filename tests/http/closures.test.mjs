@@ -307,6 +307,17 @@ describe('DELETE /v1/customers/{id}?whenClear=true', () => {
     assert.equal(inactive.json.success, true);
   });
 
+  test('a viewer key is refused (403) and audited as a closure request; nothing is filed', async () => {
+    const viewer = createKey({ role: 'viewer' });
+    const c = createCustomer({ order: 'pending' });
+    const max = maxAuditId();
+    const r = await api(`/v1/customers/${c.publicId}?whenClear=true`, { key: viewer.key, method: 'DELETE' });
+    assert.equal(r.status, 403);
+    assert.equal(r.json.error.code, 'INSUFFICIENT_PERMISSIONS');
+    assert.deepEqual(auditSince(c.id, max), [[`api:${viewer.label}`, 'closure_request', 'api', 'INSUFFICIENT_PERMISSIONS', null]]);
+    assert.equal(closuresOf(c.id).length, 0);
+  });
+
   test('nothing blocking: still filed (202, waitingFor []) and closed at once by a job worker', async () => {
     const c = createCustomer();
     const r = await api(`/v1/customers/${c.publicId}?whenClear=true`, { method: 'DELETE' });
