@@ -62,16 +62,13 @@
   <h2 id="closure-title">Close when clear</h2>
   <p>Instead of waiting, file a closure request: the customer is deactivated by itself, as you, as soon as every prerequisite above passes (each blocker that clears is noticed within a second).</p>
   <input type="hidden" name="csrf" value="{{CSRF}}">
-  <fieldset>
-    <legend>Reason <span class="required">(required)</span></legend>
-    {{#REASON}}<div class="choice">
-      <input type="radio" id="closure-reason-{{REASON_CODE}}" name="reason" value="{{REASON_CODE}}" required>
-      <label for="closure-reason-{{REASON_CODE}}"><strong>{{REASON_LABEL}}</strong> <span class="sub">{{REASON_HINT}}</span></label>
-    </div>{{/REASON}}
-  </fieldset>
   <div class="field">
-    <label for="closure-note">Note <span class="sub">(optional, up to 500 characters)</span></label>
-    <textarea id="closure-note" name="note" maxlength="500" rows="3"></textarea>
+    <label for="closure-reason">Reason for closing when clear <span class="required">(required)</span></label>
+    <select id="closure-reason" name="reason" required><option value="">Choose…</option>{{#REASON}}<option value="{{REASON_CODE}}">{{REASON_LABEL}}</option>{{/REASON}}</select>
+  </div>
+  <div class="field">
+    <label for="closure-note">Comment <span class="sub">(optional, up to 500 characters; kept with the deactivation)</span></label>
+    <textarea id="closure-note" name="note" maxlength="500" rows="2"></textarea>
   </div>
   <div class="choice">
     <input type="checkbox" id="closure-cancel-now" name="cancel_now" value="1">
