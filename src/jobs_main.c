@@ -10,6 +10,7 @@
 
 #include "db/db.h"
 #include "domain/bulk.h"
+#include "domain/closures.h"
 #include "util/log.h"
 
 static volatile int stop;
@@ -50,17 +51,28 @@ int jobs_main(struct app *app)
 	if (app->db == NULL || a == NULL)
 		return 1;
 	long idle = 100;
+	time_t swept = 0;
 	while (!stop) {
 		enum bulk_step step = bulk_work(app->db, a, worker, &stop);
 		arena_reset(a);
-		if (step == BULK_STEP_WORKED) {
+		/* A closure request that became due (domain/closures.c), one per
+		 * round so bulk runs and closures take turns. */
+		enum closure_step cstep = stop ? CLOSURE_STEP_IDLE : closure_work(app->db, a);
+		arena_reset(a);
+		/* The backstop: requests nobody has looked at for a while. */
+		time_t now = time(NULL);
+		if (!stop && now - swept >= app->cfg.closure_sweep_seconds &&
+		    closure_sweep(app->db, a, app->cfg.closure_sweep_seconds) == ERR_OK)
+			swept = now;
+		arena_reset(a);
+		if (step == BULK_STEP_WORKED || cstep == CLOSURE_STEP_WORKED) {
 			idle = 100;
 			continue;
 		}
 		/* Nothing to do, or the database is away: wait a little longer each
 		 * time, up to a second, so an idle worker costs next to nothing. */
 		if (!stop)
-			nap(step == BULK_STEP_FAILED ? 1000 : idle);
+			nap(step == BULK_STEP_FAILED || cstep == CLOSURE_STEP_FAILED ? 1000 : idle);
 		if (idle < 1000)
 			idle += 100;
 	}

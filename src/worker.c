@@ -15,6 +15,7 @@
 #include "api/api.h"
 #include "db/db.h"
 #include "domain/actions.h"
+#include "domain/closures.h"
 #include "domain/lifecycle.h"
 #include "http/auth.h"
 #include "http/error.h"
@@ -153,9 +154,13 @@ static const char *write_action(const struct req *r)
 {
 	if (r->route->action == NULL)
 		return NULL;
-	if (r->route->area == AREA_API && strcmp(r->route->action, "api") == 0)
-		return r->method == METHOD_DELETE ? "deactivate" : "update";
-	/* a customer's or one of its records' (the path names it) */
+	if (r->route->area == AREA_API && strcmp(r->route->action, "api") == 0) {
+		if (r->method == METHOD_DELETE)
+			return req_int(r, KEY_WHEN_CLEAR, 0) == 1 ? "closure_request"
+			                                          : "deactivate";
+		return "update";
+	}
+	/* a customer's, one of its records' or a closure's (the path names it) */
 	if (r->route->arg != ARG_NONE && r->route->arg != ARG_RUN)
 		return r->route->action;
 	if (r->page == PAGE_BULK_APPLY)
@@ -180,7 +185,9 @@ static void refuse_write(struct req *r, int status, const char *code, const char
 		                              ? ACTION_SUBSCRIPTION_CANCEL
 		                          : r->route->arg == ARG_SERIAL ? ACTION_DEVICE_STATUS
 		                                                        : ACTION__MAX;
-		if (kind != ACTION__MAX)
+		if (r->route->arg == ARG_CLOSURE)
+			closure_audit_refusal(r->app->db, r->arena, &who, r->arg, code);
+		else if (kind != ACTION__MAX)
 			action_audit_refusal(r->app->db, r->arena, &who, kind, r->arg, action,
 			                     code);
 		else

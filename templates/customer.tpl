@@ -19,6 +19,18 @@
   <p>{{DEACT_NOTE}}</p>
 </section>
 {{/DEACTIVATION}}
+{{! ---- close when clear (closure requests): its own block ---- }}
+{{#PENDING_CLOSURE}}
+<section class="panel closure-pending" id="closure" aria-labelledby="closure-title">
+  <h2 id="closure-title">Closure requested: closes when clear</h2>
+  <p>Closure request <code id="closure-id">{{CLOSURE_ID}}</code>, filed {{CLOSURE_AT}} by {{CLOSURE_BY}} · reason: <strong>{{CLOSURE_REASON}}</strong>. The customer is deactivated by itself, as {{CLOSURE_BY}}, as soon as nothing blocks it.</p>
+  <p>Waiting for:</p>
+  <ul class="closure-waiting">{{#WAITING}}<li><code>{{WAITING_CODE}}</code> {{WAITING_TITLE}}</li>{{/WAITING}}{{#NOTHING_BLOCKS}}<li>nothing: it completes within seconds</li>{{/NOTHING_BLOCKS}}</ul>
+  {{#CHECKED}}<p class="sub">Last checked {{CHECKED_AT}}.</p>{{/CHECKED}}
+  {{#WITHDRAW_FORM}}<form method="post" action="{{WITHDRAW_URL}}"><input type="hidden" name="csrf" value="{{CSRF}}"><button type="submit" class="secondary">Withdraw the closure request</button></form>{{/WITHDRAW_FORM}}
+</section>
+{{/PENDING_CLOSURE}}
+{{! ---- end of close when clear ---- }}
 <div class="grid">
   <section class="panel" aria-labelledby="profile-title">
     <h2 id="profile-title">Profile</h2>

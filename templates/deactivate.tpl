@@ -56,3 +56,37 @@
   </div>
 </form>
 {{/FORM}}
+{{! ---- close when clear (closure requests): its own block ---- }}
+{{#CLOSURE_FORM}}
+<form class="panel closure-form" id="closure" method="post" action="{{CLOSURE_URL}}" aria-labelledby="closure-title">
+  <h2 id="closure-title">Close when clear</h2>
+  <p>Instead of waiting, file a closure request: the customer is deactivated by itself, as you, as soon as every prerequisite above passes (each blocker that clears is noticed within a second).</p>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <div class="field">
+    <label for="closure-reason">Reason for closing when clear <span class="required">(required)</span></label>
+    <select id="closure-reason" name="reason" required><option value="">Choose…</option>{{#REASON}}<option value="{{REASON_CODE}}">{{REASON_LABEL}}</option>{{/REASON}}</select>
+  </div>
+  <div class="field">
+    <label for="closure-note">Comment <span class="sub">(optional, up to 500 characters; kept with the deactivation)</span></label>
+    <textarea id="closure-note" name="note" maxlength="500" rows="2"></textarea>
+  </div>
+  <div class="choice">
+    <input type="checkbox" id="closure-cancel-now" name="cancel_now" value="1">
+    <label for="closure-cancel-now"><strong>Cancel what can be cancelled now</strong> <span class="sub">orders in flight with no rentals yet, and subscriptions whose term has ended</span></label>
+  </div>
+  <div class="buttons">
+    <button type="submit">Close when clear</button>
+  </div>
+</form>
+{{/CLOSURE_FORM}}
+{{#PENDING_CLOSURE}}
+<section class="panel closure-pending" id="closure" aria-labelledby="closure-title">
+  <h2 id="closure-title">Closure requested: closes when clear</h2>
+  <p>Closure request <code id="closure-id">{{CLOSURE_ID}}</code>, filed {{CLOSURE_AT}} by {{CLOSURE_BY}} · reason: <strong>{{CLOSURE_REASON}}</strong>. The customer is deactivated by itself, as {{CLOSURE_BY}}, as soon as nothing blocks it.</p>
+  <p>Waiting for:</p>
+  <ul class="closure-waiting">{{#WAITING}}<li><code>{{WAITING_CODE}}</code> {{WAITING_TITLE}}</li>{{/WAITING}}{{#NOTHING_BLOCKS}}<li>nothing: it completes within seconds</li>{{/NOTHING_BLOCKS}}</ul>
+  {{#CHECKED}}<p class="sub">Last checked {{CHECKED_AT}}.</p>{{/CHECKED}}
+  {{#WITHDRAW_FORM}}<form method="post" action="{{WITHDRAW_URL}}"><input type="hidden" name="csrf" value="{{CSRF}}"><button type="submit" class="secondary">Withdraw the closure request</button></form>{{/WITHDRAW_FORM}}
+</section>
+{{/PENDING_CLOSURE}}
+{{! ---- end of close when clear ---- }}

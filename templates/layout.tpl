@@ -22,6 +22,7 @@
     <ul>
       <li><a href="/customers" {{#NAV_CUSTOMERS}}aria-current="page"{{/NAV_CUSTOMERS}}>Customers</a></li>
       <li><a href="/bulk" {{#NAV_BULK}}aria-current="page"{{/NAV_BULK}}>Bulk clean-up</a></li>
+      <li><a href="/closures" {{#NAV_CLOSURES}}aria-current="page"{{/NAV_CLOSURES}}>Closures</a></li>
       <li><a href="/retention" {{#NAV_RETENTION}}aria-current="page"{{/NAV_RETENTION}}>Retention</a></li>
       <li><a href="/audit" {{#NAV_AUDIT}}aria-current="page"{{/NAV_AUDIT}}>Audit log</a></li>
     </ul>

@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "api/update.h"
+#include "domain/closures.h"
 #include "domain/customers.h"
 #include "domain/lifecycle.h"
 #include "http/error.h"
@@ -321,11 +322,73 @@ static void refused(struct req *r, const struct lifecycle_outcome *out)
 	          blockers_json(&out->prereq));
 }
 
+/* The codes of a waiting_for list as a JSON array. */
+static json_t *codes_json(struct arena *a, const char *waiting_for)
+{
+	const char **codes;
+	size_t n = closure_codes(a, waiting_for, &codes);
+	json_t *v = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(v, json_string(codes[i]));
+	return v;
+}
+
+/* DELETE ?whenClear=true, "close when clear": the request is filed (a
+ * customer with nothing blocking too, which the job workers then close
+ * at once) and answered 202 with the request (README "Close when clear"). */
+static void delete_when_clear(struct req *r, const struct api_update *u)
+{
+	struct arena *a = r->arena;
+	struct actor who = api_actor(r);
+	struct closure_filed out;
+	enum err rc =
+	    closure_file(r->app->db, a, &who, r->arg, (enum reason)u->reason, u->note, false, &out);
+	if (rc == ERR_OK) {
+		json_t *closure = json_pack(
+		    "{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "closureId", out.public_id, "customerId",
+		    r->arg, "status", closure_state_name[CLOSURE_PENDING], "reason",
+		    reason_code[u->reason], "requestedAt", fmt_iso(a, out.requested_at),
+		    "requestedBy", out.requested_by, "waitingFor", codes_json(a, out.waiting_for));
+		api_send(
+		    r, 202,
+		    json_pack("{s:b, s:s, s:o}", "success", 1, "message",
+		              out.waiting_for[0]
+		                  ? "Closure requested: the customer is deactivated as soon as "
+		                    "nothing blocks it."
+		                  : "Closure requested: nothing blocks it, so it is deactivated "
+		                    "within seconds.",
+		              "closure", closure));
+		return;
+	}
+	if (rc == ERR_REFUSED && strcmp(out.outcome, "ALREADY_INACTIVE") == 0) {
+		api_send(r, 200,
+		         json_pack("{s:b, s:s, s:s}", "success", 1, "message",
+		                   "Customer was already inactive; nothing changed.", "customerId",
+		                   r->arg));
+		return;
+	}
+	if (rc == ERR_REFUSED) {
+		api_error(
+		    r, 409, "CLOSURE_PENDING",
+		    arena_printf(a,
+		                 "Customer already has a pending closure request (%s); nothing "
+		                 "changed.",
+		                 out.public_id),
+		    NULL);
+		return;
+	}
+	failed(r, rc);
+}
+
 void api_customer_delete(struct req *r)
 {
 	struct api_update u;
 	if (!parse_body(r, false, &u))
 		return;
+	if (req_int(r, KEY_WHEN_CLEAR, 0) == 1) {
+		delete_when_clear(r, &u);
+		return;
+	}
 	struct actor who = api_actor(r);
 	struct lifecycle_outcome out;
 	enum err rc = lifecycle_deactivate(r->app->db, r->arena, &who, r->arg,

@@ -49,6 +49,15 @@ enum {
 	" c.deactivation_reason, c.deactivation_note, c.created_by"
 #define CUSTOMER_COLS CUSTOMER_COLS_BUT_CUSTOM ", c.custom_fields"
 
+/* db_customer_find()'s pending closure request, after CUSTOMER_COLS; fewer
+ * columns than the API's additions, which read_customer() reads only
+ * from a wider row. */
+#define PENDING_CLOSURE_COLS                                                                       \
+	"k.public_id, k.reason, k.requested_at, k.requested_by, k.waiting_for, k.checked_at"
+enum { CU_CLOSURE = CU_CUSTOM + 1, CU_CLOSURE_COLS = 6 };
+_Static_assert(CU_CLOSURE + CU_CLOSURE_COLS <= CU_TRACKED + 1,
+               "a found customer's row is narrower than one with the API's additions");
+
 /* The newest address of a kind as a JSON object (NULL when none). */
 #define ADDRESS_JSON(kind)                                                                         \
 	"(SELECT JSON_OBJECT('contactName', a.contact_name, 'streetAddress',"                      \
@@ -75,8 +84,11 @@ enum {
 
 const struct stmt_sql db_sql_customers[] = {
     /* The customer with its newest addresses, in one round trip. */
-    {STMT_CUSTOMER_BY_PUBLIC_ID, "SELECT " CUSTOMER_COLS " FROM customers c"
-                                 " WHERE c.public_id = ? AND c.tenant_id = ?"},
+    /* with its pending closure request, if any (ux_closures_pending) */
+    {STMT_CUSTOMER_BY_PUBLIC_ID,
+     "SELECT " CUSTOMER_COLS ", " PENDING_CLOSURE_COLS " FROM customers c"
+     " LEFT JOIN closure_requests k ON k.pending_customer = c.id"
+     " WHERE c.public_id = ? AND c.tenant_id = ?"},
     /* The addresses, newest first per kind (the newest of each is shown). */
     {STMT_CUSTOMER_ADDRESSES, "SELECT id, kind, contact_name, street_address, building_info,"
                               "       locality, city, admin_area, postal_code, country, company"
@@ -245,6 +257,13 @@ enum err db_customer_find(struct db *db, struct arena *a, unsigned tenant, const
 		return ERR_NOT_FOUND;
 	struct row w = row_at(&r, 0, "customer");
 	read_customer(&w, out);
+	struct pending_closure *k = &out->closure;
+	k->public_id = row_str(&w, CU_CLOSURE);
+	k->reason = row_enum(&w, CU_CLOSURE + 1, reason_code, REASON__MAX, true);
+	k->requested_at = row_str(&w, CU_CLOSURE + 2);
+	k->requested_by = row_str(&w, CU_CLOSURE + 3);
+	k->waiting_for = row_str(&w, CU_CLOSURE + 4);
+	k->checked_at = row_str(&w, CU_CLOSURE + 5);
 	return w.bad ? ERR_INTERNAL : ERR_OK;
 }
 

@@ -25,6 +25,17 @@
 
 /* A customer as the pages and the API show it. Strings are in the arena;
  * the optional ones are NULL when SQL NULL. */
+/* A customer's pending closure request (db/closures.h), as the customer
+ * and confirmation pages show it: public_id NULL when there is none. */
+struct pending_closure {
+	const char *public_id;
+	int reason; /* enum reason */
+	const char *requested_at;
+	const char *requested_by;
+	const char *waiting_for; /* the blocker codes last seen, or NULL */
+	const char *checked_at;
+};
+
 struct customer_row {
 	uint64_t id;
 	const char *public_id;
@@ -47,9 +58,10 @@ struct customer_row {
 	int deactivation_reason; /* enum reason, or -1 */
 	const char *deactivation_note;
 	const char *created_by;
-	const char *custom_fields; /* JSON text, or NULL (not read by the HTML list) */
-	const char *billing_json;  /* the list with addresses: the newest of each kind, */
-	const char *shipping_json; /* as JSON objects (NULL when none) */
+	const char *custom_fields;      /* JSON text, or NULL (not read by the HTML list) */
+	struct pending_closure closure; /* db_customer_find() only */
+	const char *billing_json;       /* the list with addresses: the newest of each kind, */
+	const char *shipping_json;      /* as JSON objects (NULL when none) */
 	/* The API's additions (the list with addresses, db_customer_api_extras) */
 	bool has_extras;
 	const char *order_ids_json;  /* JSON arrays of public ids, oldest first; */

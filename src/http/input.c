@@ -247,11 +247,13 @@ static const struct choice order_sorts[] = {
     {"status", OSORT_STATUS},     {"totals.total", OSORT_TOTAL}, {NULL, 0}};
 static const struct choice dirs[] = {{"asc", 0}, {"desc", 1}, {NULL, 0}};
 static const struct choice formats[] = {{"html", FORMAT_HTML}, {"csv", FORMAT_CSV}, {NULL, 0}};
-static const struct choice actions[] = {
-    {"deactivate", 0},   {"reactivate", 1},        {"bulk_apply", 2},
-    {"edit", 3},         {"order_cancel", 4},      {"subscription_cancel", 5},
-    {"early_return", 6}, {"device_returned", 7},   {"device_sold", 8},
-    {"device_lost", 9},  {"device_available", 10}, {NULL, 0}};
+static const struct choice actions[] = {{"deactivate", 0},        {"reactivate", 1},
+                                        {"bulk_apply", 2},        {"edit", 3},
+                                        {"order_cancel", 4},      {"subscription_cancel", 5},
+                                        {"early_return", 6},      {"device_returned", 7},
+                                        {"device_sold", 8},       {"device_lost", 9},
+                                        {"device_available", 10}, {"closure_request", 11},
+                                        {"closure_withdraw", 12}, {NULL, 0}};
 static const struct choice modes[] = {
     {"paste", MODE_PASTE}, {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES}, {NULL, 0}};
 /* what a device page may set (a new rental is the only way out) */
@@ -261,6 +263,11 @@ static const struct choice device_statuses[] = {{"returned", ASSET_RETURNED},
                                                 {NULL, 0}};
 static const struct choice yes[] = {{"1", 1}, {NULL, 0}};
 static const struct choice bools[] = {{"false", 0}, {"true", 1}, {NULL, 0}};
+static const struct choice closure_states[] = {{"pending", CLOSURE_PENDING},
+                                               {"done", CLOSURE_DONE},
+                                               {"withdrawn", CLOSURE_WITHDRAWN},
+                                               {"all", ALL},
+                                               {NULL, 0}};
 
 #define BEFORE(name)                                                                               \
 	{                                                                                          \
@@ -363,6 +370,10 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_BILLING_GROUP_ID] = {"billingGroupId", .check = v_token, .max = 64},
     [KEY_DUE_DATE_FROM] = {"dueDateFrom", .check = v_date},
     [KEY_DUE_DATE_TO] = {"dueDateTo", .check = v_date},
+    [KEY_CANCEL_NOW] = {"cancel_now", .check = v_enum, .choices = yes},
+    [KEY_CLOSURE_STATE] = {"state", .check = v_enum, .choices = closure_states},
+    [KEY_CLOSURES_BEFORE] = BEFORE("before"),
+    [KEY_WHEN_CLEAR] = {"whenClear", .check = v_enum, .choices = bools},
 };
 
 const char *input_name(enum key k)

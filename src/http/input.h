@@ -99,6 +99,11 @@ enum key {
 	KEY_BILLING_GROUP_ID,
 	KEY_DUE_DATE_FROM,
 	KEY_DUE_DATE_TO,
+	/* closure requests ("close when clear") */
+	KEY_CANCEL_NOW,      /* "cancel_now": 1 */
+	KEY_CLOSURE_STATE,   /* "state" of /closures */
+	KEY_CLOSURES_BEFORE, /* "before" of /closures: the keyset */
+	KEY_WHEN_CLEAR,      /* "whenClear" of DELETE /v1/customers/{id} */
 	KEY__MAX
 };
 

@@ -41,6 +41,10 @@ static const struct {
      "The device's status was recorded. The checklist below is checked again."},
     {"bulk_started", "success", "The bulk run has started; this page follows its progress."},
     {"bulk_resubmitted", "info", "This form was already applied; here is its run."},
+    {"closure_filed", "success",
+     "Closure requested: the customer will be deactivated by itself as soon as nothing blocks "
+     "it."},
+    {"closure_withdrawn", "info", "The closure request was withdrawn; the customer stays active."},
 };
 
 static void layout_flash(struct req *r, struct tmpl_dict *root)
@@ -78,8 +82,8 @@ struct tmpl_dict *view_begin(struct req *r, struct view *v, const char *title,
 		         : r->user.role == ROLE_OPERATOR ? "operator"
 		                                         : "viewer");
 		tmpl_set(u, "TENANT_NAME", r->user.tenant_name);
-		static const char *const navs[] = {NULL, "NAV_CUSTOMERS", "NAV_RETENTION",
-		                                   "NAV_BULK", "NAV_AUDIT"};
+		static const char *const navs[] = {NULL,       "NAV_CUSTOMERS", "NAV_RETENTION",
+		                                   "NAV_BULK", "NAV_AUDIT",     "NAV_CLOSURES"};
 		if (nav != NAV_NONE)
 			tmpl_show(u, navs[nav]);
 	}

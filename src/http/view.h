@@ -9,7 +9,7 @@
  * user, the flash notice, and the page's own template as {{>BODY}}.
  */
 
-enum nav { NAV_NONE, NAV_CUSTOMERS, NAV_RETENTION, NAV_BULK, NAV_AUDIT };
+enum nav { NAV_NONE, NAV_CUSTOMERS, NAV_RETENTION, NAV_BULK, NAV_AUDIT, NAV_CLOSURES };
 
 struct view {
 	struct tmpl_dict *root;

@@ -118,9 +118,12 @@ void page_audit(struct req *r)
 	tmpl_set(d, "F_CUSTOMER", q.customer);
 	tmpl_set(d, "F_FROM", q.from);
 	tmpl_set(d, "F_TO", q.to);
+	/* the actions an operator looks for (each with its label) */
 	static const char *const actions[] = {
-	    "deactivate",   "reactivate",      "edit",        "order_cancel", "subscription_cancel",
-	    "early_return", "device_returned", "device_sold", "device_lost"};
+	    "deactivate",      "reactivate",          "edit",
+	    "order_cancel",    "subscription_cancel", "early_return",
+	    "device_returned", "device_sold",         "device_lost",
+	    "closure_request", "closure_withdraw"};
 	static const char *const action_labels[] = {"Deactivate",
 	                                            "Reactivate",
 	                                            "Profile edit",
@@ -129,7 +132,10 @@ void page_audit(struct req *r)
 	                                            "Early return",
 	                                            "Device returned",
 	                                            "Device sold",
-	                                            "Device lost"};
+	                                            "Device lost",
+	                                            "Closure requested",
+	                                            "Closure withdrawn"};
+	_Static_assert(sizeof(actions) == sizeof(action_labels), "a label for each action");
 	fill_options(d, "ACTION_OPTION", actions, action_labels,
 	             sizeof(actions) / sizeof(actions[0]), q.action);
 	size_t shown = rows.n > AUDIT_PAGE ? AUDIT_PAGE : rows.n;

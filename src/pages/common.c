@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/closures.h"
 #include "http/error.h"
 #include "util/csrf.h"
 #include "util/fmt.h"
@@ -273,4 +274,42 @@ void fill_changes(struct tmpl_dict *d, struct arena *a, const struct audit_row *
 		else
 			tmpl_show(t, "NEW_EMPTY");
 	}
+}
+
+void fill_waiting_for(struct req *r, struct tmpl_dict *d, const char *waiting_for,
+                      const char *checked_at)
+{
+	const char **codes;
+	size_t n = closure_codes(r->arena, waiting_for, &codes);
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_dict *w = tmpl_add(d, "WAITING");
+		tmpl_set(w, "WAITING_CODE", codes[i]);
+		for (int k = 0; k < PREREQ__MAX; k++)
+			if (strcmp(prereq_defs[k].code, codes[i]) == 0)
+				tmpl_set(w, "WAITING_TITLE", prereq_defs[k].title);
+	}
+	if (n == 0)
+		tmpl_show(d, "NOTHING_BLOCKS");
+	if (checked_at != NULL)
+		tmpl_set(tmpl_add(d, "CHECKED"), "CHECKED_AT", fmt_datetime(r->arena, checked_at));
+}
+
+bool fill_pending_closure(struct req *r, struct tmpl_dict *d, const struct customer_row *c)
+{
+	const struct pending_closure *k = &c->closure;
+	if (k->public_id == NULL)
+		return false;
+	struct arena *a = r->arena;
+	struct tmpl_dict *x = tmpl_add(d, "PENDING_CLOSURE");
+	tmpl_set(x, "CLOSURE_ID", k->public_id);
+	tmpl_set(x, "CLOSURE_BY", k->requested_by);
+	tmpl_set(x, "CLOSURE_AT", fmt_datetime(a, k->requested_at));
+	tmpl_set(x, "CLOSURE_REASON", reason_label(k->reason));
+	fill_waiting_for(r, x, k->waiting_for, k->checked_at);
+	if (req_can_write(r)) {
+		struct tmpl_dict *f = tmpl_add(x, "WITHDRAW_FORM");
+		fill_csrf(r, f, "closure_withdraw", k->public_id);
+		tmpl_set(f, "WITHDRAW_URL", arena_printf(a, "/closures/%s/withdraw", k->public_id));
+	}
+	return true;
 }

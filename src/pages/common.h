@@ -74,6 +74,16 @@ const char *profile_path_label(struct arena *a, const char *path);
  * with CHANGE_NEW or NEW_EMPTY). */
 void fill_changes(struct tmpl_dict *d, struct arena *a, const struct audit_row *x);
 
+/* What a pending closure request waits for: a WAITING section per code
+ * (WAITING_CODE, WAITING_TITLE), or NOTHING_BLOCKS, and CHECKED_AT. */
+void fill_waiting_for(struct req *r, struct tmpl_dict *d, const char *waiting_for,
+                      const char *checked_at);
+
+/* The customer's pending closure request, if it has one, as the
+ * PENDING_CLOSURE section (with a Withdraw form for operators and
+ * admins); returns whether it has one. */
+bool fill_pending_closure(struct req *r, struct tmpl_dict *d, const struct customer_row *c);
+
 /* The actor of a page request. */
 struct actor page_actor(struct req *r);
 

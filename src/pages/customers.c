@@ -485,6 +485,7 @@ void page_customer(struct req *r)
 	tmpl_set(d, "CUSTOM_FIELDS", c->custom_fields);
 	if (inactive)
 		fill_deactivation(r, d, c);
+	fill_pending_closure(r, d, c); /* "close when clear" */
 	if (req_can_write(r)) {
 		tmpl_show(d, "CAN_EDIT");
 		tmpl_show(d, inactive ? "CAN_REACTIVATE" : "CAN_DEACTIVATE");

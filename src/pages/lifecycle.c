@@ -16,6 +16,20 @@ struct form_state {
 	const char *note;
 };
 
+/* "Close when clear" on a blocked customer's confirmation page: its
+ * pending request, or (operators and admins) the form that files one. */
+static void fill_close_when_clear(struct req *r, struct tmpl_dict *d, const struct customer_row *c,
+                                  const struct prereq *pre)
+{
+	if (c->status == CUSTOMER_INACTIVE || fill_pending_closure(r, d, c) || prereq_passed(pre) ||
+	    !req_can_write(r))
+		return;
+	struct tmpl_dict *f = tmpl_add(d, "CLOSURE_FORM");
+	fill_csrf(r, f, "closure_request", c->public_id);
+	tmpl_set(f, "CLOSURE_URL", arena_printf(r->arena, "/customers/%s/closure", c->public_id));
+	fill_reasons(f, -1);
+}
+
 /* The confirmation page of o; pre is the checklist to show (the one seen
  * under the lock, for a refused POST). */
 static void render_deactivate(struct req *r, const struct customer_overview *o,
@@ -55,6 +69,7 @@ static void render_deactivate(struct req *r, const struct customer_overview *o,
 		if (!prereq_passed(pre))
 			tmpl_show(f, "SUBMIT_DISABLED");
 	}
+	fill_close_when_clear(r, d, c, pre);
 	view_send(r, &v, st->status);
 }
 

@@ -47,6 +47,11 @@ void page_bulk_preview(struct req *r);
 void page_bulk_apply(struct req *r);
 void page_bulk_run(struct req *r);
 
+/* pages/closures.c */
+void page_closure_file(struct req *r);
+void page_closure_withdraw(struct req *r);
+void page_closures(struct req *r);
+
 /* pages/health.c */
 void page_healthz(struct req *r);
 

@@ -41,6 +41,7 @@ static const struct ckey keys[] = {
     {"max_body", C_SIZE, offsetof(struct config, max_body), 0, 1024, 1L << 30},
     {"api_rate_limit", I(api_rate_limit, 0, 10000000)},
     {"bulk_max", I(bulk_max, 1, 1000000)},
+    {"closure_sweep_seconds", I(closure_sweep_seconds, 1, 86400)},
 };
 
 void config_defaults(struct config *cfg)
@@ -64,6 +65,7 @@ void config_defaults(struct config *cfg)
 	cfg->max_body = 4 * 1024 * 1024;
 	cfg->api_rate_limit = 600;
 	cfg->bulk_max = 10000;
+	cfg->closure_sweep_seconds = 60;
 }
 
 static char *trim(char *s)

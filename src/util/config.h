@@ -46,9 +46,10 @@ struct config {
 	size_t secretlen;
 	int csrf_ttl; /* seconds a form stays valid */
 
-	size_t max_body;    /* bytes; larger bodies get 413 */
-	int api_rate_limit; /* requests per key per minute (0 = off) */
-	int bulk_max;       /* lines/customers per bulk run */
+	size_t max_body;           /* bytes; larger bodies get 413 */
+	int api_rate_limit;        /* requests per key per minute (0 = off) */
+	int bulk_max;              /* lines/customers per bulk run */
+	int closure_sweep_seconds; /* pending closures not checked this long are checked again */
 };
 
 /* Fills cfg with defaults, then the file's values. Returns 0, or -1 with a

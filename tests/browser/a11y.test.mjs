@@ -100,6 +100,17 @@ function pages(fx) {
         return 200;
       },
     ],
+    [
+      'customer page, closure pending (filed through its form)',
+      async (page) => {
+        await B.open(page, `/customers/${fx.closing.publicId}/deactivate`);
+        await page.getByLabel(/Reason for closing when clear/).selectOption('account_closure');
+        await Promise.all([page.waitForURL(/#closure$/), page.getByRole('button', { name: 'Close when clear' }).click()]);
+        await page.locator('#closure-id').waitFor();
+        return 200;
+      },
+    ],
+    ['closure requests', go('/closures?state=all')],
     ['audit log', go('/audit')],
     ['audit log, filtered', go('/audit?action=deactivate&outcome=ok')],
     ['error page (404)', go(`/customers/cus_nobody_${B.uid()}`)],
@@ -116,13 +127,14 @@ describe('axe-core and the page structure on every page', () => {
       blocked: B.makeCustomer({ subscription: true, order: 'confirmed', device: true }),
       inactive: B.makeCustomer({ status: 'inactive', history: true }),
       bulk1: B.makeCustomer(),
+      closing: B.makeCustomer({ order: 'pending' }),
     };
   });
   after(async () => {
     await context?.close();
   });
 
-  for (const [i, [label]] of pages({ history: {}, blocked: {}, inactive: {}, bulk1: {} }).entries()) {
+  for (const [i, [label]] of pages({ history: {}, blocked: {}, inactive: {}, bulk1: {}, closing: {} }).entries()) {
     test(label, async (t) => {
       const [, reach] = pages(fx)[i];
       const status = await reach(page);

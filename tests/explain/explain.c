@@ -323,6 +323,16 @@ static void named(struct db *db, struct arena *a)
 	    {STMT_BULK_ITEMS_PAGE, "iii", true},
 	    {STMT_BULK_CLAIM_FIND, "", true},
 	    {STMT_BULK_PENDING_ITEMS, "is", true},
+	    /* closure requests: the customer's pending one, a request, the
+	     * workers' claim and sweep, the /closures page (with and without
+	     * the state filter) */
+	    {STMT_CLOSURE_PENDING_OF, "i", true},
+	    {STMT_CLOSURE_GET, "si", true},
+	    {STMT_CLOSURE_DUE_FIND, "i", true},
+	    {STMT_CLOSURE_BY_ID, "i", true},
+	    {STMT_CLOSURE_SWEEP, "i", true},
+	    {STMT_CLOSURE_LIST, "iii", true},
+	    {STMT_CLOSURE_LIST_STATE, "isii", true},
 	};
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
 		struct db_param p[24];

@@ -85,6 +85,41 @@ export const LOCAL_VALIDATION_DETAILS = {
   },
 };
 
+/**
+ * Custodian's extensions FlexPortal does not document, each named in the
+ * README and docs/openapi.json, by "METHOD template status": the 202 of
+ * DELETE /v1/customers/{customerId}?whenClear=true ("close when clear"),
+ * which files a closure request instead of deactivating now.
+ */
+export const LOCAL_EXTENSIONS = {
+  'DELETE /v1/customers/{customerId} 202': {
+    type: 'object',
+    required: ['success', 'message', 'closure'],
+    additionalProperties: false,
+    properties: {
+      success: { const: true },
+      message: { type: 'string' },
+      closure: {
+        type: 'object',
+        required: ['closureId', 'customerId', 'status', 'reason', 'requestedAt', 'requestedBy', 'waitingFor'],
+        additionalProperties: false,
+        properties: {
+          closureId: { type: 'string', pattern: '^clo_[0-9a-f]+$' },
+          customerId: { type: 'string' },
+          status: { enum: ['pending'] },
+          reason: { enum: ['data_cleanup', 'account_closure', 'compliance', 'fraud_prevention'] },
+          requestedAt: { type: 'string', format: 'date-time' },
+          requestedBy: { type: 'string' },
+          waitingFor: {
+            type: 'array',
+            items: { enum: ['CUSTOMER_HAS_ACTIVE_SUBSCRIPTIONS', 'CUSTOMER_HAS_PENDING_ORDERS', 'CUSTOMER_HAS_UNRETURNED_DEVICES'] },
+          },
+        },
+      },
+    },
+  },
+};
+
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 const COMPONENT_BASE = 'https://flexportal.invalid/openapi.json';
 /** The template of every /v1 path FlexPortal does not define. */
@@ -222,6 +257,11 @@ export function makeChecker(doc) {
     return v;
   }
 
+  function extensionFor(k, schema) {
+    if (!compiled.has(`ext ${k}`)) compiled.set(`ext ${k}`, ajv.compile(schema));
+    return compiled.get(`ext ${k}`);
+  }
+
   function check({ method, path: p, status, headers, text }) {
     method = String(method).toUpperCase();
     if (!isV1(p)) return null;
@@ -260,6 +300,8 @@ export function makeChecker(doc) {
       return res;
     }
     let validate = op ? schemaFor(template, method, status) : null;
+    const extension = LOCAL_EXTENSIONS[`${method} ${template} ${status}`];
+    if (!validate && extension) validate = extensionFor(`${method} ${template} ${status}`, extension);
     if (!validate) {
       if (status >= 400) validate = errorSchema;
       else if (!op) {
@@ -311,6 +353,12 @@ export function selfTest(doc = loadFlexPortal()) {
     ['a deleteCustomer answer with success false',
       probs({ method: 'DELETE', path: '/v1/customers/cus_1', status: 200, text: '{"success":false,"message":"m","customerId":"cus_1"}' }),
       ['/success must be equal to one of the allowed values [true] (got false)']],
+    ['a 202 of DELETE ?whenClear=true (Custodian\'s extension)',
+      probs({ method: 'DELETE', path: '/v1/customers/cus_1?whenClear=true', status: 202,
+        text: '{"success":true,"message":"m","closure":{"closureId":"clo_0a1b2c3d4e","customerId":"cus_1","status":"pending","reason":"data_cleanup","requestedAt":"2026-12-01T10:00:00Z","requestedBy":"admin","waitingFor":["CUSTOMER_HAS_PENDING_ORDERS"]}}' }), []],
+    ['a 202 of DELETE without its closure',
+      probs({ method: 'DELETE', path: '/v1/customers/cus_1?whenClear=true', status: 202, text: '{"success":true,"message":"m"}' }),
+      ["/ must have required property 'closure'"]],
     ['an undeclared 409 in the Error envelope',
       probs({ method: 'DELETE', path: '/v1/customers/cus_1', status: 409, text: '{"error":{"code":"CUSTOMER_HAS_PENDING_ORDERS","message":"m","details":[{"x":1}]}}' }), []],
     ['a 400 VALIDATION_ERROR with empty details, as text/html',

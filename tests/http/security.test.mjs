@@ -113,6 +113,17 @@ function records({ tenant = 1 } = {}) {
   return { c, ...insertRecords(c.id, tenant, `s${TAG}${randomBytes(4).toString('hex')}`) };
 }
 
+/** A pending closure request of customer c, made by SQL (c should be blocked, so that
+ * no job worker completes it): its public id. */
+function pendingClosure(c) {
+  const id = `clo_${randomBytes(5).toString('hex')}`;
+  sql(`INSERT INTO closure_requests (public_id, tenant_id, customer_id, state, reason, channel, requested_by,
+         requested_at, checked_at, waiting_for)
+       VALUES (${lit(id)}, ${c.tenant}, ${c.id}, 'pending', 'data_cleanup', 'page', 'operator',
+         UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), 'CUSTOMER_HAS_PENDING_ORDERS')`);
+  return id;
+}
+
 const tokenFor = (user, action, subject = '', ttl = 600) => forgeCsrf({ user, action, subject, expiry: nowSeconds() + ttl });
 
 /** Waits until a bulk run is done (the job workers process it). */
@@ -646,6 +657,7 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
   let ACTIVE; // an active customer of tenant 1
   let INACTIVE; // an inactive one
   let RECORDS; // an active one with a blocker of each kind
+  let CLOSURE; // a pending closure request (of a blocked customer)
   const params = new Set();
   let sent = 0;
   let slowest = 0;
@@ -657,6 +669,7 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
     INACTIVE = customer({ status: 'inactive' });
     RECORDS = customer({ records: true });
     REC = records();
+    CLOSURE = pendingClosure(customer({ blocked: true }));
   });
 
   after(() => {
@@ -795,6 +808,21 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
         });
         assert.equal(r.status, 400, `${what(name)}: ${r.status}`);
       }
+      // ---- closure requests ("close when clear")
+      for (const name of ['state', 'before'])
+        bad400(await send(`GET /closures ?${name}`, p, 'admin', 'GET', `/closures?${name}=${q(p)}`), name, what(name));
+      const clo = { csrf: tokenFor('operator', 'closure_request', cust), reason: 'data_cleanup' };
+      for (const name of ['reason', 'cancel_now', 'csrf'])
+        bad400(await send(`POST /customers/{id}/closure ${name}`, p, 'operator', 'POST', `/customers/${cust}/closure`, { form: { ...clo, [name]: p } }), name, what(name));
+      badId(await send('POST /customers/{id}/closure', p, 'operator', 'POST', `/customers/${q(p)}/closure`, {
+        form: { csrf: tokenFor('operator', 'closure_request', p), reason: 'data_cleanup' },
+      }), `POST closure ${p}`);
+      for (const id of [q(p), `clo_${q(p)}`])
+        badId(await send('POST /closures/{id}/withdraw', p, 'operator', 'POST', `/closures/${id}/withdraw`, {
+          form: { csrf: tokenFor('operator', 'closure_withdraw', decodeURIComponent(id)) },
+        }), `POST withdraw ${id}`);
+      bad400(await send('POST /closures/{id}/withdraw csrf', p, 'operator', 'POST', `/closures/${CLOSURE}/withdraw`, { form: { csrf: p } }), 'csrf', what('csrf'));
+      bad400(await send('DELETE /v1/customers/{id} ?whenClear', p, KEYS.admin, 'DELETE', `/v1/customers/${cust}?whenClear=${q(p)}`), 'whenClear', what('whenClear'));
       // ---- API: query parameters
       for (const name of ['limit', 'startAfter', 'status', 'customerType', 'hasActiveRentals', 'sortBy', 'sortDir'])
         bad400(await send(`GET /v1/customers ?${name}`, p, KEYS.admin, 'GET', `/v1/customers?${name}=${q(p)}`), name, what(name));
@@ -882,6 +910,8 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
     assert.deepEqual(S.fingerprint(), before0, 'the database is unchanged');
     assert.ok(!existsSync('/tmp/custodian-sqli.txt'), 'no file was written');
     assert.deepEqual(customerState(ACTIVE.pid).status, 'active');
+    assert.equal(sqlValue(`SELECT state FROM closure_requests WHERE public_id = ${lit(CLOSURE)}`), 'pending');
+    assert.equal(sqlValue(`SELECT COUNT(*) FROM closure_requests WHERE customer_id = ${ACTIVE.id}`), '0', 'no closure filed');
   });
 
   test('the records\' free text (a cancelled order\'s reason, an early return\'s reason and notes, a device\'s location and notes) is stored byte for byte', async () => {
@@ -1001,6 +1031,21 @@ describe('CSRF: every POST route refuses missing, forged and expired tokens; a r
       form: () => ({ ...rt.form }),
       state: (c) => [customerState(c.pid), recordState(c)], ok: 303,
     })),
+    {
+      name: 'closure request', action: 'closure_request', other: 'deactivate',
+      make: () => customer({ blocked: true }), url: (c) => `/customers/${c.pid}/closure`, subject: (c) => c.pid,
+      form: () => ({ reason: 'account_closure', note: 'csrf test' }),
+      state: (c) => [customerState(c.pid), sqlValue(`SELECT COUNT(*) FROM closure_requests WHERE customer_id = ${c.id}`)], ok: 303,
+    },
+    {
+      name: 'closure withdraw', action: 'closure_withdraw', other: 'closure_request',
+      make: () => {
+        const c = customer({ blocked: true });
+        return { ...c, clo: pendingClosure(c) };
+      },
+      url: (c) => `/closures/${c.clo}/withdraw`, subject: (c) => c.clo,
+      form: () => ({}), state: (c) => sql(`SELECT state, withdrawn_by FROM closure_requests WHERE public_id = ${lit(c.clo)}`), ok: 303,
+    },
     {
       name: 'bulk preview', action: 'bulk_preview', other: 'bulk_apply',
       make: () => customer(), url: () => '/bulk/preview', subject: () => '',
@@ -1191,7 +1236,8 @@ describe('roles: every route × method × login against the README\'s rules', ()
   test('the route table is the one this matrix knows', () => {
     assert.deepEqual(ROUTES.map((r) => r.pattern), ['/', '/customers', '/customers/{}', '/customers/{}/deactivate', '/customers/{}/reactivate',
       '/customers/{}/edit', '/customers/{}/notes', '/orders/{}/cancel', '/subscriptions/{}/cancel',
-      '/subscriptions/{}/early-return', '/devices/{}/status', '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/{}', '/healthz', '/v1/customers',
+      '/subscriptions/{}/early-return', '/devices/{}/status', '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/{}', '/healthz',
+      '/customers/{}/closure', '/closures', '/closures/{}/withdraw', '/v1/customers',
       '/v1/customers/{}', '/v1/orders', '/v1/orders/{}', '/v1/orders/{}/cancel', '/v1/subscriptions', '/v1/subscriptions/{}',
       '/v1/subscriptions/{}/cancel', '/v1/subscriptions/{}/early-return', '/v1/assets', '/v1/assets/{}', '/v1/payments', '/v1/payments/{}']);
   });
@@ -1231,6 +1277,8 @@ describe('roles: every route × method × login against the README\'s rules', ()
       const isRecord = RECORD_ARGS.includes(route.arg);
       const shared = isRecord ? records() : null;
       const sharedBefore = isRecord ? recordTarget(route, shared, false).after()[0] : null;
+      // a withdrawal's path names a closure request: the victim's is another (blocked) customer's
+      const victimClosure = route.arg === 'ARG_CLOSURE' ? pendingClosure(customer({ blocked: true })) : null;
       const jobs = [];
       for (const method of METHODS) {
         for (const login of LOGINS) {
@@ -1240,17 +1288,24 @@ describe('roles: every route × method × login against the README\'s rules', ()
           // a success that changes something gets a customer of its own
           const changes = [200, 303].includes(want) && !['GET', 'HEAD'].includes(method) && route.name !== 'bulk-preview';
           let target = victim;
+          // (a closure filed or withdrawn: a blocked customer, whose request no job worker completes)
+          const closing = route.name === 'closure-file' || route.name === 'closure-withdraw';
           let rec = null;
           if (isRecord) rec = recordTarget(route, changes ? records() : shared, changes);
-          else if (changes) target = customer({ status: (route.name === 'reactivate' || method === 'PUT') ? 'inactive' : 'active' });
-          const pathname = route.pattern === '/bulk/{}' ? `/bulk/${NW_RUN}` : route.pattern.replace('{}', rec ? rec.id : target.pid);
+          else if (changes) target = customer({ status: (route.name === 'reactivate' || method === 'PUT') ? 'inactive' : 'active', blocked: closing });
+          if (changes && route.arg === 'ARG_CLOSURE') target = { ...target, clo: pendingClosure(target) };
+          const clo = target.clo ?? victimClosure;
+          const pathname = route.pattern === '/bulk/{}' ? `/bulk/${NW_RUN}`
+            : rec ? route.pattern.replace('{}', rec.id)
+              : route.arg === 'ARG_CLOSURE' ? route.pattern.replace('{}', clo) : route.pattern.replace('{}', target.pid);
           const opts = {};
           if (route.area === 'AREA_API') {
             if (method === 'PUT' || method === 'PATCH' || method === 'POST') opts.json = rec ? rec.json : { status: 'active' };
           } else if (method !== 'GET' && method !== 'HEAD') {
             const action = route.pattern.endsWith('/reactivate') ? 'reactivate' : route.name === 'bulk-apply' ? 'bulk_apply'
-              : route.name === 'bulk-preview' ? 'bulk_preview' : route.name === 'customer-edit' ? 'edit' : route.name === 'notes' ? 'note' : 'deactivate';
-            const subject = rec ? rec.id : route.arg === 'ARG_CUSTOMER' ? target.pid : '';
+              : route.name === 'bulk-preview' ? 'bulk_preview' : route.name === 'customer-edit' ? 'edit' : route.name === 'notes' ? 'note'
+                : route.name === 'closure-file' ? 'closure_request' : route.name === 'closure-withdraw' ? 'closure_withdraw' : 'deactivate';
+            const subject = rec ? rec.id : route.arg === 'ARG_CUSTOMER' ? target.pid : route.arg === 'ARG_CLOSURE' ? clo : '';
             opts.form = { csrf: tokenFor(user, rec ? rec.action : action, subject), reason: 'data_cleanup', mode: 'paste', lines: target.pid,
               nonce: randomBytes(16).toString('hex'), select: [target.pid], kind: 'phone', date: '2025-01-31', summary: 'role matrix',
               ...(rec ? rec.form : {}) };
@@ -1289,6 +1344,11 @@ describe('roles: every route × method × login against the README\'s rules', ()
             [['active', 'Roles', `Matrix ${login}`]], `${what}: the edit was made, the status kept`);
         } else if (changes && r.status === want && route.name === 'notes') {
           assert.equal(sqlValue(`SELECT COUNT(*) FROM customer_notes WHERE customer_id = ${target.id}`), '1', `${what}: the note was written`);
+        } else if (changes && r.status === want && route.name === 'closure-file') {
+          assert.deepEqual(sql(`SELECT state, requested_by FROM closure_requests WHERE customer_id = ${target.id}`), [['pending', login]], `${what}: the request was filed`);
+          assert.equal(customerState(target.pid).status, 'active', `${what}: still blocked, still active`);
+        } else if (changes && r.status === want && route.name === 'closure-withdraw') {
+          assert.deepEqual(sql(`SELECT state, withdrawn_by FROM closure_requests WHERE public_id = ${lit(target.clo)}`), [['withdrawn', login]], `${what}: withdrawn`);
         } else if (changes && r.status === want && route.arg === 'ARG_CUSTOMER') {
           const st = customerState(target.pid).status;
           const shouldBe = route.name === 'reactivate' || method === 'PUT' ? 'active' : 'inactive';
@@ -1297,6 +1357,7 @@ describe('roles: every route × method × login against the README\'s rules', ()
       }
       assert.deepEqual(customerState(victim.pid), victimBefore, `${route.pattern}: no refused or read-only call changed the customer`);
       if (isRecord) assert.equal(recordTarget(route, shared, false).after()[0], sharedBefore, `${route.pattern}: no refused or read-only call changed the record`);
+      if (victimClosure) assert.equal(sqlValue(`SELECT state FROM closure_requests WHERE public_id = ${lit(victimClosure)}`), 'pending', `${route.pattern}: no refused call withdrew it`);
     });
   }
 

@@ -1060,6 +1060,7 @@ static void config_default_values(void **state)
 	assert_in_range(cfg.csrf_ttl, 60, 86400 * 7);
 	assert_in_range(cfg.max_body, 1024, 1L << 30);
 	assert_in_range(cfg.bulk_max, 1, 1000000);
+	assert_int_equal(cfg.closure_sweep_seconds, 60);
 }
 
 /* The sample configuration documents every key with its default: loaded,
@@ -1117,6 +1118,7 @@ static void config_sample(void **state)
 	assert_int_equal(got.max_body, want.max_body);
 	assert_int_equal(got.api_rate_limit, want.api_rate_limit);
 	assert_int_equal(got.bulk_max, want.bulk_max);
+	assert_int_equal(got.closure_sweep_seconds, want.closure_sweep_seconds);
 	/* The sample's endpoint is the one used when none is given. */
 	struct config dflt;
 	assert_int_equal(load(a, GOOD_SECRET, &dflt, err, sizeof(err)), 0);
@@ -1166,6 +1168,7 @@ static void config_valid(void **state)
 	                          "max_body = 1048576\n"
 	                          "api_rate_limit = 0\n"
 	                          "bulk_max = 500\n"
+	                          "closure_sweep_seconds = 5\n"
 	                          "\t# indented comment\n",
 	                          pw, sec);
 	struct config cfg;
@@ -1197,6 +1200,7 @@ static void config_valid(void **state)
 	assert_int_equal(cfg.max_body, 1048576);
 	assert_int_equal(cfg.api_rate_limit, 0);
 	assert_int_equal(cfg.bulk_max, 500);
+	assert_int_equal(cfg.closure_sweep_seconds, 5);
 	/* Untouched keys keep their defaults. */
 	struct config want;
 	config_defaults(&want);
