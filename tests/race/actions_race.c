@@ -3,7 +3,7 @@
  * (domain/actions.c) against each other and against a deactivation, on real
  * parallel connections (issue 14).
  *
- * Five cases. Each round makes fresh records in tenant 1 by SQL, then forks
+ * Six cases. Each round makes fresh records in tenant 1 by SQL, then forks
  * two children (the two operators), released together through a pipe
  * barrier after a random 0-3 ms delay each:
  *   1 return-vs-deactivate: a device's return (its subscription already
@@ -26,6 +26,14 @@
  *     first and succeeds when it runs after; a refusal audited after the
  *     cancel's row (the audit rows are written under the customer's lock,
  *     so their ids are the order the two ran in) re-checked a stale rental.
+ *   6 closure-vs-new-order: a customer with a pending closure request
+ *     (domain/closures.c) waits only for a device; one operator records its
+ *     return and then works the due closures (closure_work(), as the job
+ *     workers do, which run too) while a new order arrives for the
+ *     customer. Either the closure completes first and the order is
+ *     refused (CUSTOMER_INACTIVE), or the order commits first and the
+ *     request stays pending, waiting for it; never both. A completed
+ *     request has exactly one 'ok' deactivate audit row, by its requester.
  * After every round, for its customer and records:
  *   - never an inactive customer with a device out, an active subscription
  *     or an order in flight; the deactivation's result matches the status;
@@ -52,6 +60,7 @@
 #include "db/db.h"
 #include "db/sql.h"
 #include "domain/actions.h"
+#include "domain/closures.h"
 #include "domain/lifecycle.h"
 #include "procs.h"
 #include "util/config.h"
@@ -139,6 +148,7 @@ enum kase {
 	CASE_CANCEL_EARLY,
 	CASE_CANCEL_DEACT,
 	CASE_RETURN_CANCEL,
+	CASE_CLOSURE_ORDER,
 	CASE__N
 };
 
@@ -152,14 +162,30 @@ static const struct case_def cases[CASE__N] = {
     [CASE_CANCEL_EARLY] = {"cancel-vs-early-return", {"cancel_won", "early_return_won"}},
     [CASE_CANCEL_DEACT] = {"cancel-vs-deactivate", {"cancel_first", "deactivation_first"}},
     [CASE_RETURN_CANCEL] = {"return-vs-rental-cancel", {"cancel_first", "return_first"}},
+    [CASE_CLOSURE_ORDER] = {"closure-vs-new-order", {"closure_first", "order_first"}},
 };
+
+/* case 6: the request (its state, what it waits for) and its deactivations */
+static const char SQL_CLOSURE_CHECK[] =
+    "SELECT k.state, COALESCE(k.waiting_for, ''),"
+    " (SELECT COUNT(*) FROM audit_log l WHERE l.subject = c.public_id AND l.tenant_id = 1"
+    "   AND l.action = 'deactivate' AND l.outcome = 'ok' AND l.actor = 'race-requester'),"
+    " (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id)"
+    " FROM closure_requests k JOIN customers c ON c.id = k.customer_id WHERE k.public_id = ?";
+/* case 6: settled when a worker has looked at it since it became due */
+static const char SQL_CLOSURE_SETTLED[] =
+    "SELECT state <> 'pending' OR due_at IS NULL FROM closure_requests WHERE public_id = ?";
 
 /* What one child does: a deactivation, or an action. */
 struct job {
 	bool deactivate;
+	bool insert_order;  /* case 6: a new order for the customer (no audit row) */
+	bool work_closures; /* case 6: after the action, the due closures, as a job worker */
+	long extra_us;      /* waited before the random 0-3 ms: evens out a longer rival */
 	struct action_request q;
 	const char *actor;
-	const char *subject; /* what its audit row names */
+	const char *subject; /* what its audit row names (an order: its id) */
+	unsigned long long cid;
 	const char *audit_action;
 };
 
@@ -179,6 +205,7 @@ struct round {
 	unsigned long long cid, rec_id;
 	char pub[64], rec[64]; /* the customer's public id; the record's */
 	char rec2[64];         /* a second record's, or "" */
+	char clo[64];          /* case 6: the closure request */
 	struct job job[2];
 	struct report rep[2];
 };
@@ -187,6 +214,11 @@ static struct config cfg;
 static char tag[24]; /* pid and time: public ids unique across runs */
 static int limit_s;  /* a child's life: its lock waits, retried, and a margin */
 
+static bool is_inactive(const char *outcome)
+{
+	return strcmp(outcome, "CUSTOMER_INACTIVE") == 0;
+}
+
 static void run_job(struct db *db, struct arena *a, int rnd, const struct job *j, struct report *r)
 {
 	char rid[32];
@@ -194,7 +226,17 @@ static void run_job(struct db *db, struct arena *a, int rnd, const struct job *j
 	struct actor who = {j->actor, TENANT, CHANNEL_PAGE, rid, 0};
 	enum err rc;
 	const char *outcome;
-	if (j->deactivate) {
+	if (j->insert_order) {
+		struct db_param p[2] = {PSTR(j->subject), PINT(j->cid)};
+		rc = db_exec_params(db, a, SQL_ORDER, NULL, p, 2);
+		/* the guard refuses an order for an inactive customer (SIGNAL) */
+		outcome = rc == ERR_OK ? "ok"
+		          : rc == ERR_SIGNAL && strstr(db_error(db), "CUSTOMER_INACTIVE")
+		              ? "CUSTOMER_INACTIVE"
+		              : "ERROR";
+		if (rc == ERR_SIGNAL && is_inactive(outcome))
+			rc = ERR_REFUSED;
+	} else if (j->deactivate) {
 		struct lifecycle_outcome out = {0};
 		rc = lifecycle_deactivate(db, a, &who, j->subject, REASON_DATA_CLEANUP, NULL, &out);
 		outcome = out.outcome;
@@ -205,6 +247,14 @@ static void run_job(struct db *db, struct arena *a, int rnd, const struct job *j
 		outcome = out.outcome;
 		r->payments_cancelled = out.payments_cancelled;
 		r->device_coming_back = out.device_coming_back;
+		/* then the due closures, until none is (the job workers run too) */
+		for (int i = 0; j->work_closures && rc == ERR_OK && i < 50; i++) {
+			enum closure_step st = closure_work(db, a);
+			if (st == CLOSURE_STEP_IDLE)
+				break;
+			if (st == CLOSURE_STEP_FAILED)
+				sleep_us(20000);
+		}
 	}
 	r->rc = (int)rc;
 	snprintf(r->outcome, sizeof(r->outcome), "%s", outcome ? outcome : "-");
@@ -228,7 +278,7 @@ static void child(int role, int rnd, const struct job *j, int ready_w, int go_r,
 	if (write(ready_w, &c, 1) != 1 || read(go_r, &c, 1) != 0) /* EOF is the start */
 		_exit(2);
 	if (!r.other) {
-		sleep_us(rand() % 3001);
+		sleep_us(j->extra_us + rand() % 3001);
 		run_job(db, a, rnd, j, &r);
 	}
 	_exit(write(res_w, &r, sizeof(r)) == (ssize_t)sizeof(r) ? 0 : 2);
@@ -345,6 +395,23 @@ static const struct action_request DEVICE_RETURN = {.action = ACTION_DEVICE_STAT
                                                     .condition = COND_GOOD,
                                                     .fee_cents = -1};
 
+/* Waits until a worker has looked at the request since it became due
+ * (within 20 s: the lease of a claim is 15); -1 when none did. */
+static int closure_settle(struct db *db, struct arena *a, const char *clo)
+{
+	for (int i = 0; i < 400; i++) {
+		struct db_res r;
+		struct db_param p[1] = {PSTR(clo)};
+		if (db_exec_params(db, a, SQL_CLOSURE_SETTLED, &r, p, 1) != ERR_OK || r.nrows != 1)
+			break;
+		if (strcmp(DB_V(&r, 0, 0), "1") == 0)
+			return 0;
+		sleep_us(50000);
+	}
+	printf("setup: closure %s never settled: %s\n", clo, db_error(db));
+	return -1;
+}
+
 /* The round's records and its two jobs; -1 when they could not be made. */
 static int setup(struct db *db, struct arena *a, enum kase k, int rnd, struct round *rd)
 {
@@ -410,6 +477,35 @@ static int setup(struct db *db, struct arena *a, enum kase k, int rnd, struct ro
 		rd->job[1] = action(rd, "race-b", SUB_CANCEL);
 		rd->job[1].q.record = rd->job[1].subject = rd->rec2;
 		return 0;
+	case CASE_CLOSURE_ORDER: { /* a closure request waiting only for a device */
+		snprintf(rd->rec, sizeof(rd->rec), "AR-%s-%d-%d", tag, k, rnd);
+		snprintf(sub, sizeof(sub), "sub_ar_%s_%d_%d", tag, k, rnd);
+		snprintf(rd->rec2, sizeof(rd->rec2), "ord_ar_%s_%d_%d", tag, k, rnd);
+		if (make_asset(db, a, rd, rd->rec, true) != 0 ||
+		    make_sub(db, a, rd, sub, rd->rec, "cancelled", NULL) != 0)
+			return -1;
+		struct actor who = {"race-requester", TENANT, CHANNEL_PAGE, "actions-race", 0};
+		struct closure_filed f;
+		if (closure_file(db, a, &who, rd->pub, REASON_ACCOUNT_CLOSURE, "race", false, &f) !=
+		    ERR_OK) {
+			printf("setup: closure_file: %s\n", f.outcome ? f.outcome : db_error(db));
+			return -1;
+		}
+		snprintf(rd->clo, sizeof(rd->clo), "%s", f.public_id);
+		if (closure_settle(db, a, rd->clo) != 0)
+			return -1;
+		rd->job[0] = action(rd, "race-a", DEVICE_RETURN);
+		rd->job[0].work_closures = true;
+		rd->job[1] = (struct job){.insert_order = true,
+		                          .actor = "race-b",
+		                          .subject = rd->rec2,
+		                          .cid = rd->cid,
+		                          /* the return, a claim and the deactivation take longer
+		                           * than one insert */
+		                          .extra_us = 3000,
+		                          .audit_action = "order"};
+		return 0;
+	}
 	default: return -1;
 	}
 }
@@ -457,6 +553,11 @@ static int ordering(enum kase k, const struct round *rd)
 		return r[1].rc == ERR_OK && r[1].changed                       ? 0
 		       : is(r[1].outcome, "CUSTOMER_HAS_ACTIVE_SUBSCRIPTIONS") ? 1
 		                                                               : -1;
+	case CASE_CLOSURE_ORDER:
+		return !is(r[0].outcome, "ok")                 ? -1
+		       : is(r[1].outcome, "CUSTOMER_INACTIVE") ? 0
+		       : is(r[1].outcome, "ok")                ? 1
+		                                               : -1;
 	case CASE_RETURN_CANCEL:
 		return !is(r[1].outcome, "ok")            ? -1
 		       : is(r[0].outcome, "ok")           ? 0
@@ -568,6 +669,23 @@ static void verify_record(struct db *db, struct arena *a, enum kase k, const str
 		       "the rental is not cancelled");
 		return;
 	}
+	case CASE_CLOSURE_ORDER: {
+		struct db_param p[1] = {PSTR(rd->clo)};
+		if (!query(db, a, SQL_CLOSURE_CHECK, p, 1, &x)) {
+			expect(v, false, "the closure request is unreadable");
+			return;
+		}
+		bool done = is(DB_V(&x, 0, 0), "done");
+		expect(v, won != 0 || (done && is(DB_V(&x, 0, 2), "1")),
+		       "the order was refused but the closure did not complete exactly once");
+		expect(v, won != 1 || (is(DB_V(&x, 0, 0), "pending") && is(DB_V(&x, 0, 2), "0")),
+		       "the order came first but the closure completed anyway");
+		expect(v, won != 1 || strstr(DB_V(&x, 0, 1), "CUSTOMER_HAS_PENDING_ORDERS") != NULL,
+		       "the pending request does not say it waits for the new order");
+		expect(v, atoi(DB_V(&x, 0, 3)) == (won == 1),
+		       "the orders stored are not the one accepted");
+		return;
+	}
 	default: return;
 	}
 }
@@ -578,6 +696,8 @@ static int verify(struct db *db, struct arena *a, enum kase k, int rnd, const st
 {
 	struct verdict v = {0};
 	struct db_res c;
+	if (k == CASE_CLOSURE_ORDER && closure_settle(db, a, rd->clo) != 0)
+		return 1;
 	/* no second record: NULL, which matches no subject (other tests write
 	 * audit rows whose subject is "", e.g. a refused bulk apply) */
 	struct db_param p[3] = {PSTR(rd->rec),
@@ -600,12 +720,17 @@ static int verify(struct db *db, struct arena *a, enum kase k, int rnd, const st
 	       "mrr_cents differs from what SQL recomputes");
 	expect(&v, is(DB_V(&c, 0, 3), DB_V(&c, 0, 4)),
 	       "devices_out differs from what SQL recomputes");
-	expect(&v, atol(DB_V(&c, 0, 7)) == 2, "the round's audit rows are not one per attempt");
+	/* case 6: the return's row, and the closure's deactivation when it completed
+	 * (the order writes none) */
+	long rows = k == CASE_CLOSURE_ORDER ? 1 + inactive : 2;
+	expect(&v, atol(DB_V(&c, 0, 7)) == rows, "the round's audit rows are not one per attempt");
 	bool deactivated = false;
 	unsigned long long audit_id[2] = {0, 0};
 	for (int i = 0; i < 2; i++) {
 		const struct job *j = &rd->job[i];
 		const struct report *r = &rd->rep[i];
+		if (j->insert_order)
+			continue;
 		struct db_param q[5] = {PINT(rd->cid), PSTR(r->outcome), PSTR(j->actor),
 		                        PSTR(j->audit_action), PSTR(j->subject)};
 		struct db_res x;
@@ -617,7 +742,9 @@ static int verify(struct db *db, struct arena *a, enum kase k, int rnd, const st
 			audit_id[i] = strtoull(DB_V(&x, 0, 2), NULL, 10);
 		deactivated |= j->deactivate && r->rc == ERR_OK && r->changed;
 	}
-	expect(&v, deactivated == inactive, "the deactivation's result does not match the status");
+	if (k != CASE_CLOSURE_ORDER) /* there the closure deactivates: verify_record() */
+		expect(&v, deactivated == inactive,
+		       "the deactivation's result does not match the status");
 	expect(&v, atol(DB_V(&c, 0, 8)) == inactive,
 	       "'ok' deactivate audit rows do not match the status");
 	verify_record(db, a, k, rd, won, audit_id, &v);
