@@ -51,3 +51,23 @@ int api_list_customer(struct req *r, uint64_t *id)
 	*id = c.id;
 	return 1;
 }
+
+void api_list_send(struct req *r, const struct api_list_page *p)
+{
+	size_t shown = p->n > p->limit ? p->limit : p->n;
+	const char *rows = p->rows;
+	json_t *list = json_array();
+	for (size_t i = 0; i < shown; i++)
+		json_array_append_new(list, p->to_json(r, rows + i * p->size));
+	const char *key = NULL;
+	uint64_t id = 0;
+	if (p->n > p->limit)
+		p->key_of(r, rows + (shown - 1) * p->size, p->ctx, &key, &id);
+	json_t *next = key ? json_string(api_list_next(r, p->scope, key, id)) : json_null();
+	json_t *o =
+	    json_pack("{s:o, s:i, s:i, s:b, s:o}", p->name, list, "count", (int)shown, "limit",
+	              (int)p->limit, "hasMore", p->n > p->limit, "nextCursor", next);
+	if (p->success)
+		json_object_set_new(o, "success", json_true());
+	api_send(r, 200, o);
+}

@@ -38,6 +38,20 @@ static json_t *asset_json(struct req *r, const struct asset_item *x)
 
 #define SCOPE "api:assets"
 
+/* the list's rows, for api_list_send() */
+static json_t *assets_row_json(struct req *r, const void *row)
+{
+	return asset_json(r, row);
+}
+
+static void assets_row_key(struct req *r, const void *row, const void *ctx, const char **key,
+                           uint64_t *id)
+{
+	(void)r, (void)ctx;
+	*key = ((const struct asset_item *)row)->serial;
+	*id = 1;
+}
+
 void api_assets_list(struct req *r)
 {
 	unsigned limit = api_list_limit(r);
@@ -64,16 +78,10 @@ void api_assets_list(struct req *r)
 			return;
 		}
 	}
-	size_t shown = rows.n > limit ? limit : rows.n;
-	json_t *list = json_array();
-	for (size_t i = 0; i < shown; i++)
-		json_array_append_new(list, asset_json(r, &rows.rows[i]));
-	json_t *next = rows.n > limit
-	                   ? json_string(api_list_next(r, SCOPE, rows.rows[shown - 1].serial, 1))
-	                   : json_null();
-	api_send(r, 200,
-	         json_pack("{s:o, s:i, s:i, s:b, s:o}", "assets", list, "count", (int)shown,
-	                   "limit", (int)limit, "hasMore", rows.n > limit, "nextCursor", next));
+	struct api_list_page page = {
+	    "assets", SCOPE,           rows.rows,      rows.n, sizeof(rows.rows[0]),
+	    limit,    assets_row_json, assets_row_key, NULL,   false};
+	api_list_send(r, &page);
 }
 
 /* The device of the path in *x (NULL when the tenant has none); false

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/list.h"
 #include "api/update.h"
 #include "domain/closures.h"
 #include "domain/customers.h"
@@ -146,6 +147,20 @@ static json_t *customer_json(struct req *r, const struct customer_row *c)
 	return o;
 }
 
+/* the list's rows, for api_list_send() */
+static json_t *customers_row_json(struct req *r, const void *row)
+{
+	return customer_json(r, row);
+}
+
+static void customers_row_key(struct req *r, const void *row, const void *ctx, const char **key,
+                              uint64_t *id)
+{
+	const struct customer_row *c = row;
+	*key = customer_sort_key(r->arena, c, *(const enum customer_sort *)ctx);
+	*id = c->id;
+}
+
 void api_customers_list(struct req *r)
 {
 	struct arena *a = r->arena;
@@ -187,19 +202,17 @@ void api_customers_list(struct req *r)
 		http_fail_kind(r, rc);
 		return;
 	}
-	size_t shown = rows.n > limit ? limit : rows.n;
-	json_t *list = json_array();
-	for (size_t i = 0; i < shown; i++)
-		json_array_append_new(list, customer_json(r, &rows.rows[i]));
-	json_t *next = json_null();
-	if (rows.n > limit) {
-		const struct customer_row *last = &rows.rows[shown - 1];
-		next = json_string(cursor_encode(a, cfg->secret, cfg->secretlen, scope,
-		                                 customer_sort_key(a, last, sort), last->id));
-	}
-	api_send(r, 200,
-	         json_pack("{s:o, s:i, s:i, s:b, s:o}", "customers", list, "count", (int)shown,
-	                   "limit", (int)limit, "hasMore", rows.n > limit, "nextCursor", next));
+	struct api_list_page page = {"customers",
+	                             scope,
+	                             rows.rows,
+	                             rows.n,
+	                             sizeof(rows.rows[0]),
+	                             limit,
+	                             customers_row_json,
+	                             customers_row_key,
+	                             &sort,
+	                             false};
+	api_list_send(r, &page);
 }
 
 static void not_found(struct req *r)

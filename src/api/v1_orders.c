@@ -6,6 +6,7 @@
 #include "api/action.h"
 #include "api/api.h"
 #include "api/body.h"
+#include "api/list.h"
 #include "db/customers.h"
 #include "db/orders.h"
 #include "http/error.h"
@@ -116,6 +117,20 @@ static json_t *order_json(struct req *r, const struct order_detail *d)
 	return o;
 }
 
+/* the list's rows, for api_list_send() */
+static json_t *orders_row_json(struct req *r, const void *row)
+{
+	return order_json(r, row);
+}
+
+static void orders_row_key(struct req *r, const void *row, const void *ctx, const char **key,
+                           uint64_t *id)
+{
+	const struct order_detail *d = row;
+	*key = order_sort_key(r->arena, d, *(const enum order_sort *)ctx);
+	*id = d->o.id;
+}
+
 void api_orders_list(struct req *r)
 {
 	struct arena *a = r->arena;
@@ -172,19 +187,10 @@ void api_orders_list(struct req *r)
 		http_fail_kind(r, rc);
 		return;
 	}
-	size_t shown = rows.n > limit ? limit : rows.n;
-	json_t *list = json_array();
-	for (size_t i = 0; i < shown; i++)
-		json_array_append_new(list, order_json(r, &rows.rows[i]));
-	json_t *next = json_null();
-	if (rows.n > limit) {
-		const struct order_detail *last = &rows.rows[shown - 1];
-		next = json_string(cursor_encode(a, cfg->secret, cfg->secretlen, scope,
-		                                 order_sort_key(a, last, sort), last->o.id));
-	}
-	api_send(r, 200,
-	         json_pack("{s:o, s:i, s:i, s:b, s:o}", "orders", list, "count", (int)shown,
-	                   "limit", (int)limit, "hasMore", rows.n > limit, "nextCursor", next));
+	struct api_list_page page = {
+	    "orders", scope,           rows.rows,      rows.n, sizeof(rows.rows[0]),
+	    limit,    orders_row_json, orders_row_key, &sort,  false};
+	api_list_send(r, &page);
 }
 
 static const char order_not_found[] = "Order not found. Verify the order ID.";

@@ -46,6 +46,20 @@ static json_t *payment_json(struct req *r, const struct payment_item *p)
 
 #define SCOPE "api:payments"
 
+/* the list's rows, for api_list_send() */
+static json_t *payments_row_json(struct req *r, const void *row)
+{
+	return payment_json(r, row);
+}
+
+static void payments_row_key(struct req *r, const void *row, const void *ctx, const char **key,
+                             uint64_t *id)
+{
+	(void)r, (void)ctx;
+	*key = "";
+	*id = ((const struct payment_item *)row)->id;
+}
+
 void api_payments_list(struct req *r)
 {
 	unsigned limit = api_list_limit(r);
@@ -74,17 +88,17 @@ void api_payments_list(struct req *r)
 			return;
 		}
 	}
-	size_t shown = rows.n > limit ? limit : rows.n;
-	json_t *list = json_array();
-	for (size_t i = 0; i < shown; i++)
-		json_array_append_new(list, payment_json(r, &rows.rows[i]));
-	json_t *next = rows.n > limit
-	                   ? json_string(api_list_next(r, SCOPE, "", rows.rows[shown - 1].id))
-	                   : json_null();
-	api_send(r, 200,
-	         json_pack("{s:b, s:o, s:i, s:i, s:b, s:o}", "success", 1, "payments", list,
-	                   "count", (int)shown, "limit", (int)limit, "hasMore", rows.n > limit,
-	                   "nextCursor", next));
+	struct api_list_page page = {"payments",
+	                             SCOPE,
+	                             rows.rows,
+	                             rows.n,
+	                             sizeof(rows.rows[0]),
+	                             limit,
+	                             payments_row_json,
+	                             payments_row_key,
+	                             NULL,
+	                             true};
+	api_list_send(r, &page);
 }
 
 void api_payment_get(struct req *r)

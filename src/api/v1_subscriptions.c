@@ -98,6 +98,20 @@ static json_t *rental_json(struct req *r, const struct rental_item *s)
 
 #define SCOPE "api:subscriptions"
 
+/* the list's rows, for api_list_send() */
+static json_t *rentals_row_json(struct req *r, const void *row)
+{
+	return rental_json(r, row);
+}
+
+static void rentals_row_key(struct req *r, const void *row, const void *ctx, const char **key,
+                            uint64_t *id)
+{
+	(void)r, (void)ctx;
+	*key = "";
+	*id = ((const struct rental_item *)row)->id;
+}
+
 void api_subscriptions_list(struct req *r)
 {
 	unsigned limit = api_list_limit(r);
@@ -122,16 +136,10 @@ void api_subscriptions_list(struct req *r)
 			return;
 		}
 	}
-	size_t shown = rows.n > limit ? limit : rows.n;
-	json_t *list = json_array();
-	for (size_t i = 0; i < shown; i++)
-		json_array_append_new(list, rental_json(r, &rows.rows[i]));
-	json_t *next = rows.n > limit
-	                   ? json_string(api_list_next(r, SCOPE, "", rows.rows[shown - 1].id))
-	                   : json_null();
-	api_send(r, 200,
-	         json_pack("{s:o, s:i, s:i, s:b, s:o}", "rentals", list, "count", (int)shown,
-	                   "limit", (int)limit, "hasMore", rows.n > limit, "nextCursor", next));
+	struct api_list_page page = {
+	    "rentals",        SCOPE,           rows.rows, rows.n, sizeof(rows.rows[0]), limit,
+	    rentals_row_json, rentals_row_key, NULL,      false};
+	api_list_send(r, &page);
 }
 
 /* The subscription of the path; NULL after answering 404 or a failure. */
