@@ -401,6 +401,11 @@ static int fcgi_write(void *ctx, const char *buf, size_t n)
 	return FCGX_PutStr(buf, (int)n, ((struct fcgi_io *)ctx)->fr->out) < 0 ? -1 : 0;
 }
 
+static void fcgi_flush(void *ctx)
+{
+	FCGX_FFlush(((struct fcgi_io *)ctx)->fr->out);
+}
+
 static void free_dicts(struct req *r)
 {
 	for (size_t i = 0; i < r->ndicts; i++)
@@ -463,7 +468,7 @@ int worker_main(struct app *app, int listen_fd)
 		memset(&r, 0, sizeof(r));
 		r.app = app;
 		r.arena = arena;
-		r.io = (struct req_io){fcgi_param, fcgi_read, fcgi_write, &io};
+		r.io = (struct req_io){fcgi_param, fcgi_read, fcgi_write, &io, fcgi_flush};
 		r.t_start = now_ms();
 		db_stats_reset(app->db);
 		worker_handle(&r);

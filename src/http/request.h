@@ -82,6 +82,8 @@ struct req_io {
 	long (*read)(void *ctx, char *buf, size_t n);
 	int (*write)(void *ctx, const char *buf, size_t n);
 	void *ctx;
+	/* Sends what write() has buffered now (NULL: nothing to do). */
+	void (*flush)(void *ctx);
 };
 
 struct req {

@@ -98,6 +98,12 @@ void resp_puts(struct req *r, const char *s)
 	resp_write(r, s, strlen(s));
 }
 
+void resp_flush(struct req *r)
+{
+	if (r->io.flush != NULL)
+		r->io.flush(r->io.ctx);
+}
+
 void resp_redirect(struct req *r, const char *location)
 {
 	resp_header(r, "Location", location);

@@ -22,6 +22,11 @@ void resp_start(struct req *r, int status, const char *content_type);
 void resp_write(struct req *r, const char *data, size_t n);
 void resp_puts(struct req *r, const char *s);
 
+/* Sends the bytes written so far to the client now instead of when the
+ * transport's buffer fills: a long answer written in parts (a CSV export)
+ * calls it after its headers so the download starts at once. */
+void resp_flush(struct req *r);
+
 /* 303 See Other to a local path. */
 void resp_redirect(struct req *r, const char *location);
 

@@ -143,7 +143,7 @@ static int fake_write_cb(void *ctx, const char *buf, size_t n)
 
 struct req_io fake_io(struct fake_req *f)
 {
-	struct req_io io = {fake_param_cb, fake_read_cb, fake_write_cb, f};
+	struct req_io io = {fake_param_cb, fake_read_cb, fake_write_cb, f, NULL};
 	return io;
 }
 
