@@ -171,7 +171,8 @@ static void send_csv(struct req *r, struct customer_query *q)
 	}
 	char day[16];
 	time_t now = time(NULL);
-	strftime(day, sizeof(day), "%Y%m%d-%H%M", gmtime(&now));
+	struct tm tm;
+	strftime(day, sizeof(day), "%Y%m%d-%H%M", gmtime_r(&now, &tm));
 	resp_header(r, "Content-Disposition",
 	            arena_printf(r->arena, "attachment; filename=\"customers-%s-%s.csv\"",
 	                         r->user.tenant_slug ? r->user.tenant_slug : "export", day));
