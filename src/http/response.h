@@ -27,6 +27,12 @@ void resp_puts(struct req *r, const char *s);
  * calls it after its headers so the download starts at once. */
 void resp_flush(struct req *r);
 
+/* Gives up an answer that has started and cannot be finished (a database
+ * failure halfway through a CSV export): the connection is broken, so
+ * nginx and the client see the answer end early instead of a complete but
+ * short file; later writes are dropped. */
+void resp_abort(struct req *r);
+
 /* 303 See Other to a local path. */
 void resp_redirect(struct req *r, const char *location);
 

@@ -204,9 +204,11 @@ static void send_csv(struct req *r, struct customer_query *q)
 		q->after_id = last->id;
 		arena_reset(chunk);
 		if ((rc = db_customer_list(r->app->db, chunk, q, &rows)) != ERR_OK) {
-			/* the answer has started: a short file is all that is left */
-			log_error("customer export ended early after %zu rows (error %d)", total,
+			/* the answer has started: break it rather than let a short
+			 * file look complete */
+			log_error("customer export broken off after %zu rows (error %d)", total,
 			          (int)rc);
+			resp_abort(r);
 			break;
 		}
 	}
