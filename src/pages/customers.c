@@ -152,7 +152,8 @@ static void csv_customer(struct buf *b, struct arena *a, const struct customer_r
  * chunk is written to the client as soon as it is formatted, so memory
  * stays flat whatever the size and the download starts at once. The first
  * chunk is read before the answer starts, so a database that is down is a
- * 503 page; a failure later can only end the file early (logged).
+ * 503 page; a failure later breaks the answer off (resp_abort(), logged),
+ * so the client sees an incomplete download rather than a short file.
  */
 static void send_csv(struct req *r, struct customer_query *q)
 {
