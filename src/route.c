@@ -21,7 +21,8 @@ const struct route routes[PAGE__MAX] = {
                         ARG_NONE,
                         {GET(page_customers)},
                         STAFF,
-                        .keys = K(Q) | K(STATUS) | K(TYPE) | K(SORT) | K(DIR) | K(AFTER)},
+                        .keys =
+                            K(Q) | K(STATUS) | K(TYPE) | K(SORT) | K(DIR) | K(AFTER) | K(FORMAT)},
     [PAGE_CUSTOMER] = {"/customers/{}",
                        "customer",
                        AREA_HTML,

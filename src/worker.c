@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -401,6 +402,28 @@ static int fcgi_write(void *ctx, const char *buf, size_t n)
 	return FCGX_PutStr(buf, (int)n, ((struct fcgi_io *)ctx)->fr->out) < 0 ? -1 : 0;
 }
 
+static void fcgi_flush(void *ctx)
+{
+	FCGX_FFlush(((struct fcgi_io *)ctx)->fr->out);
+}
+
+static void fcgi_abort(void *ctx)
+{
+	/* nginx takes a FastCGI connection that just closes as a finished
+	 * answer, so a broken one must say so: after what was written, a
+	 * record of protocol version 0, which nginx refuses ("unsupported
+	 * FastCGI protocol version"); it then ends the client's answer without
+	 * its last chunk. The descriptor stays open for FCGX_Finish_r, whose
+	 * writes now fail. */
+	FCGX_Request *fr = ((struct fcgi_io *)ctx)->fr;
+	static const char broken[8] = {0};
+	FCGX_FFlush(fr->out);
+	if (write(fr->ipcFd, broken, sizeof(broken)) < 0) {
+		/* nothing more to do: the connection is gone already */
+	}
+	shutdown(fr->ipcFd, SHUT_RDWR);
+}
+
 static void free_dicts(struct req *r)
 {
 	for (size_t i = 0; i < r->ndicts; i++)
@@ -463,7 +486,8 @@ int worker_main(struct app *app, int listen_fd)
 		memset(&r, 0, sizeof(r));
 		r.app = app;
 		r.arena = arena;
-		r.io = (struct req_io){fcgi_param, fcgi_read, fcgi_write, &io};
+		r.io =
+		    (struct req_io){fcgi_param, fcgi_read, fcgi_write, &io, fcgi_flush, fcgi_abort};
 		r.t_start = now_ms();
 		db_stats_reset(app->db);
 		worker_handle(&r);

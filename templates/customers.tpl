@@ -16,6 +16,7 @@
   <input type="hidden" name="sort" value="{{SORT_VALUE}}">
   <input type="hidden" name="dir" value="{{DIR_VALUE}}">
   <button type="submit">Apply</button>
+  <a class="button secondary" href="{{CSV_URL}}" download>Download CSV</a>
 </form>
 <nav class="tabs" aria-label="Customers by status">
   <ul>{{#STATUS_TAB}}<li><a href="{{TAB_URL}}" {{#TAB_CURRENT}}aria-current="page"{{/TAB_CURRENT}}>{{TAB_LABEL}} <span class="count">{{TAB_COUNT}}</span></a></li>{{/STATUS_TAB}}</ul>

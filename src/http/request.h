@@ -82,6 +82,11 @@ struct req_io {
 	long (*read)(void *ctx, char *buf, size_t n);
 	int (*write)(void *ctx, const char *buf, size_t n);
 	void *ctx;
+	/* Sends what write() has buffered now (NULL: nothing to do). */
+	void (*flush)(void *ctx);
+	/* Breaks the connection so the client sees an incomplete answer, not
+	 * a short one that looks whole (NULL: writes are only dropped). */
+	void (*abort)(void *ctx);
 };
 
 struct req {
@@ -115,6 +120,7 @@ struct req {
 	/* response */
 	int status;
 	bool started;
+	bool aborted; /* resp_abort(): nothing more is written */
 	struct buf headers;
 	size_t bytes_out;
 	double t_start;

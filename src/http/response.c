@@ -49,7 +49,7 @@ void resp_header(struct req *r, const char *name, const char *value)
 
 static void emit(struct req *r, const char *data, size_t n)
 {
-	if (n == 0)
+	if (n == 0 || r->aborted)
 		return;
 	if (r->io.write(r->io.ctx, data, n) == 0)
 		r->bytes_out += n;
@@ -96,6 +96,21 @@ void resp_write(struct req *r, const char *data, size_t n)
 void resp_puts(struct req *r, const char *s)
 {
 	resp_write(r, s, strlen(s));
+}
+
+void resp_flush(struct req *r)
+{
+	if (r->io.flush != NULL && !r->aborted)
+		r->io.flush(r->io.ctx);
+}
+
+void resp_abort(struct req *r)
+{
+	if (r->aborted)
+		return;
+	r->aborted = true;
+	if (r->io.abort != NULL)
+		r->io.abort(r->io.ctx);
 }
 
 void resp_redirect(struct req *r, const char *location)

@@ -22,6 +22,17 @@ void resp_start(struct req *r, int status, const char *content_type);
 void resp_write(struct req *r, const char *data, size_t n);
 void resp_puts(struct req *r, const char *s);
 
+/* Sends the bytes written so far to the client now instead of when the
+ * transport's buffer fills: a long answer written in parts (a CSV export)
+ * calls it after its headers so the download starts at once. */
+void resp_flush(struct req *r);
+
+/* Gives up an answer that has started and cannot be finished (a database
+ * failure halfway through a CSV export): the connection is broken, so
+ * nginx and the client see the answer end early instead of a complete but
+ * short file; later writes are dropped. */
+void resp_abort(struct req *r);
+
 /* 303 See Other to a local path. */
 void resp_redirect(struct req *r, const char *location);
 

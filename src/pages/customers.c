@@ -11,11 +11,14 @@
 #include "pages/common.h"
 #include "pages/pages.h"
 #include "util/buf.h"
+#include "util/csv.h"
 #include "util/cursor.h"
 #include "util/fmt.h"
+#include "util/log.h"
 
 #define PAGE_SIZE    50
 #define SECTION_SIZE 10
+#define CSV_CHUNK    1000
 
 void page_root(struct req *r)
 {
@@ -92,10 +95,11 @@ static void fill_counts(struct req *r, struct tmpl_dict *d, const struct list_pa
 		         fmt_count(r->arena, p->status < 0 ? all : by_status[p->status]));
 }
 
-void page_customers(struct req *r)
+/* The list's filters and sort from the request, and the query that reads
+ * them (the page's and the export's). */
+static void list_read(struct req *r, struct list_params *p, struct customer_query *q)
 {
-	struct arena *a = r->arena;
-	struct list_params p = {
+	*p = (struct list_params){
 	    .q = req_str(r, KEY_Q),
 	    .status = (int)req_int(r, KEY_STATUS, CUSTOMER_ACTIVE),
 	    .type = (int)req_int(r, KEY_TYPE, -1),
@@ -103,17 +107,126 @@ void page_customers(struct req *r)
 	    /* newest first by default; ascending once a sort is picked */
 	    .desc = req_int(r, KEY_DIR, req_str(r, KEY_SORT) == NULL) == 1,
 	};
-	struct customer_query q = {
+	*q = (struct customer_query){
 	    .tenant = r->user.tenant,
-	    .status = p.status,
-	    .type = p.type,
+	    .status = p->status,
+	    .type = p->type,
 	    .has_rentals = -1,
-	    .search = p.q ? CSEARCH_PREFIX : CSEARCH_NONE,
-	    .term = p.q,
-	    .sort = p.sort,
-	    .desc = p.desc,
+	    .search = p->q ? CSEARCH_PREFIX : CSEARCH_NONE,
+	    .term = p->q,
+	    .sort = p->sort,
+	    .desc = p->desc,
 	    .limit = PAGE_SIZE + 1,
 	};
+}
+
+/* ---- the export (GET /customers?format=csv) ---------------------------- */
+
+static const char *const csv_head[] = {"id",     "name",       "email", "company",     "type",
+                                       "status", "created_at", "mrr",   "devices_out", "orders"};
+
+/* One customer as a CSV record (the columns of csv_head). */
+static void csv_customer(struct buf *b, struct arena *a, const struct customer_row *c)
+{
+	const char *sep = c->first_name[0] && c->last_name[0] ? " " : "";
+	csv_field(b, c->public_id, 1);
+	csv_field(b, arena_printf(a, "%s%s%s", c->first_name, sep, c->last_name), 0);
+	csv_field(b, c->email, 0);
+	csv_field(b, c->company, 0);
+	csv_field(b, customer_type_name[c->type], 0);
+	csv_field(b, customer_status_name[c->status], 0);
+	csv_field(b, fmt_iso(a, c->created_at), 0);
+	csv_field(b,
+	          arena_printf(a, "%lld.%02lld", (long long)(c->mrr_cents / 100),
+	                       (long long)(c->mrr_cents % 100)),
+	          0);
+	csv_field(b, arena_printf(a, "%lld", (long long)c->devices_out), 0);
+	csv_field(b, arena_printf(a, "%lld", (long long)c->total_orders), 0);
+	csv_end(b);
+}
+
+/*
+ * Every row of the list's query, in its order, as CSV, streamed: the rows
+ * are read CSV_CHUNK at a time through the list's own keyset (each chunk
+ * one statement, its rows in a chunk arena reset before the next) and each
+ * chunk is written to the client as soon as it is formatted, so memory
+ * stays flat whatever the size and the download starts at once. The first
+ * chunk is read before the answer starts, so a database that is down is a
+ * 503 page; a failure later breaks the answer off (resp_abort(), logged),
+ * so the client sees an incomplete download rather than a short file.
+ */
+static void send_csv(struct req *r, struct customer_query *q)
+{
+	struct arena *chunk = arena_new();
+	if (chunk == NULL) {
+		http_fail_kind(r, ERR_INTERNAL);
+		return;
+	}
+	q->limit = CSV_CHUNK;
+	q->after = false;
+	struct customer_list rows;
+	enum err rc = db_customer_list(r->app->db, chunk, q, &rows);
+	if (rc != ERR_OK) {
+		http_fail_kind(r, rc);
+		goto out;
+	}
+	char day[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	strftime(day, sizeof(day), "%Y%m%d-%H%M", gmtime_r(&now, &tm));
+	resp_header(r, "Content-Disposition",
+	            arena_printf(r->arena, "attachment; filename=\"customers-%s-%s.csv\"",
+	                         r->user.tenant_slug ? r->user.tenant_slug : "export", day));
+	resp_start(r, 200, "text/csv; charset=utf-8");
+	struct buf b;
+	buf_init(&b, r->arena, 256 * 1024);
+	for (size_t i = 0; i < sizeof(csv_head) / sizeof(csv_head[0]); i++)
+		csv_field(&b, csv_head[i], i == 0);
+	csv_end(&b);
+	resp_write(r, b.p, b.len);
+	resp_flush(r);
+	/* the cursor outlives the chunk's arena */
+	struct buf key;
+	buf_init(&key, r->arena, 256);
+	size_t total = 0;
+	for (;;) {
+		b.len = 0;
+		for (size_t i = 0; i < rows.n; i++)
+			csv_customer(&b, chunk, &rows.rows[i]);
+		resp_write(r, b.p, b.len);
+		total += rows.n;
+		if (rows.n < CSV_CHUNK || r->method == METHOD_HEAD)
+			break;
+		const struct customer_row *last = &rows.rows[rows.n - 1];
+		key.len = 0;
+		buf_puts(&key, customer_sort_key(chunk, last, q->sort));
+		q->after = true;
+		q->after_key = key.p;
+		q->after_id = last->id;
+		arena_reset(chunk);
+		if ((rc = db_customer_list(r->app->db, chunk, q, &rows)) != ERR_OK) {
+			/* the answer has started: break it rather than let a short
+			 * file look complete */
+			log_error("customer export broken off after %zu rows (error %d)", total,
+			          (int)rc);
+			resp_abort(r);
+			break;
+		}
+	}
+out:
+	arena_free(chunk);
+}
+
+void page_customers(struct req *r)
+{
+	struct arena *a = r->arena;
+	struct list_params p;
+	struct customer_query q;
+	list_read(r, &p, &q);
+	if (req_int(r, KEY_FORMAT, FORMAT_HTML) == FORMAT_CSV) {
+		send_csv(r, &q);
+		return;
+	}
 	const char *after = req_str(r, KEY_AFTER);
 	const struct config *cfg = &r->app->cfg;
 	if (after != NULL) {
@@ -162,6 +275,9 @@ void page_customers(struct req *r)
 	tmpl_set(d, "SORT_VALUE", input_choice_name(KEY_SORT, p.sort));
 	tmpl_set(d, "DIR_VALUE", p.desc ? "desc" : "asc");
 	fill_counts(r, d, &p, &counts);
+	tmpl_set(
+	    d, "CSV_URL",
+	    arena_printf(a, "%s&format=csv", list_url(a, &p, p.status, (int)p.sort, p.desc, NULL)));
 
 	/* sortable headers: clicking the current one flips the direction */
 	static const enum customer_sort header_sorts[] = {CSORT_NAME, CSORT_EMAIL, CSORT_MRR,

@@ -1,9 +1,10 @@
 // The customer list and a customer's page in Chromium, as a person uses them:
 // signing in, searching, paging, sorting, filters kept across pages, the
-// empty state, dates and money, "copy id", and a narrow window.
+// empty state, dates and money, "copy id", the CSV export, and a narrow window.
 // Writes docs/screenshots/customers.png.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import * as B from './lib.mjs';
 
 let browser;
@@ -156,6 +157,30 @@ describe('the customer list', () => {
     assert.match(await time.getAttribute('title'), /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
     const cell = await B.text(time.locator('xpath=..'));
     assert.match(cell, /^3 days ago \d{4}-\d\d-\d\d \d\d:\d\d UTC$/, 'the absolute date is also shown');
+  });
+});
+
+describe('the export', () => {
+  test('Download CSV gives every customer of the list, with its filters and order, as a file', async () => {
+    const { context, page } = await B.signIn(browser, 'viewer');
+    assert.equal(await B.open(page, '/customers?status=inactive&type=individual&sort=name&dir=asc'), 200);
+    const shown = await rows(page);
+    assert.ok(shown.length > 0);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
+    assert.match(download.suggestedFilename(), /^customers-northwind-\d{8}-\d{4}\.csv$/);
+    const csv = await readFile(await download.path(), 'utf8');
+    const lines = csv.split('\r\n');
+    assert.equal(lines[0], 'id,name,email,company,type,status,created_at,mrr,devices_out,orders');
+    assert.equal(lines.at(-1), '', 'the last record ends with CRLF');
+    const ids = B.sql(`SELECT public_id FROM customers WHERE tenant_id = 1 AND status = 'inactive' AND customer_type = 'individual'
+                        ORDER BY sort_name, id`).map((x) => x[0]);
+    // the ids are never quoted; the first rows are the page's, in its order
+    const exported = lines.slice(1, -1).map((l) => l.split(',')[0]).filter((x) => /^cus_/.test(x));
+    assert.deepEqual(exported, ids);
+    assert.deepEqual(exported.slice(0, shown.length), shown.map((x) => x.id));
+    assert.equal(page.url(), `${B.BASE_URL}/customers?status=inactive&type=individual&sort=name&dir=asc`, 'the list stays where it was');
+    B.assertClean(page);
+    await context.close();
   });
 });
 

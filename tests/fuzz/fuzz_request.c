@@ -281,7 +281,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&r, 0, sizeof(r));
 	r.app = &app;
 	r.arena = arena;
-	r.io = (struct req_io){fake_param, fake_read, fake_write, &fake};
+	r.io = (struct req_io){fake_param, fake_read, fake_write, &fake, NULL, NULL};
 	worker_handle(&r);
 	check_response(&r);
 	if (verbose)

@@ -496,6 +496,26 @@ describe('XSS: hostile data is rendered escaped in every page, CSV and JSON', ()
     }
   });
 
+  test('customer list CSV (?format=csv): every hostile field as stored, formula cells neutralised', async () => {
+    const csv = await http('viewer', 'GET', '/customers?format=csv&status=all&sort=email&dir=asc');
+    assert.equal(csv.status, 200);
+    assert.match(csv.headers['content-type'] || '', /^text\/csv/);
+    assert.match(csv.headers['content-disposition'] || '', /^attachment/);
+    const rows = parseCsv(csv.text);
+    assert.ok(rows.every((r) => r.length === 10), 'every record has its 10 fields');
+    for (const r of rows) for (const cell of r) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `a formula cell: ${cell}`);
+    const safe = (v) => (v == null ? '' : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+    for (const c of [...X, ...B, ...P]) {
+      const row = rows.find((r) => r[0] === c.pid);
+      assert.ok(row, `${c.pid} is exported`);
+      const [first, last] = sql(`SELECT first_name, last_name FROM customers WHERE public_id = ${lit(c.pid)}`)[0];
+      assert.equal(row[1], safe([first, last].filter((x) => x !== '').join(' ')), `name ${c.i}`);
+      assert.equal(row[2], safe(sql(`SELECT email FROM customers WHERE public_id = ${lit(c.pid)}`)[0][0]), `email ${c.i}`);
+      assert.equal(row[3], safe(sql(`SELECT company FROM customers WHERE public_id = ${lit(c.pid)}`)[0][0]), `company ${c.i}`);
+      counted('customer list CSV');
+    }
+  });
+
   test('bulk: pasted lines and customers in the preview, note and source on the run page, CSV, run list', async () => {
     const runs = [];
     for (const [i, p] of XSS.entries()) {
@@ -705,11 +725,16 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
     for (const p of SQLI) {
       const what = (name) => `${name}=${JSON.stringify(p)}`;
       // ---- pages: query parameters
-      for (const name of ['status', 'type', 'sort', 'dir', 'after'])
+      for (const name of ['status', 'type', 'sort', 'dir', 'after', 'format'])
         bad400(await send(`GET /customers ?${name}`, p, 'admin', 'GET', `/customers?${name}=${q(p)}`), name, what(name));
+      for (const name of ['status', 'type', 'sort', 'dir'])
+        bad400(await send(`GET /customers?format=csv ?${name}`, p, 'admin', 'GET', `/customers?format=csv&${name}=${q(p)}`), name, what(name));
       const search = await send('GET /customers ?q', p, 'admin', 'GET', `/customers?q=${q(p)}&status=all`);
       assert.equal(search.status, 200, what('q'));
       assert.deepEqual(listIds(search.text), [], `${what('q')}: no customer matches`);
+      const searchCsv = await send('GET /customers?format=csv ?q', p, 'admin', 'GET', `/customers?format=csv&q=${q(p)}&status=all`);
+      assert.equal(searchCsv.status, 200, what('q'));
+      assert.equal(parseCsv(searchCsv.text).length, 1, `${what('q')}: the CSV holds only its header`);
       for (const name of ['orders_before', 'subs_before', 'devices_before', 'payments_before', 'audit_before', 'notes_before'])
         bad400(await send(`GET /customers/{id} ?${name}`, p, 'admin', 'GET', `/customers/${cust}?${name}=${q(p)}`), name, what(name));
       for (const name of ['action', 'outcome', 'customer', 'from', 'to', 'after', 'format'])

@@ -49,6 +49,8 @@ void fake_rewind(struct fake_req *f)
 	if (f->out != NULL)
 		f->out[0] = '\0';
 	f->writes = 0;
+	f->flushes = 0;
+	f->aborts = 0;
 	f->body_pos = 0;
 }
 
@@ -124,6 +126,16 @@ static long fake_read_cb(void *ctx, char *buf, size_t n)
 	return (long)n;
 }
 
+static void fake_flush_cb(void *ctx)
+{
+	((struct fake_req *)ctx)->flushes++;
+}
+
+static void fake_abort_cb(void *ctx)
+{
+	((struct fake_req *)ctx)->aborts++;
+}
+
 static int fake_write_cb(void *ctx, const char *buf, size_t n)
 {
 	struct fake_req *f = ctx;
@@ -143,7 +155,8 @@ static int fake_write_cb(void *ctx, const char *buf, size_t n)
 
 struct req_io fake_io(struct fake_req *f)
 {
-	struct req_io io = {fake_param_cb, fake_read_cb, fake_write_cb, f};
+	struct req_io io = {fake_param_cb, fake_read_cb, fake_write_cb, f,
+	                    fake_flush_cb, fake_abort_cb};
 	return io;
 }
 

@@ -29,6 +29,8 @@ struct fake_req {
 	size_t len;
 	size_t cap;
 	unsigned writes;
+	unsigned flushes; /* flush() calls */
+	unsigned aborts;  /* abort() calls */
 
 	char **pool; /* strings handed out by the helpers */
 	size_t npool;

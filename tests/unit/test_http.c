@@ -24,6 +24,7 @@
 #include "http/app.h"
 #include "http/input.h"
 #include "http/kv.h"
+#include "http/response.h"
 #include "route.h"
 #include "tmpl/tmpl.h"
 #include "util/api_key.h"
@@ -1317,6 +1318,48 @@ static void worker_flash(void **state)
 	assert_null(fake_header(f, "Set-Cookie"));
 }
 
+/* A streamed answer: flushes reach the transport; an abort breaks it once
+ * and nothing is written after it. */
+static void response_flush_and_abort(void **state)
+{
+	struct fake_req *f = *state;
+	struct req r;
+	memset(&r, 0, sizeof(r));
+	r.app = &app;
+	r.arena = warena;
+	r.io = fake_io(f);
+	resp_start(&r, 200, "text/csv; charset=utf-8");
+	resp_puts(&r, "id\r\n");
+	resp_flush(&r);
+	assert_int_equal(f->flushes, 1);
+	resp_puts(&r, "cus_1\r\n");
+	resp_abort(&r);
+	resp_abort(&r);
+	assert_int_equal(f->aborts, 1);
+	resp_puts(&r, "cus_2\r\n");
+	resp_flush(&r);
+	assert_int_equal(f->flushes, 1);
+	size_t n;
+	const char *b = fake_out_body(f, &n);
+	assert_int_equal(n, strlen("id\r\ncus_1\r\n"));
+	assert_memory_equal(b, "id\r\ncus_1\r\n", n);
+	/* a transport without flush or abort only drops the writes */
+	fake_rewind(f);
+	memset(&r, 0, sizeof(r));
+	r.arena = warena;
+	r.io = fake_io(f);
+	r.io.flush = NULL;
+	r.io.abort = NULL;
+	resp_puts(&r, "x");
+	resp_flush(&r);
+	resp_abort(&r);
+	resp_puts(&r, "y");
+	b = fake_out_body(f, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(f->flushes + f->aborts, 0);
+	arena_reset(warena);
+}
+
 /* Header values never split the header block, whatever their source. */
 static void worker_header_split(void **state)
 {
@@ -1480,12 +1523,23 @@ int main(void)
 	    T(route_allows),     T(route_edit_keys),
 	};
 	const struct CMUnitTest worker_tests[] = {
-	    W(worker_api_unknown),      W(worker_html_unknown), W(worker_405_html),
-	    W(worker_405_healthz),      W(worker_405_api),      W(worker_401_html),
-	    W(worker_401_api),          W(worker_db_down),      W(worker_head),
-	    W(worker_security_headers), W(worker_bad_id),       W(worker_bad_input),
-	    W(worker_post_checks),      W(worker_body_limits),  W(worker_flash),
+	    W(worker_api_unknown),
+	    W(worker_html_unknown),
+	    W(worker_405_html),
+	    W(worker_405_healthz),
+	    W(worker_405_api),
+	    W(worker_401_html),
+	    W(worker_401_api),
+	    W(worker_db_down),
+	    W(worker_head),
+	    W(worker_security_headers),
+	    W(worker_bad_id),
+	    W(worker_bad_input),
+	    W(worker_post_checks),
+	    W(worker_body_limits),
+	    W(worker_flash),
 	    W(worker_header_split),
+	    W(response_flush_and_abort),
 	};
 	int failed = 0;
 	failed += cmocka_run_group_tests_name("kv", kv_tests, NULL, NULL);
