@@ -29,7 +29,8 @@ const struct route routes[PAGE__MAX] = {
                        {GET(page_customer)},
                        STAFF,
                        .keys = K(ORDERS_BEFORE) | K(SUBS_BEFORE) | K(DEVICES_BEFORE) |
-                               K(PAYMENTS_BEFORE) | K(AUDIT_BEFORE) | K(NOTES_BEFORE)},
+                               K(PAYMENTS_BEFORE) | K(AUDIT_BEFORE) | K(NOTES_BEFORE) |
+                               K(HIGHLIGHT)},
     [PAGE_DEACTIVATE] = {"/customers/{}/deactivate",
                          "deactivate",
                          AREA_HTML,

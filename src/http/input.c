@@ -306,6 +306,7 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_PAYMENTS_BEFORE] = BEFORE("payments_before"),
     [KEY_AUDIT_BEFORE] = BEFORE("audit_before"),
     [KEY_NOTES_BEFORE] = BEFORE("notes_before"),
+    [KEY_HIGHLIGHT] = {"highlight", .check = v_token, .max = 40},
     [KEY_REASON] = {"reason", .check = v_name, .names = reason_code, .nnames = REASON__MAX},
     [KEY_NOTE] = {"note", .check = v_multiline, .max = 500},
     [KEY_CSRF] = {"csrf", .check = v_token, .max = 64},

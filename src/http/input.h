@@ -31,6 +31,7 @@ enum key {
 	KEY_PAYMENTS_BEFORE,
 	KEY_AUDIT_BEFORE,
 	KEY_NOTES_BEFORE,
+	KEY_HIGHLIGHT, /* the record the search box jumped to */
 	/* lifecycle forms */
 	KEY_REASON,
 	KEY_NOTE,
