@@ -181,7 +181,8 @@ const struct route routes[PAGE__MAX] = {
                             {GET(api_customers_list)},
                             STAFF,
                             .keys = K(LIMIT) | K(START_AFTER) | K(STATUS) | K(CUSTOMER_TYPE) |
-                                    K(EMAIL) | K(HAS_ACTIVE_RENTALS) | K(SORT_BY) | K(SORT_DIR)},
+                                    K(EMAIL) | K(SEARCH) | K(HAS_ACTIVE_RENTALS) | K(SORT_BY) |
+                                    K(SORT_DIR)},
     [PAGE_API_CUSTOMER] = {"/v1/customers/{}",
                            "api-customer",
                            AREA_API,

@@ -9,8 +9,8 @@
  * serial) jumps to its customer; any other term, or an id the tenant does
  * not have, is searched for among the customers: by the prefixes of the
  * e-mail, the names and the company, by a phone number's digits, and by
- * words anywhere (db/customers.c, search_from()). The customer list goes
- * through here.
+ * words anywhere (db/customers.c, search_from()). The customer list and
+ * the API's extension parameter go through here.
  */
 
 /* A record found by its id, and its customer. */

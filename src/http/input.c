@@ -337,6 +337,7 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_CUSTOMER_TYPE] = {"customerType", .check = v_name, .names = customer_type_name,
                            .nnames = CUSTOMER_TYPE__MAX},
     [KEY_EMAIL] = {"email", .check = v_email, .max = 254},
+    [KEY_SEARCH] = {"search", .check = v_text, .max = 100},
     [KEY_HAS_ACTIVE_RENTALS] = {"hasActiveRentals", .check = v_enum, .choices = bools},
     [KEY_SORT_BY] = {"sortBy", .check = v_enum, .choices = api_sorts},
     [KEY_SORT_DIR] = {"sortDir", .check = v_enum, .choices = dirs},

@@ -65,6 +65,7 @@ enum key {
 	KEY_START_AFTER,
 	KEY_CUSTOMER_TYPE,
 	KEY_EMAIL,
+	KEY_SEARCH, /* GET /v1/customers: the search box (an extension) */
 	KEY_HAS_ACTIVE_RENTALS,
 	KEY_SORT_BY,
 	KEY_SORT_DIR,

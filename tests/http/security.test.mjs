@@ -840,6 +840,11 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
       const email = await send('GET /v1/customers ?email', p, KEYS.admin, 'GET', `/v1/customers?email=${q(p)}&status=all`);
       if (email.status === 200) assert.deepEqual([email.json.count, email.json.customers], [0, []], `${what('email')}: a legal e-mail that matches nobody`);
       else bad400(email, 'email', what('email'));
+      const found = await send('GET /v1/customers ?search', p, KEYS.admin, 'GET', `/v1/customers?search=${q(p)}&status=all&limit=100`);
+      assert.equal(found.status, 200, `${what('search')}: ${found.text.slice(0, 200)}`);
+      const apiWanted = L.searchExpected(p, { where: 'TRUE' });
+      if (apiWanted.length <= 1000) assert.deepEqual(found.json.customers.map((c) => c.customerId), apiWanted.slice(0, 100), `${what('search')}: matched as text`);
+      else for (const c of found.json.customers) assert.ok(apiWanted.includes(c.customerId), `${what('search')}: ${c.customerId} matches as text`);
       for (const name of ['customerId', 'status', 'limit', 'startAfter'])
         bad400(await send(`GET /v1/orders ?${name}`, p, KEYS.admin, 'GET', `/v1/orders?${name}=${q(p)}`), name, what(name));
       for (const [list, names] of [
