@@ -127,7 +127,7 @@ const struct route routes[PAGE__MAX] = {
                            .action = "bulk_preview",
                            STAFF,
                            .keys = K(MODE) | K(LINES) | K(DOMAIN) | K(CREATED_BEFORE) |
-                                   K(NO_ORDERS) | K(IDLE_SINCE) | K(CSRF)},
+                                   K(NO_ORDERS) | K(IDLE_SINCE) | K(Q) | K(CSRF)},
     [PAGE_BULK_APPLY] = {"/bulk/apply",
                          "bulk-apply",
                          AREA_HTML,

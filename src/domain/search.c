@@ -69,3 +69,24 @@ void search_query(struct customer_query *q, const char *term)
 	q->search = term ? CSEARCH_TEXT : CSEARCH_NONE;
 	q->term = term;
 }
+
+enum err search_active(struct db *db, struct arena *a, unsigned tenant, const char *term,
+                       unsigned limit, struct customer_list *out, int64_t *matches)
+{
+	struct customer_query q = {
+	    .tenant = tenant,
+	    .status = CUSTOMER_ACTIVE,
+	    .type = -1,
+	    .has_rentals = -1,
+	    .sort = CSORT_CREATED,
+	    .desc = true,
+	    .with_total = true,
+	    .limit = limit,
+	};
+	search_query(&q, term);
+	*matches = 0;
+	enum err rc = db_customer_list(db, a, &q, out);
+	if (rc == ERR_OK && out->n > 0)
+		*matches = out->rows[0].matches;
+	return rc;
+}

@@ -9,8 +9,8 @@
  * serial) jumps to its customer; any other term, or an id the tenant does
  * not have, is searched for among the customers: by the prefixes of the
  * e-mail, the names and the company, by a phone number's digits, and by
- * words anywhere (db/customers.c, search_from()). The customer list and
- * the API's extension parameter go through here.
+ * words anywhere (db/customers.c, search_from()). The pages, the API's
+ * extension parameter and bulk clean-up all go through here.
  */
 
 /* A record found by its id, and its customer. */
@@ -33,6 +33,12 @@ enum err search_jump(struct db *db, struct arena *a, unsigned tenant, const char
 
 /* Makes q the search box's search for term (NULL: no search). */
 void search_query(struct customer_query *q, const char *term);
+
+/* The tenant's active customers the search box finds for term, newest
+ * first, at most limit (bulk clean-up's search mode); *matches is their
+ * count (exact up to CUSTOMER_SEARCH_CAP, more beyond). One statement. */
+enum err search_active(struct db *db, struct arena *a, unsigned tenant, const char *term,
+                       unsigned limit, struct customer_list *out, int64_t *matches);
 
 /* "order", "subscription", ... for the pages. */
 extern const char *const record_kind_label[RECORD_KIND__MAX];

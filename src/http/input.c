@@ -254,8 +254,11 @@ static const struct choice actions[] = {{"deactivate", 0},        {"reactivate",
                                         {"device_sold", 8},       {"device_lost", 9},
                                         {"device_available", 10}, {"closure_request", 11},
                                         {"closure_withdraw", 12}, {NULL, 0}};
-static const struct choice modes[] = {
-    {"paste", MODE_PASTE}, {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES}, {NULL, 0}};
+static const struct choice modes[] = {{"paste", MODE_PASTE},
+                                      {"filter", MODE_FILTER},
+                                      {"duplicates", MODE_DUPLICATES},
+                                      {"search", MODE_SEARCH},
+                                      {NULL, 0}};
 /* what a device page may set (a new rental is the only way out) */
 static const struct choice device_statuses[] = {{"returned", ASSET_RETURNED},
                                                 {"sold", ASSET_SOLD},

@@ -131,7 +131,7 @@ _Static_assert(KEY__MAX < 128, "key_set has a bit for every key");
 /* The values of the enum-like fields that are not database vocabulary
  * (those are db/types.h's enums). */
 enum format { FORMAT_HTML, FORMAT_CSV };
-enum bulk_mode { MODE_PASTE, MODE_FILTER, MODE_DUPLICATES };
+enum bulk_mode { MODE_PASTE, MODE_FILTER, MODE_DUPLICATES, MODE_SEARCH };
 
 enum field_state { FIELD_ABSENT = 0, FIELD_OK, FIELD_INVALID };
 

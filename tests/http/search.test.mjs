@@ -312,3 +312,49 @@ describe('hostile terms are data', () => {
     }
   });
 });
+
+describe('bulk clean-up: a search as one more way to pick customers', () => {
+  const preview = async (form) => {
+    const page = await L.page('/bulk', { user: 'admin' });
+    const { csrf } = L.hiddenFields(page.text, '/bulk/preview');
+    const r = await L.page('/bulk/preview', { user: 'admin', form: { csrf, ...form } });
+    r.rows = L.previewRows(r.text);
+    r.apply = L.hiddenFields(r.text, '/bulk/apply');
+    return r;
+  };
+
+  test('previewed with eligibility per row and applied like the others', async () => {
+    const w = `Blk${uid(4)}`;
+    const clean = createCustomer({ firstName: 'Bulk', lastName: `Ford-${w}` });
+    const blocked = createCustomer({ firstName: 'Bulk', lastName: `Lane-${w}`, order: 'pending' });
+    const gone = createCustomer({ firstName: 'Bulk', lastName: `Hale-${w}`, status: 'inactive' });
+    const page = await L.page('/bulk', { user: 'admin' });
+    assert.match(page.text, /name="mode" value="search"/, 'the /bulk page offers the search mode');
+    const p = await preview({ mode: 'search', q: w.toLowerCase() });
+    assert.equal(p.status, 200, L.errorOf(p.text)?.message || p.text.slice(0, 300));
+    const by = Object.fromEntries(p.rows.map((x) => [x.customer, x]));
+    assert.deepEqual(Object.keys(by).sort(), [clean.publicId, blocked.publicId].sort(), 'the active customers the search finds');
+    assert.equal(by[clean.publicId].state, 'eligible');
+    assert.match(by[blocked.publicId].outcome, /CUSTOMER_HAS_PENDING_ORDERS/);
+    assert.ok(!by[gone.publicId]);
+    assert.match(p.apply.source, new RegExp(`^search: ${w.toLowerCase()}$`));
+    const run = await L.page('/bulk/apply', { user: 'admin', form: { ...p.apply, reason: 'data_cleanup', select: [clean.publicId] } });
+    assert.equal(run.status, 303, L.errorOf(run.text)?.message || run.text.slice(0, 300));
+    for (let i = 0; i < 100 && sqlValue(`SELECT status FROM customers WHERE id = ${clean.id}`) !== 'inactive'; i++)
+      await L.sleep(100);
+    assert.equal(sqlValue(`SELECT status FROM customers WHERE id = ${clean.id}`), 'inactive', 'the run deactivated the chosen customer');
+    assert.equal(sqlValue(`SELECT status FROM customers WHERE id = ${blocked.id}`), 'active');
+  });
+
+  test('a search matching more than the cap is refused, asking for more letters; an empty one too', async () => {
+    const broad = await preview({ mode: 'search', q: 'example' });
+    if (searchExpected('example').length > 1000) {
+      assert.equal(broad.status, 400);
+      assert.match(L.errorOf(broad.text)?.message || broad.text, /more than 1,000/);
+    } else {
+      assert.equal(broad.status, 200, 'under the cap the preview lists them');
+    }
+    const none = await preview({ mode: 'search' });
+    assert.equal(none.status, 400);
+  });
+});
