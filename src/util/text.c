@@ -87,3 +87,83 @@ const char *text_problem(const char *s, size_t n, size_t max, const char *allowe
 	}
 	return NULL;
 }
+
+bool text_phone_key(const char *term, char *out, size_t cap)
+{
+	char digits[24];
+	size_t n = 0;
+	bool plus = false;
+	out[0] = '\0';
+	const char *p = term;
+	while (*p == ' ')
+		p++;
+	if (*p == '+') {
+		plus = true;
+		p++;
+	}
+	for (; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (n >= 20)
+				return false;
+			digits[n++] = *p;
+		} else if (*p != ' ' && *p != '-' && *p != '.' && *p != '(' && *p != ')') {
+			return false;
+		}
+	}
+	size_t skip = 0;
+	if (!plus && n >= 2 && digits[0] == '0' && digits[1] == '0')
+		skip = 2; /* 0031 ... : the international prefix */
+	else if (!plus && n >= 1 && digits[0] == '0')
+		skip = 1; /* 020 ...: the national trunk prefix */
+	if (n - skip < 6 || cap < n - skip + 1)
+		return false;
+	size_t o = 0;
+	for (size_t i = n; i > skip; i--)
+		out[o++] = digits[i - 1];
+	out[o] = '\0';
+	return true;
+}
+
+#define FTS_WORDS_MAX 8
+
+/* InnoDB's parser: letters, digits and '_' make words; so does every
+ * non-ASCII character here (the letters of names). */
+static bool fts_word_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c >= 0x80;
+}
+
+size_t text_fts_query(const char *term, char *out, size_t cap)
+{
+	size_t o = 0, words = 0;
+	out[0] = '\0';
+	const unsigned char *p = (const unsigned char *)term;
+	while (*p && words < FTS_WORDS_MAX) {
+		if (!fts_word_char(*p)) {
+			p++;
+			continue;
+		}
+		const unsigned char *start = p;
+		size_t chars = 0;
+		while (fts_word_char(*p)) {
+			if ((*p & 0xC0) != 0x80)
+				chars++;
+			p++;
+		}
+		size_t len = (size_t)(p - start);
+		if (chars < 3 || chars > 84)
+			continue;
+		if (o + len + 4 > cap)
+			break;
+		if (o)
+			out[o++] = ' ';
+		out[o++] = '+';
+		memcpy(out + o, start, len);
+		o += len;
+		out[o++] = '*';
+		out[o] = '\0';
+		words++;
+	}
+	return words;
+}

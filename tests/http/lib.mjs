@@ -499,3 +499,44 @@ export function expectedRetention(customerId) {
     devicesOut: Number(out),
   };
 }
+
+/**
+ * The search box's rules (README, "Search") written again from the
+ * description, for tests to compute in SQL what a search must find:
+ * phoneKey() is the reversed digits of a phone-shaped term (or null),
+ * ftsQuery() the FULLTEXT boolean query of its words (or null).
+ */
+export function phoneKey(term) {
+  const m = /^ *(\+?)([0-9 ().-]*)$/.exec(term);
+  if (!m) return null;
+  let digits = m[2].replace(/[^0-9]/g, '');
+  if (digits.length > 20) return null;
+  if (!m[1]) digits = digits.startsWith('00') ? digits.slice(2) : digits.startsWith('0') ? digits.slice(1) : digits;
+  return digits.length >= 6 ? [...digits].reverse().join('') : null;
+}
+
+export function ftsQuery(term) {
+  const words = (term.match(/[A-Za-z0-9_\u0080-\u{10FFFF}]+/gu) || [])
+    .filter((w) => [...w].length >= 3 && [...w].length <= 84).slice(0, 8);
+  return words.length ? words.map((w) => `+${w}*`).join(' ') : null;
+}
+
+/**
+ * The public ids a search for term must list, in the list's order:
+ * exact matches first (e-mail, full name either way round, company, the
+ * phone's digits), then orderBy; where is the filter (status, type).
+ */
+export function searchExpected(term, { tenant = 1, where = "status = 'active'", orderBy = 'created_at DESC, id DESC' } = {}) {
+  const like = lit(term.replace(/[\\%_]/g, (c) => '\\' + c) + '%');
+  const phone = phoneKey(term);
+  const fts = ftsQuery(term);
+  const t = lit(term);
+  const sources = [`email LIKE ${like}`, `sort_name LIKE ${like}`, `full_name LIKE ${like}`, `company LIKE ${like}`];
+  if (phone) sources.push(`phone_rev LIKE ${lit(phone + '%')}`);
+  if (fts) sources.push(`MATCH (first_name, last_name, company, email) AGAINST (${lit(fts)} IN BOOLEAN MODE)`);
+  const exact = [`email = ${t}`, `full_name = ${t}`, `sort_name = ${t}`, `company = ${t}`];
+  if (phone) exact.push(`phone_rev = ${lit(phone)}`);
+  return sql(`SELECT public_id FROM customers WHERE tenant_id = ${tenant} AND ${where}
+                AND (${sources.join(' OR ')})
+              ORDER BY IF(${exact.join(' OR ')}, 0, 1), ${orderBy}`).map((r) => r[0]);
+}
