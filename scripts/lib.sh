@@ -112,7 +112,7 @@ db_start() {
     --skip-name-resolve --max-connections=400 \
     --innodb-buffer-pool-size="${DB_BUFFER_POOL:-2G}" \
     --innodb-log-file-size=1G --innodb-flush-log-at-trx-commit=1 \
-    --innodb-lock-wait-timeout=50 --innodb-ft-enable-stopword=0 ${DB_EXTRA_OPTS:-} \
+    --innodb-lock-wait-timeout=50 ${DB_EXTRA_OPTS:-} \
     > /dev/null 2>&1 &
   local i
   for i in $(seq 1 300); do

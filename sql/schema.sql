@@ -10,11 +10,6 @@
 -- prerequisite query has an index; tests/http/explain.test.mjs checks it.
 
 SET NAMES utf8mb4;
--- The customers' FULLTEXT index is built with no stopword list: "com", "de",
--- "la", "van" and the like are words people search for (README, "Search").
--- The server is started with the same setting (scripts/lib.sh), so a later
--- rebuild of the index keeps it.
-SET SESSION innodb_ft_enable_stopword = 0;
 
 CREATE TABLE IF NOT EXISTS tenants (
   id        INT UNSIGNED NOT NULL PRIMARY KEY,
@@ -60,10 +55,6 @@ CREATE TABLE IF NOT EXISTS customers (
   sort_name           VARCHAR(202) AS (CONCAT(last_name, ' ', first_name)) STORED,
   full_name           VARCHAR(202) AS (CONCAT(first_name, ' ', last_name)) STORED,
   email_domain        VARCHAR(254) AS (SUBSTRING_INDEX(email, '@', -1)) STORED,
-  -- The phone's digits, reversed, so that "ends with these digits" is an
-  -- index prefix (the search's phone source). Written with every write.
-  phone_rev           VARCHAR(40) AS
-                        (REVERSE(REGEXP_REPLACE(COALESCE(phone, ''), '[^0-9]', ''))) STORED,
   UNIQUE KEY ux_customers_public_id (public_id),
   CONSTRAINT fk_customers_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id),
   -- list: status filter + sort (keyset on key, id)
@@ -83,12 +74,7 @@ CREATE TABLE IF NOT EXISTS customers (
   KEY ix_customers_company   (tenant_id, company),
   -- bulk clean-up filters: e-mail domain, duplicates by name and phone
   KEY ix_customers_domain    (tenant_id, email_domain, id),
-  KEY ix_customers_phone     (tenant_id, phone, last_name, first_name),
-  -- search: a phone number by its digits (exact or a suffix of >= 6)
-  KEY ix_customers_phone_rev (tenant_id, phone_rev, id),
-  -- search: words anywhere in the names, company and e-mail (InnoDB's
-  -- parser splits at '@', '.', '-' and spaces; tokens of 3+ characters)
-  FULLTEXT KEY ft_customers_words (first_name, last_name, company, email)
+  KEY ix_customers_phone     (tenant_id, phone, last_name, first_name)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- Exact counts per tenant, status and type for the list header, kept by

@@ -30,8 +30,7 @@ const struct route routes[PAGE__MAX] = {
                        {GET(page_customer)},
                        STAFF,
                        .keys = K(ORDERS_BEFORE) | K(SUBS_BEFORE) | K(DEVICES_BEFORE) |
-                               K(PAYMENTS_BEFORE) | K(AUDIT_BEFORE) | K(NOTES_BEFORE) |
-                               K(HIGHLIGHT)},
+                               K(PAYMENTS_BEFORE) | K(AUDIT_BEFORE) | K(NOTES_BEFORE)},
     [PAGE_DEACTIVATE] = {"/customers/{}/deactivate",
                          "deactivate",
                          AREA_HTML,
@@ -128,7 +127,7 @@ const struct route routes[PAGE__MAX] = {
                            .action = "bulk_preview",
                            STAFF,
                            .keys = K(MODE) | K(LINES) | K(DOMAIN) | K(CREATED_BEFORE) |
-                                   K(NO_ORDERS) | K(IDLE_SINCE) | K(Q) | K(CSRF)},
+                                   K(NO_ORDERS) | K(IDLE_SINCE) | K(CSRF)},
     [PAGE_BULK_APPLY] = {"/bulk/apply",
                          "bulk-apply",
                          AREA_HTML,
@@ -182,8 +181,7 @@ const struct route routes[PAGE__MAX] = {
                             {GET(api_customers_list)},
                             STAFF,
                             .keys = K(LIMIT) | K(START_AFTER) | K(STATUS) | K(CUSTOMER_TYPE) |
-                                    K(EMAIL) | K(SEARCH) | K(HAS_ACTIVE_RENTALS) | K(SORT_BY) |
-                                    K(SORT_DIR)},
+                                    K(EMAIL) | K(HAS_ACTIVE_RENTALS) | K(SORT_BY) | K(SORT_DIR)},
     [PAGE_API_CUSTOMER] = {"/v1/customers/{}",
                            "api-customer",
                            AREA_API,

@@ -25,21 +25,4 @@ bool public_id_valid(const char *s, const char *prefix);
 /* A device's serial number: 1 to 40 of [A-Za-z0-9._-]. */
 bool serial_valid(const char *s);
 
-/* The search's phone key: when term is a phone number (digits with spaces,
- * dashes, dots, parentheses and one leading '+'; 6 to 20 digits), writes
- * its digits reversed to out (cap >= 21) and returns true. A national
- * number's one trunk '0' ("020 555 0100") and an international "00" are
- * dropped first, so that the key is a suffix of the number however it is
- * stored ("+31 20 555 0100"). Returns false, out empty, otherwise. */
-bool text_phone_key(const char *term, char *out, size_t cap);
-
-/* The search's FULLTEXT query in boolean mode: every word of term (a run
- * of ASCII letters, digits, '_' and non-ASCII characters, as InnoDB's
- * parser splits) of 3 to 84 characters, each required and matched as a
- * prefix ("+jane* +example*"), at most 8; every other character, the
- * boolean operators included, is a separator. Writes the query to out
- * (cap >= 2 * strlen(term) + 32 is always enough) and returns the number of
- * words (0: no query, out empty). */
-size_t text_fts_query(const char *term, char *out, size_t cap);
-
 #endif

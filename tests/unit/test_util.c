@@ -24,7 +24,6 @@
 #include "util/csv.h"
 #include "util/cursor.h"
 #include "util/fmt.h"
-#include "util/text.h"
 
 /* ---- shared fixtures ---------------------------------------------------- */
 
@@ -1333,91 +1332,6 @@ static void config_too_long(void **state)
 	load_fails(a, b.p, "line 2", "db_name", NULL);
 }
 
-/* ---- the search's keys (util/text.c) ------------------------------------- */
-
-static void phone_key_formats(void **state)
-{
-	(void)state;
-	char k[32];
-	/* every formatting of one number gives one key: its digits reversed */
-	static const char *const same[] = {"+31 20 555 0100", "+31205550100", "+31-20-555-0100",
-	                                   "+31 (20) 555.0100", "0031 20 555 0100"};
-	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
-		assert_true(text_phone_key(same[i], k, sizeof(k)));
-		assert_string_equal(k, "00105550213");
-	}
-	/* a national number drops its trunk 0: a suffix of the international */
-	assert_true(text_phone_key("020 555 0100", k, sizeof(k)));
-	assert_string_equal(k, "001055502");
-	assert_true(text_phone_key("555 0100", k, sizeof(k)));
-	assert_string_equal(k, "0010555");
-	assert_true(text_phone_key("(555) 010", k, sizeof(k)));
-	assert_string_equal(k, "010555");
-}
-
-static void phone_key_refused(void **state)
-{
-	(void)state;
-	char k[32];
-	static const char *const not_phones[] = {
-	    "",
-	    "12345",
-	    "0 12345",
-	    "jane",
-	    "555-0100 x",
-	    "+31 20 +55",
-	    "12345678901234567890123",
-	    "55501%",
-	    "1' OR 1=1 --",
-	    "+",
-	};
-	for (size_t i = 0; i < sizeof(not_phones) / sizeof(not_phones[0]); i++) {
-		assert_false(text_phone_key(not_phones[i], k, sizeof(k)));
-		assert_string_equal(k, "");
-	}
-}
-
-static void fts_query_words(void **state)
-{
-	(void)state;
-	char q[256];
-	assert_int_equal(text_fts_query("jane doe", q, sizeof(q)), 2);
-	assert_string_equal(q, "+jane* +doe*");
-	assert_int_equal(text_fts_query("fixture.example", q, sizeof(q)), 2);
-	assert_string_equal(q, "+fixture* +example*");
-	assert_int_equal(text_fts_query("Smith-Jones", q, sizeof(q)), 2);
-	assert_string_equal(q, "+Smith* +Jones*");
-	/* words under 3 characters are not in the index: left to the prefixes */
-	assert_int_equal(text_fts_query("Al Li", q, sizeof(q)), 0);
-	assert_string_equal(q, "");
-	assert_int_equal(text_fts_query("jo doe", q, sizeof(q)), 1);
-	assert_string_equal(q, "+doe*");
-	/* '_' is part of a word, as InnoDB's parser has it */
-	assert_int_equal(text_fts_query("mary_ann@o.org", q, sizeof(q)), 2);
-	assert_string_equal(q, "+mary_ann* +org*");
-	/* accented letters stay in their word */
-	assert_int_equal(text_fts_query("Müller", q, sizeof(q)), 1);
-	assert_string_equal(q, "+Müller*");
-}
-
-static void fts_query_operators(void **state)
-{
-	(void)state;
-	char q[256];
-	/* the boolean operators are separators, never operators */
-	assert_int_equal(
-	    text_fts_query("+jane -doe ~x <y >z (abc) \"quoted text\" wild* @9 'o'", q, sizeof(q)),
-	    6);
-	assert_string_equal(q, "+jane* +doe* +abc* +quoted* +text* +wild*");
-	assert_int_equal(text_fts_query("\") OR 1=1 -- ", q, sizeof(q)), 0);
-	assert_int_equal(
-	    text_fts_query("one two three four five six seven eight nine", q, sizeof(q)), 8);
-	/* a small buffer stops at a whole word */
-	char small[20];
-	assert_int_equal(text_fts_query("abcdef ghijkl mnopqr", small, sizeof(small)), 2);
-	assert_string_equal(small, "+abcdef* +ghijkl*");
-}
-
 /* ---- main ---------------------------------------------------------------- */
 
 int main(void)
@@ -1459,15 +1373,8 @@ int main(void)
 	    T(config_unknown_key),    T(config_out_of_range), T(config_db_host), T(config_secrets),
 	    T(config_missing_secret), T(config_too_long),
 	};
-	const struct CMUnitTest search_key_tests[] = {
-	    cmocka_unit_test(phone_key_formats),
-	    cmocka_unit_test(phone_key_refused),
-	    cmocka_unit_test(fts_query_words),
-	    cmocka_unit_test(fts_query_operators),
-	};
 	int failed = 0;
 	failed += cmocka_run_group_tests_name("arena", arena_tests, NULL, NULL);
-	failed += cmocka_run_group_tests_name("search keys", search_key_tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("buf", buf_tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("b64", b64_tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("crypto", crypto_tests, NULL, NULL);
