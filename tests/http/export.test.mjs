@@ -3,7 +3,7 @@
 // only, streamed in bounded memory.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
@@ -218,12 +218,14 @@ describe('streamed in bounded memory', () => {
     console.log(`# export of ${total} bytes read in ${parts} parts, the first ${first.value.length} bytes`);
   });
 
-  /** The supervisor's children (FastCGI and job workers) and their VmRSS in kB. */
+  /** The supervisors' children (FastCGI and job workers) and their VmRSS in kB: of the one
+   * app (run/app.pid), or of every app instance of the cluster (run/app1.pid, app2.pid). */
   function workerRss() {
-    const sup = readFileSync(join(process.env.RUN_DIR, 'app.pid'), 'utf8').trim();
-    const r = spawnSync('pgrep', ['-P', sup], { encoding: 'utf8' });
+    const dir = process.env.RUN_DIR;
+    const pids = readdirSync(dir).filter((f) => /^app\d*\.pid$/.test(f))
+      .flatMap((f) => spawnSync('pgrep', ['-P', readFileSync(join(dir, f), 'utf8').trim()], { encoding: 'utf8' }).stdout.split('\n'));
     const out = new Map();
-    for (const pid of r.stdout.split('\n').filter(Boolean)) {
+    for (const pid of pids.filter(Boolean)) {
       try {
         const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
         if (m) out.set(pid, Number(m[1]));
