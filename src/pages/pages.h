@@ -25,14 +25,9 @@ void page_edit(struct req *r);
 void page_note_add(struct req *r);
 
 /* pages/records.c: the actions on a deactivation's blockers */
-void page_order_cancel_form(struct req *r);
-void page_order_cancel(struct req *r);
-void page_subscription_cancel_form(struct req *r);
-void page_subscription_cancel(struct req *r);
-void page_early_return_form(struct req *r);
-void page_early_return(struct req *r);
-void page_device_status_form(struct req *r);
-void page_device_status(struct req *r);
+/* GET: the confirmation page; POST: the action (which one: the route) */
+void page_record_action_form(struct req *r);
+void page_record_action(struct req *r);
 
 /* pages/retention.c */
 void page_customer_retention(struct req *r);

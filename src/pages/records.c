@@ -21,6 +21,7 @@ struct action_page {
 	const char *submit;
 	const char *flash;
 	const char *path_head, *path_tail; /* around the record's id */
+	const char *route_action;          /* its route's action (src/route.c) */
 };
 
 static const struct action_page pages[ACTION__MAX] = {
@@ -29,25 +30,26 @@ static const struct action_page pages[ACTION__MAX] = {
                              "deactivation. Cancelling it stops that. A partly fulfilled order "
                              "keeps the rentals it already made and cancels only its "
                              "unfulfilled units.",
-                             "Cancel the order", "order_cancelled", "/orders/", "/cancel"},
+                             "Cancel the order", "order_cancelled", "/orders/", "/cancel",
+                             "order_cancel"},
     [ACTION_SUBSCRIPTION_CANCEL] = {"Cancel subscription", "Cancel subscription",
                                     "The rental ends today. Its pending payments are cancelled; "
                                     "its device, if the customer has it, is marked as coming "
                                     "back, and stays a blocker until its return is recorded.",
                                     "Cancel the subscription", "subscription_ended",
-                                    "/subscriptions/", "/cancel"},
+                                    "/subscriptions/", "/cancel", "subscription_cancel"},
     [ACTION_EARLY_RETURN] = {"Early return", "Early return of subscription",
                              "The customer gives the device back before the end of the "
                              "contract. The rental ends today with the condition you record; "
                              "its pending payments are cancelled and a fee, if any, becomes a "
                              "new pending payment. Record the device's return when it arrives.",
                              "Record the early return", "subscription_ended", "/subscriptions/",
-                             "/early-return"},
+                             "/early-return", "early_return"},
     [ACTION_DEVICE_STATUS] = {"Device", "Record what happened to device",
                               "A device leaves the customer when it comes back (returned), is "
                               "sold to them, or is lost (unavailable). Its rental must have "
                               "ended first.",
-                              "Save", "device_recorded", "/devices/", "/status"},
+                              "Save", "device_recorded", "/devices/", "/status", "device_status"},
 };
 
 /* The refusals, as the operator reads them. */
@@ -312,35 +314,21 @@ static void act(struct req *r, enum record_action kind)
 	render(r, &q, &out, &c, 409, out.outcome, true, NULL);
 }
 
-void page_order_cancel_form(struct req *r)
+/* The action of the route, by the route's action name (src/route.c). */
+static enum record_action kind_of(const struct req *r)
 {
-	form(r, ACTION_ORDER_CANCEL);
+	for (int k = 0; k < ACTION__MAX; k++)
+		if (pages[k].route_action && strcmp(pages[k].route_action, r->route->action) == 0)
+			return (enum record_action)k;
+	return ACTION_DEVICE_STATUS;
 }
-void page_order_cancel(struct req *r)
+
+void page_record_action_form(struct req *r)
 {
-	act(r, ACTION_ORDER_CANCEL);
+	form(r, kind_of(r));
 }
-void page_subscription_cancel_form(struct req *r)
+
+void page_record_action(struct req *r)
 {
-	form(r, ACTION_SUBSCRIPTION_CANCEL);
-}
-void page_subscription_cancel(struct req *r)
-{
-	act(r, ACTION_SUBSCRIPTION_CANCEL);
-}
-void page_early_return_form(struct req *r)
-{
-	form(r, ACTION_EARLY_RETURN);
-}
-void page_early_return(struct req *r)
-{
-	act(r, ACTION_EARLY_RETURN);
-}
-void page_device_status_form(struct req *r)
-{
-	form(r, ACTION_DEVICE_STATUS);
-}
-void page_device_status(struct req *r)
-{
-	act(r, ACTION_DEVICE_STATUS);
+	act(r, kind_of(r));
 }
