@@ -257,7 +257,8 @@ test('POST /v1/subscriptions/{id}/cancel: ends it, cancels its pending payments,
   assert.deepEqual(Object.keys(res.json).sort(), ['assetSerialNumber', 'cancelledAt', 'message', 'previousStatus', 'rentalId', 'success']);
   const st = subState(r.sub);
   assert.deepEqual([st[0], st[2], st[3], st[5]], ['cancelled', `api:${K.admin.label}`, 'payment_failure', 'Card expired']);
-  assert.equal(st[1], sqlOne('SELECT UTC_DATE()'));
+  // (the day it ended, as the row's own timestamp says: no dependence on when the test reads it)
+  assert.equal(st[1], sqlOne(`SELECT DATE(ended_at) FROM subscriptions WHERE public_id = ${q(r.sub)}`));
   assert.equal(sqlOne(`SELECT status FROM payments WHERE public_id = ${q(r.payment)}`), 'cancelled');
   assert.equal(sqlOne(`SELECT status FROM payments WHERE public_id = ${q(r.paid)}`), 'paid');
   assert.deepEqual(assetState(r.serial).slice(0, 2), ['rented_out', r.c.id]);
@@ -311,10 +312,10 @@ test('POST /v1/subscriptions/{id}/early-return: ends it with its condition and f
     rentalId: r.sub, returnCondition: 'damaged', earlyReturnFee: 49.5, reason: 'Relocating', damageAssessment: 'Cracked screen', notes: 'Courier booked',
   });
   assert.equal(res.status, 200, res.text);
-  const today = sqlOne('SELECT UTC_DATE()');
+  const today = sqlOne(`SELECT DATE(ended_at) FROM subscriptions WHERE public_id = ${q(r.sub)}`);
   assert.deepEqual([res.json.success, res.json.rentalId, res.json.assetSerialNumber, res.json.earlyReturnFee, res.json.currency, res.json.returnDate],
     [true, r.sub, r.serial, 49.5, 'EUR', today]);
-  assert.equal(res.json.actualMonthsRented, Number(sqlOne("SELECT TIMESTAMPDIFF(MONTH, '2025-01-15', UTC_DATE())")));
+  assert.equal(res.json.actualMonthsRented, Number(sqlOne(`SELECT TIMESTAMPDIFF(MONTH, '2025-01-15', ${q(today)})`)));
   const st = subState(r.sub);
   assert.deepEqual([st[0], st[4], st[5], st[6], st[7]],
     ['ended_early_return', 'Relocating', 'Courier booked\nDamage assessment: Cracked screen', 'damaged', '49.50']);
@@ -388,7 +389,8 @@ test('PUT /v1/assets/{serialNumber}: ASSET_IN_USE while rented, INVALID_STATUS f
   assert.equal(put.status, 200, put.text);
   assert.deepEqual([put.json.success, put.json.asset.status, put.json.asset.customerId, put.json.asset.location, put.json.asset.notes],
     [true, 'returned', undefined, 'Depot 3', 'Boxed\nCondition: Minor scratches']);
-  assert.deepEqual(assetState(r.serial), ['returned', null, 'Depot 3', 'Boxed\nCondition: Minor scratches', sqlOne('SELECT UTC_DATE()'), 'fair', '0']);
+  assert.deepEqual(assetState(r.serial), ['returned', null, 'Depot 3', 'Boxed\nCondition: Minor scratches',
+    sqlOne(`SELECT DATE(updated_at) FROM assets WHERE serial_number = ${q(r.serial)}`), 'fair', '0']);
   assertError(await call(`/v1/assets/${r.serial}`, { method: 'PUT', json: { status: 'returned' } }), 400, 'ALREADY_RETURNED');
   const avail = await call(`/v1/assets/${r.serial}`, { method: 'PUT', json: { status: 'available' } });
   assert.equal(avail.status, 200, avail.text);

@@ -82,7 +82,7 @@ const orderRow = (id) => {
 };
 const subRow = (id) => {
   const [status, end, reason, cond, fee, by, today] = one(`SELECT status, end_date, cancel_reason, return_condition,
-      early_return_fee, ended_by, UTC_DATE() FROM subscriptions WHERE public_id = ${lit(id)}`);
+      early_return_fee, ended_by, DATE(ended_at) FROM subscriptions WHERE public_id = ${lit(id)}`);
   return { status, endIsToday: end === today, reason, cond, fee, by };
 };
 const assetRow = (serial) => {

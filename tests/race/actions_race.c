@@ -119,7 +119,7 @@ static const char SQL_AUDIT_CHECK[] =
     " WHERE l.tenant_id = 1 AND l.actor = ? AND l.action = ? AND l.subject = ?";
 /* case 1: the device */
 static const char SQL_ASSET_CHECK[] =
-    "SELECT x.status, x.customer_id IS NULL, x.returned_on <=> UTC_DATE(),"
+    "SELECT x.status, x.customer_id IS NULL, x.returned_on <=> DATE(x.updated_at),"
     " x.return_expected_at IS NULL, x.return_condition <=> 'good'"
     " FROM assets x WHERE x.serial_number = ?";
 /* case 2: the order */
