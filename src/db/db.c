@@ -247,10 +247,13 @@ static enum err conn_open(struct db *db, struct conn *c)
 	if (c->m != NULL)
 		return ERR_OK;
 	int n = db->cfg->ndb;
-	bool avoid = n > 1 && c->avoid >= 0;
+	/* The endpoint to try last, as it was when this call began: a failed
+	 * session setup below moves c->avoid to the endpoint it failed on. */
+	int last = c->avoid;
+	bool avoid = n > 1 && last >= 0;
 	for (int i = 0; i < n + avoid; i++) {
-		int idx = i < n ? (c->preferred + i) % n : c->avoid;
-		if (i < n && avoid && idx == c->avoid)
+		int idx = i < n ? (c->preferred + i) % n : last;
+		if (i < n && avoid && idx == last)
 			continue;
 		if (connect_endpoint(db, c, &db->cfg->db[idx]) != ERR_OK)
 			continue;
@@ -531,6 +534,18 @@ static bool is_read(const char *sql)
 }
 
 #define PREFERRED_RETRY_SECONDS 60
+#define READ_RETRIES            4
+#define READ_RETRY_PAUSE_MS     80
+
+/* A read's failure that another try may not meet: the node is gone or not
+ * ready (ERR_UNAVAILABLE, unless no endpoint answered at all), or the
+ * cluster aborted it (a deadlock, or a causal wait that timed out). */
+static bool read_retryable(const struct db *db, enum err rc)
+{
+	if (rc == ERR_UNAVAILABLE)
+		return db->cfg->ndb > 1 || !db->no_server;
+	return rc == ERR_RETRY && (db->err == ER_LOCK_DEADLOCK || db->err == ER_LOCK_WAIT_TIMEOUT);
+}
 
 static double now_ms(void)
 {
@@ -595,14 +610,24 @@ static enum err run_timed(struct db *db, struct arena *a, const char *sql, struc
 		          db->err, db->errmsg);
 		rc = run_once(db, c, a, sql, true, out, p, n);
 	}
-	/* A plain read outside a transaction that a Galera node aborted (a
-	 * deadlock error: a node leaving the cluster, or an applier's
-	 * conflict) changed nothing: one more try. */
-	if (rc == ERR_RETRY && db->err == ER_LOCK_DEADLOCK && !in_tx && is_read(sql)) {
-		log_error("read aborted on endpoint %d (%u: %s); trying again", c->endpoint + 1,
-		          db->err, db->errmsg);
-		rc = run_once(db, c, a, sql, true, out, p, n);
+	/* A plain read outside a transaction changes nothing, so it may go on
+	 * trying while a cluster changes its membership: the node that left
+	 * is avoided, and a node still installing the new view (refusing, or
+	 * aborting reads with a deadlock or a causal-wait timeout) is given a
+	 * short pause. Bounded: a few tries, under a second of pauses. */
+	if (!in_tx && is_read(sql)) {
+		for (int t = 0; t < READ_RETRIES && read_retryable(db, rc); t++) {
+			log_error("read failed on endpoint %d (%u: %s); trying again (%d of %d)",
+			          c->endpoint + 1, db->err, db->errmsg, t + 1, READ_RETRIES);
+			struct timespec pause = {0, (long)(t + 1) * READ_RETRY_PAUSE_MS * 1000000L};
+			if (t > 0 || rc == ERR_RETRY)
+				nanosleep(&pause, NULL);
+			rc = run_once(db, c, a, sql, true, out, p, n);
+		}
 	}
+	if (rc == ERR_UNAVAILABLE && !in_tx && !db->no_server)
+		log_error("statement gave up on endpoint %d (%u: %s)", c->endpoint + 1, db->err,
+		          db->errmsg);
 	if (rc == ERR_UNAVAILABLE && c == &db->w)
 		db->in_tx = false;
 	/* Galera can abort a transaction for a conflict without reporting it
