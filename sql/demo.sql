@@ -266,6 +266,18 @@ FROM (SELECT d.id, d.p, d.h, d.hp, d.tenant, d.inactive, d.created,
         FROM demo_c d) n
 LEFT JOIN demo_agg a ON a.cid = n.id;
 
+-- ---- the search box's words, set-based (the triggers keep them after) ----
+-- Word k of each customer's words column (" anna smith ..."): the column
+-- has at most a couple of dozen. DISTINCT, not INSERT IGNORE: with
+-- unique_checks off (above), InnoDB loads an empty table in bulk and gives
+-- the whole statement up on a duplicate ("anna.anna@..." has it twice).
+INSERT INTO customer_words (tenant_id, word, customer_id)
+SELECT DISTINCT t.tenant_id, LEFT(SUBSTRING_INDEX(SUBSTRING_INDEX(t.w, ' ', k.seq), ' ', -1), 64),
+       t.id
+  FROM (SELECT id, tenant_id, TRIM(words) AS w FROM customers) t
+  JOIN seq_1_to_32 k ON k.seq <= 1 + CHAR_LENGTH(t.w) - CHAR_LENGTH(REPLACE(t.w, ' ', ''))
+ WHERE CHAR_LENGTH(SUBSTRING_INDEX(SUBSTRING_INDEX(t.w, ' ', k.seq), ' ', -1)) >= 2;
+
 -- ---- the audit rows of the demo's deactivations ----------------------------
 -- Every inactive customer was deactivated by someone at some time for a
 -- reason (its deactivated_* columns); the audit log keeps one 'ok' row per

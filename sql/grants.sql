@@ -3,14 +3,17 @@
 --
 -- SELECT/INSERT/UPDATE on business tables, no DELETE anywhere; audit_log and
 -- customer_notes are append-only (SELECT/INSERT). Triggers run as their
--- definer and keep the aggregates and counters, so the account needs nothing
--- more.
+-- definer and keep the aggregates, counters and the search's words (the
+-- only DELETE: a renamed customer's old words, by trigger), so the account
+-- needs nothing more.
 
 CREATE USER IF NOT EXISTS 'custodian_app'@'@APP_HOST@' IDENTIFIED BY '@APP_PASSWORD@';
 ALTER USER 'custodian_app'@'@APP_HOST@' IDENTIFIED BY '@APP_PASSWORD@';
 
 GRANT SELECT ON custodian.tenants TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT ON custodian.customer_counts TO 'custodian_app'@'@APP_HOST@';
+-- the search's words: kept by the customers' triggers, read by the search
+GRANT SELECT ON custodian.customer_words TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT ON custodian.operators TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT, UPDATE ON custodian.customers TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT, UPDATE ON custodian.addresses TO 'custodian_app'@'@APP_HOST@';

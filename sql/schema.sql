@@ -55,6 +55,19 @@ CREATE TABLE IF NOT EXISTS customers (
   sort_name           VARCHAR(202) AS (CONCAT(last_name, ' ', first_name)) STORED,
   full_name           VARCHAR(202) AS (CONCAT(first_name, ' ', last_name)) STORED,
   email_domain        VARCHAR(254) AS (SUBSTRING_INDEX(email, '@', -1)) STORED,
+  -- The phone's digits, reversed, so that "ends with these digits" is an
+  -- index prefix (the search's phone source). Written with every write.
+  phone_rev           VARCHAR(40) AS
+                        (REVERSE(REGEXP_REPLACE(COALESCE(phone, ''), '[^0-9]', ''))) STORED,
+  -- The search's words: the runs of letters, marks and digits of the names,
+  -- company and e-mail, lower-cased, each after one space (" anna smith
+  -- anna 12 example com"), so that "a word begins with w" is LIKE '% w%'.
+  -- Its words of two characters or more are the rows of customer_words.
+  -- util/text.c (text_search_words()) splits a search term the same way.
+  words               VARCHAR(800) AS
+                        (CONCAT(' ', TRIM(REGEXP_REPLACE(LOWER(CONCAT_WS(' ', first_name,
+                           last_name, company, email)), '[^\\p{L}\\p{M}\\p{N}]+', ' '))))
+                        STORED,
   UNIQUE KEY ux_customers_public_id (public_id),
   CONSTRAINT fk_customers_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id),
   -- list: status filter + sort (keyset on key, id)
@@ -74,7 +87,25 @@ CREATE TABLE IF NOT EXISTS customers (
   KEY ix_customers_company   (tenant_id, company),
   -- bulk clean-up filters: e-mail domain, duplicates by name and phone
   KEY ix_customers_domain    (tenant_id, email_domain, id),
-  KEY ix_customers_phone     (tenant_id, phone, last_name, first_name)
+  KEY ix_customers_phone     (tenant_id, phone, last_name, first_name),
+  -- search: a phone number by its digits (exact or a suffix of >= 6)
+  KEY ix_customers_phone_rev (tenant_id, phone_rev, id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- The search box's words (README, "Search"): every word of a customer's
+-- names, company and e-mail (a run of letters and digits, two or more),
+-- one row each, so that a word anywhere is an index prefix (tenant, word)
+-- and a common word costs its first thousand entries, not its whole list.
+-- Kept from customers.words by the customers' triggers in the writing
+-- transaction (sql/triggers.sql); the application account only reads it. The
+-- collation makes words equal without case and accents ('muller' finds
+-- 'Müller'). No foreign key: customers are never deleted, and the demo
+-- load writes millions of rows.
+CREATE TABLE IF NOT EXISTS customer_words (
+  tenant_id   INT UNSIGNED NOT NULL,
+  word        VARCHAR(64) NOT NULL,
+  customer_id BIGINT UNSIGNED NOT NULL,
+  PRIMARY KEY (tenant_id, word, customer_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- Exact counts per tenant, status and type for the list header, kept by

@@ -41,9 +41,36 @@ BEGIN
   UPDATE closure_requests SET due_at = UTC_TIMESTAMP(3) WHERE pending_customer = cid;
 END//
 
+DROP PROCEDURE IF EXISTS customer_words_put//
+-- Adds (keep) or removes (NOT keep) the rows of one customer's words (its
+-- words column, sql/schema.sql: " word word ..."), in the caller's
+-- transaction: a renamed customer is found by the new name and not by the
+-- old from the moment the rename commits. Each row is one primary-key
+-- write; words of one character are not kept.
+CREATE PROCEDURE customer_words_put(IN tid INT UNSIGNED, IN cid BIGINT UNSIGNED,
+                                    IN words TEXT, IN keep BOOLEAN)
+BEGIN
+  DECLARE rest TEXT DEFAULT TRIM(COALESCE(words, ''));
+  DECLARE w VARCHAR(255);
+  WHILE rest <> '' DO
+    SET w = SUBSTRING_INDEX(rest, ' ', 1);
+    SET rest = SUBSTRING(rest, CHAR_LENGTH(w) + 2);
+    IF CHAR_LENGTH(w) >= 2 THEN
+      IF keep THEN
+        INSERT IGNORE INTO customer_words (tenant_id, word, customer_id)
+        VALUES (tid, LEFT(w, 64), cid);
+      ELSE
+        DELETE FROM customer_words
+         WHERE tenant_id = tid AND word = LEFT(w, 64) AND customer_id = cid;
+      END IF;
+    END IF;
+  END WHILE;
+END//
+
 DROP TRIGGER IF EXISTS customers_ai//
 CREATE TRIGGER customers_ai AFTER INSERT ON customers FOR EACH ROW
 BEGIN
+  CALL customer_words_put(NEW.tenant_id, NEW.id, NEW.words, TRUE);
   INSERT INTO customer_counts (tenant_id, status, customer_type, shard, n)
   VALUES (NEW.tenant_id, NEW.status, NEW.customer_type, NEW.id % 16, 1)
   ON DUPLICATE KEY UPDATE n = n + 1;
@@ -54,6 +81,12 @@ END//
 DROP TRIGGER IF EXISTS customers_au//
 CREATE TRIGGER customers_au AFTER UPDATE ON customers FOR EACH ROW
 BEGIN
+  -- the words change with the names, company and e-mail (the collation's
+  -- equality: a change of case or accent only keeps the same words)
+  IF NOT (NEW.words <=> OLD.words AND NEW.tenant_id = OLD.tenant_id) THEN
+    CALL customer_words_put(OLD.tenant_id, OLD.id, OLD.words, FALSE);
+    CALL customer_words_put(NEW.tenant_id, NEW.id, NEW.words, TRUE);
+  END IF;
   IF NEW.status <> OLD.status OR NEW.customer_type <> OLD.customer_type THEN
     INSERT IGNORE INTO customer_counts (tenant_id, status, customer_type, shard, n)
     VALUES (NEW.tenant_id, NEW.status, NEW.customer_type, NEW.id % 16, 0);

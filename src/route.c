@@ -30,7 +30,8 @@ const struct route routes[PAGE__MAX] = {
                        {GET(page_customer)},
                        STAFF,
                        .keys = K(ORDERS_BEFORE) | K(SUBS_BEFORE) | K(DEVICES_BEFORE) |
-                               K(PAYMENTS_BEFORE) | K(AUDIT_BEFORE) | K(NOTES_BEFORE)},
+                               K(PAYMENTS_BEFORE) | K(AUDIT_BEFORE) | K(NOTES_BEFORE) |
+                               K(HIGHLIGHT)},
     [PAGE_DEACTIVATE] = {"/customers/{}/deactivate",
                          "deactivate",
                          AREA_HTML,
@@ -127,7 +128,7 @@ const struct route routes[PAGE__MAX] = {
                            .action = "bulk_preview",
                            STAFF,
                            .keys = K(MODE) | K(LINES) | K(DOMAIN) | K(CREATED_BEFORE) |
-                                   K(NO_ORDERS) | K(IDLE_SINCE) | K(CSRF)},
+                                   K(NO_ORDERS) | K(IDLE_SINCE) | K(Q) | K(CSRF)},
     [PAGE_BULK_APPLY] = {"/bulk/apply",
                          "bulk-apply",
                          AREA_HTML,
@@ -181,7 +182,8 @@ const struct route routes[PAGE__MAX] = {
                             {GET(api_customers_list)},
                             STAFF,
                             .keys = K(LIMIT) | K(START_AFTER) | K(STATUS) | K(CUSTOMER_TYPE) |
-                                    K(EMAIL) | K(HAS_ACTIVE_RENTALS) | K(SORT_BY) | K(SORT_DIR)},
+                                    K(EMAIL) | K(SEARCH) | K(HAS_ACTIVE_RENTALS) | K(SORT_BY) |
+                                    K(SORT_DIR)},
     [PAGE_API_CUSTOMER] = {"/v1/customers/{}",
                            "api-customer",
                            AREA_API,

@@ -33,6 +33,14 @@
   <p>Customers with the same e-mail (ignoring case), or the same first name, last name and phone. The oldest record of each group is kept; the others are proposed.</p>
   <button type="submit">Preview duplicates</button>
 </form>
+<form class="panel" method="post" action="/bulk/preview" aria-labelledby="search-title">
+  <h2 id="search-title">Choose by search</h2>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <input type="hidden" name="mode" value="search">
+  <p class="sub">The active customers the customer list's search finds: words anywhere in the names, company and e-mail (all of them), the beginning of the e-mail or name, or a phone number; at most 1,000.</p>
+  <div class="field"><label for="bulk-q">Search for</label><input id="bulk-q" name="q" maxlength="100" required placeholder="test.invalid"></div>
+  <button type="submit">Preview search</button>
+</form>
 </div>
 {{/FORMS}}
 <section class="panel" aria-labelledby="runs-title">

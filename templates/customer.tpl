@@ -12,6 +12,7 @@
     <a class="button secondary" href="{{CUSTOMER_URL}}/retention">Retention summary</a>
   </div>
 </div>
+{{#FOUND}}<p class="notice found" id="found" role="status">Found: {{FOUND_KIND}} <code>{{FOUND_ID}}</code>{{#FOUND_SHOWN}}, <a href="#rec-{{FOUND_ID}}">highlighted below</a>{{/FOUND_SHOWN}}{{#FOUND_OLDER}}, older than the rows shown below (its section lists the newest first; follow "Older" to reach it){{/FOUND_OLDER}}.</p>{{/FOUND}}
 {{#DEACTIVATION}}
 <section class="panel deactivated" aria-labelledby="deact-title">
   <h2 id="deact-title">Deactivated</h2>
@@ -100,7 +101,7 @@
   <h2 id="orders-title">Orders</h2>
   {{#NONE}}<p class="empty">No orders.</p>{{/NONE}}
   <table class="list"><thead><tr><th scope="col">Order</th><th scope="col">Status</th><th scope="col" class="num">Total</th><th scope="col">Placed</th><th scope="col">Ordered</th></tr></thead><tbody>
-  {{#ROW}}<tr id="order-{{ID}}"><td><code>{{ID}}</code></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span>{{#ACT}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/ACT}}</td><td class="num" data-label="Total">{{AMOUNT}}</td><td data-label="Placed">{{DATE}}</td><td data-label="Ordered"><ul class="order-lines">{{#LINE}}<li class="order-line"><span class="qty">{{QUANTITY}} ×</span> {{PRODUCT}} <span class="sub">{{SKU}}</span>: {{UNIT_PRICE}}/month for {{MONTHS}} months</li>{{/LINE}}</ul></td></tr>{{/ROW}}
+  {{#ROW}}<tr id="order-{{ID}}"{{#HIGHLIGHT}} class="highlight"{{/HIGHLIGHT}}><td><code id="rec-{{ID}}">{{ID}}</code></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span>{{#ACT}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/ACT}}</td><td class="num" data-label="Total">{{AMOUNT}}</td><td data-label="Placed">{{DATE}}</td><td data-label="Ordered"><ul class="order-lines">{{#LINE}}<li class="order-line"><span class="qty">{{QUANTITY}} ×</span> {{PRODUCT}} <span class="sub">{{SKU}}</span>: {{UNIT_PRICE}}/month for {{MONTHS}} months</li>{{/LINE}}</ul></td></tr>{{/ROW}}
   </tbody></table>
   <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older orders »</a>{{/OLDER}}</p>
 </section>
@@ -111,7 +112,7 @@
   <h2 id="subs-title">Subscriptions</h2>
   {{#NONE}}<p class="empty">No subscriptions.</p>{{/NONE}}
   <table class="list"><thead><tr><th scope="col">Subscription</th><th scope="col">Status</th><th scope="col" class="num">Monthly</th><th scope="col">Start</th><th scope="col">End</th><th scope="col">Device</th><th scope="col">Order</th></tr></thead><tbody>
-  {{#ROW}}<tr><td><code>{{ID}}</code></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span>{{#ACT}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/ACT}}</td><td class="num" data-label="Monthly">{{AMOUNT}}</td><td data-label="Start">{{START}}</td><td data-label="End">{{END}}</td><td data-label="Device"><code>{{ASSET}}</code></td><td data-label="Order"><code>{{ORDER}}</code></td></tr>{{/ROW}}
+  {{#ROW}}<tr id="rec-{{ID}}"{{#HIGHLIGHT}} class="highlight"{{/HIGHLIGHT}}><td><code>{{ID}}</code></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span>{{#ACT}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/ACT}}</td><td class="num" data-label="Monthly">{{AMOUNT}}</td><td data-label="Start">{{START}}</td><td data-label="End">{{END}}</td><td data-label="Device"><code>{{ASSET}}</code></td><td data-label="Order"><code>{{ORDER}}</code></td></tr>{{/ROW}}
   </tbody></table>
   <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older subscriptions »</a>{{/OLDER}}</p>
 </section>
@@ -122,7 +123,7 @@
   <h2 id="devices-title">Devices</h2>
   {{#NONE}}<p class="empty">No devices ever rented.</p>{{/NONE}}
   <table class="list"><thead><tr><th scope="col">Serial</th><th scope="col">Product</th><th scope="col">Status</th><th scope="col" class="num">Acquisition cost</th><th scope="col">Subscription</th></tr></thead><tbody>
-  {{#ROW}}<tr><td><code>{{ID}}</code></td><td data-label="Product">{{PRODUCT}} <span class="sub">{{SKU}}</span></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span>{{#WITH_CUSTOMER}} <span class="sub">with the customer</span>{{/WITH_CUSTOMER}}{{#ACT}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/ACT}}</td><td class="num" data-label="Acquisition cost">{{AMOUNT}}</td><td data-label="Subscription"><code>{{SUB}}</code></td></tr>{{/ROW}}
+  {{#ROW}}<tr id="rec-{{ID}}"{{#HIGHLIGHT}} class="highlight"{{/HIGHLIGHT}}><td><code>{{ID}}</code></td><td data-label="Product">{{PRODUCT}} <span class="sub">{{SKU}}</span></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span>{{#WITH_CUSTOMER}} <span class="sub">with the customer</span>{{/WITH_CUSTOMER}}{{#ACT}} <a class="act" href="{{ACT_URL}}" aria-label="{{ACT_LABEL}} {{ACT_ID}}">{{ACT_LABEL}}</a>{{/ACT}}</td><td class="num" data-label="Acquisition cost">{{AMOUNT}}</td><td data-label="Subscription"><code>{{SUB}}</code></td></tr>{{/ROW}}
   </tbody></table>
   <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older devices »</a>{{/OLDER}}</p>
 </section>
@@ -133,7 +134,7 @@
   <h2 id="payments-title">Payments</h2>
   {{#NONE}}<p class="empty">No payments.</p>{{/NONE}}
   <table class="list"><thead><tr><th scope="col">Payment</th><th scope="col">Status</th><th scope="col" class="num">Amount</th><th scope="col">Due</th><th scope="col">Paid</th><th scope="col">Subscription</th></tr></thead><tbody>
-  {{#ROW}}<tr><td><code>{{ID}}</code></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span></td><td class="num" data-label="Amount">{{AMOUNT}}</td><td data-label="Due">{{DATE}}</td><td data-label="Paid">{{PAID_AT}}</td><td data-label="Subscription"><code>{{SUB}}</code></td></tr>{{/ROW}}
+  {{#ROW}}<tr id="rec-{{ID}}"{{#HIGHLIGHT}} class="highlight"{{/HIGHLIGHT}}><td><code>{{ID}}</code></td><td data-label="Status"><span class="badge badge-{{ROW_STATUS}}">{{ROW_STATUS}}</span></td><td class="num" data-label="Amount">{{AMOUNT}}</td><td data-label="Due">{{DATE}}</td><td data-label="Paid">{{PAID_AT}}</td><td data-label="Subscription"><code>{{SUB}}</code></td></tr>{{/ROW}}
   </tbody></table>
   <p class="pager">{{#NEWEST}}<a href="{{NEWEST_URL}}">« Newest</a>{{/NEWEST}} {{#OLDER}}<a href="{{OLDER_URL}}">Older payments »</a>{{/OLDER}}</p>
 </section>

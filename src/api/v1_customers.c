@@ -10,6 +10,7 @@
 #include "domain/closures.h"
 #include "domain/customers.h"
 #include "domain/lifecycle.h"
+#include "domain/search.h"
 #include "http/error.h"
 #include "http/json.h"
 #include "http/response.h"
@@ -181,7 +182,19 @@ void api_customers_list(struct req *r)
 	    .addresses = true,
 	    .limit = limit + 1,
 	};
-	const char *scope = arena_printf(a, "api:customers:%d:%d", (int)sort, (int)desc);
+	/* Extension: ?search= is the search box's search among the customers
+	 * (domain/search.h; a record's id is read at its own endpoint). The
+	 * exact email= filter stays FlexPortal's and is not combined with it. */
+	const char *search = req_str(r, KEY_SEARCH);
+	if (search != NULL && q.search != CSEARCH_NONE) {
+		api_invalid(r, "search", "search: cannot be combined with email.",
+		            "invalid_string");
+		return;
+	}
+	if (search != NULL)
+		search_query(&q, search);
+	const char *scope = arena_printf(a, "api:customers:%d:%d%s", (int)sort, (int)desc,
+	                                 q.search == CSEARCH_TEXT ? ":search" : "");
 	const char *after = req_str(r, KEY_START_AFTER);
 	if (after) {
 		char *key;

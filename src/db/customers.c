@@ -2,11 +2,13 @@
 #include "db/customers.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db/row.h"
 #include "db/sql.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 /* The columns of CUSTOMER_COLS, in order. */
 enum {
@@ -39,7 +41,8 @@ enum {
 	CU_COLLECTED,
 	CU_ACQUISITION,
 	CU_TRACKED,
-	CU_MATCHES
+	CU_MATCHES,
+	CU_RANK /* the search box's list: 0 exact, 1 other matches */
 };
 
 #define CUSTOMER_COLS_BUT_CUSTOM                                                                   \
@@ -137,6 +140,25 @@ const struct stmt_sql db_sql_customers[] = {
     {STMT_CUSTOMER_COUNTS,
      "SELECT status, customer_type, SUM(n) FROM customer_counts WHERE tenant_id = ?"
      " GROUP BY status, customer_type"},
+    /* The customer a record belongs to, in the tenant (id, tenant): each
+     * one unique-key lookup. A device belongs to the customer it is with,
+     * or else to the newest rental of it. */
+    {STMT_OWNER_OF_CUSTOMER,
+     "SELECT c.public_id FROM customers c WHERE c.public_id = ? AND c.tenant_id = ?"},
+    {STMT_OWNER_OF_ORDER,
+     "SELECT c.public_id FROM orders o JOIN customers c ON c.id = o.customer_id"
+     " WHERE o.public_id = ? AND o.tenant_id = ?"},
+    {STMT_OWNER_OF_SUBSCRIPTION,
+     "SELECT c.public_id FROM subscriptions s JOIN customers c ON c.id = s.customer_id"
+     " WHERE s.public_id = ? AND s.tenant_id = ?"},
+    {STMT_OWNER_OF_PAYMENT,
+     "SELECT c.public_id FROM payments p JOIN customers c ON c.id = p.customer_id"
+     " WHERE p.public_id = ? AND p.tenant_id = ?"},
+    {STMT_OWNER_OF_DEVICE,
+     "SELECT c.public_id FROM assets x JOIN customers c ON c.id = COALESCE(x.customer_id,"
+     "   (SELECT s.customer_id FROM subscriptions s WHERE s.asset_serial = x.serial_number"
+     "     ORDER BY s.id DESC LIMIT 1))"
+     " WHERE x.serial_number = ? AND x.tenant_id = ? AND c.tenant_id = x.tenant_id"},
 };
 const size_t db_sql_customers_n = sizeof(db_sql_customers) / sizeof(db_sql_customers[0]);
 
@@ -243,6 +265,7 @@ static void read_customer(struct row *w, struct customer_row *c)
 		read_api_extras(w, CU_BILLING_JSON, c);
 	if (ncols > CU_MATCHES)
 		c->matches = row_i64(w, CU_MATCHES);
+	c->rank = ncols > CU_RANK ? (int)row_i64(w, CU_RANK) : -1;
 }
 
 enum err db_customer_find(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
@@ -385,7 +408,7 @@ bool customer_sort_is_int(enum customer_sort s)
 	return s == CSORT_MRR || s == CSORT_DEVICES;
 }
 
-const char *customer_sort_key(struct arena *a, const struct customer_row *c, enum customer_sort s)
+static const char *sort_key(struct arena *a, const struct customer_row *c, enum customer_sort s)
 {
 	switch (s) {
 	case CSORT_CREATED: return c->created_at;
@@ -397,6 +420,12 @@ const char *customer_sort_key(struct arena *a, const struct customer_row *c, enu
 	case CSORT__MAX: break;
 	}
 	return "";
+}
+
+const char *customer_sort_key(struct arena *a, const struct customer_row *c, enum customer_sort s)
+{
+	const char *key = sort_key(a, c, s);
+	return c->rank >= 0 ? arena_printf(a, "%d:%s", c->rank, key) : key;
 }
 
 /* Escapes LIKE wildcards in term and appends '%'. */
@@ -417,32 +446,196 @@ static char *like_prefix(struct arena *a, const char *term)
 
 #define SEARCH_CAP_SQL "1001" /* CUSTOMER_SEARCH_CAP + 1 */
 
-/* The derived table of matching ids; its parameters are added by
- * add_search_params() in the same order. */
-static void search_from(struct buf *b, enum customer_search mode)
+/* The keys a search box term gives beyond its prefixes (util/text.h). */
+struct search_keys {
+	char phone[24];   /* reversed digits, or "" */
+	char *phone_like; /* phone + '%' */
+	struct search_words words;
+	size_t lead;       /* the word whose entries are read: the one with fewest */
+	bool lead_capped;  /* it has more than the cap: the matches are counted among its first */
+	bool phrase_terms; /* the term has two chunks or more: "first last" prefixes too */
+	bool lead_inline;  /* one word: the list's statement counts its entries */
+};
+
+/* The lead word's entries, up to the cap + 1, as a column of the list. */
+#define LEAD_COUNT_COL                                                                             \
+	", (SELECT COUNT(*) FROM (SELECT 1 FROM customer_words"                                    \
+	" WHERE tenant_id = ? AND word LIKE ? LIMIT " SEARCH_CAP_SQL ") lw)"
+
+/* Reads how many entries (up to the cap + 1) each word of the term has,
+ * in one statement, and picks the word with fewest to read: its entries,
+ * at most the cap, are the word source's candidates, which every other
+ * word and phrase then checks. */
+static enum err search_keys(struct db *db, struct arena *a, const struct customer_query *q,
+                            struct search_keys *k, bool inline_count)
 {
-	if (mode == CSEARCH_EMAIL_EXACT) {
+	memset(k, 0, sizeof(*k));
+	if (text_phone_key(q->term, k->phone, sizeof(k->phone)))
+		k->phone_like = arena_printf(a, "%s%%", k->phone);
+	k->phrase_terms = strchr(q->term, ' ') != NULL;
+	if (text_search_words(q->term, &k->words) == 0)
+		return ERR_OK;
+	/* One word leads by itself: the list counts its entries in its own
+	 * statement (lead_count_col()). */
+	if (k->words.n == 1 && inline_count) {
+		k->lead_inline = true;
+		return ERR_OK;
+	}
+	struct buf b;
+	buf_init(&b, a, 512);
+	struct db_param p[2 * TEXT_SEARCH_WORDS_MAX];
+	size_t n = 0;
+	buf_puts(&b, "SELECT ");
+	for (size_t i = 0; i < k->words.n; i++) {
+		buf_printf(&b,
+		           "%s(SELECT COUNT(*) FROM (SELECT 1 FROM customer_words"
+		           " WHERE tenant_id = ? AND word LIKE ? LIMIT " SEARCH_CAP_SQL ") w%zu)",
+		           i ? ", " : "", i);
+		p[n++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
+		p[n++] = (struct db_param){.type = DB_P_STR, .s = like_prefix(a, k->words.word[i])};
+	}
+	struct db_res r;
+	enum err rc = db_exec_params(db, a, b.p, &r, p, n);
+	if (rc != ERR_OK || db_explaining(db))
+		return rc; /* explain mode: r is the plan (the first word leads) */
+	struct row w = row_at(&r, 0, "search words");
+	int64_t fewest = -1;
+	for (size_t i = 0; i < k->words.n; i++) {
+		int64_t c = row_i64(&w, (int)i);
+		if (fewest < 0 || c < fewest) {
+			fewest = c;
+			k->lead = i;
+		}
+	}
+	if (w.bad)
+		return ERR_INTERNAL;
+	k->lead_capped = fewest > CUSTOMER_SEARCH_CAP;
+	return ERR_OK;
+}
+
+/* The filters inside each candidate source, so that a source's cap
+ * counts matching customers: the union then holds more than the cap
+ * exactly when more than the cap match, and the count can say so. */
+static void source_filters_of(struct buf *b, const struct customer_query *q, const char *t)
+{
+	if (q->status >= 0)
+		buf_printf(b, " AND %sstatus = ?", t);
+	if (q->type >= 0)
+		buf_printf(b, " AND %scustomer_type = ?", t);
+	if (q->has_rentals >= 0)
+		buf_printf(b, " AND (%sdevices_out > 0) = ?", t);
+}
+
+static void source_filters(struct buf *b, const struct customer_query *q)
+{
+	source_filters_of(b, q, "");
+}
+
+static void add_source_filter_params(const struct customer_query *q, struct db_param *p, size_t *n)
+{
+	if (q->status >= 0)
+		p[(*n)++] =
+		    (struct db_param){.type = DB_P_STR, .s = customer_status_name[q->status]};
+	if (q->type >= 0)
+		p[(*n)++] = (struct db_param){.type = DB_P_STR, .s = customer_type_name[q->type]};
+	if (q->has_rentals >= 0)
+		p[(*n)++] = (struct db_param){.type = DB_P_INT, .i = q->has_rentals};
+}
+
+/* The prefix sources: column and its index without and with the status
+ * filter. The names' and the company's serve a term of several chunks
+ * ("Anna Müll", "Müller Anna"): a single word is a word. */
+static const struct {
+	const char *col;
+	const char *index[2];
+	bool phrases_only;
+} prefix_sources[] = {
+    {"email", {"ix_customers_email", "ix_customers_status_email"}, false},
+    {"sort_name", {"ix_customers_name", "ix_customers_status_name"}, true},
+    {"full_name", {"ix_customers_full_name", "ix_customers_status_first"}, true},
+    {"company", {"ix_customers_company", "ix_customers_company"}, true},
+};
+#define N_PREFIX_SOURCES (sizeof(prefix_sources) / sizeof(prefix_sources[0]))
+
+static bool prefix_source_used(const struct customer_query *q, const struct search_keys *k,
+                               size_t i)
+{
+	return q->search != CSEARCH_TEXT || !prefix_sources[i].phrases_only || k->phrase_terms ||
+	       k->words.n == 0;
+}
+
+#define WORDS_TEXT "CONCAT_WS(' ', x.first_name, x.last_name, x.company, x.email)"
+
+/* The derived table of matching ids; its parameters are added by
+ * add_search_params() in the same order. The search box's candidates
+ * come from every source that can match the term, each bounded by the
+ * cap, filtered, and read through its own index: the prefix of the
+ * e-mail (and, for a term of several chunks, of "last first", "first
+ * last" and the company); the phone's digits (a prefix of the reversed
+ * digits: the number ends with the term's); and the words anywhere: the
+ * first entries of the term's rarest word in customer_words (a prefix of
+ * a word of the names, company or e-mail), of which those that hold every
+ * other word and phrase of the term. */
+static void search_from(struct buf *b, const struct customer_query *q, const struct search_keys *k)
+{
+	if (q->search == CSEARCH_EMAIL_EXACT) {
 		buf_puts(b, "(SELECT id FROM customers FORCE INDEX (ix_customers_email)"
 		            " WHERE tenant_id = ? AND email = ?"
 		            " LIMIT " SEARCH_CAP_SQL ") m JOIN customers c ON c.id = m.id");
 		return;
 	}
-	buf_puts(b, "((SELECT id FROM customers FORCE INDEX (ix_customers_email)"
-	            " WHERE tenant_id = ? AND email LIKE ?"
-	            "   LIMIT " SEARCH_CAP_SQL ")"
-	            " UNION (SELECT id FROM customers FORCE INDEX (ix_customers_name)"
-	            " WHERE tenant_id = ? AND sort_name LIKE ?"
-	            "   LIMIT " SEARCH_CAP_SQL ")"
-	            " UNION (SELECT id FROM customers FORCE INDEX (ix_customers_full_name)"
-	            " WHERE tenant_id = ? AND full_name LIKE ?"
-	            "   LIMIT " SEARCH_CAP_SQL ")"
-	            " UNION (SELECT id FROM customers FORCE INDEX (ix_customers_company)"
-	            " WHERE tenant_id = ? AND company LIKE ?"
-	            "   LIMIT " SEARCH_CAP_SQL ")) m STRAIGHT_JOIN customers c ON c.id = m.id");
+	buf_puts(b, "(");
+	bool first = true;
+	for (size_t i = 0; i < N_PREFIX_SOURCES; i++) {
+		if (!prefix_source_used(q, k, i))
+			continue;
+		buf_printf(b, "%s(SELECT id FROM customers FORCE INDEX (%s) WHERE tenant_id = ?",
+		           first ? "" : " UNION ", prefix_sources[i].index[q->status >= 0]);
+		first = false;
+		if (q->status >= 0 && strcmp(prefix_sources[i].col, "company") != 0) {
+			/* the status is the index's second column */
+			buf_printf(b, " AND status = ? AND %s LIKE ?", prefix_sources[i].col);
+			struct customer_query rest = *q;
+			rest.status = -1;
+			source_filters(b, &rest);
+		} else {
+			buf_printf(b, " AND %s LIKE ?", prefix_sources[i].col);
+			source_filters(b, q);
+		}
+		buf_puts(b, " LIMIT " SEARCH_CAP_SQL ")");
+	}
+	if (k->phone_like) {
+		buf_puts(b, " UNION (SELECT id FROM customers FORCE INDEX (ix_customers_phone_rev)"
+		            " WHERE tenant_id = ? AND phone_rev LIKE ?");
+		source_filters(b, q);
+		buf_puts(b, " LIMIT " SEARCH_CAP_SQL ")");
+	}
+	if (k->words.n > 0) {
+		buf_puts(b, " UNION (SELECT d.id FROM (SELECT customer_id AS id FROM customer_words"
+		            " WHERE tenant_id = ? AND word LIKE ? LIMIT " SEARCH_CAP_SQL ") d");
+		size_t checks = k->words.n - 1 + k->words.nphrases;
+		if (checks > 0 || q->status >= 0 || q->type >= 0 || q->has_rentals >= 0) {
+			buf_puts(b,
+			         " STRAIGHT_JOIN customers x ON x.id = d.id WHERE x.tenant_id = ?");
+			for (size_t i = 0; i + 1 < k->words.n; i++)
+				buf_puts(b, " AND x.words LIKE ?");
+			for (size_t i = 0; i < k->words.nphrases; i++)
+				buf_puts(b, " AND " WORDS_TEXT " LIKE ?");
+			source_filters_of(b, q, "x.");
+		}
+		buf_puts(b, ")");
+	}
+	buf_puts(b, ") m STRAIGHT_JOIN customers c ON c.id = m.id");
 }
 
-static void add_search_params(struct arena *a, const struct customer_query *q, struct db_param *p,
-                              size_t *n)
+/* '%' + term with LIKE's wildcards escaped + '%'. */
+static char *like_anywhere(struct arena *a, const char *term)
+{
+	return arena_printf(a, "%%%s", like_prefix(a, term));
+}
+
+static void add_search_params(struct arena *a, const struct customer_query *q,
+                              const struct search_keys *k, struct db_param *p, size_t *n)
 {
 	if (q->search == CSEARCH_EMAIL_EXACT) {
 		p[(*n)++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
@@ -450,10 +643,66 @@ static void add_search_params(struct arena *a, const struct customer_query *q, s
 		return;
 	}
 	const char *like = like_prefix(a, q->term);
-	for (int i = 0; i < 4; i++) {
+	for (size_t i = 0; i < N_PREFIX_SOURCES; i++) {
+		if (!prefix_source_used(q, k, i))
+			continue;
 		p[(*n)++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
-		p[(*n)++] = (struct db_param){.type = DB_P_STR, .s = like};
+		if (q->status >= 0 && strcmp(prefix_sources[i].col, "company") != 0) {
+			p[(*n)++] = (struct db_param){.type = DB_P_STR,
+			                              .s = customer_status_name[q->status]};
+			p[(*n)++] = (struct db_param){.type = DB_P_STR, .s = like};
+			struct customer_query rest = *q;
+			rest.status = -1;
+			add_source_filter_params(&rest, p, n);
+		} else {
+			p[(*n)++] = (struct db_param){.type = DB_P_STR, .s = like};
+			add_source_filter_params(q, p, n);
+		}
 	}
+	if (k->phone_like) {
+		p[(*n)++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
+		p[(*n)++] = (struct db_param){.type = DB_P_STR, .s = k->phone_like};
+		add_source_filter_params(q, p, n);
+	}
+	if (k->words.n > 0) {
+		p[(*n)++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
+		p[(*n)++] = (struct db_param){.type = DB_P_STR,
+		                              .s = like_prefix(a, k->words.word[k->lead])};
+		size_t checks = k->words.n - 1 + k->words.nphrases;
+		if (checks > 0 || q->status >= 0 || q->type >= 0 || q->has_rentals >= 0) {
+			p[(*n)++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
+			for (size_t i = 0; i < k->words.n; i++)
+				if (i != k->lead)
+					p[(*n)++] = (struct db_param){
+					    .type = DB_P_STR,
+					    .s = arena_printf(a, "%% %s",
+					                      like_prefix(a, k->words.word[i]))};
+			for (size_t i = 0; i < k->words.nphrases; i++)
+				p[(*n)++] = (struct db_param){
+				    .type = DB_P_STR, .s = like_anywhere(a, k->words.phrase[i])};
+			add_source_filter_params(q, p, n);
+		}
+	}
+}
+
+/* The search box's rank: 0 for an exact match (the e-mail, the full name
+ * either way round, the company, or the phone's digits equal to the
+ * term; the collation ignores case and accents), 1 for the others. */
+static void rank_expr(struct buf *b, const struct search_keys *k)
+{
+	buf_puts(b, "IF(c.email = ? OR c.full_name = ? OR c.sort_name = ? OR c.company = ?");
+	if (k->phone_like)
+		buf_puts(b, " OR c.phone_rev = ?");
+	buf_puts(b, ", 0, 1)");
+}
+
+static void add_rank_params(const struct customer_query *q, const struct search_keys *k,
+                            struct db_param *p, size_t *n)
+{
+	for (int i = 0; i < 4; i++)
+		p[(*n)++] = (struct db_param){.type = DB_P_STR, .s = q->term};
+	if (k->phone_like)
+		p[(*n)++] = (struct db_param){.type = DB_P_STR, .s = k->phone};
 }
 
 /* WHERE conditions shared by the list and the count. Only the filters in
@@ -491,8 +740,24 @@ enum err db_customer_list(struct db *db, struct arena *a, const struct customer_
                           struct customer_list *out)
 {
 	memset(out, 0, sizeof(*out));
+	bool ranked = q->search == CSEARCH_TEXT;
+	struct search_keys k;
+	memset(&k, 0, sizeof(k));
+	enum err rc;
+	if (ranked && (rc = search_keys(db, a, q, &k, q->with_total)) != ERR_OK)
+		return rc;
+	/* a ranked cursor's key is "<rank>:<sort key>" (customer_sort_key) */
+	int after_rank = 0;
+	const char *after_key = q->after_key;
+	if (ranked && q->after) {
+		if (after_key == NULL || (after_key[0] != '0' && after_key[0] != '1') ||
+		    after_key[1] != ':')
+			return ERR_INVALID;
+		after_rank = after_key[0] - '0';
+		after_key += 2;
+	}
 	struct buf b;
-	buf_init(&b, a, 2048);
+	buf_init(&b, a, 4096);
 	/* The HTML list does not show custom fields: leaving the JSON text out
 	 * keeps the rows narrow enough to be sorted in memory (searches). */
 	buf_puts(&b, q->addresses ? "SELECT " CUSTOMER_COLS ", " ADDRESSES_JSON ", " API_EXTRAS
@@ -502,33 +767,62 @@ enum err db_customer_list(struct db *db, struct arena *a, const struct customer_
 	 * (a search's first page needs no second statement for its count). */
 	if (q->with_total)
 		buf_puts(&b, ", COUNT(*) OVER ()");
+	else if (ranked)
+		buf_puts(&b, ", NULL");
+	if (ranked) {
+		buf_puts(&b, ", ");
+		rank_expr(&b, &k);
+		buf_puts(&b, " AS rk");
+	}
+	if (k.lead_inline)
+		buf_puts(&b, LEAD_COUNT_COL);
 	buf_puts(&b, " FROM ");
 	if (q->search != CSEARCH_NONE)
-		search_from(&b, q->search);
+		search_from(&b, q, &k);
 	else
 		buf_printf(&b, "customers c FORCE INDEX (%s)", sort_index[q->sort][q->status >= 0]);
 	filters(&b, q);
 	const char *col = sort_col[q->sort];
 	const char *cmp = q->desc ? "<" : ">";
-	if (q->after)
+	if (q->after && ranked) {
+		buf_puts(&b, " AND (");
+		rank_expr(&b, &k);
+		buf_puts(&b, " > ? OR (");
+		rank_expr(&b, &k);
+		buf_printf(&b, " = ? AND (%s %s ? OR (%s = ? AND c.id %s ?))))", col, cmp, col,
+		           cmp);
+	} else if (q->after) {
 		buf_printf(&b, " AND (%s %s ? OR (%s = ? AND c.id %s ?))", col, cmp, col, cmp);
-	buf_printf(&b, " ORDER BY %s %s, c.id %s LIMIT ?", col, q->desc ? "DESC" : "ASC",
-	           q->desc ? "DESC" : "ASC");
+	}
+	buf_printf(&b, " ORDER BY %s%s %s, c.id %s LIMIT ?", ranked ? "rk, " : "", col,
+	           q->desc ? "DESC" : "ASC", q->desc ? "DESC" : "ASC");
 
-	struct db_param p[32];
+	struct db_param p[96];
 	size_t n = 0;
+	if (ranked)
+		add_rank_params(q, &k, p, &n);
+	if (k.lead_inline) {
+		p[n++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
+		p[n++] = (struct db_param){.type = DB_P_STR, .s = like_prefix(a, k.words.word[0])};
+	}
 	if (q->search != CSEARCH_NONE)
-		add_search_params(a, q, p, &n);
+		add_search_params(a, q, &k, p, &n);
 	add_filter_params(q, p, &n);
 	if (q->after) {
 		struct db_param key;
 		if (customer_sort_is_int(q->sort)) {
 			long long v = 0;
-			if (sscanf(q->after_key, "%lld", &v) != 1)
+			if (sscanf(after_key, "%lld", &v) != 1)
 				return ERR_INVALID;
 			key = (struct db_param){.type = DB_P_INT, .i = v};
 		} else {
-			key = (struct db_param){.type = DB_P_STR, .s = q->after_key};
+			key = (struct db_param){.type = DB_P_STR, .s = after_key};
+		}
+		if (ranked) {
+			add_rank_params(q, &k, p, &n);
+			p[n++] = (struct db_param){.type = DB_P_INT, .i = after_rank};
+			add_rank_params(q, &k, p, &n);
+			p[n++] = (struct db_param){.type = DB_P_INT, .i = after_rank};
 		}
 		p[n++] = key;
 		p[n++] = key;
@@ -536,11 +830,33 @@ enum err db_customer_list(struct db *db, struct arena *a, const struct customer_
 	}
 	p[n++] = (struct db_param){.type = DB_P_INT, .i = q->limit};
 	struct db_res r;
-	enum err rc = db_exec_params(db, a, b.p, &r, p, n);
+	rc = db_exec_params(db, a, b.p, &r, p, n);
 	if (rc == ERR_OK)
 		out->rows = rows_read(a, &r, "customer list", sizeof(*out->rows), read_list_row,
 		                      &out->n, &rc);
+	/* One word's entries were counted with the rows; with no row, on
+	 * their own. */
+	if (rc == ERR_OK && k.lead_inline && !db_explaining(db)) {
+		if (out->n > 0) {
+			const char *v = DB_V(&r, 0, CU_RANK + 1);
+			k.lead_capped = v != NULL && atoll(v) > CUSTOMER_SEARCH_CAP;
+		} else {
+			rc = search_keys(db, a, q, &k, false);
+		}
+	}
+	/* The word source read only the first entries of its word: the count
+	 * says "more than the cap", as it is not known beyond. */
+	if (rc == ERR_OK && k.lead_capped && q->with_total)
+		for (size_t i = 0; i < out->n; i++)
+			if (out->rows[i].matches <= CUSTOMER_SEARCH_CAP)
+				out->rows[i].matches = CUSTOMER_SEARCH_CAP + 1;
 	return rc;
+}
+
+enum err db_customer_search_words(struct db *db, struct arena *a, const struct customer_query *q)
+{
+	struct search_keys k;
+	return search_keys(db, a, q, &k, false);
 }
 
 enum err db_customer_search_count(struct db *db, struct arena *a, const struct customer_query *q,
@@ -551,18 +867,49 @@ enum err db_customer_search_count(struct db *db, struct arena *a, const struct c
 		return ERR_INTERNAL;
 	struct buf b;
 	buf_init(&b, a, 1024);
+	struct search_keys k;
+	memset(&k, 0, sizeof(k));
+	enum err rc;
+	if (q->search == CSEARCH_TEXT && (rc = search_keys(db, a, q, &k, false)) != ERR_OK)
+		return rc;
 	buf_puts(&b, "SELECT COUNT(*) FROM ");
-	search_from(&b, q->search);
+	search_from(&b, q, &k);
 	filters(&b, q);
-	struct db_param p[32];
+	struct db_param p[96];
 	size_t n = 0;
-	add_search_params(a, q, p, &n);
+	add_search_params(a, q, &k, p, &n);
 	add_filter_params(q, p, &n);
 	struct db_res r;
-	enum err rc = db_exec_params(db, a, b.p, &r, p, n);
+	rc = db_exec_params(db, a, b.p, &r, p, n);
 	if (rc != ERR_OK || r.nrows != 1)
 		return rc;
 	struct row w = row_at(&r, 0, "search count");
 	*out = row_i64(&w, 0);
+	if (k.lead_capped && *out <= CUSTOMER_SEARCH_CAP)
+		*out = CUSTOMER_SEARCH_CAP + 1;
+	return w.bad ? ERR_INTERNAL : ERR_OK;
+}
+
+enum err db_record_owner(struct db *db, struct arena *a, unsigned tenant, enum record_kind kind,
+                         const char *id, const char **customer_public_id)
+{
+	static const enum stmt by_kind[RECORD_KIND__MAX] = {
+	    [RECORD_CUSTOMER] = STMT_OWNER_OF_CUSTOMER,
+	    [RECORD_ORDER] = STMT_OWNER_OF_ORDER,
+	    [RECORD_SUBSCRIPTION] = STMT_OWNER_OF_SUBSCRIPTION,
+	    [RECORD_PAYMENT] = STMT_OWNER_OF_PAYMENT,
+	    [RECORD_DEVICE] = STMT_OWNER_OF_DEVICE,
+	};
+	*customer_public_id = NULL;
+	if ((unsigned)kind >= RECORD_KIND__MAX)
+		return ERR_INTERNAL;
+	struct db_res r;
+	enum err rc = db_exec(db, a, by_kind[kind], &r, "si", id, (long long)tenant);
+	if (rc != ERR_OK)
+		return rc;
+	if (r.nrows == 0)
+		return ERR_NOT_FOUND;
+	struct row w = row_at(&r, 0, "record owner");
+	*customer_public_id = row_text(&w, 0);
 	return w.bad ? ERR_INTERNAL : ERR_OK;
 }

@@ -70,6 +70,7 @@ struct customer_row {
 	int64_t acquisition_cents;   /* the devices it rented */
 	int64_t subscriptions_tracked;
 	int64_t matches; /* with_total: the rows matching the query (search) */
+	int rank;        /* the search box's list: 0 exact match, 1 other; else -1 */
 };
 
 struct customer_list {
@@ -164,7 +165,7 @@ enum customer_sort {
 
 enum customer_search {
 	CSEARCH_NONE,
-	CSEARCH_PREFIX,      /* term is a prefix of email, name or company */
+	CSEARCH_TEXT,        /* the search box: prefixes, phone digits, words anywhere */
 	CSEARCH_EMAIL_EXACT, /* term is an e-mail address (API filter) */
 	CSEARCH__MAX
 };
@@ -197,7 +198,29 @@ enum err db_customer_list(struct db *db, struct arena *a, const struct customer_
                           struct customer_list *out);
 
 /* Matches of a search (filters applied, no cursor), counted up to cap + 1. */
+/* The statement a search box term's words cost before its list: how many
+ * entries each word has, up to the cap (the rarest is read). Alone for
+ * the explain test. */
+enum err db_customer_search_words(struct db *db, struct arena *a, const struct customer_query *q);
+
 enum err db_customer_search_count(struct db *db, struct arena *a, const struct customer_query *q,
                                   int64_t *out);
+
+/* The kinds of record the search box jumps to by id. */
+enum record_kind {
+	RECORD_CUSTOMER,     /* cus_... */
+	RECORD_ORDER,        /* ord_... */
+	RECORD_SUBSCRIPTION, /* sub_... */
+	RECORD_PAYMENT,      /* pay_... */
+	RECORD_DEVICE,       /* a serial number */
+	RECORD_KIND__MAX
+};
+
+/* The public id of the customer that the record of this kind and id
+ * belongs to, in the tenant (one statement; the string is in the arena).
+ * ERR_NOT_FOUND when the tenant has no such record: another tenant's is
+ * the same as none. */
+enum err db_record_owner(struct db *db, struct arena *a, unsigned tenant, enum record_kind kind,
+                         const char *id, const char **customer_public_id);
 
 #endif

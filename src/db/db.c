@@ -579,6 +579,11 @@ void db_set_explain(struct db *db, bool on)
 	db->explain = on;
 }
 
+bool db_explaining(const struct db *db)
+{
+	return db->explain;
+}
+
 const struct db_res *db_explain_plan(const struct db *db)
 {
 	return &db->plan;

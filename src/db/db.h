@@ -64,6 +64,7 @@ enum err db_transaction(struct db *db, struct arena *a, db_tx_fn fn, void *ctx);
  * So the real SQL builders can be checked for full scans.
  */
 void db_set_explain(struct db *db, bool on);
+bool db_explaining(const struct db *db);
 
 /* Statements executed and milliseconds spent waiting for the database
  * since the last reset (the worker logs them per request). */

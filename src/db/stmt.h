@@ -33,6 +33,12 @@ enum stmt {
 	STMT_CUSTOMER_API,
 	STMT_CUSTOMER_UPDATE_PROFILE,
 	STMT_ADDRESS_INSERT,
+	/* the search box's id jump: whose is this record (db_record_owner) */
+	STMT_OWNER_OF_CUSTOMER,
+	STMT_OWNER_OF_ORDER,
+	STMT_OWNER_OF_SUBSCRIPTION,
+	STMT_OWNER_OF_PAYMENT,
+	STMT_OWNER_OF_DEVICE,
 	/* db/records.c: orders, subscriptions, devices, payments, audit rows */
 	STMT_BLOCKERS,
 	STMT_SUBS_ACTIVE_LOCK,

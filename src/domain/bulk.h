@@ -60,6 +60,12 @@ enum err bulk_preview_filter(struct db *db, struct arena *a, unsigned tenant,
                              const struct bulk_filter *filter, int max, struct bulk_preview *out,
                              struct failure *f);
 
+/* Search mode: the active customers the search box finds for term
+ * (domain/search.h); refused when more than the search's cap or max
+ * match, as the list would only show the first of them. */
+enum err bulk_preview_search(struct db *db, struct arena *a, unsigned tenant, const char *term,
+                             int max, struct bulk_preview *out, struct failure *f);
+
 /* Possible duplicates: same e-mail (case-insensitive), or same first name,
  * last name and phone; the oldest record of each group is kept. */
 enum err bulk_preview_duplicates(struct db *db, struct arena *a, unsigned tenant, int max,

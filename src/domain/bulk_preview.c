@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "domain/bulk.h"
+#include "domain/search.h"
 #include "util/fmt.h"
 
 static void fill_from_customer(struct arena *a, struct bulk_row *row, const struct bulk_customer *c)
@@ -302,6 +303,37 @@ enum err bulk_preview_duplicates(struct db *db, struct arena *a, unsigned tenant
 	out->source = "possible duplicates";
 	enum err rc = classify(db, a, out);
 	if (rc != ERR_OK)
+		return fail_with(f, rc, NULL, NULL);
+	return ERR_OK;
+}
+
+enum err bulk_preview_search(struct db *db, struct arena *a, unsigned tenant, const char *term,
+                             int max, struct bulk_preview *out, struct failure *f)
+{
+	memset(out, 0, sizeof(*out));
+	if (term == NULL)
+		return fail_with(f, ERR_INVALID, "INVALID_PARAMETER",
+		                 "q: type what to search for (a name, e-mail, domain, company or "
+		                 "phone number).");
+	int cap = max < CUSTOMER_SEARCH_CAP ? max : CUSTOMER_SEARCH_CAP;
+	struct customer_list r;
+	int64_t matches;
+	enum err rc = search_active(db, a, tenant, term, (unsigned)cap + 1, &r, &matches);
+	if (rc != ERR_OK)
+		return fail_with(f, rc, NULL, NULL);
+	if (matches > cap)
+		return too_many(a, f, "search", cap,
+		                "customers match. Type more of the name, e-mail or company and "
+		                "preview again.");
+	out->rows = arena_calloc(a, r.n + 1, sizeof(struct bulk_row));
+	for (size_t i = 0; i < r.n; i++) {
+		const struct customer_row *c = &r.rows[i];
+		struct bulk_customer bc = {c->id,        c->public_id, c->email,      c->first_name,
+		                           c->last_name, c->status,    c->created_at, NULL};
+		fill_from_customer(a, &out->rows[out->n++], &bc);
+	}
+	out->source = arena_printf(a, "search: %s", term);
+	if ((rc = classify(db, a, out)))
 		return fail_with(f, rc, NULL, NULL);
 	return ERR_OK;
 }

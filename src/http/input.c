@@ -254,8 +254,11 @@ static const struct choice actions[] = {{"deactivate", 0},        {"reactivate",
                                         {"device_sold", 8},       {"device_lost", 9},
                                         {"device_available", 10}, {"closure_request", 11},
                                         {"closure_withdraw", 12}, {NULL, 0}};
-static const struct choice modes[] = {
-    {"paste", MODE_PASTE}, {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES}, {NULL, 0}};
+static const struct choice modes[] = {{"paste", MODE_PASTE},
+                                      {"filter", MODE_FILTER},
+                                      {"duplicates", MODE_DUPLICATES},
+                                      {"search", MODE_SEARCH},
+                                      {NULL, 0}};
 /* what a device page may set (a new rental is the only way out) */
 static const struct choice device_statuses[] = {{"returned", ASSET_RETURNED},
                                                 {"sold", ASSET_SOLD},
@@ -306,6 +309,7 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_PAYMENTS_BEFORE] = BEFORE("payments_before"),
     [KEY_AUDIT_BEFORE] = BEFORE("audit_before"),
     [KEY_NOTES_BEFORE] = BEFORE("notes_before"),
+    [KEY_HIGHLIGHT] = {"highlight", .check = v_token, .max = 40},
     [KEY_REASON] = {"reason", .check = v_name, .names = reason_code, .nnames = REASON__MAX},
     [KEY_NOTE] = {"note", .check = v_multiline, .max = 500},
     [KEY_CSRF] = {"csrf", .check = v_token, .max = 64},
@@ -336,6 +340,7 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_CUSTOMER_TYPE] = {"customerType", .check = v_name, .names = customer_type_name,
                            .nnames = CUSTOMER_TYPE__MAX},
     [KEY_EMAIL] = {"email", .check = v_email, .max = 254},
+    [KEY_SEARCH] = {"search", .check = v_text, .max = 100},
     [KEY_HAS_ACTIVE_RENTALS] = {"hasActiveRentals", .check = v_enum, .choices = bools},
     [KEY_SORT_BY] = {"sortBy", .check = v_enum, .choices = api_sorts},
     [KEY_SORT_DIR] = {"sortDir", .check = v_enum, .choices = dirs},

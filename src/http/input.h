@@ -31,6 +31,7 @@ enum key {
 	KEY_PAYMENTS_BEFORE,
 	KEY_AUDIT_BEFORE,
 	KEY_NOTES_BEFORE,
+	KEY_HIGHLIGHT, /* the record the search box jumped to */
 	/* lifecycle forms */
 	KEY_REASON,
 	KEY_NOTE,
@@ -64,6 +65,7 @@ enum key {
 	KEY_START_AFTER,
 	KEY_CUSTOMER_TYPE,
 	KEY_EMAIL,
+	KEY_SEARCH, /* GET /v1/customers: the search box (an extension) */
 	KEY_HAS_ACTIVE_RENTALS,
 	KEY_SORT_BY,
 	KEY_SORT_DIR,
@@ -129,7 +131,7 @@ _Static_assert(KEY__MAX < 128, "key_set has a bit for every key");
 /* The values of the enum-like fields that are not database vocabulary
  * (those are db/types.h's enums). */
 enum format { FORMAT_HTML, FORMAT_CSV };
-enum bulk_mode { MODE_PASTE, MODE_FILTER, MODE_DUPLICATES };
+enum bulk_mode { MODE_PASTE, MODE_FILTER, MODE_DUPLICATES, MODE_SEARCH };
 
 enum field_state { FIELD_ABSENT = 0, FIELD_OK, FIELD_INVALID };
 

@@ -88,9 +88,13 @@ void page_bulk_preview(struct req *r)
 	case MODE_DUPLICATES:
 		rc = bulk_preview_duplicates(r->app->db, a, r->user.tenant, max, &p, &f);
 		break;
+	case MODE_SEARCH:
+		rc = bulk_preview_search(r->app->db, a, r->user.tenant, req_str(r, KEY_Q), max, &p,
+		                         &f);
+		break;
 	default:
 		http_error(r, 400, "INVALID_PARAMETER",
-		           "mode: choose paste, filter or duplicates.");
+		           "mode: choose paste, filter, duplicates or search.");
 		return;
 	}
 	if (rc != ERR_OK) {

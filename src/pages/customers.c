@@ -4,6 +4,7 @@
 
 #include "domain/customers.h"
 #include "domain/notes.h"
+#include "domain/search.h"
 #include "http/error.h"
 #include "http/kv.h"
 #include "http/response.h"
@@ -112,12 +113,11 @@ static void list_read(struct req *r, struct list_params *p, struct customer_quer
 	    .status = p->status,
 	    .type = p->type,
 	    .has_rentals = -1,
-	    .search = p->q ? CSEARCH_PREFIX : CSEARCH_NONE,
-	    .term = p->q,
 	    .sort = p->sort,
 	    .desc = p->desc,
 	    .limit = PAGE_SIZE + 1,
 	};
+	search_query(q, p->q);
 }
 
 /* ---- the export (GET /customers?format=csv) ---------------------------- */
@@ -229,6 +229,22 @@ void page_customers(struct req *r)
 	}
 	const char *after = req_str(r, KEY_AFTER);
 	const struct config *cfg = &r->app->cfg;
+	/* One id of a record of the tenant: straight to its customer. */
+	struct search_jump jump;
+	enum err jrc =
+	    after ? ERR_NOT_FOUND : search_jump(r->app->db, a, r->user.tenant, p.q, &jump);
+	if (jrc == ERR_OK) {
+		resp_redirect(
+		    r, jump.kind == RECORD_CUSTOMER
+		           ? arena_printf(a, "/customers/%s", url_encode(a, jump.customer_id))
+		           : arena_printf(a, "/customers/%s?highlight=%s#found",
+		                          url_encode(a, jump.customer_id), url_encode(a, jump.id)));
+		return;
+	}
+	if (jrc != ERR_NOT_FOUND) {
+		http_fail_kind(r, jrc);
+		return;
+	}
 	if (after != NULL) {
 		char *key;
 		uint64_t id;
@@ -357,6 +373,21 @@ static void fill_address(struct tmpl_dict *d, const struct customer_addresses *a
 	tmpl_set(t, "ADMIN", x->admin_area);
 	tmpl_set(t, "COUNTRY", x->country);
 	tmpl_set(t, "ADDRESS_COMPANY", x->company);
+}
+
+/* The row of the record the search box jumped to is marked; *seen says
+ * it is on the page. */
+struct highlight {
+	const char *id; /* NULL: none asked for */
+	bool seen;
+};
+
+static void mark(struct tmpl_dict *row, struct highlight *h, const char *id)
+{
+	if (h->id == NULL || id == NULL || strcmp(h->id, id) != 0)
+		return;
+	tmpl_show(row, "HIGHLIGHT");
+	h->seen = true;
 }
 
 static void order_row(struct req *r, struct tmpl_dict *row, const struct order_row *o)
@@ -546,22 +577,30 @@ static struct tmpl_dict *section(struct req *r, struct tmpl_dict *d, enum sectio
 #define LAST_ID(list, field) ((list).n > SECTION_SIZE ? (list).rows[SECTION_SIZE - 1].field : 0)
 
 static void fill_sections(struct req *r, struct tmpl_dict *d, const char *pid,
-                          const struct sections *s)
+                          const struct sections *s, struct highlight *h)
 {
-	struct tmpl_dict *x;
+	struct tmpl_dict *x, *row;
 	x = section(r, d, SEC_ORDERS, pid, s->orders.n, LAST_ID(s->orders, id));
-	for (size_t i = 0; i < SHOWN(s->orders.n); i++)
-		order_row(r, tmpl_add(x, "ROW"), &s->orders.rows[i]);
+	for (size_t i = 0; i < SHOWN(s->orders.n); i++) {
+		order_row(r, row = tmpl_add(x, "ROW"), &s->orders.rows[i]);
+		mark(row, h, s->orders.rows[i].public_id);
+	}
 	x = section(r, d, SEC_SUBSCRIPTIONS, pid, s->subscriptions.n,
 	            LAST_ID(s->subscriptions, id));
-	for (size_t i = 0; i < SHOWN(s->subscriptions.n); i++)
-		sub_row(r, tmpl_add(x, "ROW"), &s->subscriptions.rows[i]);
+	for (size_t i = 0; i < SHOWN(s->subscriptions.n); i++) {
+		sub_row(r, row = tmpl_add(x, "ROW"), &s->subscriptions.rows[i]);
+		mark(row, h, s->subscriptions.rows[i].public_id);
+	}
 	x = section(r, d, SEC_DEVICES, pid, s->devices.n, LAST_ID(s->devices, subscription_id));
-	for (size_t i = 0; i < SHOWN(s->devices.n); i++)
-		device_row(r, tmpl_add(x, "ROW"), &s->devices.rows[i]);
+	for (size_t i = 0; i < SHOWN(s->devices.n); i++) {
+		device_row(r, row = tmpl_add(x, "ROW"), &s->devices.rows[i]);
+		mark(row, h, s->devices.rows[i].serial);
+	}
 	x = section(r, d, SEC_PAYMENTS, pid, s->payments.n, LAST_ID(s->payments, id));
-	for (size_t i = 0; i < SHOWN(s->payments.n); i++)
-		payment_row(r, tmpl_add(x, "ROW"), &s->payments.rows[i]);
+	for (size_t i = 0; i < SHOWN(s->payments.n); i++) {
+		payment_row(r, row = tmpl_add(x, "ROW"), &s->payments.rows[i]);
+		mark(row, h, s->payments.rows[i].public_id);
+	}
 	x = section(r, d, SEC_AUDIT, pid, s->audit.n, LAST_ID(s->audit, id));
 	for (size_t i = 0; i < SHOWN(s->audit.n); i++)
 		audit_row(r, tmpl_add(x, "ROW"), &s->audit.rows[i]);
@@ -571,6 +610,24 @@ static void fill_sections(struct req *r, struct tmpl_dict *d, const char *pid,
 		note_row(r, tmpl_add(x, "ROW"), &s->notes.rows[i]);
 	if (req_can_write(r))
 		fill_note_form(r, x, pid);
+}
+
+/* The "Found" line of the record the search box jumped to: a link to
+ * its row when a section shows it, else said plainly that it is older
+ * than the rows shown (one more statement: is it this customer's?). */
+static void fill_found(struct req *r, struct tmpl_dict *d, const struct customer_row *c,
+                       const struct highlight *h)
+{
+	if (h->id == NULL)
+		return;
+	struct search_jump j;
+	if (search_jump(r->app->db, r->arena, r->user.tenant, h->id, &j) != ERR_OK ||
+	    j.kind == RECORD_CUSTOMER || strcmp(j.customer_id, c->public_id) != 0)
+		return;
+	struct tmpl_dict *f = tmpl_add(d, "FOUND");
+	tmpl_set(f, "FOUND_KIND", record_kind_label[j.kind]);
+	tmpl_set(f, "FOUND_ID", j.id);
+	tmpl_show(f, h->seen ? "FOUND_SHOWN" : "FOUND_OLDER");
 }
 
 void page_customer(struct req *r)
@@ -611,7 +668,9 @@ void page_customer(struct req *r)
 	fill_address(d, &o.addresses, ADDRESS_SHIPPING, "Shipping address");
 	fill_profitability(r, d, &o.retention, c->devices_out);
 	fill_open_items(r, d, &o.prereq);
-	fill_sections(r, d, c->public_id, &o.sections);
+	struct highlight h = {req_str(r, KEY_HIGHLIGHT), false};
+	fill_sections(r, d, c->public_id, &o.sections, &h);
+	fill_found(r, d, c, &h);
 	tmpl_set(d, "NOTES_COUNT", fmt_count(a, o.retention.by.notes));
 	view_send(r, &v, 200);
 }

@@ -95,7 +95,7 @@ static void customer_lists(struct db *db, struct arena *a)
 	                                              "mrr",       "devices", "firstName"};
 	static const int statuses[] = {CUSTOMER_ACTIVE, CUSTOMER_INACTIVE, -1};
 	static const int types[] = {-1, CUSTOMER_BUSINESS};
-	static const char *const searches[CSEARCH__MAX] = {"none", "prefix", "email"};
+	static const char *const searches[CSEARCH__MAX] = {"none", "text", "email"};
 	for (int s = 0; s < CSORT__MAX; s++)
 		for (int desc = 0; desc < 2; desc++)
 			for (int st = 0; st < 3; st++)
@@ -115,7 +115,12 @@ static void customer_lists(struct db *db, struct arena *a)
 							    .desc = desc,
 							    .after = after,
 							    .after_key =
-							        customer_sort_is_int(s)
+							        se == CSEARCH_TEXT
+							            ? (customer_sort_is_int(s)
+							                   ? "0:100"
+							                   : "0:2024-01-01 "
+							                     "00:00:00")
+							        : customer_sort_is_int(s)
 							            ? "100"
 							            : "2024-01-01 00:00:00",
 							    .after_id = 1000,
@@ -142,6 +147,77 @@ static void customer_lists(struct db *db, struct arena *a)
 							judge(name, db_customer_list(db, a, &q, &r),
 							      &r, true);
 						}
+}
+
+/* The search box's every shape: the id jumps' lookups, the words' counts,
+ * and the list and its count for terms that add the phone source, the word
+ * source (one word, several, with a phrase), the names' prefixes, or only
+ * the e-mail's prefix, each sort, with a filter and a cursor. */
+static void search_shapes(struct db *db, struct arena *a)
+{
+	static const struct {
+		enum record_kind kind;
+		const char *id;
+	} ids[] = {
+	    {RECORD_CUSTOMER, "cus_fixture_clean"},   {RECORD_ORDER, "ord_fixture_all_partial"},
+	    {RECORD_SUBSCRIPTION, "sub_fixture_all"}, {RECORD_PAYMENT, "pay_inact_h2"},
+	    {RECORD_DEVICE, "SN-FIXTURE-ALL"},        {RECORD_DEVICE, "SN-FIXTURE-DEV"},
+	};
+	char name[160];
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		const char *cid;
+		snprintf(name, sizeof(name), "search id jump %s", ids[i].id);
+		/* in explain mode the plan is the answer: no owner is "not found" */
+		enum err rc = db_record_owner(db, a, 1, ids[i].kind, ids[i].id, &cid);
+		judge(name, rc == ERR_NOT_FOUND ? ERR_OK : rc, &cid, true);
+	}
+	static const char *const terms[] = {
+	    "ann",             /* e-mail prefix + one word */
+	    "jane doe",        /* all prefixes + two words */
+	    "+31 20 555 0100", /* all prefixes + phone + words (31, 20, 555, 0100) */
+	    "020 555 0100",    /* all prefixes + phone (trunk 0) + words */
+	    "fixture.example", /* e-mail prefix + two words and a phrase */
+	    "j",               /* prefixes only: no word */
+	};
+	for (size_t t = 0; t < sizeof(terms) / sizeof(terms[0]); t++) {
+		struct customer_query wq = {.tenant = 1, .search = CSEARCH_TEXT, .term = terms[t]};
+		snprintf(name, sizeof(name), "search words \"%s\"", terms[t]);
+		enum err rc = db_customer_search_words(db, a, &wq);
+		if (strcmp(terms[t], "j") != 0) /* no word: no statement */
+			judge(name, rc, NULL, true);
+	}
+	for (size_t t = 0; t < sizeof(terms) / sizeof(terms[0]); t++)
+		for (int s = 0; s < CSORT__MAX; s++)
+			for (unsigned v = 0; v < 8; v++) {
+				bool after = v & 1, desc = v & 2, filtered = v & 4;
+				struct customer_query q = {
+				    .tenant = 1,
+				    .status = filtered ? CUSTOMER_ACTIVE : -1,
+				    .type = filtered ? CUSTOMER_BUSINESS : -1,
+				    .has_rentals = -1,
+				    .search = CSEARCH_TEXT,
+				    .term = terms[t],
+				    .sort = (enum customer_sort)s,
+				    .desc = desc,
+				    .after = after,
+				    .after_key =
+				        customer_sort_is_int(s) ? "1:100" : "1:2024-01-01 00:00:00",
+				    .after_id = 1000,
+				    .with_total = !after,
+				    .limit = 51,
+				};
+				snprintf(name, sizeof(name), "search list \"%s\" sort %d%s%s%s",
+				         terms[t], s, desc ? " desc" : "",
+				         filtered ? " filtered" : "", after ? " after" : "");
+				struct customer_list r;
+				judge(name, db_customer_list(db, a, &q, &r), &r, true);
+				if (after || s)
+					continue;
+				int64_t n;
+				snprintf(name, sizeof(name), "search count \"%s\"%s", terms[t],
+				         filtered ? " filtered" : "");
+				judge(name, db_customer_search_count(db, a, &q, &n), &n, true);
+			}
 }
 
 static void audit_lists(struct db *db, struct arena *a)
@@ -376,6 +452,7 @@ int main(int argc, char **argv)
 	db_set_explain(db, true);
 	explained = db;
 	customer_lists(db, a);
+	search_shapes(db, a);
 	audit_lists(db, a);
 	order_lists(db, a);
 	record_lists(db, a);

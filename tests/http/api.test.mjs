@@ -1096,7 +1096,7 @@ test('openapi.json: every query parameter with its constraints, and the live API
     Object.fromEntries([...(doc.paths[p].parameters || []), ...(doc.paths[p][op].parameters || [])]
       .map((x) => L.resolveRef(doc, x)).filter((x) => x.in === 'query').map((x) => [x.name, x.schema && L.resolveRef(doc, x.schema)]));
   const list = queryParams('/v1/customers', 'get');
-  assert.deepEqual(Object.keys(list).sort(), ['customerType', 'email', 'hasActiveRentals', 'limit', 'sortBy', 'sortDir', 'startAfter', 'status']);
+  assert.deepEqual(Object.keys(list).sort(), ['customerType', 'email', 'hasActiveRentals', 'limit', 'search', 'sortBy', 'sortDir', 'startAfter', 'status']);
   const orders = queryParams('/v1/orders', 'get');
   assert.deepEqual(Object.keys(orders).sort(), ['customerId', 'limit', 'sortBy', 'sortDir', 'startAfter', 'status']);
   assert.deepEqual(orders.sortBy.enum, ['createdAt', 'updatedAt', 'orderId', 'status', 'totals.total']);
@@ -1116,6 +1116,11 @@ test('openapi.json: every query parameter with its constraints, and the live API
   assert.deepEqual(list.customerType.enum, ['individual', 'business']);
   assert.equal(list.hasActiveRentals.type, 'boolean');
   assert.equal(list.email.maxLength, 254);
+  // the extension: the search box's term, as long as the page's
+  assert.equal(list.search.maxLength, 100);
+  assert.match(doc.paths['/v1/customers'].get.parameters.find((x) => x.name === 'search').description, /^Extension/);
+  assert.equal((await call(`/v1/customers?search=${'a'.repeat(100)}`)).status, 200);
+  assertError(await call(`/v1/customers?search=${'a'.repeat(101)}`), 400, 'VALIDATION_ERROR', /search/);
   assert.deepEqual(orders.status.enum, ['pending', 'confirmed', 'partial', 'fulfilled', 'cancelled']);
   assert.ok(orders.customerId.pattern);
 

@@ -499,3 +499,78 @@ export function expectedRetention(customerId) {
     devicesOut: Number(out),
   };
 }
+
+/**
+ * The search box's rules (README, "Search") written again from the
+ * description, for tests to compute what a search must find:
+ * phoneKey() is the reversed digits of a phone-shaped term (or null),
+ * searchWords() the term's words and phrases.
+ */
+export function phoneKey(term) {
+  const m = /^ *(\+?)([0-9 ().-]*)$/.exec(term);
+  if (!m) return null;
+  let digits = m[2].replace(/[^0-9]/g, '');
+  if (digits.length > 20) return null;
+  if (!m[1]) digits = digits.startsWith('00') ? digits.slice(2) : digits.startsWith('0') ? digits.slice(1) : digits;
+  return digits.length >= 6 ? [...digits].reverse().join('') : null;
+}
+
+// Words: runs of letters, marks and digits of 2 to 64 characters (at most
+// 8, each once); phrases: the space-separated chunks holding a separator
+// between two of their words.
+export function searchWords(term) {
+  const words = [];
+  const phrases = [];
+  for (const chunk of term.split(/\s+/).filter(Boolean)) {
+    const runs = chunk.match(/[\p{L}\p{M}\p{N}]+/gu) || [];
+    for (const w of runs) {
+      const n = [...w].length;
+      if (n >= 2 && n <= 64 && words.length < 8 && !words.includes(w)) words.push(w);
+    }
+    if (runs.length > 1) {
+      const p = chunk.replace(/^[^\p{L}\p{M}\p{N}]+|[^\p{L}\p{M}\p{N}]+$/gu, '');
+      if (phrases.length < 8 && !phrases.includes(p)) phrases.push(p);
+    }
+  }
+  return { words, phrases };
+}
+
+// Case and accents folded, as the collation compares them.
+const fold = (s) => (s ?? '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/**
+ * The public ids a search for term must list, in the list's order:
+ * exact matches first (e-mail, full name either way round, company, the
+ * phone's digits), then orderBy; where is the filter (status, type). The
+ * matching is computed here, from the customers' columns: a customer
+ * matches when its e-mail begins with the term; or, for a term of several
+ * chunks, its "first last", "last first" or company does; or its phone's
+ * digits end with the term's; or each word of the term begins one of its
+ * words (of the names, company and e-mail) and its text holds each phrase.
+ */
+export function searchExpected(term, { tenant = 1, where = "status = 'active'", orderBy = 'created_at DESC, id DESC' } = {}) {
+  const phone = phoneKey(term);
+  const { words, phrases } = searchWords(term);
+  const t = fold(term);
+  const rows = sql(`SELECT public_id, email, full_name, sort_name, company, phone_rev,
+                           CONCAT_WS(' ', first_name, last_name, company, email)
+                      FROM customers WHERE tenant_id = ${tenant} AND ${where}
+                     ORDER BY ${orderBy}`);
+  const several = /\s/.test(term);
+  const matched = [];
+  for (const [id, email, full, sortName, company, phoneRev, text] of rows) {
+    const f = fold(text);
+    const own = (f.match(/[\p{L}\p{N}]+/gu) || []);
+    const byWords = words.length > 0 &&
+      words.every((w) => own.some((o) => o.startsWith(fold(w)))) &&
+      phrases.every((p) => f.includes(fold(p)));
+    const byPrefix = fold(email).startsWith(t) ||
+      (several || words.length === 0) && [full, sortName, company].some((v) => v && fold(v).startsWith(t));
+    const byPhone = phone !== null && (phoneRev ?? '').startsWith(phone);
+    if (!byWords && !byPrefix && !byPhone) continue;
+    const exact = [email, full, sortName, company].some((v) => v && fold(v) === t) ||
+      (phone !== null && phoneRev === phone);
+    matched.push({ id, exact });
+  }
+  return [...matched.filter((m) => m.exact), ...matched.filter((m) => !m.exact)].map((m) => m.id);
+}

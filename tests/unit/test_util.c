@@ -24,6 +24,7 @@
 #include "util/csv.h"
 #include "util/cursor.h"
 #include "util/fmt.h"
+#include "util/text.h"
 
 /* ---- shared fixtures ---------------------------------------------------- */
 
@@ -1332,6 +1333,122 @@ static void config_too_long(void **state)
 	load_fails(a, b.p, "line 2", "db_name", NULL);
 }
 
+/* ---- the search's keys (util/text.c) ------------------------------------- */
+
+static void phone_key_formats(void **state)
+{
+	(void)state;
+	char k[32];
+	/* every formatting of one number gives one key: its digits reversed */
+	static const char *const same[] = {"+31 20 555 0100", "+31205550100", "+31-20-555-0100",
+	                                   "+31 (20) 555.0100", "0031 20 555 0100"};
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		assert_true(text_phone_key(same[i], k, sizeof(k)));
+		assert_string_equal(k, "00105550213");
+	}
+	/* a national number drops its trunk 0: a suffix of the international */
+	assert_true(text_phone_key("020 555 0100", k, sizeof(k)));
+	assert_string_equal(k, "001055502");
+	assert_true(text_phone_key("555 0100", k, sizeof(k)));
+	assert_string_equal(k, "0010555");
+	assert_true(text_phone_key("(555) 010", k, sizeof(k)));
+	assert_string_equal(k, "010555");
+}
+
+static void phone_key_refused(void **state)
+{
+	(void)state;
+	char k[32];
+	static const char *const not_phones[] = {
+	    "",
+	    "12345",
+	    "0 12345",
+	    "jane",
+	    "555-0100 x",
+	    "+31 20 +55",
+	    "12345678901234567890123",
+	    "55501%",
+	    "1' OR 1=1 --",
+	    "+",
+	};
+	for (size_t i = 0; i < sizeof(not_phones) / sizeof(not_phones[0]); i++) {
+		assert_false(text_phone_key(not_phones[i], k, sizeof(k)));
+		assert_string_equal(k, "");
+	}
+}
+
+/* The words and phrases of a term, joined "w1|w2|..." for comparing. */
+static const char *joined(char (*list)[TEXT_SEARCH_WORD_BYTES + 1], size_t n)
+{
+	static char out[2048];
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(out, "|");
+		strcat(out, list[i]);
+	}
+	return out;
+}
+
+static void search_words_split(void **state)
+{
+	(void)state;
+	struct search_words w;
+	assert_int_equal(text_search_words("jane doe", &w), 2);
+	assert_string_equal(joined(w.word, w.n), "jane|doe");
+	assert_int_equal(w.nphrases, 0);
+	/* a chunk with separators inside is also a phrase, as it is */
+	assert_int_equal(text_search_words("fixture.example", &w), 2);
+	assert_string_equal(joined(w.word, w.n), "fixture|example");
+	assert_string_equal(joined(w.phrase, w.nphrases), "fixture.example");
+	assert_int_equal(text_search_words("Smith-Jones,", &w), 2);
+	assert_string_equal(joined(w.word, w.n), "Smith|Jones");
+	assert_string_equal(joined(w.phrase, w.nphrases), "Smith-Jones");
+	/* words of one character are not stored: not looked up */
+	assert_int_equal(text_search_words("J Li", &w), 1);
+	assert_string_equal(joined(w.word, w.n), "Li");
+	assert_int_equal(text_search_words("a b c", &w), 0);
+	/* '_' and '@' separate, as the database's split has it */
+	assert_int_equal(text_search_words("mary_ann@o.org", &w), 3);
+	assert_string_equal(joined(w.word, w.n), "mary|ann|org");
+	assert_string_equal(joined(w.phrase, w.nphrases), "mary_ann@o.org");
+	/* accented letters stay in their word; typographic punctuation
+	 * (U+2019, U+2013, U+00A0) separates */
+	assert_int_equal(text_search_words("Müller O\u2019Brien Anna\u2013Lena\u00a0Kovač", &w), 5);
+	assert_string_equal(joined(w.word, w.n), "Müller|Brien|Anna|Lena|Kovač");
+	/* each word once */
+	assert_int_equal(text_search_words("anna ANNA anna", &w), 2);
+	assert_string_equal(joined(w.word, w.n), "anna|ANNA");
+	assert_int_equal(text_search_words("anna anna", &w), 1);
+}
+
+static void search_words_hostile(void **state)
+{
+	(void)state;
+	struct search_words w;
+	/* operators and quotes are separators; SQL stays text */
+	assert_int_equal(
+	    text_search_words("+jane -doe ~x <y >z (abc) \"quoted text\" wild* @9", &w), 6);
+	assert_string_equal(joined(w.word, w.n), "jane|doe|abc|quoted|text|wild");
+	assert_int_equal(text_search_words("\") OR 1=1 -- ", &w), 1);
+	assert_string_equal(joined(w.word, w.n), "OR");
+	assert_int_equal(text_search_words("%_%", &w), 0);
+	/* at most TEXT_SEARCH_WORDS_MAX words */
+	assert_int_equal(text_search_words("one two three four five six seven eight nine", &w),
+	                 TEXT_SEARCH_WORDS_MAX);
+	/* a word over 64 characters is not one the database keeps */
+	char longw[80];
+	memset(longw, 'x', 65);
+	longw[65] = '\0';
+	assert_int_equal(text_search_words(longw, &w), 0);
+	memset(longw, 'x', 64);
+	longw[64] = '\0';
+	assert_int_equal(text_search_words(longw, &w), 1);
+	/* a lone multi-byte lead byte at the end ends the word */
+	assert_int_equal(text_search_words("ab\xE2", &w), 1);
+	assert_int_equal(text_search_words("ab\xE2\x80", &w), 1);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 int main(void)
@@ -1373,8 +1490,15 @@ int main(void)
 	    T(config_unknown_key),    T(config_out_of_range), T(config_db_host), T(config_secrets),
 	    T(config_missing_secret), T(config_too_long),
 	};
+	const struct CMUnitTest search_key_tests[] = {
+	    cmocka_unit_test(phone_key_formats),
+	    cmocka_unit_test(phone_key_refused),
+	    cmocka_unit_test(search_words_split),
+	    cmocka_unit_test(search_words_hostile),
+	};
 	int failed = 0;
 	failed += cmocka_run_group_tests_name("arena", arena_tests, NULL, NULL);
+	failed += cmocka_run_group_tests_name("search keys", search_key_tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("buf", buf_tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("b64", b64_tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("crypto", crypto_tests, NULL, NULL);
