@@ -473,6 +473,10 @@ static enum err search_keys(struct db *db, struct arena *a, const struct custome
 	if (text_phone_key(q->term, k->phone, sizeof(k->phone)))
 		k->phone_like = arena_printf(a, "%s%%", k->phone);
 	k->phrase_terms = strchr(q->term, ' ') != NULL;
+	/* A punctuated phone number is looked up by its digits only: its
+	 * groups ("31", "555") are not words anybody means. */
+	if (k->phone_like && strspn(q->term, "0123456789") != strlen(q->term))
+		return ERR_OK;
 	if (text_search_words(q->term, &k->words) == 0)
 		return ERR_OK;
 	/* One word leads by itself: the list counts its entries in its own

@@ -550,7 +550,8 @@ const fold = (s) => (s ?? '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCas
  */
 export function searchExpected(term, { tenant = 1, where = "status = 'active'", orderBy = 'created_at DESC, id DESC' } = {}) {
   const phone = phoneKey(term);
-  const { words, phrases } = searchWords(term);
+  // a punctuated phone number is searched by its digits, not its groups
+  const { words, phrases } = phone && /[^0-9]/.test(term) ? { words: [], phrases: [] } : searchWords(term);
   const t = fold(term);
   const rows = sql(`SELECT public_id, email, full_name, sort_name, company, phone_rev,
                            CONCAT_WS(' ', first_name, last_name, company, email)
