@@ -45,23 +45,32 @@ DROP PROCEDURE IF EXISTS customer_words_put//
 -- Adds (keep) or removes (NOT keep) the rows of one customer's words (its
 -- words column, sql/schema.sql: " word word ..."), in the caller's
 -- transaction: a renamed customer is found by the new name and not by the
--- old from the moment the rename commits. Each row is one primary-key
--- write; words of one character are not kept.
+-- old from the moment the rename commits. Each word once (a word can be
+-- in the name and the e-mail): every old word's row is then there to be
+-- deleted, and every new one is not, so each write is one primary-key
+-- record lock, never a gap lock (on a missing row) that another
+-- customer's new word would wait for. Only a write of this customer's row,
+-- whose lock the caller holds, changes its words. Words of one character
+-- are not kept.
 CREATE PROCEDURE customer_words_put(IN tid INT UNSIGNED, IN cid BIGINT UNSIGNED,
                                     IN words TEXT, IN keep BOOLEAN)
 BEGIN
   DECLARE rest TEXT DEFAULT TRIM(COALESCE(words, ''));
-  DECLARE w VARCHAR(255);
+  DECLARE seen TEXT DEFAULT ' ';
+  DECLARE tok VARCHAR(800);
+  DECLARE w VARCHAR(64);
   WHILE rest <> '' DO
-    SET w = SUBSTRING_INDEX(rest, ' ', 1);
-    SET rest = SUBSTRING(rest, CHAR_LENGTH(w) + 2);
-    IF CHAR_LENGTH(w) >= 2 THEN
+    SET tok = SUBSTRING_INDEX(rest, ' ', 1);
+    SET rest = SUBSTRING(rest, CHAR_LENGTH(tok) + 2);
+    SET w = LEFT(tok, 64);
+    IF CHAR_LENGTH(w) >= 2 AND LOCATE(CONCAT(' ', w, ' '), seen) = 0 THEN
+      SET seen = CONCAT(seen, w, ' ');
       IF keep THEN
         INSERT IGNORE INTO customer_words (tenant_id, word, customer_id)
-        VALUES (tid, LEFT(w, 64), cid);
+        VALUES (tid, w, cid);
       ELSE
         DELETE FROM customer_words
-         WHERE tenant_id = tid AND word = LEFT(w, 64) AND customer_id = cid;
+         WHERE tenant_id = tid AND word = w AND customer_id = cid;
       END IF;
     END IF;
   END WHILE;
