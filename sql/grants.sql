@@ -28,3 +28,6 @@ GRANT SELECT, INSERT, UPDATE ON custodian.bulk_items TO 'custodian_app'@'@APP_HO
 GRANT SELECT, INSERT, UPDATE ON custodian.closure_requests TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT ON custodian.audit_log TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT ON custodian.customer_notes TO 'custodian_app'@'@APP_HOST@';
+-- a merge moves a duplicate's notes to the customer kept: their owner, and
+-- nothing else of a note, may change
+GRANT UPDATE (customer_id) ON custodian.customer_notes TO 'custodian_app'@'@APP_HOST@';

@@ -41,6 +41,10 @@ CREATE TABLE IF NOT EXISTS customers (
   deactivation_reason ENUM('data_cleanup','account_closure','compliance',
                            'fraud_prevention') NULL,
   deactivation_note   VARCHAR(500) NULL,
+  -- A duplicate merged into another customer (issue 16): where it went and
+  -- when. Its records moved there; it stays, inactive, for its history.
+  merged_into         BIGINT UNSIGNED NULL,
+  merged_at           DATETIME(3) NULL,
   -- Aggregates kept by triggers so that lists can sort on them by index.
   mrr_cents           BIGINT NOT NULL DEFAULT 0,      -- sum of active subscriptions
   devices_out         INT UNSIGNED NOT NULL DEFAULT 0, -- assets rented_out now
@@ -89,7 +93,9 @@ CREATE TABLE IF NOT EXISTS customers (
   KEY ix_customers_domain    (tenant_id, email_domain, id),
   KEY ix_customers_phone     (tenant_id, phone, last_name, first_name),
   -- search: a phone number by its digits (exact or a suffix of >= 6)
-  KEY ix_customers_phone_rev (tenant_id, phone_rev, id)
+  KEY ix_customers_phone_rev (tenant_id, phone_rev, id),
+  -- the customers merged into one (its page lists them)
+  KEY ix_customers_merged    (merged_into, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- The search box's words (README, "Search"): every word of a customer's

@@ -142,13 +142,15 @@ BEGIN
   UPDATE customers SET total_orders = total_orders + 1 WHERE id = NEW.customer_id;
 END//
 
--- An order may move back into flight (e.g. cancelled -> pending) only for an
--- active customer.
+-- An order may move back into flight (e.g. cancelled -> pending), or move
+-- to another customer while in flight (a merge), only for an active
+-- customer.
 DROP TRIGGER IF EXISTS orders_bu//
 CREATE TRIGGER orders_bu BEFORE UPDATE ON orders FOR EACH ROW
 BEGIN
   IF NEW.status IN ('pending','confirmed','partial')
-     AND OLD.status NOT IN ('pending','confirmed','partial') THEN
+     AND (OLD.status NOT IN ('pending','confirmed','partial')
+          OR NEW.customer_id <> OLD.customer_id) THEN
     CALL customer_guard(NEW.customer_id);
   END IF;
   -- a change of status is an update of the order (unless the writer says when)
@@ -165,6 +167,11 @@ END//
 DROP TRIGGER IF EXISTS orders_au//
 CREATE TRIGGER orders_au AFTER UPDATE ON orders FOR EACH ROW
 BEGIN
+  -- an order moved to another customer (a merge) counts there
+  IF NEW.customer_id <> OLD.customer_id THEN
+    UPDATE customers SET total_orders = total_orders - 1 WHERE id = OLD.customer_id;
+    UPDATE customers SET total_orders = total_orders + 1 WHERE id = NEW.customer_id;
+  END IF;
   IF OLD.status IN ('pending','confirmed','partial')
      AND NEW.status NOT IN ('pending','confirmed','partial') THEN
     CALL closure_due(NEW.customer_id);
@@ -238,7 +245,8 @@ END//
 DROP TRIGGER IF EXISTS subscriptions_bu//
 CREATE TRIGGER subscriptions_bu BEFORE UPDATE ON subscriptions FOR EACH ROW
 BEGIN
-  IF NEW.status = 'active' AND OLD.status <> 'active' THEN
+  IF NEW.status = 'active'
+     AND (OLD.status <> 'active' OR NEW.customer_id <> OLD.customer_id) THEN
     CALL customer_guard(NEW.customer_id);
   END IF;
 END//

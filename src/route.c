@@ -175,6 +175,17 @@ const struct route routes[PAGE__MAX] = {
                                .action = "closure_withdraw",
                                STAFF,
                                .keys = K(CSRF)},
+    /* merging a duplicate (pages/merge.c); the form is a write: viewers do
+     * not see it */
+    [PAGE_MERGE] = {"/customers/{}/merge",
+                    "customer-merge",
+                    AREA_HTML,
+                    ARG_CUSTOMER,
+                    {GET(page_merge_form), [METHOD_POST] = page_merge},
+                    .action = "merge",
+                    .read = ROLE_OPERATOR,
+                    .write = ROLE_OPERATOR,
+                    .keys = K(INTO) | K(TAKE) | K(CSRF)},
     [PAGE_API_CUSTOMERS] = {"/v1/customers",
                             "api-customers",
                             AREA_API,
@@ -266,6 +277,14 @@ const struct route routes[PAGE__MAX] = {
                                    K(DUE_DATE_TO)},
     [PAGE_API_PAYMENT] =
         {"/v1/payments/{}", "api-payment", AREA_API, ARG_PAYMENT, {GET(api_payment_get)}, STAFF},
+    /* an extension: merging a duplicate (api/v1_merge.c) */
+    [PAGE_API_CUSTOMER_MERGE] = {"/v1/customers/{}/merge",
+                                 "api-customer-merge",
+                                 AREA_API,
+                                 ARG_CUSTOMER,
+                                 {[METHOD_POST] = api_customer_merge},
+                                 .action = "api",
+                                 STAFF},
 };
 
 /* Compares one pattern with path; literal segments must match exactly. */

@@ -28,7 +28,7 @@
       <td class="num" data-label="Line">{{LINE}}</td>
       <td data-label="Input"><code>{{INPUT}}</code></td>
       <td data-label="Customer">{{#CUSTOMER}}<a href="{{CUSTOMER_URL}}"><code>{{CUSTOMER_ID}}</code></a> {{NAME}} <span class="sub">{{EMAIL}}</span>{{/CUSTOMER}}</td>
-      <td data-label="Eligibility"><span class="badge badge-{{STATE}}">{{OUTCOME}}</span> <span class="sub">{{NOTE}}</span></td>
+      <td data-label="Eligibility"><span class="badge badge-{{STATE}}">{{OUTCOME}}</span> <span class="sub">{{NOTE}}</span>{{#MERGE}} <a class="merge-link" href="{{MERGE_URL}}">Merge into {{MERGE_INTO}}…</a>{{/MERGE}}</td>
     </tr>{{/ROW}}
     </tbody>
   </table>

@@ -9,6 +9,7 @@
     {{#CAN_EDIT}}<a class="button secondary" href="{{CUSTOMER_URL}}/edit">Edit</a>{{/CAN_EDIT}}
     {{#CAN_DEACTIVATE}}<a class="button danger" href="{{CUSTOMER_URL}}/deactivate">Deactivate…</a>{{/CAN_DEACTIVATE}}
     {{#CAN_REACTIVATE}}<a class="button" href="{{CUSTOMER_URL}}/reactivate">Reactivate…</a>{{/CAN_REACTIVATE}}
+    {{#CAN_MERGE}}<a class="button secondary" href="{{CUSTOMER_URL}}/merge">Merge into…</a>{{/CAN_MERGE}}
     <a class="button secondary" href="{{CUSTOMER_URL}}/retention">Retention summary</a>
   </div>
 </div>
@@ -20,6 +21,13 @@
   <p>{{DEACT_NOTE}}</p>
 </section>
 {{/DEACTIVATION}}
+{{#MERGED}}
+<section class="panel merged" id="merged" aria-labelledby="merged-title">
+  <h2 id="merged-title">Merged into <a href="{{MERGED_URL}}">{{MERGED_INTO}}</a></h2>
+  <p>On {{MERGED_AT}} this duplicate was merged into <a href="{{MERGED_URL}}">{{MERGED_INTO}}</a>: its orders, subscriptions, payments, devices, addresses and notes are there now. Its own history stays here.</p>
+</section>
+{{/MERGED}}
+{{#MERGED_FROM}}<p class="notice" id="merged-from">{{MERGED_FROM_COUNT}} merged into this customer; its history lists what moved.</p>{{/MERGED_FROM}}
 {{! ---- close when clear (closure requests): its own block ---- }}
 {{#PENDING_CLOSURE}}
 <section class="panel closure-pending" id="closure" aria-labelledby="closure-title">

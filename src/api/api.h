@@ -39,5 +39,6 @@ void api_asset_put(struct req *r);
 /* api/v1_payments.c */
 void api_payments_list(struct req *r);
 void api_payment_get(struct req *r);
+void api_customer_merge(struct req *r);
 
 #endif

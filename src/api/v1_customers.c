@@ -113,6 +113,9 @@ static json_t *customer_json(struct req *r, const struct customer_row *c)
 	set_str(o, "company", c->company);
 	set_str(o, "phone", c->phone);
 	json_object_set_new(o, "status", json_string(customer_status_name[c->status]));
+	/* an extension: a duplicate merged away names the customer it went to */
+	if (c->merged_into != NULL)
+		json_object_set_new(o, "mergedInto", json_string(c->merged_into));
 	json_object_set_new(o, "totalOrders", json_integer(c->total_orders));
 	json_object_set_new(o, "totalDevicesRented", json_integer(c->devices_out));
 	json_object_set_new(o, "totalMonthlyRevenue", money(c->mrr_cents));

@@ -58,8 +58,14 @@ enum {
 #define PENDING_CLOSURE_COLS                                                                       \
 	"k.public_id, k.reason, k.requested_at, k.requested_by, k.waiting_for, k.checked_at"
 enum { CU_CLOSURE = CU_CUSTOM + 1, CU_CLOSURE_COLS = 6 };
-_Static_assert(CU_CLOSURE + CU_CLOSURE_COLS <= CU_TRACKED + 1,
-               "a found customer's row is narrower than one with the API's additions");
+
+/* db_customer_find()'s merge links, after the closure's: where the
+ * customer was merged to (public id) and when, and how many were merged
+ * into it (issue 16). */
+#define MERGE_COLS                                                                                 \
+	"(SELECT m.public_id FROM customers m WHERE m.id = c.merged_into), c.merged_at,"           \
+	" (SELECT COUNT(*) FROM customers f WHERE f.merged_into = c.id)"
+enum { CU_MERGE = CU_CLOSURE + CU_CLOSURE_COLS };
 
 /* The newest address of a kind as a JSON object (NULL when none). */
 #define ADDRESS_JSON(kind)                                                                         \
@@ -89,7 +95,7 @@ const struct stmt_sql db_sql_customers[] = {
     /* The customer with its newest addresses, in one round trip. */
     /* with its pending closure request, if any (ux_closures_pending) */
     {STMT_CUSTOMER_BY_PUBLIC_ID,
-     "SELECT " CUSTOMER_COLS ", " PENDING_CLOSURE_COLS " FROM customers c"
+     "SELECT " CUSTOMER_COLS ", " PENDING_CLOSURE_COLS ", " MERGE_COLS " FROM customers c"
      " LEFT JOIN closure_requests k ON k.pending_customer = c.id"
      " WHERE c.public_id = ? AND c.tenant_id = ?"},
     /* The addresses, newest first per kind (the newest of each is shown). */
@@ -233,7 +239,9 @@ static void read_api_extras(struct row *w, size_t first, struct customer_row *c)
 }
 
 /* A CU_* row; columns past the result's width stay empty. */
-static void read_customer(struct row *w, struct customer_row *c)
+/* A customer's columns; extras: the API's additions follow (the list with
+ * addresses), not db_customer_find()'s closure and merge columns. */
+static void read_customer_cols(struct row *w, struct customer_row *c, bool extras)
 {
 	size_t ncols = w->res->ncols;
 	memset(c, 0, sizeof(*c));
@@ -261,11 +269,19 @@ static void read_customer(struct row *w, struct customer_row *c)
 	c->deactivation_note = row_str(w, CU_DEACT_NOTE);
 	c->created_by = row_text(w, CU_CREATED_BY);
 	c->custom_fields = row_str(w, CU_CUSTOM);
+	c->rank = -1;
+	if (!extras)
+		return;
 	if (ncols > CU_TRACKED)
 		read_api_extras(w, CU_BILLING_JSON, c);
 	if (ncols > CU_MATCHES)
 		c->matches = row_i64(w, CU_MATCHES);
 	c->rank = ncols > CU_RANK ? (int)row_i64(w, CU_RANK) : -1;
+}
+
+static void read_customer(struct row *w, struct customer_row *c)
+{
+	read_customer_cols(w, c, true);
 }
 
 enum err db_customer_find(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
@@ -279,7 +295,10 @@ enum err db_customer_find(struct db *db, struct arena *a, unsigned tenant, const
 	if (r.nrows == 0)
 		return ERR_NOT_FOUND;
 	struct row w = row_at(&r, 0, "customer");
-	read_customer(&w, out);
+	read_customer_cols(&w, out, false);
+	out->merged_into = row_str(&w, CU_MERGE);
+	out->merged_at = row_str(&w, CU_MERGE + 1);
+	out->merged_from = row_i64(&w, CU_MERGE + 2);
 	struct pending_closure *k = &out->closure;
 	k->public_id = row_str(&w, CU_CLOSURE);
 	k->reason = row_enum(&w, CU_CLOSURE + 1, reason_code, REASON__MAX, true);
@@ -455,6 +474,8 @@ struct search_keys {
 	bool lead_capped;  /* it has more than the cap: the matches are counted among its first */
 	bool phrase_terms; /* the term has two chunks or more: "first last" prefixes too */
 	bool lead_inline;  /* one word: the list's statement counts its entries */
+	bool phone_only;   /* a punctuated phone number: its digits, nothing else */
+	bool email_only;   /* a chunk that begins e-mail addresses: the e-mail's prefix */
 };
 
 /* The lead word's entries, up to the cap + 1, as a column of the list. */
@@ -474,35 +495,66 @@ static enum err search_keys(struct db *db, struct arena *a, const struct custome
 		k->phone_like = arena_printf(a, "%s%%", k->phone);
 	k->phrase_terms = strchr(q->term, ' ') != NULL;
 	/* A punctuated phone number is looked up by its digits only: its
-	 * groups ("31", "555") are not words anybody means. */
-	if (k->phone_like && strspn(q->term, "0123456789") != strlen(q->term))
+	 * groups ("31", "555") are not words anybody means, and no name or
+	 * e-mail begins "(+31)". */
+	if (k->phone_like && strspn(q->term, "0123456789") != strlen(q->term)) {
+		k->phone_only = true;
 		return ERR_OK;
+	}
 	if (text_search_words(q->term, &k->words) == 0)
 		return ERR_OK;
+	/* One chunk with separators inside ("anna.123", "j.doe@exa") that
+	 * begins e-mail addresses is an e-mail search: the e-mail's prefix
+	 * answers it, and its words would only add their first thousand
+	 * entries' worth of doubt to the count. */
+	bool email_like = !k->phrase_terms && k->words.nphrases == 1;
 	/* One word leads by itself: the list counts its entries in its own
-	 * statement (lead_count_col()). */
-	if (k->words.n == 1 && inline_count) {
+	 * statement (LEAD_COUNT_COL). */
+	if (k->words.n == 1 && inline_count && !email_like) {
 		k->lead_inline = true;
 		return ERR_OK;
 	}
 	struct buf b;
 	buf_init(&b, a, 512);
-	struct db_param p[2 * TEXT_SEARCH_WORDS_MAX];
+	struct db_param p[4 * TEXT_SEARCH_WORDS_MAX + 2];
 	size_t n = 0;
 	buf_puts(&b, "SELECT ");
+	/* an e-mail search needs no counts: IF() reads them only otherwise */
+#define EMAIL_EXISTS                                                                               \
+	"EXISTS (SELECT 1 FROM customers FORCE INDEX (ix_customers_email)"                         \
+	" WHERE tenant_id = ? AND email LIKE ?)"
+	const char *email_like_s = email_like ? like_prefix(a, q->term) : NULL;
 	for (size_t i = 0; i < k->words.n; i++) {
+		if (email_like) {
+			buf_puts(&b, "IF(" EMAIL_EXISTS ", 0, ");
+			p[n++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
+			p[n++] = (struct db_param){.type = DB_P_STR, .s = email_like_s};
+		}
 		buf_printf(&b,
-		           "%s(SELECT COUNT(*) FROM (SELECT 1 FROM customer_words"
-		           " WHERE tenant_id = ? AND word LIKE ? LIMIT " SEARCH_CAP_SQL ") w%zu)",
-		           i ? ", " : "", i);
+		           "(SELECT COUNT(*) FROM (SELECT 1 FROM customer_words"
+		           " WHERE tenant_id = ? AND word LIKE ? LIMIT " SEARCH_CAP_SQL
+		           ") w%zu)%s, ",
+		           i, email_like ? ")" : "");
 		p[n++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
 		p[n++] = (struct db_param){.type = DB_P_STR, .s = like_prefix(a, k->words.word[i])};
+	}
+	if (email_like) {
+		buf_puts(&b, EMAIL_EXISTS);
+		p[n++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
+		p[n++] = (struct db_param){.type = DB_P_STR, .s = email_like_s};
+	} else {
+		buf_puts(&b, "0");
 	}
 	struct db_res r;
 	enum err rc = db_exec_params(db, a, b.p, &r, p, n);
 	if (rc != ERR_OK || db_explaining(db))
 		return rc; /* explain mode: r is the plan (the first word leads) */
 	struct row w = row_at(&r, 0, "search words");
+	if (email_like && row_i64(&w, (int)k->words.n) == 1) {
+		k->words.n = 0;
+		k->email_only = true;
+		return w.bad ? ERR_INTERNAL : ERR_OK;
+	}
 	int64_t fewest = -1;
 	for (size_t i = 0; i < k->words.n; i++) {
 		int64_t c = row_i64(&w, (int)i);
@@ -564,8 +616,13 @@ static const struct {
 static bool prefix_source_used(const struct customer_query *q, const struct search_keys *k,
                                size_t i)
 {
-	return q->search != CSEARCH_TEXT || !prefix_sources[i].phrases_only || k->phrase_terms ||
-	       k->words.n == 0;
+	if (q->search != CSEARCH_TEXT)
+		return true;
+	if (k->phone_only)
+		return false;
+	if (k->email_only)
+		return !prefix_sources[i].phrases_only;
+	return !prefix_sources[i].phrases_only || k->phrase_terms || k->words.n == 0;
 }
 
 #define WORDS_TEXT "CONCAT_WS(' ', x.first_name, x.last_name, x.company, x.email)"
@@ -609,16 +666,24 @@ static void search_from(struct buf *b, const struct customer_query *q, const str
 		buf_puts(b, " LIMIT " SEARCH_CAP_SQL ")");
 	}
 	if (k->phone_like) {
-		buf_puts(b, " UNION (SELECT id FROM customers FORCE INDEX (ix_customers_phone_rev)"
-		            " WHERE tenant_id = ? AND phone_rev LIKE ?");
+		buf_printf(b,
+		           "%s(SELECT id FROM customers FORCE INDEX (ix_customers_phone_rev)"
+		           " WHERE tenant_id = ? AND phone_rev LIKE ?",
+		           first ? "" : " UNION ");
+		first = false;
 		source_filters(b, q);
 		buf_puts(b, " LIMIT " SEARCH_CAP_SQL ")");
 	}
 	if (k->words.n > 0) {
-		buf_puts(b, " UNION (SELECT d.id FROM (SELECT customer_id AS id FROM customer_words"
-		            " WHERE tenant_id = ? AND word LIKE ? LIMIT " SEARCH_CAP_SQL ") d");
+		buf_printf(b,
+		           "%s(SELECT d.id FROM (SELECT customer_id AS id FROM customer_words"
+		           " WHERE tenant_id = ? AND word LIKE ? LIMIT " SEARCH_CAP_SQL ") d",
+		           first ? "" : " UNION ");
+		/* The other words and phrases are checked on each candidate's
+		 * row; without any, the list's own filters apply to the word's
+		 * entries (their count already says when it is more than the cap). */
 		size_t checks = k->words.n - 1 + k->words.nphrases;
-		if (checks > 0 || q->status >= 0 || q->type >= 0 || q->has_rentals >= 0) {
+		if (checks > 0) {
 			buf_puts(b,
 			         " STRAIGHT_JOIN customers x ON x.id = d.id WHERE x.tenant_id = ?");
 			for (size_t i = 0; i + 1 < k->words.n; i++)
@@ -673,7 +738,7 @@ static void add_search_params(struct arena *a, const struct customer_query *q,
 		p[(*n)++] = (struct db_param){.type = DB_P_STR,
 		                              .s = like_prefix(a, k->words.word[k->lead])};
 		size_t checks = k->words.n - 1 + k->words.nphrases;
-		if (checks > 0 || q->status >= 0 || q->type >= 0 || q->has_rentals >= 0) {
+		if (checks > 0) {
 			p[(*n)++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
 			for (size_t i = 0; i < k->words.n; i++)
 				if (i != k->lead)

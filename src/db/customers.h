@@ -60,8 +60,11 @@ struct customer_row {
 	const char *created_by;
 	const char *custom_fields;      /* JSON text, or NULL (not read by the HTML list) */
 	struct pending_closure closure; /* db_customer_find() only */
-	const char *billing_json;       /* the list with addresses: the newest of each kind, */
-	const char *shipping_json;      /* as JSON objects (NULL when none) */
+	const char *merged_into;        /* db_customer_find() only: where it was merged to, */
+	const char *merged_at;          /* or NULL; and how many were merged into it */
+	int64_t merged_from;
+	const char *billing_json;  /* the list with addresses: the newest of each kind, */
+	const char *shipping_json; /* as JSON objects (NULL when none) */
 	/* The API's additions (the list with addresses, db_customer_api_extras) */
 	bool has_extras;
 	const char *order_ids_json;  /* JSON arrays of public ids, oldest first; */

@@ -40,6 +40,8 @@ extern const struct stmt_sql db_sql_bulk[];
 extern const size_t db_sql_bulk_n;
 extern const struct stmt_sql db_sql_closures[];
 extern const size_t db_sql_closures_n;
+extern const struct stmt_sql db_sql_merge[];
+extern const size_t db_sql_merge_n;
 
 /* Rows of a result, every value as text (NULL for SQL NULL), in the
  * request's arena. */

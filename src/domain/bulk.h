@@ -33,7 +33,8 @@ struct bulk_row {
 	const char *created;
 	unsigned counts[PREREQ__MAX];
 	enum bulk_state state;
-	const char *note; /* e.g. "not an id or e-mail", "duplicate of cus_x (kept)" */
+	const char *note;       /* e.g. "not an id or e-mail", "duplicate of cus_x (kept)" */
+	const char *merge_into; /* possible duplicates: the record kept, to merge into */
 };
 
 struct bulk_preview {

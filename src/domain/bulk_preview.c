@@ -298,6 +298,7 @@ enum err bulk_preview_duplicates(struct db *db, struct arena *a, unsigned tenant
 			fill_from_customer(a, row, c);
 			row->note = arena_printf(a, "same %s as %s (oldest, kept)",
 			                         by == 0 ? "e-mail" : "name and phone", kept);
+			row->merge_into = kept;
 		}
 	}
 	out->source = "possible duplicates";

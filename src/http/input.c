@@ -7,6 +7,7 @@
 #include "db/customers.h"
 #include "db/orders.h"
 #include "db/types.h"
+#include "domain/merge.h"
 #include "domain/notes.h"
 #include "domain/profile.h"
 #include "util/buf.h"
@@ -379,6 +380,9 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_CLOSURE_STATE] = {"state", .check = v_enum, .choices = closure_states},
     [KEY_CLOSURES_BEFORE] = BEFORE("before"),
     [KEY_WHEN_CLEAR] = {"whenClear", .check = v_enum, .choices = bools},
+    [KEY_INTO] = {"into", .check = v_public_id, .prefix = "cus"},
+    [KEY_TAKE] = {"take", .check = v_name, .names = merge_field_name, .nnames = MF__MAX,
+                  .repeats = true},
 };
 
 const char *input_name(enum key k)

@@ -106,6 +106,9 @@ enum key {
 	KEY_CLOSURE_STATE,   /* "state" of /closures */
 	KEY_CLOSURES_BEFORE, /* "before" of /closures: the keyset */
 	KEY_WHEN_CLEAR,      /* "whenClear" of DELETE /v1/customers/{id} */
+	/* merging a duplicate (pages/merge.c) */
+	KEY_INTO, /* the customer kept */
+	KEY_TAKE, /* the fields taken from the duplicate, repeated */
 	KEY__MAX
 };
 

@@ -45,6 +45,9 @@ static const struct {
      "Closure requested: the customer will be deactivated by itself as soon as nothing blocks "
      "it."},
     {"closure_withdrawn", "info", "The closure request was withdrawn; the customer stays active."},
+    {"merged", "success",
+     "The duplicate was merged into this customer: its records are listed here now, and its "
+     "own page says where it went."},
 };
 
 static void layout_flash(struct req *r, struct tmpl_dict *root)

@@ -144,6 +144,13 @@ void page_bulk_preview(struct req *r)
 		                                        : "inactive");
 		tmpl_set(x, "OUTCOME", state_code(row, a));
 		tmpl_set(x, "NOTE", row->note);
+		if (row->merge_into && row->public_id) {
+			struct tmpl_dict *m = tmpl_add(x, "MERGE");
+			tmpl_set(m, "MERGE_INTO", row->merge_into);
+			tmpl_set(m, "MERGE_URL",
+			         arena_printf(a, "/customers/%s/merge?into=%s", row->public_id,
+			                      row->merge_into));
+		}
 		if (row->public_id) {
 			struct tmpl_dict *c = tmpl_add(x, "CUSTOMER");
 			tmpl_set(c, "CUSTOMER_ID", row->public_id);

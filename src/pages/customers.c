@@ -659,9 +659,24 @@ void page_customer(struct req *r)
 	if (inactive)
 		fill_deactivation(r, d, c);
 	fill_pending_closure(r, d, c); /* "close when clear" */
+	if (c->merged_into != NULL) {
+		struct tmpl_dict *m = tmpl_add(d, "MERGED");
+		tmpl_set(m, "MERGED_INTO", c->merged_into);
+		tmpl_set(m, "MERGED_URL", arena_printf(a, "/customers/%s", c->merged_into));
+		tmpl_set(m, "MERGED_AT", fmt_datetime(a, c->merged_at));
+	}
+	if (c->merged_from > 0)
+		tmpl_set(tmpl_add(d, "MERGED_FROM"), "MERGED_FROM_COUNT",
+		         c->merged_from == 1
+		             ? "One duplicate was"
+		             : arena_printf(a, "%s duplicates were", fmt_count(a, c->merged_from)));
 	if (req_can_write(r)) {
 		tmpl_show(d, "CAN_EDIT");
-		tmpl_show(d, inactive ? "CAN_REACTIVATE" : "CAN_DEACTIVATE");
+		/* a merged duplicate stays inactive: its records are elsewhere */
+		if (c->merged_into == NULL) {
+			tmpl_show(d, inactive ? "CAN_REACTIVATE" : "CAN_DEACTIVATE");
+			tmpl_show(d, "CAN_MERGE");
+		}
 	} else
 		tmpl_show(d, "READ_ONLY");
 	fill_address(d, &o.addresses, ADDRESS_BILLING, "Billing address");

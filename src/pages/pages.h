@@ -44,6 +44,8 @@ void page_bulk_run(struct req *r);
 
 /* pages/closures.c */
 void page_closure_file(struct req *r);
+void page_merge_form(struct req *r);
+void page_merge(struct req *r);
 void page_closure_withdraw(struct req *r);
 void page_closures(struct req *r);
 

@@ -92,6 +92,26 @@ export const LOCAL_VALIDATION_DETAILS = {
  * which files a closure request instead of deactivating now.
  */
 export const LOCAL_EXTENSIONS = {
+  // POST /v1/customers/{customerId}/merge (issue 16): the only /v1 path
+  // FlexPortal does not define that answers a success.
+  'POST /v1/* 200': {
+    type: 'object',
+    required: ['success', 'message', 'customerId', 'mergedInto', 'moved'],
+    additionalProperties: false,
+    properties: {
+      success: { const: true },
+      message: { type: 'string' },
+      customerId: { type: 'string', pattern: '^cus_' },
+      mergedInto: { type: 'string', pattern: '^cus_' },
+      moved: {
+        type: 'object',
+        required: ['orders', 'subscriptions', 'payments', 'devices', 'addresses', 'notes'],
+        additionalProperties: false,
+        properties: Object.fromEntries(['orders', 'subscriptions', 'payments', 'devices', 'addresses', 'notes']
+          .map((k) => [k, { type: 'array', items: { type: 'string' } }])),
+      },
+    },
+  },
   'DELETE /v1/customers/{customerId} 202': {
     type: 'object',
     required: ['success', 'message', 'closure'],

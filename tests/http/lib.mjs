@@ -550,9 +550,18 @@ const fold = (s) => (s ?? '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCas
  */
 export function searchExpected(term, { tenant = 1, where = "status = 'active'", orderBy = 'created_at DESC, id DESC' } = {}) {
   const phone = phoneKey(term);
-  // a punctuated phone number is searched by its digits, not its groups
-  const { words, phrases } = phone && /[^0-9]/.test(term) ? { words: [], phrases: [] } : searchWords(term);
+  // a punctuated phone number is searched by its digits only
+  const phoneOnly = phone !== null && /[^0-9]/.test(term);
+  let { words, phrases } = phoneOnly ? { words: [], phrases: [] } : searchWords(term);
   const t = fold(term);
+  // one chunk with separators inside that begins e-mail addresses (any
+  // status) is an e-mail search: by the e-mail's prefix only
+  let emailOnly = false;
+  if (words.length && !/\s/.test(term) && phrases.length === 1 &&
+      sql(`SELECT email FROM customers WHERE tenant_id = ${tenant}`).some(([e]) => fold(e).startsWith(t))) {
+    words = [];
+    emailOnly = true;
+  }
   const rows = sql(`SELECT public_id, email, full_name, sort_name, company, phone_rev,
                            CONCAT_WS(' ', first_name, last_name, company, email)
                       FROM customers WHERE tenant_id = ${tenant} AND ${where}
@@ -565,8 +574,8 @@ export function searchExpected(term, { tenant = 1, where = "status = 'active'", 
     const byWords = words.length > 0 &&
       words.every((w) => own.some((o) => o.startsWith(fold(w)))) &&
       phrases.every((p) => f.includes(fold(p)));
-    const byPrefix = fold(email).startsWith(t) ||
-      (several || words.length === 0) && [full, sortName, company].some((v) => v && fold(v).startsWith(t));
+    const byPrefix = !phoneOnly && (fold(email).startsWith(t) ||
+      !emailOnly && (several || words.length === 0) && [full, sortName, company].some((v) => v && fold(v).startsWith(t)));
     const byPhone = phone !== null && (phoneRev ?? '').startsWith(phone);
     if (!byWords && !byPrefix && !byPhone) continue;
     const exact = [email, full, sortName, company].some((v) => v && fold(v) === t) ||

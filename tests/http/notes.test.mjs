@@ -292,10 +292,13 @@ describe('notes are kept', () => {
     assert.ok(notesInDb(id).length >= 2);
   });
 
-  test('append-only at the grant level: the application account cannot UPDATE or DELETE notes, but reads them', () => {
-    const u = sqlAsApp('UPDATE customer_notes SET summary = summary WHERE 1 = 0');
-    assert.equal(u.ok, false);
-    assert.match(u.stderr, /UPDATE command denied/i);
+  test('append-only at the grant level: the application account cannot change or DELETE a note, only move it to another customer (a merge), and reads them', () => {
+    for (const col of ['summary', 'kind', 'noted_on', 'follow_up', 'created_by', 'created_at', 'tenant_id']) {
+      const u = sqlAsApp(`UPDATE customer_notes SET ${col} = ${col} WHERE 1 = 0`);
+      assert.equal(u.ok, false, col);
+      assert.match(u.stderr, /UPDATE command denied/i, col);
+    }
+    assert.ok(sqlAsApp('UPDATE customer_notes SET customer_id = customer_id WHERE 1 = 0').ok, 'a merge moves notes');
     const d = sqlAsApp('DELETE FROM customer_notes WHERE 1 = 0');
     assert.equal(d.ok, false);
     assert.match(d.stderr, /DELETE command denied/i);
@@ -303,7 +306,7 @@ describe('notes are kept', () => {
     assert.equal(sqlAsApp('DROP TABLE customer_notes').ok, false, 'nor drop');
     assert.ok(sqlAsApp('SELECT COUNT(*) FROM customer_notes').ok, 'it reads them');
     const grants = sqlAsApp('SHOW GRANTS').stdout;
-    assert.match(grants, /GRANT SELECT, INSERT ON `custodian`\.`customer_notes`/);
+    assert.match(grants, /GRANT SELECT, INSERT, UPDATE \(`customer_id`\) ON `custodian`\.`customer_notes`/);
   });
 });
 

@@ -861,6 +861,14 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
         }), `POST withdraw ${id}`);
       bad400(await send('POST /closures/{id}/withdraw csrf', p, 'operator', 'POST', `/closures/${CLOSURE}/withdraw`, { form: { csrf: p } }), 'csrf', what('csrf'));
       bad400(await send('DELETE /v1/customers/{id} ?whenClear', p, KEYS.admin, 'DELETE', `/v1/customers/${cust}?whenClear=${q(p)}`), 'whenClear', what('whenClear'));
+      // ---- merging a duplicate (issue 16)
+      bad400(await send('GET /customers/{id}/merge ?into', p, 'operator', 'GET', `/customers/${cust}/merge?into=${q(p)}`), 'into', what('into'));
+      for (const name of ['into', 'take', 'csrf'])
+        bad400(await send(`POST /customers/{id}/merge ${name}`, p, 'operator', 'POST', `/customers/${cust}/merge`, {
+          form: { csrf: tokenFor('operator', 'merge', cust), into: 'cus_fixture_clean', [name]: p },
+        }), name, what(name));
+      const merged = await send('POST /v1/customers/{id}/merge intoCustomerId', p, KEYS.admin, 'POST', `/v1/customers/${cust}/merge`, { json: { intoCustomerId: p } });
+      assert.equal(merged.status, 400, `${what('intoCustomerId')}: ${merged.status}`);
       // ---- API: query parameters
       for (const name of ['limit', 'startAfter', 'status', 'customerType', 'hasActiveRentals', 'sortBy', 'sortDir'])
         bad400(await send(`GET /v1/customers ?${name}`, p, KEYS.admin, 'GET', `/v1/customers?${name}=${q(p)}`), name, what(name));
@@ -1100,6 +1108,12 @@ describe('CSRF: every POST route refuses missing, forged and expired tokens; a r
       form: (c) => ({ nonce: c.nonce, reason: 'data_cleanup', select: [c.pid] }),
       state: (c) => [customerState(c.pid), sqlValue(`SELECT COUNT(*) FROM bulk_runs WHERE form_nonce = ${lit(c.nonce)}`)], ok: 303,
     },
+    {
+      name: 'merge', action: 'merge', other: 'deactivate',
+      make: () => ({ ...customer(), keep: customer().pid }), url: (c) => `/customers/${c.pid}/merge`, subject: (c) => c.pid,
+      form: (c) => ({ into: c.keep }),
+      state: (c) => [customerState(c.pid), sqlValue(`SELECT COALESCE(merged_into, 0) FROM customers WHERE public_id = ${lit(c.pid)}`)], ok: 303,
+    },
   ];
   const future = () => nowSeconds() + 600;
   /** Token cases: [name, (route, target) => token, expected code]. The user is operator. */
@@ -1280,9 +1294,10 @@ describe('roles: every route × method × login against the README\'s rules', ()
     assert.deepEqual(ROUTES.map((r) => r.pattern), ['/', '/customers', '/customers/{}', '/customers/{}/deactivate', '/customers/{}/reactivate',
       '/customers/{}/edit', '/customers/{}/notes', '/orders/{}/cancel', '/subscriptions/{}/cancel',
       '/subscriptions/{}/early-return', '/devices/{}/status', '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/{}', '/healthz',
-      '/customers/{}/closure', '/closures', '/closures/{}/withdraw', '/v1/customers',
+      '/customers/{}/closure', '/closures', '/closures/{}/withdraw', '/customers/{}/merge', '/v1/customers',
       '/v1/customers/{}', '/v1/orders', '/v1/orders/{}', '/v1/orders/{}/cancel', '/v1/subscriptions', '/v1/subscriptions/{}',
-      '/v1/subscriptions/{}/cancel', '/v1/subscriptions/{}/early-return', '/v1/assets', '/v1/assets/{}', '/v1/payments', '/v1/payments/{}']);
+      '/v1/subscriptions/{}/cancel', '/v1/subscriptions/{}/early-return', '/v1/assets', '/v1/assets/{}', '/v1/payments', '/v1/payments/{}',
+      '/v1/customers/{}/merge']);
   });
 
   // The records' routes (issue 14), pages and API: the id of the route's kind,
@@ -1322,6 +1337,9 @@ describe('roles: every route × method × login against the README\'s rules', ()
       const sharedBefore = isRecord ? recordTarget(route, shared, false).after()[0] : null;
       // a withdrawal's path names a closure request: the victim's is another (blocked) customer's
       const victimClosure = route.arg === 'ARG_CLOSURE' ? pendingClosure(customer({ blocked: true })) : null;
+      // a merge's calls merge into this customer (the duplicate is the path's)
+      const merging = route.name === 'customer-merge' || route.name === 'api-customer-merge';
+      const mergeKeep = merging ? customer() : null;
       const jobs = [];
       for (const method of METHODS) {
         for (const login of LOGINS) {
@@ -1343,15 +1361,16 @@ describe('roles: every route × method × login against the README\'s rules', ()
               : route.arg === 'ARG_CLOSURE' ? route.pattern.replace('{}', clo) : route.pattern.replace('{}', target.pid);
           const opts = {};
           if (route.area === 'AREA_API') {
-            if (method === 'PUT' || method === 'PATCH' || method === 'POST') opts.json = rec ? rec.json : { status: 'active' };
+            if (method === 'PUT' || method === 'PATCH' || method === 'POST') opts.json = rec ? rec.json : merging ? { intoCustomerId: mergeKeep.pid } : { status: 'active' };
           } else if (method !== 'GET' && method !== 'HEAD') {
             const action = route.pattern.endsWith('/reactivate') ? 'reactivate' : route.name === 'bulk-apply' ? 'bulk_apply'
               : route.name === 'bulk-preview' ? 'bulk_preview' : route.name === 'customer-edit' ? 'edit' : route.name === 'notes' ? 'note'
-                : route.name === 'closure-file' ? 'closure_request' : route.name === 'closure-withdraw' ? 'closure_withdraw' : 'deactivate';
+                : route.name === 'closure-file' ? 'closure_request' : route.name === 'closure-withdraw' ? 'closure_withdraw'
+                  : route.name === 'customer-merge' ? 'merge' : 'deactivate';
             const subject = rec ? rec.id : route.arg === 'ARG_CUSTOMER' ? target.pid : route.arg === 'ARG_CLOSURE' ? clo : '';
             opts.form = { csrf: tokenFor(user, rec ? rec.action : action, subject), reason: 'data_cleanup', mode: 'paste', lines: target.pid,
               nonce: randomBytes(16).toString('hex'), select: [target.pid], kind: 'phone', date: '2025-01-31', summary: 'role matrix',
-              ...(rec ? rec.form : {}) };
+              ...(rec ? rec.form : {}), ...(merging ? { into: mergeKeep.pid } : {}) };
             if (route.name === 'customer-edit') Object.assign(opts.form, { firstName: 'Roles', lastName: `Matrix ${login}`, customerType: 'individual' });
           }
           jobs.push(http(who, method, pathname, opts).then((r) => ({ r, method, login, want, target, changes, rec })));
