@@ -464,6 +464,9 @@ static char *like_prefix(struct arena *a, const char *term)
 }
 
 #define SEARCH_CAP_SQL "1001" /* CUSTOMER_SEARCH_CAP + 1 */
+#define CAP_SQL        "1000" /* CUSTOMER_SEARCH_CAP */
+#define WORD_VIEW_SQL  "250"  /* a capped word's candidates shown */
+#define WORD_REST_SQL  "751"  /* the rest of the cap + 1 */
 
 /* The keys a search box term gives beyond its prefixes (util/text.h). */
 struct search_keys {
@@ -675,10 +678,27 @@ static void search_from(struct buf *b, const struct customer_query *q, const str
 		buf_puts(b, " LIMIT " SEARCH_CAP_SQL ")");
 	}
 	if (k->words.n > 0) {
-		buf_printf(b,
-		           "%s(SELECT d.id FROM (SELECT customer_id AS id FROM customer_words"
-		           " WHERE tenant_id = ? AND word LIKE ? LIMIT " SEARCH_CAP_SQL ") d",
-		           first ? "" : " UNION ");
+		/* A word with more than the cap's entries shows the first
+		 * WORD_VIEW of them (its count says 1,000+ either way): known
+		 * from the words' counts, or, for one word counted in the list's
+		 * own statement, read as the first WORD_VIEW and the rest only
+		 * when its count is within the cap. */
+		buf_printf(b, "%s(SELECT d.id FROM ", first ? "" : " UNION ");
+		if (k->lead_inline)
+			buf_puts(b, "((SELECT customer_id AS id FROM customer_words"
+			            " WHERE tenant_id = ? AND word LIKE ? LIMIT " WORD_VIEW_SQL ")"
+			            " UNION ALL (SELECT r.id FROM (SELECT customer_id AS id"
+			            " FROM customer_words WHERE tenant_id = ? AND word LIKE ?"
+			            " LIMIT " WORD_VIEW_SQL ", " WORD_REST_SQL ") r"
+			            " WHERE (SELECT COUNT(*) FROM (SELECT 1 FROM customer_words"
+			            " WHERE tenant_id = ? AND word LIKE ? LIMIT " SEARCH_CAP_SQL
+			            ") rw)"
+			            " <= " CAP_SQL ")) d");
+		else
+			buf_printf(b,
+			           "(SELECT customer_id AS id FROM customer_words"
+			           " WHERE tenant_id = ? AND word LIKE ? LIMIT %s) d",
+			           k->lead_capped ? WORD_VIEW_SQL : SEARCH_CAP_SQL);
 		/* The other words and phrases are checked on each candidate's
 		 * row; without any, the list's own filters apply to the word's
 		 * entries (their count already says when it is more than the cap). */
@@ -734,9 +754,11 @@ static void add_search_params(struct arena *a, const struct customer_query *q,
 		add_source_filter_params(q, p, n);
 	}
 	if (k->words.n > 0) {
-		p[(*n)++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
-		p[(*n)++] = (struct db_param){.type = DB_P_STR,
-		                              .s = like_prefix(a, k->words.word[k->lead])};
+		const char *lead = like_prefix(a, k->words.word[k->lead]);
+		for (int i = 0; i < (k->lead_inline ? 3 : 1); i++) {
+			p[(*n)++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
+			p[(*n)++] = (struct db_param){.type = DB_P_STR, .s = lead};
+		}
 		size_t checks = k->words.n - 1 + k->words.nphrases;
 		if (checks > 0) {
 			p[(*n)++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};

@@ -312,6 +312,28 @@ describe('the count', () => {
   });
 });
 
+describe('a word with more than the cap', () => {
+  test('is counted as 1,000+ and lists the first 250 of its entries, page after page', async () => {
+    // 1,001 inactive customers sharing a surname their e-mails do not hold
+    const w = `Vieww${uid(4)}`;
+    sql(`INSERT INTO customers (public_id, tenant_id, email, first_name, last_name, customer_type, status, created_at, updated_at)
+         SELECT CONCAT('cus_', ${lit(w.toLowerCase())}, '_', seq), 1, CONCAT('e', seq, '@vw', ${lit(w.slice(5).toLowerCase())}, '.invalid'),
+                'View', ${lit(w)}, 'individual', 'inactive', UTC_TIMESTAMP(), UTC_TIMESTAMP() FROM seq_1_to_1001`);
+    const r = await search(w, '&status=inactive');
+    assert.equal(resultCount(r.text), '1,000+');
+    // the word index holds them by customer id: the first 250 are the oldest rows
+    const first = sql(`SELECT public_id FROM customers WHERE last_name = ${lit(w)} ORDER BY id LIMIT 250`).map((x) => x[0]);
+    const walked = await walkIds(w, '&status=inactive');
+    assert.equal(walked.length, 250);
+    assert.deepEqual(new Set(walked), new Set(first));
+    // one customer fewer than the cap + 1: every one of them, exactly counted
+    sql(`UPDATE customers SET last_name = 'Moved' WHERE last_name = ${lit(w)} ORDER BY id DESC LIMIT 2`);
+    const all = await walkIds(w, '&status=inactive');
+    assert.equal(all.length, 999);
+    assert.equal(resultCount((await search(w, '&status=inactive')).text), '999');
+  });
+});
+
 describe('GET /v1/customers?search= (an extension)', () => {
   let key;
   before(() => { key = L.createKey({ role: 'viewer', label: `search-api-${uid()}`, rateLimit: 100000 }); });
