@@ -99,8 +99,10 @@ enum err bulk_parse_paste(struct arena *a, const char *text, size_t len, int max
                           struct failure *f)
 {
 	memset(out, 0, sizeof(*out));
-	if (text == NULL)
+	if (text == NULL) {
+		text = "";
 		len = 0;
+	}
 	size_t cap = 1;
 	for (size_t i = 0; i < len; i++)
 		cap += text[i] == '\n';
