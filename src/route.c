@@ -128,7 +128,10 @@ const struct route routes[PAGE__MAX] = {
                            .action = "bulk_preview",
                            STAFF,
                            .keys = K(MODE) | K(LINES) | K(DOMAIN) | K(CREATED_BEFORE) |
-                                   K(NO_ORDERS) | K(IDLE_SINCE) | K(Q) | K(CSRF)},
+                                   K(NO_ORDERS) | K(IDLE_SINCE) | K(Q) | K(FILE) | K(FILE_DATA) |
+                                   K(FILE_NAME) | K(COLUMN) | K(CSRF),
+                           /* the file upload (mode=file) */
+                           .multipart = true},
     [PAGE_BULK_APPLY] = {"/bulk/apply",
                          "bulk-apply",
                          AREA_HTML,

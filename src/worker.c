@@ -21,6 +21,7 @@
 #include "http/auth.h"
 #include "http/error.h"
 #include "http/json.h"
+#include "http/multipart.h"
 #include "http/response.h"
 #include "http/view.h"
 #include "route.h"
@@ -233,6 +234,32 @@ static bool identify_operator(struct req *r)
 	return false;
 }
 
+/* A multipart/form-data body into r->form (http/multipart.h), for a route
+ * that takes a file: the file's name becomes the field file_name. Answers
+ * 400 or 413 and returns false when it is refused. */
+static bool parse_multipart(struct req *r)
+{
+	struct multipart mp;
+	const char *problem;
+	enum mp_rc rc = multipart_parse(r->arena, r->content_type, r->body, r->body_len,
+	                                r->app->cfg.max_body, MP_MAX_PARTS, &mp, &problem);
+	if (rc != MP_OK) {
+		bool big = rc == MP_TOO_LARGE || rc == MP_TOO_MANY_PARTS;
+		http_error(r, big ? 413 : 400, big ? "PAYLOAD_TOO_LARGE" : "INVALID_FORM", problem);
+		return false;
+	}
+	r->form = mp.fields;
+	if (mp.file_field != NULL && mp.file_name[0] != '\0') {
+		struct kv *v = arena_alloc(r->arena, sizeof(*v) * (mp.fields.n + 1));
+		memcpy(v, mp.fields.v, sizeof(*v) * mp.fields.n);
+		v[mp.fields.n] =
+		    (struct kv){input_name(KEY_FILE_NAME), mp.file_name, strlen(mp.file_name)};
+		r->form.v = v;
+		r->form.n = mp.fields.n + 1;
+	}
+	return true;
+}
+
 static bool check_csrf(struct req *r)
 {
 	const struct config *cfg = &r->app->cfg;
@@ -328,12 +355,22 @@ void worker_handle(struct req *r)
 		return;
 	}
 	if (r->route->area == AREA_HTML && r->method == METHOD_POST) {
-		if (!media_type_is(r->content_type, "application/x-www-form-urlencoded")) {
-			http_error(r, 415, "UNSUPPORTED_MEDIA_TYPE",
-			           "Forms must be sent as application/x-www-form-urlencoded.");
+		bool multipart = media_type_is(r->content_type, "multipart/form-data");
+		if (multipart && r->route->multipart) {
+			if (!parse_multipart(r))
+				return;
+		} else if (!media_type_is(r->content_type, "application/x-www-form-urlencoded")) {
+			http_error(
+			    r, 415, "UNSUPPORTED_MEDIA_TYPE",
+			    r->route->multipart
+			        ? "Forms must be sent as application/x-www-form-urlencoded or "
+			          "multipart/form-data."
+			        : "Forms must be sent as application/x-www-form-urlencoded.");
 			return;
 		}
-		enum kv_rc rc = kv_parse_urlencoded(r->arena, r->body, r->body_len, &r->form);
+		enum kv_rc rc = multipart
+		                    ? KV_OK
+		                    : kv_parse_urlencoded(r->arena, r->body, r->body_len, &r->form);
 		if (rc != KV_OK) {
 			http_error(r, rc == KV_TOO_MANY ? 413 : 400, "INVALID_FORM",
 			           rc == KV_TOO_MANY ? "form: too many fields."

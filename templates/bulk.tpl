@@ -15,6 +15,17 @@
   <p class="sub">Blank lines and surrounding spaces are ignored; repeated lines count once.</p>
   <button type="submit">Preview</button>
 </form>
+<form class="panel" method="post" action="/bulk/preview" enctype="multipart/form-data" aria-labelledby="file-title">
+  <h2 id="file-title">Upload a file</h2>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <input type="hidden" name="mode" value="file">
+  <div class="field">
+    <label for="file">A CSV or text file of customer ids or e-mail addresses, up to {{MAX}} lines</label>
+    <input type="file" id="file" name="file" accept=".csv,.txt,.tsv,text/csv,text/plain,text/tab-separated-values" required>
+  </div>
+  <p class="sub">UTF-8 (with or without a byte order mark), separated by commas, semicolons or tabs, or one value per line; quoted fields are fine. Next you see its columns and pick the one to use.</p>
+  <button type="submit">Preview file</button>
+</form>
 <form class="panel" method="post" action="/bulk/preview" aria-labelledby="filter-title">
   <h2 id="filter-title">Choose by filter</h2>
   <input type="hidden" name="csrf" value="{{CSRF}}">

@@ -1,6 +1,33 @@
 {{%AUTOESCAPE context="HTML"}}
 <nav class="crumbs" aria-label="Breadcrumb"><a href="/bulk">Bulk clean-up</a> › Preview</nav>
 <h1>Preview: nothing has changed yet</h1>
+{{#FILE}}
+<section class="panel" aria-labelledby="columns-title" id="file-columns">
+  <h2 id="columns-title">Columns of {{FILE_TITLE}}</h2>
+  <p id="file-facts">{{N_LINES}} lines of values in {{N_COLUMNS}}, {{SEP}}{{#BOM}}, UTF-8 with a byte order mark{{/BOM}}{{#HEADER}}; the first line names the columns{{/HEADER}}{{#NO_HEADER}}; no header line (the first line holds values){{/NO_HEADER}}.</p>
+  {{#CHOSEN}}<p id="column-chosen" data-column="{{COLUMN_NO}}">Using <strong>{{COLUMN_NAME}}</strong> ({{HOW}}). Another column? Choose it below.</p>{{/CHOSEN}}
+  {{#CHOOSE}}<p class="notice" id="column-choose">Choose the column that holds the customer ids (cus_…) or e-mail addresses, then preview it.</p>{{/CHOOSE}}
+  <form method="post" action="/bulk/preview">
+    <input type="hidden" name="csrf" value="{{CSRF}}">
+    <input type="hidden" name="mode" value="file">
+    <input type="hidden" name="file_name" value="{{FILE_NAME}}">
+    <input type="hidden" name="file_data" value="{{FILE_DATA}}">
+    <fieldset>
+      <legend>Column of customer ids or e-mail addresses</legend>
+      <div class="table-wrap">
+      <table class="list" id="columns">
+        <thead><tr><th scope="col">Use</th><th scope="col">Column</th><th scope="col">First values</th></tr></thead>
+        <tbody>
+        {{#COLUMN}}<tr><td><input type="radio" name="column" id="column-{{N}}" value="{{N}}" required {{#CHECKED}}checked{{/CHECKED}}></td><td data-label="Column"><label for="column-{{N}}">{{NAME}}</label></td><td data-label="First values">{{#SAMPLE}}<code class="sample">{{VALUE}}</code> {{/SAMPLE}}{{#NO_SAMPLE}}<span class="sub">(empty)</span>{{/NO_SAMPLE}}</td></tr>{{/COLUMN}}
+        </tbody>
+      </table>
+      </div>
+    </fieldset>
+    <button type="submit">Preview with this column</button>
+  </form>
+</section>
+{{/FILE}}
+{{#RESULT}}
 <p class="sub">Chosen by: {{SOURCE}}</p>
 <section class="panel" aria-labelledby="totals-title">
   <h2 id="totals-title">Totals</h2>
@@ -45,3 +72,4 @@
   </div>
 </form>
 {{/APPLY}}
+{{/RESULT}}

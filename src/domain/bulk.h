@@ -24,7 +24,7 @@ enum bulk_state {
 };
 
 struct bulk_row {
-	unsigned line;     /* input line (paste), 0 otherwise */
+	unsigned line;     /* input line (paste, file), 0 otherwise */
 	const char *input; /* the line as typed, or NULL */
 	uint64_t id;       /* 0 when nothing matched */
 	const char *public_id;
@@ -55,6 +55,12 @@ struct bulk_preview {
 /* Paste mode: one public id or e-mail per line (bulk_parse.h). */
 enum err bulk_preview_paste(struct db *db, struct arena *a, unsigned tenant, const char *text,
                             size_t len, int max, struct bulk_preview *out, struct failure *f);
+
+/* File mode: the values of a file's column (from 1; bulk_parse.h), classified
+ * as pasted lines are; file_name (may be NULL) goes into the source. */
+enum err bulk_preview_file(struct db *db, struct arena *a, unsigned tenant,
+                           const struct bulk_file *file, int column, const char *file_name, int max,
+                           struct bulk_preview *out, struct failure *f);
 
 /* Filter mode (criteria ANDed). */
 enum err bulk_preview_filter(struct db *db, struct arena *a, unsigned tenant,

@@ -1,9 +1,11 @@
 #ifndef CUSTODIAN_BULK_PARSE_H
 #define CUSTODIAN_BULK_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/arena.h"
+#include "util/csv.h"
 #include "util/err.h"
 
 /*
@@ -38,5 +40,43 @@ struct paste {
  */
 enum err bulk_parse_paste(struct arena *a, const char *text, size_t len, int max, struct paste *out,
                           struct failure *f);
+
+/*
+ * An uploaded file (the "file" mode): a CSV or plain-text file read by
+ * csv_read() (util/csv.h), at most max lines of values. The first record
+ * is a header unless one of its fields is a customer id or an e-mail
+ * address. The column of ids or e-mails is chosen for the operator when
+ * the header names it (customerId or customer_id, then email or e-mail,
+ * then id; case, spaces, '-', '_' and '.' ignored) or when there is only
+ * one column.
+ */
+struct bulk_file {
+	struct csv_table t;
+	bool header;     /* t.rows[0] names the columns */
+	int auto_column; /* from 1; 0 when the operator must choose */
+};
+
+/* Reads data[0..len) into out. Returns ERR_OK, or fills f (ERR_INVALID:
+ * "INVALID_FILE" naming the line and the problem, "TOO_MANY_LINES" naming
+ * the line one too many, "NO_LINES"; each message begins "file: ") and
+ * returns its kind. */
+enum err bulk_parse_file(struct arena *a, const char *data, size_t len, int max,
+                         struct bulk_file *out, struct failure *f);
+
+/* The name of column c (from 1): the header's, else "column c". */
+const char *bulk_file_column_name(struct arena *a, const struct bulk_file *file, int c);
+
+/* Up to cap non-blank values of column c (from 1), trimmed, in file order,
+ * into out; returns how many. */
+size_t bulk_file_samples(struct arena *a, const struct bulk_file *file, int c, const char **out,
+                         size_t cap);
+
+/* The values of column c (from 1) as a paste: each record's value with the
+ * line it starts on, trimmed, blank ones skipped, repeats merged as for a
+ * pasted list. Returns ERR_OK, or fills f (ERR_INVALID "INVALID_PARAMETER"
+ * for a column the file does not have, "LINE_TOO_LONG" naming the line,
+ * "NO_LINES") and returns its kind. */
+enum err bulk_parse_column(struct arena *a, const struct bulk_file *file, int c, int max,
+                           struct paste *out, struct failure *f);
 
 #endif

@@ -136,14 +136,13 @@ static int cmp_match(const void *x, const void *y)
 	return a->kind == PASTE_EMAIL ? strcasecmp(a->key, b->key) : strcmp(a->key, b->key);
 }
 
-enum err bulk_preview_paste(struct db *db, struct arena *a, unsigned tenant, const char *text,
-                            size_t len, int max, struct bulk_preview *out, struct failure *f)
+/* The rows of a parsed list (pasted, or a file's column): each line's
+ * customers, looked up by id and by e-mail, classified. */
+static enum err preview_lines(struct db *db, struct arena *a, unsigned tenant,
+                              const struct paste *pp, struct bulk_preview *out, struct failure *f)
 {
-	memset(out, 0, sizeof(*out));
-	struct paste p;
-	enum err rc = bulk_parse_paste(a, text, len, max, &p, f);
-	if (rc != ERR_OK)
-		return rc;
+	const struct paste p = *pp;
+	enum err rc;
 	out->merged = p.repeated;
 	const char **keys[2];
 	size_t nkeys[2] = {0, 0};
@@ -214,10 +213,56 @@ enum err bulk_preview_paste(struct db *db, struct arena *a, unsigned tenant, con
 			fill_from_customer(a, row, hit->c);
 		}
 	}
-	out->source = arena_printf(a, "pasted list of %zu lines", p.nonblank);
 	if ((rc = classify(db, a, out)))
 		return fail_with(f, rc, NULL, NULL);
 	return ERR_OK;
+}
+
+enum err bulk_preview_paste(struct db *db, struct arena *a, unsigned tenant, const char *text,
+                            size_t len, int max, struct bulk_preview *out, struct failure *f)
+{
+	memset(out, 0, sizeof(*out));
+	struct paste p;
+	enum err rc = bulk_parse_paste(a, text, len, max, &p, f);
+	if (rc != ERR_OK)
+		return rc;
+	out->source = arena_printf(a, "pasted list of %zu lines", p.nonblank);
+	return preview_lines(db, a, tenant, &p, out, f);
+}
+
+/* At most max characters of s (whole UTF-8 sequences; "…" when cut), each
+ * control character (a line break in a quoted header) made a space. */
+static const char *clip(struct arena *a, const char *s, size_t max)
+{
+	char *c = arena_strdup(a, s);
+	size_t chars = 0;
+	for (size_t i = 0; c[i]; i++) {
+		if ((unsigned char)c[i] < 0x20)
+			c[i] = ' ';
+		if (((unsigned char)c[i] & 0xc0) == 0x80)
+			continue;
+		if (chars == max)
+			return arena_printf(a, "%.*s…", (int)i, c);
+		chars++;
+	}
+	return c;
+}
+
+enum err bulk_preview_file(struct db *db, struct arena *a, unsigned tenant,
+                           const struct bulk_file *file, int column, const char *file_name, int max,
+                           struct bulk_preview *out, struct failure *f)
+{
+	memset(out, 0, sizeof(*out));
+	struct paste p;
+	enum err rc = bulk_parse_column(a, file, column, max, &p, f);
+	if (rc != ERR_OK)
+		return rc;
+	/* The run's source is at most 200 characters: 60 + 60 + the rest. */
+	out->source = arena_printf(a, "file %s (%s), %zu value%s",
+	                           clip(a, file_name && file_name[0] ? file_name : "(unnamed)", 60),
+	                           clip(a, bulk_file_column_name(a, file, column), 60), p.nonblank,
+	                           p.nonblank == 1 ? "" : "s");
+	return preview_lines(db, a, tenant, &p, out, f);
 }
 
 /* ---- filters ------------------------------------------------------------- */

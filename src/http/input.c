@@ -10,7 +10,9 @@
 #include "domain/merge.h"
 #include "domain/notes.h"
 #include "domain/profile.h"
+#include "util/b64.h"
 #include "util/buf.h"
+#include "util/csv.h"
 #include "util/text.h"
 
 _Static_assert(KEY_ADDRESS_LAST - KEY_ADDRESS_FIRST + 1 == ADDRESS_KIND__MAX * AM__MAX,
@@ -177,6 +179,15 @@ static const char *v_bounded(const struct field_def *d, const char *v, size_t n,
 	return n > d->max ? "is too long" : NULL;
 }
 
+/* Bytes of any kind, at most max (an uploaded file: the reader of its
+ * format names the line of any bad byte). */
+static const char *v_bytes(const struct field_def *d, const char *v, size_t n, long long *iv)
+{
+	(void)v;
+	(void)iv;
+	return n > d->max ? "is larger than 3,000,000 bytes; split the file" : NULL;
+}
+
 /* A domain name for the bulk filter: letters, digits, '-', '.'. */
 static const char *v_domain(const struct field_def *d, const char *v, size_t n, long long *iv)
 {
@@ -255,11 +266,9 @@ static const struct choice actions[] = {{"deactivate", 0},        {"reactivate",
                                         {"device_sold", 8},       {"device_lost", 9},
                                         {"device_available", 10}, {"closure_request", 11},
                                         {"closure_withdraw", 12}, {NULL, 0}};
-static const struct choice modes[] = {{"paste", MODE_PASTE},
-                                      {"filter", MODE_FILTER},
-                                      {"duplicates", MODE_DUPLICATES},
-                                      {"search", MODE_SEARCH},
-                                      {NULL, 0}};
+static const struct choice modes[] = {
+    {"paste", MODE_PASTE},   {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES},
+    {"search", MODE_SEARCH}, {"file", MODE_FILE},     {NULL, 0}};
 /* what a device page may set (a new rental is the only way out) */
 static const struct choice device_statuses[] = {{"returned", ASSET_RETURNED},
                                                 {"sold", ASSET_SOLD},
@@ -334,6 +343,10 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_NONCE] = {"nonce", .check = v_token, .max = 64},
     [KEY_SOURCE] = {"source", .check = v_text, .max = 200},
     [KEY_ITEMS_AFTER] = {"items_after", .check = v_int, .min = 0, .imax = 2147483647},
+    [KEY_FILE] = {"file", .check = v_bytes, .max = BULK_FILE_MAX},
+    [KEY_FILE_DATA] = {"file_data", .check = v_token, .max = B64_ENCODED_SIZE(BULK_FILE_MAX) - 1},
+    [KEY_FILE_NAME] = {"file_name", .check = v_text, .max = 255},
+    [KEY_COLUMN] = {"column", .check = v_int, .min = 1, .imax = CSV_MAX_COLUMNS},
     [KEY_ORDER_STATUS] = {"status", .check = v_name, .names = order_status_name,
                           .nnames = ORDER_STATUS__MAX},
     [KEY_LIMIT] = {"limit", .check = v_int, .min = 1, .imax = 100},

@@ -59,6 +59,10 @@ enum key {
 	KEY_NONCE,
 	KEY_SOURCE,
 	KEY_ITEMS_AFTER,
+	KEY_FILE,      /* "file": an uploaded file's bytes (mode=file) */
+	KEY_FILE_DATA, /* "file_data": the same, base64url, as the column form sends it back */
+	KEY_FILE_NAME, /* "file_name": its name as the browser gave it */
+	KEY_COLUMN,    /* "column": the file's column of ids or e-mails, from 1 */
 	/* JSON API query parameters (FlexPortal names) */
 	KEY_ORDER_STATUS, /* "status" of GET /v1/orders */
 	KEY_LIMIT,
@@ -134,7 +138,11 @@ _Static_assert(KEY__MAX < 128, "key_set has a bit for every key");
 /* The values of the enum-like fields that are not database vocabulary
  * (those are db/types.h's enums). */
 enum format { FORMAT_HTML, FORMAT_CSV };
-enum bulk_mode { MODE_PASTE, MODE_FILTER, MODE_DUPLICATES, MODE_SEARCH };
+enum bulk_mode { MODE_PASTE, MODE_FILTER, MODE_DUPLICATES, MODE_SEARCH, MODE_FILE };
+
+/* The largest file a bulk run takes (bytes): base64url, as the column form
+ * sends it back, it still fits the default 4 MiB body limit. */
+#define BULK_FILE_MAX 3000000
 
 enum field_state { FIELD_ABSENT = 0, FIELD_OK, FIELD_INVALID };
 

@@ -62,6 +62,7 @@ struct route {
 	enum role write;         /* the least role for POST, PUT and DELETE */
 	key_set keys;            /* the input fields it reads; others are ignored */
 	key_set required;        /* of those, the ones a POST must give (else 400) */
+	bool multipart;          /* its POSTs may also be multipart/form-data (a file) */
 };
 
 struct user {

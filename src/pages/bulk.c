@@ -7,6 +7,7 @@
 #include "http/view.h"
 #include "pages/common.h"
 #include "pages/pages.h"
+#include "util/b64.h"
 #include "util/crypto.h"
 #include "util/csv.h"
 #include "util/fmt.h"
@@ -63,76 +64,33 @@ static const char *state_code(const struct bulk_row *row, struct arena *a)
 	return codes;
 }
 
-void page_bulk_preview(struct req *r)
+/* The totals and the apply form of a preview, into the section RESULT. */
+static void fill_result(struct req *r, struct tmpl_dict *d, const struct bulk_preview *p,
+                        const char *nonce)
 {
 	struct arena *a = r->arena;
-	int max = r->app->cfg.bulk_max;
-	struct bulk_preview p;
-	struct failure f = {0};
-	enum err rc;
-	switch (req_int(r, KEY_MODE, -1)) {
-	case MODE_PASTE:
-		rc = bulk_preview_paste(r->app->db, a, r->user.tenant, req_str(r, KEY_LINES),
-		                        r->fields[KEY_LINES].len, max, &p, &f);
-		break;
-	case MODE_FILTER: {
-		struct bulk_filter filter = {
-		    .domain = req_str(r, KEY_DOMAIN),
-		    .created_before = req_str(r, KEY_CREATED_BEFORE),
-		    .no_orders = req_int(r, KEY_NO_ORDERS, 0) == 1,
-		    .idle_since = req_str(r, KEY_IDLE_SINCE),
-		};
-		rc = bulk_preview_filter(r->app->db, a, r->user.tenant, &filter, max, &p, &f);
-		break;
-	}
-	case MODE_DUPLICATES:
-		rc = bulk_preview_duplicates(r->app->db, a, r->user.tenant, max, &p, &f);
-		break;
-	case MODE_SEARCH:
-		rc = bulk_preview_search(r->app->db, a, r->user.tenant, req_str(r, KEY_Q), max, &p,
-		                         &f);
-		break;
-	default:
-		http_error(r, 400, "INVALID_PARAMETER",
-		           "mode: choose paste, filter, duplicates or search.");
-		return;
-	}
-	if (rc != ERR_OK) {
-		http_fail(r, &f);
-		return;
-	}
-	/* the apply form's one-time value */
-	unsigned char raw[16];
-	char nonce[33];
-	if (random_bytes(raw, sizeof(raw)) != 0) {
-		http_fail_kind(r, ERR_INTERNAL);
-		return;
-	}
-	hex_encode(raw, sizeof(raw), nonce);
-	struct view v;
-	struct tmpl_dict *d = view_begin(r, &v, "Bulk preview", "bulk_preview.tpl", NAV_BULK);
-	tmpl_set(d, "SOURCE", p.source);
-	tmpl_set(d, "N_ROWS", fmt_count(a, (long long)p.n));
-	tmpl_set(d, "N_ELIGIBLE", fmt_count(a, (long long)p.eligible));
-	tmpl_set(d, "N_BLOCKED", fmt_count(a, (long long)p.blocked));
-	tmpl_set(d, "N_NOT_FOUND", fmt_count(a, (long long)p.not_found));
-	tmpl_set(d, "N_INACTIVE", fmt_count(a, (long long)p.inactive));
-	tmpl_set(d, "N_MERGED", fmt_count(a, (long long)p.merged));
+	struct tmpl_dict *res = tmpl_add(d, "RESULT");
+	tmpl_set(res, "N_ROWS", fmt_count(a, (long long)p->n));
+	tmpl_set(res, "N_ELIGIBLE", fmt_count(a, (long long)p->eligible));
+	tmpl_set(res, "N_BLOCKED", fmt_count(a, (long long)p->blocked));
+	tmpl_set(res, "N_NOT_FOUND", fmt_count(a, (long long)p->not_found));
+	tmpl_set(res, "N_INACTIVE", fmt_count(a, (long long)p->inactive));
+	tmpl_set(res, "N_MERGED", fmt_count(a, (long long)p->merged));
 	for (int c = 0; c < PREREQ__MAX; c++) {
-		struct tmpl_dict *b = tmpl_add(d, "BLOCKED_BY");
+		struct tmpl_dict *b = tmpl_add(res, "BLOCKED_BY");
 		tmpl_set(b, "CODE", prereq_defs[c].code);
-		tmpl_set(b, "COUNT", fmt_count(a, (long long)p.blocked_by[c]));
+		tmpl_set(b, "COUNT", fmt_count(a, (long long)p->blocked_by[c]));
 	}
-	struct tmpl_dict *form = tmpl_add(d, "APPLY");
+	struct tmpl_dict *form = tmpl_add(res, "APPLY");
 	fill_csrf(r, form, "bulk_apply", "");
 	tmpl_set(form, "NONCE", nonce);
-	tmpl_set(form, "SOURCE", p.source);
-	tmpl_set(form, "N_ELIGIBLE", fmt_count(a, (long long)p.eligible));
+	tmpl_set(form, "SOURCE", p->source);
+	tmpl_set(form, "N_ELIGIBLE", fmt_count(a, (long long)p->eligible));
 	fill_reasons(form, -1);
-	if (p.eligible == 0)
+	if (p->eligible == 0)
 		tmpl_show(form, "NOTHING_ELIGIBLE");
-	for (size_t i = 0; i < p.n; i++) {
-		const struct bulk_row *row = &p.rows[i];
+	for (size_t i = 0; i < p->n; i++) {
+		const struct bulk_row *row = &p->rows[i];
 		struct tmpl_dict *x = tmpl_add(form, "ROW");
 		if (row->line)
 			tmpl_set_int(x, "LINE", row->line);
@@ -166,6 +124,191 @@ void page_bulk_preview(struct req *r)
 			tmpl_show(x, "NOT_SELECTABLE");
 		}
 	}
+}
+
+/* The apply form's one-time value (33 bytes), or NULL. */
+static const char *new_nonce(struct arena *a)
+{
+	unsigned char raw[16];
+	char *nonce = arena_alloc(a, 33);
+	if (random_bytes(raw, sizeof(raw)) != 0)
+		return NULL;
+	hex_encode(raw, sizeof(raw), nonce);
+	return nonce;
+}
+
+/* The bytes of a file preview: the upload's, or the column form's
+ * base64url copy. Answers 400 and returns false when there is none. */
+static bool file_bytes(struct req *r, const char **data, size_t *len)
+{
+	if (r->fields[KEY_FILE].state == FIELD_OK) {
+		*data = r->fields[KEY_FILE].s;
+		*len = r->fields[KEY_FILE].len;
+		return true;
+	}
+	const char *b64 = req_str(r, KEY_FILE_DATA);
+	if (b64 == NULL) {
+		http_error(r, 400, "INVALID_PARAMETER",
+		           "file: choose a CSV or text file of customer ids or e-mail addresses.");
+		return false;
+	}
+	size_t cap = strlen(b64) / 4 * 3 + 3;
+	unsigned char *out = arena_alloc(r->arena, cap + 1);
+	long k = b64url_decode(b64, out, cap);
+	if (k < 0) {
+		http_error(r, 400, "INVALID_PARAMETER",
+		           "file_data: this form is damaged. Upload the file again.");
+		return false;
+	}
+	out[k] = '\0';
+	*data = (const char *)out;
+	*len = (size_t)k;
+	return true;
+}
+
+static const char *const sep_words[] = {"one value per line", "separated by commas",
+                                        "separated by semicolons", "separated by tabs"};
+
+/* The file's columns, each with its first values and a radio button; the
+ * form posts the file back (base64url) with the column chosen. */
+static void fill_columns(struct req *r, struct tmpl_dict *d, const struct bulk_file *file,
+                         int column, const char *how, const char *data, size_t len)
+{
+	struct arena *a = r->arena;
+	struct tmpl_dict *fd = tmpl_add(d, "FILE");
+	const char *name = req_str(r, KEY_FILE_NAME);
+	tmpl_set(fd, "FILE_NAME", name ? name : "");
+	tmpl_set(fd, "FILE_TITLE", name ? name : "the file");
+	fill_csrf(r, fd, "bulk_preview", "");
+	char *b64 = arena_alloc(a, B64_ENCODED_SIZE(len));
+	b64url_encode((const unsigned char *)data, len, b64);
+	tmpl_set(fd, "FILE_DATA", b64);
+	size_t values = file->t.n - (file->header ? 1 : 0);
+	tmpl_set(fd, "N_LINES", fmt_count(a, (long long)values));
+	tmpl_set(fd, "N_COLUMNS",
+	         arena_printf(a, "%zu column%s", file->t.ncols, file->t.ncols == 1 ? "" : "s"));
+	int sep = file->t.sep == ',' ? 1 : file->t.sep == ';' ? 2 : file->t.sep == '\t' ? 3 : 0;
+	tmpl_set(fd, "SEP", sep_words[sep]);
+	tmpl_set(fd, "SEP_CODE", csv_sep_name(file->t.sep));
+	if (file->t.bom)
+		tmpl_show(fd, "BOM");
+	tmpl_show(fd, file->header ? "HEADER" : "NO_HEADER");
+	if (column > 0) {
+		struct tmpl_dict *c = tmpl_add(fd, "CHOSEN");
+		tmpl_set(c, "COLUMN_NAME", bulk_file_column_name(a, file, column));
+		tmpl_set_int(c, "COLUMN_NO", column);
+		tmpl_set(c, "HOW", how);
+	} else {
+		tmpl_show(fd, "CHOOSE");
+	}
+	for (int i = 1; i <= (int)file->t.ncols; i++) {
+		struct tmpl_dict *x = tmpl_add(fd, "COLUMN");
+		tmpl_set_int(x, "N", i);
+		tmpl_set(x, "NAME", bulk_file_column_name(a, file, i));
+		if (i == column)
+			tmpl_show(x, "CHECKED");
+		const char *samples[3];
+		size_t k = bulk_file_samples(a, file, i, samples, 3);
+		for (size_t j = 0; j < k; j++)
+			tmpl_set(tmpl_add(x, "SAMPLE"), "VALUE", samples[j]);
+		if (k == 0)
+			tmpl_show(x, "NO_SAMPLE");
+	}
+}
+
+/* mode=file: the file's columns, and the preview of the chosen one. */
+static void page_bulk_file(struct req *r)
+{
+	struct arena *a = r->arena;
+	const char *data;
+	size_t len;
+	if (!file_bytes(r, &data, &len))
+		return;
+	struct bulk_file file;
+	struct failure f = {0};
+	if (bulk_parse_file(a, data, len, r->app->cfg.bulk_max, &file, &f) != ERR_OK) {
+		http_fail(r, &f);
+		return;
+	}
+	bool picked = r->fields[KEY_COLUMN].state == FIELD_OK;
+	int column = picked ? (int)req_int(r, KEY_COLUMN, 0) : file.auto_column;
+	const char *how = picked                  ? "chosen by you"
+	                  : file.t.ncols == 1     ? "the only column"
+	                  : file.auto_column != 0 ? "chosen from the header"
+	                                          : NULL;
+	struct bulk_preview p;
+	memset(&p, 0, sizeof(p));
+	const char *nonce = NULL;
+	if (column > 0) {
+		if (bulk_preview_file(r->app->db, a, r->user.tenant, &file, column,
+		                      req_str(r, KEY_FILE_NAME), r->app->cfg.bulk_max, &p,
+		                      &f) != ERR_OK) {
+			http_fail(r, &f);
+			return;
+		}
+		if ((nonce = new_nonce(a)) == NULL) {
+			http_fail_kind(r, ERR_INTERNAL);
+			return;
+		}
+	}
+	struct view v;
+	struct tmpl_dict *d = view_begin(r, &v, "Bulk preview", "bulk_preview.tpl", NAV_BULK);
+	fill_columns(r, d, &file, column, how, data, len);
+	if (column > 0) {
+		tmpl_set(d, "SOURCE", p.source);
+		fill_result(r, d, &p, nonce);
+	}
+	view_send(r, &v, 200);
+}
+
+void page_bulk_preview(struct req *r)
+{
+	struct arena *a = r->arena;
+	int max = r->app->cfg.bulk_max;
+	struct bulk_preview p;
+	struct failure f = {0};
+	enum err rc;
+	switch (req_int(r, KEY_MODE, -1)) {
+	case MODE_PASTE:
+		rc = bulk_preview_paste(r->app->db, a, r->user.tenant, req_str(r, KEY_LINES),
+		                        r->fields[KEY_LINES].len, max, &p, &f);
+		break;
+	case MODE_FILTER: {
+		struct bulk_filter filter = {
+		    .domain = req_str(r, KEY_DOMAIN),
+		    .created_before = req_str(r, KEY_CREATED_BEFORE),
+		    .no_orders = req_int(r, KEY_NO_ORDERS, 0) == 1,
+		    .idle_since = req_str(r, KEY_IDLE_SINCE),
+		};
+		rc = bulk_preview_filter(r->app->db, a, r->user.tenant, &filter, max, &p, &f);
+		break;
+	}
+	case MODE_DUPLICATES:
+		rc = bulk_preview_duplicates(r->app->db, a, r->user.tenant, max, &p, &f);
+		break;
+	case MODE_SEARCH:
+		rc = bulk_preview_search(r->app->db, a, r->user.tenant, req_str(r, KEY_Q), max, &p,
+		                         &f);
+		break;
+	case MODE_FILE: page_bulk_file(r); return;
+	default:
+		http_error(r, 400, "INVALID_PARAMETER",
+		           "mode: choose paste, file, filter, duplicates or search.");
+		return;
+	}
+	if (rc != ERR_OK) {
+		http_fail(r, &f);
+		return;
+	}
+	const char *nonce = new_nonce(a);
+	if (nonce == NULL) {
+		http_fail_kind(r, ERR_INTERNAL);
+		return;
+	}
+	struct view v;
+	struct tmpl_dict *d = view_begin(r, &v, "Bulk preview", "bulk_preview.tpl", NAV_BULK);
+	tmpl_set(d, "SOURCE", p.source);
+	fill_result(r, d, &p, nonce);
 	view_send(r, &v, 200);
 }
 

@@ -91,6 +91,6 @@ describe('an operator', () => {
     assert.equal(await B.open(page, '/customers/cus_fixture_inactive'), 200);
     assert.deepEqual(await actions(page), ['Reactivate…']);
     assert.equal(await B.open(page, '/bulk'), 200);
-    assert.deepEqual(await actions(page), ['Preview', 'Preview', 'Preview duplicates', 'Preview search']);
+    assert.deepEqual(await actions(page), ['Preview', 'Preview file', 'Preview', 'Preview duplicates', 'Preview search']);
   });
 });

@@ -809,6 +809,20 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
       assert.deepEqual(L.textOf(S.inputValue(lines.text, 'source') ?? ''), 'pasted list of 2 lines');
       assert.ok(!/name="select"/.test(lines.text), `${what('lines')}: no customer proposed`);
       assert.match(lines.text, /<dt>Not found<\/dt><dd id="n-not-found">[12]<\/dd>/, `${what('lines')}: the lines match nothing`);
+      // the file upload's fields (mode=file): the column and the posted-back copy are refused,
+      // a file holding the payload (quoted as RFC 4180 says) under the payload's name is data
+      for (const [name, form] of [
+        ['column', { mode: 'file', file: `${cust}\n`, column: p }],
+        ['file_data', { mode: 'file', file_data: p, column: '1' }],
+      ])
+        bad400(await send(`POST /bulk/preview ${name}`, p, 'operator', 'POST', '/bulk/preview', { form: { csrf: pre, ...form } }), name, what(name));
+      const file = await send('POST /bulk/preview file', p, 'operator', 'POST', '/bulk/preview', {
+        form: { csrf: pre, mode: 'file', file: `cus_nobody_sqli\r\n"${p.replaceAll('"', '""')}"\r\n`, file_name: p },
+      });
+      params.add('POST /bulk/preview file_name');
+      assert.equal(file.status, 200, `${what('file')}: ${errorCode(file.text)}`);
+      assert.ok(!/name="select"/.test(file.text), `${what('file')}: no customer proposed`);
+      assert.match(file.text, /<dt>Not found<\/dt><dd id="n-not-found">2<\/dd>/, `${what('file')}: the values match nothing`);
       const nonce = randomBytes(16).toString('hex');
       const app = tokenFor('operator', 'bulk_apply');
       for (const [name, form] of [
