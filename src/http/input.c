@@ -247,13 +247,21 @@ static const struct choice order_sorts[] = {
     {"status", OSORT_STATUS},     {"totals.total", OSORT_TOTAL}, {NULL, 0}};
 static const struct choice dirs[] = {{"asc", 0}, {"desc", 1}, {NULL, 0}};
 static const struct choice formats[] = {{"html", FORMAT_HTML}, {"csv", FORMAT_CSV}, {NULL, 0}};
-static const struct choice actions[] = {{"deactivate", 0},        {"reactivate", 1},
-                                        {"bulk_apply", 2},        {"edit", 3},
-                                        {"order_cancel", 4},      {"subscription_cancel", 5},
-                                        {"early_return", 6},      {"device_returned", 7},
-                                        {"device_sold", 8},       {"device_lost", 9},
-                                        {"device_available", 10}, {"closure_request", 11},
-                                        {"closure_withdraw", 12}, {NULL, 0}};
+static const struct choice actions[] = {{"deactivate", 0},
+                                        {"reactivate", 1},
+                                        {"bulk_apply", 2},
+                                        {"edit", 3},
+                                        {"order_cancel", 4},
+                                        {"subscription_cancel", 5},
+                                        {"early_return", 6},
+                                        {"device_returned", 7},
+                                        {"device_sold", 8},
+                                        {"device_lost", 9},
+                                        {"device_available", 10},
+                                        {"closure_request", 11},
+                                        {"closure_withdraw", 12},
+                                        {"bulk_undo", 13},
+                                        {NULL, 0}};
 static const struct choice modes[] = {{"paste", MODE_PASTE},
                                       {"filter", MODE_FILTER},
                                       {"duplicates", MODE_DUPLICATES},
