@@ -45,6 +45,11 @@ CREATE TABLE IF NOT EXISTS customers (
   -- when. Its records moved there; it stays, inactive, for its history.
   merged_into         BIGINT UNSIGNED NULL,
   merged_at           DATETIME(3) NULL,
+  -- The bulk run whose deactivation this is (NULL: none, or not a run's).
+  -- Set by the deactivation's write, cleared by every reactivation: so
+  -- "still inactive with run R's deactivation" is deactivated_run_id = R,
+  -- read under the row lock by the undo of R (README, "Undo a run").
+  deactivated_run_id  BIGINT UNSIGNED NULL,
   -- Aggregates kept by triggers so that lists can sort on them by index.
   mrr_cents           BIGINT NOT NULL DEFAULT 0,      -- sum of active subscriptions
   devices_out         INT UNSIGNED NOT NULL DEFAULT 0, -- assets rented_out now
@@ -342,12 +347,17 @@ CREATE TABLE IF NOT EXISTS api_keys (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- Bulk runs: one row per apply; one bulk_items row per selected customer.
+-- An undo run (kind 'undo') reactivates what the run undo_of deactivated;
+-- a run has at most one undo (ux_bulk_runs_undo_of), and an undo run has
+-- no reason (it deactivates nothing).
 CREATE TABLE IF NOT EXISTS bulk_runs (
   id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
   public_id   VARCHAR(40)  COLLATE utf8mb4_bin NOT NULL, -- exact: ids match case-sensitively
   tenant_id   INT UNSIGNED NOT NULL,
+  kind        ENUM('deactivate','undo') NOT NULL DEFAULT 'deactivate',
+  undo_of     BIGINT UNSIGNED NULL,    -- kind 'undo': the run it undoes
   actor       VARCHAR(100) NOT NULL,
-  reason      ENUM('data_cleanup','account_closure','compliance','fraud_prevention') NOT NULL,
+  reason      ENUM('data_cleanup','account_closure','compliance','fraud_prevention') NULL,
   note        VARCHAR(500) NULL,
   source      VARCHAR(200) NOT NULL,
   form_nonce  CHAR(32)     NOT NULL,
@@ -359,9 +369,13 @@ CREATE TABLE IF NOT EXISTS bulk_runs (
   request_id  VARCHAR(64) NULL,
   UNIQUE KEY ux_bulk_runs_public_id (public_id),
   UNIQUE KEY ux_bulk_runs_nonce (tenant_id, form_nonce),
+  UNIQUE KEY ux_bulk_runs_undo_of (undo_of),
   KEY ix_bulk_runs_tenant (tenant_id, id),
   KEY ix_bulk_runs_status (status, id),
-  CONSTRAINT fk_bulk_runs_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id)
+  CONSTRAINT fk_bulk_runs_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id),
+  CONSTRAINT fk_bulk_runs_undo_of FOREIGN KEY (undo_of) REFERENCES bulk_runs (id),
+  CONSTRAINT ck_bulk_runs_kind CHECK ((kind = 'undo') = (undo_of IS NOT NULL)
+                                      AND (kind = 'undo' OR reason IS NOT NULL))
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE IF NOT EXISTS bulk_items (

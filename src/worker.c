@@ -16,6 +16,7 @@
 #include "api/api.h"
 #include "db/db.h"
 #include "domain/actions.h"
+#include "domain/bulk.h"
 #include "domain/closures.h"
 #include "domain/lifecycle.h"
 #include "http/auth.h"
@@ -165,7 +166,7 @@ static const char *write_action(const struct req *r)
 	/* a customer's, one of its records' or a closure's (the path names it) */
 	if (r->route->arg != ARG_NONE && r->route->arg != ARG_RUN)
 		return r->route->action;
-	if (r->page == PAGE_BULK_APPLY)
+	if (r->page == PAGE_BULK_APPLY || r->page == PAGE_BULK_UNDO)
 		return r->route->action;
 	return NULL;
 }
@@ -178,9 +179,10 @@ static void refuse_write(struct req *r, int status, const char *code, const char
 	const char *action = write_action(r);
 	if (action != NULL && r->user.name != NULL) {
 		struct actor who = {r->user.name, r->user.tenant,
-		                    r->route->area == AREA_API   ? CHANNEL_API
-		                    : r->page == PAGE_BULK_APPLY ? CHANNEL_BULK
-		                                                 : CHANNEL_PAGE,
+		                    r->route->area == AREA_API ? CHANNEL_API
+		                    : r->page == PAGE_BULK_APPLY || r->page == PAGE_BULK_UNDO
+		                        ? CHANNEL_BULK
+		                        : CHANNEL_PAGE,
 		                    r->request_id, 0};
 		enum record_action kind = r->route->arg == ARG_ORDER ? ACTION_ORDER_CANCEL
 		                          : r->route->arg == ARG_SUBSCRIPTION
@@ -189,6 +191,8 @@ static void refuse_write(struct req *r, int status, const char *code, const char
 		                                                        : ACTION__MAX;
 		if (r->route->arg == ARG_CLOSURE)
 			closure_audit_refusal(r->app->db, r->arena, &who, r->arg, code);
+		else if (r->page == PAGE_BULK_UNDO)
+			bulk_undo_audit_refusal(r->app->db, r->arena, &who, r->arg, code);
 		else if (kind != ACTION__MAX)
 			action_audit_refusal(r->app->db, r->arena, &who, kind, r->arg, action,
 			                     code);
@@ -211,6 +215,8 @@ static bool check_role(struct req *r)
 		             "This API key may read but not change customers.");
 	else if (reads)
 		http_error(r, 403, "FORBIDDEN", "Your role may not open this page.");
+	else if (need == ROLE_ADMIN)
+		refuse_write(r, 403, "FORBIDDEN", "Only an admin may do this.");
 	else
 		refuse_write(r, 403, "FORBIDDEN",
 		             "Your role (viewer) can look but not change customers.");

@@ -9,19 +9,35 @@
 #include "db/sql.h"
 #include "util/buf.h"
 
+/* A run (alias r), the public id of the run it undoes and of its undo. */
 #define RUN_COLS                                                                                   \
-	"id, public_id, actor, reason, note, source, status, total, created_at, started_at,"       \
-	" finished_at, tenant_id, request_id"
+	"r.id, r.public_id, r.actor, r.reason, r.note, r.source, r.status, r.total, r.created_at," \
+	" r.started_at, r.finished_at, r.tenant_id, r.request_id, r.kind, r.undo_of,"              \
+	" (SELECT o.public_id FROM bulk_runs o WHERE o.id = r.undo_of),"                           \
+	" (SELECT u.public_id FROM bulk_runs u WHERE u.undo_of = r.id)"
+#define RUN_COLS_N 17
 
 const struct stmt_sql db_sql_bulk[] = {
-    /* public id, tenant, actor, reason, note, source, nonce, total, request id */
+    /* public id, tenant, actor, reason, note, source, nonce, total, request id,
+     * kind, undo_of */
     {STMT_BULK_RUN_INSERT,
      "INSERT INTO bulk_runs (public_id, tenant_id, actor, reason, note, source, form_nonce,"
-     "                       status, total, created_at, request_id)"
-     " VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, UTC_TIMESTAMP(3), ?)"},
+     "                       status, total, created_at, request_id, kind, undo_of)"
+     " VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, UTC_TIMESTAMP(3), ?, ?, ?)"},
     {STMT_BULK_RUN_BY_NONCE,
      "SELECT public_id FROM bulk_runs WHERE tenant_id = ? AND form_nonce = ?"},
-    {STMT_BULK_RUN_GET, "SELECT " RUN_COLS " FROM bulk_runs WHERE public_id = ? AND tenant_id = ?"},
+    {STMT_BULK_RUN_GET,
+     "SELECT " RUN_COLS " FROM bulk_runs r WHERE r.public_id = ? AND r.tenant_id = ?"},
+    /* An undo's first statement: the run it undoes, locked, so that two
+     * undos of one run queue (public id, tenant). */
+    {STMT_BULK_RUN_LOCK,
+     "SELECT id FROM bulk_runs WHERE public_id = ? AND tenant_id = ? FOR UPDATE"},
+    /* What a run deactivated, and each customer's deactivation now (run) */
+    {STMT_BULK_UNDO_CANDIDATES,
+     "SELECT i.seq, c.id, c.public_id, c.email, c.first_name, c.last_name, c.status,"
+     "       c.deactivated_run_id, c.deactivated_at, c.deactivated_by"
+     "  FROM bulk_items i JOIN customers c ON c.id = i.customer_id"
+     " WHERE i.run_id = ? AND i.outcome = 'ok' ORDER BY i.seq"},
     {STMT_BULK_RUN_PROGRESS,
      "SELECT COUNT(*), COALESCE(SUM(outcome IS NOT NULL), 0), COALESCE(SUM(outcome = 'ok'), 0),"
      "       COALESCE(SUM(outcome IS NOT NULL AND outcome <> 'ok'), 0)"
@@ -56,7 +72,7 @@ const struct stmt_sql db_sql_bulk[] = {
      "UPDATE bulk_runs SET status = 'done', finished_at = UTC_TIMESTAMP(3)"
      " WHERE id = ? AND status <> 'done'"
      "   AND NOT EXISTS (SELECT 1 FROM bulk_items WHERE run_id = ? AND outcome IS NULL)"},
-    {STMT_BULK_RUN_FOR_JOB, "SELECT " RUN_COLS " FROM bulk_runs WHERE id = ?"},
+    {STMT_BULK_RUN_FOR_JOB, "SELECT " RUN_COLS " FROM bulk_runs r WHERE r.id = ?"},
     /* the batch this worker claimed (run, worker) */
     {STMT_BULK_PENDING_ITEMS, "SELECT seq, customer_id, subject FROM bulk_items"
                               " WHERE run_id = ? AND claimed_by = ? AND outcome IS NULL"
@@ -280,10 +296,12 @@ enum err db_bulk_insert_items(struct db *db, struct arena *a, uint64_t run, unsi
 enum err db_bulk_run_insert(struct db *db, struct arena *a, const struct bulk_run_new *run,
                             uint64_t *id)
 {
-	enum err rc =
-	    db_exec(db, a, STMT_BULK_RUN_INSERT, NULL, "sisssssis", run->public_id,
-	            (long long)run->tenant, run->actor, reason_code[run->reason], run->note,
-	            run->source, run->nonce, (long long)run->total, run->request_id);
+	long long undo_of = (long long)run->undo_of;
+	enum err rc = db_exec(db, a, STMT_BULK_RUN_INSERT, NULL, "sisssssissI", run->public_id,
+	                      (long long)run->tenant, run->actor,
+	                      run->reason >= 0 ? reason_code[run->reason] : NULL, run->note,
+	                      run->source, run->nonce, (long long)run->total, run->request_id,
+	                      run_kind_name[run->kind], run->undo_of ? &undo_of : NULL);
 	*id = rc == ERR_OK ? db_insert_id(db) : 0;
 	return rc;
 }
@@ -308,7 +326,7 @@ static void read_run(struct row *w, struct bulk_run *run)
 	run->id = row_u64(w, 0);
 	run->public_id = row_text(w, 1);
 	run->actor = row_text(w, 2);
-	run->reason = (enum reason)row_enum(w, 3, reason_code, REASON__MAX, false);
+	run->reason = row_enum(w, 3, reason_code, REASON__MAX, true);
 	run->note = row_str(w, 4);
 	run->source = row_text(w, 5);
 	run->status = (enum run_status)row_enum(w, 6, run_status_name, RUN_STATUS__MAX, false);
@@ -318,6 +336,10 @@ static void read_run(struct row *w, struct bulk_run *run)
 	run->finished_at = row_str(w, 10);
 	run->tenant = (unsigned)row_u64(w, 11);
 	run->request_id = row_str(w, 12);
+	run->kind = (enum run_kind)row_enum(w, 13, run_kind_name, RUN_KIND__MAX, false);
+	run->undo_of = row_u64(w, 14);
+	run->undo_of_public_id = row_str(w, 15);
+	run->undone_by = row_str(w, 16);
 }
 
 /* The one run of a lookup's result, or ERR_NOT_FOUND. */
@@ -347,11 +369,53 @@ enum err db_bulk_run_by_id(struct db *db, struct arena *a, uint64_t id, struct b
 	               out);
 }
 
+enum err db_bulk_run_lock(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
+                          uint64_t *id)
+{
+	struct db_res r;
+	enum err rc = db_exec(db, a, STMT_BULK_RUN_LOCK, &r, "si", public_id, (long long)tenant);
+	if (rc != ERR_OK)
+		return rc;
+	if (r.nrows == 0)
+		return ERR_NOT_FOUND;
+	struct row w = row_at(&r, 0, "bulk run lock");
+	*id = row_u64(&w, 0);
+	return w.bad ? ERR_INTERNAL : ERR_OK;
+}
+
+static void read_undo_candidate(struct row *w, void *elem)
+{
+	struct bulk_undo_candidate *x = elem;
+	x->seq = row_i64(w, 0);
+	x->customer_id = row_u64(w, 1);
+	x->public_id = row_text(w, 2);
+	x->email = row_text(w, 3);
+	x->first_name = row_text(w, 4);
+	x->last_name = row_text(w, 5);
+	x->status =
+	    (enum customer_status)row_enum(w, 6, customer_status_name, CUSTOMER_STATUS__MAX, false);
+	x->deactivated_run_id = row_u64(w, 7);
+	x->deactivated_at = row_str(w, 8);
+	x->deactivated_by = row_str(w, 9);
+}
+
+enum err db_bulk_undo_candidates(struct db *db, struct arena *a, uint64_t run,
+                                 struct bulk_undo_candidates *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct db_res r;
+	enum err rc = db_exec(db, a, STMT_BULK_UNDO_CANDIDATES, &r, "u", (unsigned long long)run);
+	if (rc == ERR_OK)
+		out->rows = rows_read(a, &r, "undo candidates", sizeof(*out->rows),
+		                      read_undo_candidate, &out->n, &rc);
+	return rc;
+}
+
 /* RUN_COLS and the items done "ok". */
 static void read_recent_run(struct row *w, void *elem)
 {
 	read_run(w, elem);
-	((struct bulk_run *)elem)->ok = row_i64(w, 13);
+	((struct bulk_run *)elem)->ok = row_i64(w, RUN_COLS_N);
 }
 
 enum err db_bulk_runs_recent(struct db *db, struct arena *a, unsigned tenant, struct bulk_runs *out)

@@ -81,12 +81,14 @@ struct bulk_run_new {
 	const char *public_id;
 	unsigned tenant;
 	const char *actor;
-	enum reason reason;
+	int reason; /* enum reason; -1 for an undo */
 	const char *note;
 	const char *source;
 	const char *nonce; /* the apply form's one-time value */
 	size_t total;
 	const char *request_id;
+	enum run_kind kind;
+	uint64_t undo_of; /* RUN_UNDO: the run undone */
 };
 
 /* Inserts the run; *id is its row id. ERR_DUPLICATE when the nonce was used. */
@@ -106,7 +108,7 @@ struct bulk_run {
 	const char *public_id;
 	unsigned tenant;
 	const char *actor;
-	enum reason reason;
+	int reason; /* enum reason; -1 for an undo run */
 	const char *note;
 	const char *source;
 	enum run_status status;
@@ -116,6 +118,10 @@ struct bulk_run {
 	const char *finished_at;
 	const char *request_id;
 	int64_t ok; /* recent runs only: items done with "ok" */
+	enum run_kind kind;
+	uint64_t undo_of;              /* RUN_UNDO: the run it undoes (row id) */
+	const char *undo_of_public_id; /* and its public id */
+	const char *undone_by;         /* the public id of this run's undo, or NULL */
 };
 
 /* The run of public_id in tenant, or ERR_NOT_FOUND. */
@@ -124,6 +130,32 @@ enum err db_bulk_run_get(struct db *db, struct arena *a, unsigned tenant, const 
 
 /* The run of row id id (the job workers'), or ERR_NOT_FOUND. */
 enum err db_bulk_run_by_id(struct db *db, struct arena *a, uint64_t id, struct bulk_run *out);
+
+/* Locks the run of public_id in tenant FOR UPDATE; *id is its row id.
+ * ERR_NOT_FOUND when the tenant has none. */
+enum err db_bulk_run_lock(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
+                          uint64_t *id);
+
+/* The customers a run deactivated (its items done "ok"), in order, each
+ * with its deactivation as it is now. */
+struct bulk_undo_candidate {
+	int64_t seq;
+	uint64_t customer_id;
+	const char *public_id;
+	const char *email;
+	const char *first_name;
+	const char *last_name;
+	enum customer_status status;
+	uint64_t deactivated_run_id; /* the run of its deactivation now, or 0 */
+	const char *deactivated_at;  /* its deactivation now (NULL: active) */
+	const char *deactivated_by;
+};
+struct bulk_undo_candidates {
+	struct bulk_undo_candidate *rows;
+	size_t n;
+};
+enum err db_bulk_undo_candidates(struct db *db, struct arena *a, uint64_t run,
+                                 struct bulk_undo_candidates *out);
 
 /* The 20 newest runs of a tenant (with ok counted). */
 struct bulk_runs {

@@ -109,7 +109,7 @@ const struct stmt_sql db_sql_customers[] = {
      "SELECT " ADDRESSES_JSON ", " API_EXTRAS " FROM customers c WHERE c.id = ?"},
     /* The first statement of every lifecycle transaction. */
     {STMT_CUSTOMER_LOCK, "SELECT id, status, first_name, last_name, email, company, phone,"
-                         "       customer_type FROM customers"
+                         "       customer_type, deactivated_run_id FROM customers"
                          " WHERE public_id = ? AND tenant_id = ? FOR UPDATE"},
     /* A profile edit: first, last, company, phone, type, id */
     {STMT_CUSTOMER_UPDATE_PROFILE,
@@ -122,11 +122,11 @@ const struct stmt_sql db_sql_customers[] = {
      "       building_info, locality, city, admin_area, postal_code, country, company,"
      "       created_at)"
      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP())"},
-    /* actor, reason, note, id */
+    /* actor, reason, note, bulk run (NULL), id */
     {STMT_CUSTOMER_DEACTIVATE,
      "UPDATE customers SET status = 'inactive', deactivated_at = UTC_TIMESTAMP(),"
      "       deactivated_by = ?, deactivation_reason = ?, deactivation_note = ?,"
-     "       updated_at = UTC_TIMESTAMP()"
+     "       deactivated_run_id = ?, updated_at = UTC_TIMESTAMP()"
      " WHERE id = ? AND status = 'active'"
      /* The prerequisites once more, inside the write: a write that ran
       * outside its transaction (a Galera conflict that aborted it without
@@ -140,7 +140,7 @@ const struct stmt_sql db_sql_customers[] = {
     /* The deactivation record moves to the audit log, which keeps it. */
     {STMT_CUSTOMER_REACTIVATE,
      "UPDATE customers SET status = 'active', deactivated_at = NULL, deactivated_by = NULL,"
-     "       deactivation_reason = NULL, deactivation_note = NULL,"
+     "       deactivation_reason = NULL, deactivation_note = NULL, deactivated_run_id = NULL,"
      "       updated_at = UTC_TIMESTAMP()"
      " WHERE id = ? AND status = 'inactive'"},
     {STMT_CUSTOMER_COUNTS,
@@ -312,7 +312,17 @@ enum err db_customer_find(struct db *db, struct arena *a, unsigned tenant, const
 enum err db_customer_lock(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
                           struct customer_row *out)
 {
-	enum { CL_ID, CL_STATUS, CL_FIRST, CL_LAST, CL_EMAIL, CL_COMPANY, CL_PHONE, CL_TYPE };
+	enum {
+		CL_ID,
+		CL_STATUS,
+		CL_FIRST,
+		CL_LAST,
+		CL_EMAIL,
+		CL_COMPANY,
+		CL_PHONE,
+		CL_TYPE,
+		CL_RUN
+	};
 	struct db_res r;
 	enum err rc = db_exec(db, a, STMT_CUSTOMER_LOCK, &r, "si", public_id, (long long)tenant);
 	if (rc != ERR_OK)
@@ -332,6 +342,7 @@ enum err db_customer_lock(struct db *db, struct arena *a, unsigned tenant, const
 	out->phone = row_str(&w, CL_PHONE);
 	out->type = (enum customer_type)row_enum(&w, CL_TYPE, customer_type_name,
 	                                         CUSTOMER_TYPE__MAX, false);
+	out->deactivated_run_id = row_u64(&w, CL_RUN);
 	return w.bad ? ERR_INTERNAL : ERR_OK;
 }
 
@@ -366,10 +377,12 @@ enum err db_address_insert(struct db *db, struct arena *a, unsigned tenant, uint
 }
 
 enum err db_customer_deactivate(struct db *db, struct arena *a, uint64_t id, const char *actor,
-                                enum reason reason, const char *note, bool *changed)
+                                enum reason reason, const char *note, uint64_t run, bool *changed)
 {
-	enum err rc = db_exec(db, a, STMT_CUSTOMER_DEACTIVATE, NULL, "sssu", actor,
-	                      reason_code[reason], note, (unsigned long long)id);
+	long long run_id = (long long)run;
+	enum err rc =
+	    db_exec(db, a, STMT_CUSTOMER_DEACTIVATE, NULL, "sssIu", actor, reason_code[reason],
+	            note, run ? &run_id : NULL, (unsigned long long)id);
 	*changed = rc == ERR_OK && db_affected(db) == 1;
 	return rc;
 }

@@ -57,6 +57,8 @@ struct customer_row {
 	const char *deactivated_by;
 	int deactivation_reason; /* enum reason, or -1 */
 	const char *deactivation_note;
+	uint64_t
+	    deactivated_run_id; /* db_customer_lock(): the bulk run of the deactivation, or 0 */
 	const char *created_by;
 	const char *custom_fields;      /* JSON text, or NULL (not read by the HTML list) */
 	struct pending_closure closure; /* db_customer_find() only */
@@ -87,9 +89,9 @@ enum err db_customer_find(struct db *db, struct arena *a, unsigned tenant, const
 
 /*
  * The first statement of every lifecycle transaction: the customer row
- * read FOR UPDATE. Fills id, status, the names, e-mail, company, phone
- * and type; ERR_NOT_FOUND when the
- * tenant has no such customer.
+ * read FOR UPDATE. Fills id, status, the names, e-mail, company, phone,
+ * type and deactivated_run_id; ERR_NOT_FOUND when the tenant has no such
+ * customer.
  */
 enum err db_customer_lock(struct db *db, struct arena *a, unsigned tenant, const char *public_id,
                           struct customer_row *out);
@@ -104,9 +106,10 @@ enum err db_customer_update_profile(struct db *db, struct arena *a, uint64_t id,
 
 /* The lifecycle writes; *changed is false when the row was not in the
  * state the write expects (the deactivation also re-checks, in its own
- * WHERE, that nothing blocks it). */
+ * WHERE, that nothing blocks it). run is the bulk run deactivating (0:
+ * none), kept until the reactivation clears it. */
 enum err db_customer_deactivate(struct db *db, struct arena *a, uint64_t id, const char *actor,
-                                enum reason reason, const char *note, bool *changed);
+                                enum reason reason, const char *note, uint64_t run, bool *changed);
 enum err db_customer_reactivate(struct db *db, struct arena *a, uint64_t id, bool *changed);
 
 /* Customers per status and type in a tenant (trigger-kept counters). */

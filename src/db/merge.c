@@ -45,14 +45,16 @@ const struct stmt_sql db_sql_merge[] = {
     {STMT_MERGE_GUARD_KEEP,
      "UPDATE customers SET guard_version = guard_version + 1 WHERE id = ? AND status = 'active'"},
     /* keep, actor, note, dup. The assignments run left to right, so the
-     * status changes last: each IF still sees the old one. */
+     * status changes last: each IF still sees the old one. A merged
+     * duplicate is no bulk run's deactivation any more: no undo brings it
+     * back (its records are elsewhere). */
     {STMT_MERGE_MARK_DUPLICATE,
      "UPDATE customers SET merged_into = ?, merged_at = UTC_TIMESTAMP(3),"
      "       deactivated_by = IF(status = 'active', ?, deactivated_by),"
      "       deactivation_note = IF(status = 'active', ?, deactivation_note),"
      "       deactivation_reason = IF(status = 'active', 'data_cleanup', deactivation_reason),"
      "       deactivated_at = IF(status = 'active', UTC_TIMESTAMP(), deactivated_at),"
-     "       updated_at = UTC_TIMESTAMP(), status = 'inactive'"
+     "       deactivated_run_id = NULL, updated_at = UTC_TIMESTAMP(), status = 'inactive'"
      " WHERE id = ? AND merged_into IS NULL"},
 };
 const size_t db_sql_merge_n = sizeof(db_sql_merge) / sizeof(db_sql_merge[0]);

@@ -73,6 +73,9 @@ enum reason {
 /* The kind of contact a customer note records. */
 enum note_kind { NOTE_EMAIL, NOTE_PHONE, NOTE_MEETING, NOTE_KIND__MAX };
 enum run_status { RUN_QUEUED, RUN_RUNNING, RUN_DONE, RUN_STATUS__MAX };
+/* What a bulk run does to its items: deactivate them, or undo another run's
+ * deactivations (reactivate them). */
+enum run_kind { RUN_DEACTIVATE, RUN_UNDO, RUN_KIND__MAX };
 enum role { ROLE_NONE = 0, ROLE_VIEWER, ROLE_OPERATOR, ROLE_ADMIN, ROLE__MAX };
 
 extern const char *const customer_status_name[CUSTOMER_STATUS__MAX];
@@ -90,6 +93,7 @@ extern const char *const closure_state_name[CLOSURE_STATE__MAX];
 extern const char *const note_kind_name[NOTE_KIND__MAX];
 extern const char *const note_kind_label[NOTE_KIND__MAX]; /* "E-mail", "Phone", "Meeting" */
 extern const char *const run_status_name[RUN_STATUS__MAX];
+extern const char *const run_kind_name[RUN_KIND__MAX];
 extern const char *const role_name[ROLE__MAX]; /* [ROLE_NONE] = "" */
 
 /* The reasons, one table: reason_code[r] is the code the database, forms

@@ -89,13 +89,71 @@ enum err bulk_create_run(struct db *db, struct arena *a, const struct actor *who
                          const char *nonce, const char *const *selected, size_t n,
                          const char **run_public_id, bool *existing, struct failure *f);
 
+/* ---- undo (bulk_undo.c; README, "Undo a run") ------------------------------ */
+
+/*
+ * Undoing a finished deactivation run reactivates the customers it
+ * deactivated (its items done "ok") whose deactivation is still the one it
+ * made (customers.deactivated_run_id); the others are left alone. The undo
+ * is a run of its own (kind undo, linked both ways), worked by the job
+ * workers through lifecycle_reactivate_hooked(), which checks that again
+ * under each customer's row lock.
+ */
+struct bulk_undo_row {
+	int64_t seq; /* in the run undone */
+	uint64_t customer_id;
+	const char *public_id;
+	const char *email;
+	const char *first_name;
+	const char *last_name;
+	bool undo;            /* reactivated by the undo */
+	const char *outcome;  /* when not: "ALREADY_ACTIVE" or "DEACTIVATED_SINCE" */
+	const char *since_by; /* DEACTIVATED_SINCE: the deactivation in place now */
+	const char *since_at;
+};
+struct bulk_undo_plan {
+	struct bulk_run run;        /* the run to undo */
+	struct bulk_undo_row *rows; /* every customer it deactivated, in its order */
+	size_t n;
+	size_t to_reactivate; /* rows with undo set */
+};
+
+/*
+ * What an undo of run_public_id would do now, changing nothing. Returns
+ * ERR_OK (plan->run.undone_by says whether it was undone already),
+ * ERR_NOT_FOUND (no such run in the tenant), or ERR_REFUSED with f's code
+ * RUN_NOT_FINISHED or RUN_IS_UNDO; or a database error's kind.
+ */
+enum err bulk_undo_plan(struct db *db, struct arena *a, unsigned tenant, const char *run_public_id,
+                        struct bulk_undo_plan *plan, struct failure *f);
+
+/*
+ * Creates the undo run of run_public_id in one transaction that locks the
+ * run undone, re-checks it and writes the undo run, its items (the plan's
+ * customers to reactivate, as seen under that lock) and one audit row
+ * (action "bulk_undo", subject the run undone, bulk_run_id the undo).
+ * A run undone already gives its undo (*existing = true), not a second.
+ * Refusals are ERR_REFUSED with f's code (RUN_NOT_FINISHED, RUN_IS_UNDO,
+ * NOTHING_TO_UNDO) and audited too; ERR_NOT_FOUND is not (no such run).
+ * who->channel should be CHANNEL_BULK.
+ */
+enum err bulk_undo_create(struct db *db, struct arena *a, const struct actor *who,
+                          const char *run_public_id, const char **undo_public_id, bool *existing,
+                          struct failure *f);
+
+/* A refused undo before the rules (CSRF, role): its audit row. Best effort. */
+void bulk_undo_audit_refusal(struct db *db, struct arena *a, const struct actor *who,
+                             const char *run_public_id, const char *outcome);
+
 /* Outcome of one job step. */
 enum bulk_step { BULK_STEP_IDLE, BULK_STEP_WORKED, BULK_STEP_FAILED };
 
 /*
  * One step of a job worker: claims a batch of pending items of the oldest
  * unfinished run (items nobody holds, or whose holder's claim ran out
- * because it died) and deactivates them one by one, each item's outcome
+ * because it died) and deactivates them one by one (an undo run:
+ * reactivates them, each only while its deactivation is still the undone
+ * run's), each item's outcome
  * recorded inside the item's own lifecycle transaction. Several workers
  * (on several hosts) share a run. Stops early when *stop becomes true,
  * giving the rest of its batch back. worker names this process (host:pid).

@@ -30,9 +30,9 @@ static enum err create_tx(struct db *db, struct arena *a, void *vctx)
 		return ERR_INTERNAL;
 	hex_encode(raw, sizeof(raw), hex);
 	c->public_id = arena_printf(a, "run_%s", hex);
-	struct bulk_run_new run = {c->public_id, c->who->tenant, c->who->name,
-	                           c->reason,    c->note,        c->source,
-	                           c->nonce,     c->n,           c->who->request_id};
+	struct bulk_run_new run = {
+	    c->public_id, c->who->tenant, c->who->name,       c->reason,      c->note, c->source,
+	    c->nonce,     c->n,           c->who->request_id, RUN_DEACTIVATE, 0};
 	uint64_t id;
 	enum err rc = db_bulk_run_insert(db, a, &run, &id);
 	if (rc != ERR_OK)
@@ -156,8 +156,13 @@ enum bulk_step bulk_work(struct db *db, struct arena *a, const char *worker, vol
 		struct item_ctx ctx = {run, items.rows[i].seq};
 		struct lifecycle_hook hook = {record_item, &ctx};
 		struct lifecycle_outcome out;
-		enum err res = lifecycle_deactivate_hooked(
-		    db, item_arena, &who, items.rows[i].subject, job.reason, job.note, &hook, &out);
+		enum err res =
+		    job.kind == RUN_UNDO
+		        ? lifecycle_reactivate_hooked(db, item_arena, &who, items.rows[i].subject,
+		                                      job.note, job.undo_of, &hook, &out)
+		        : lifecycle_deactivate_hooked(db, item_arena, &who, items.rows[i].subject,
+		                                      (enum reason)job.reason, job.note, &hook,
+		                                      &out);
 		arena_reset(item_arena);
 		/* Not transient (logged): record it so it cannot hold the run. */
 		if (res == ERR_INTERNAL) {

@@ -23,6 +23,7 @@ struct tx {
 	enum err result; /* ERR_OK, ERR_REFUSED or ERR_NOT_FOUND: committed either way */
 	const struct profile_edit *edit; /* NULL: no profile edit */
 	const char *changes;             /* the edit's changes (JSON), for its audit row */
+	uint64_t undo_of; /* a reactivation: only of this bulk run's deactivation (0: any) */
 };
 
 static enum err audit(struct db *db, struct arena *a, const struct actor *who, uint64_t customer_id,
@@ -117,6 +118,12 @@ static enum err change_tx(struct db *db, struct arena *a, void *vctx)
 			out->outcome = "ALREADY_ACTIVE";
 			return finish(db, a, t, ERR_OK);
 		}
+		/* An undo reactivates only while the customer's deactivation is
+		 * still the one its run made: not one made since by anyone else. */
+		if (t->undo_of != 0 && c.deactivated_run_id != t->undo_of) {
+			out->outcome = "DEACTIVATED_SINCE";
+			return finish(db, a, t, ERR_REFUSED);
+		}
 		if ((rc = db_customer_reactivate(db, a, c.id, &out->changed)))
 			return rc;
 		out->outcome = "ok";
@@ -138,7 +145,7 @@ static enum err change_tx(struct db *db, struct arena *a, void *vctx)
 		return finish(db, a, t, ERR_REFUSED);
 	}
 	rc = db_customer_deactivate(db, a, c.id, t->who->name, (enum reason)t->reason, t->note,
-	                            &out->changed);
+	                            t->who->bulk_run_id, &out->changed);
 	if (rc != ERR_OK)
 		return rc;
 	/* The write re-checks the prerequisites itself; under this
@@ -199,7 +206,7 @@ enum err lifecycle_deactivate_hooked(struct db *db, struct arena *a, const struc
                                      struct lifecycle_outcome *out)
 {
 	struct tx t = {
-	    CHANGE_DEACTIVATE, who, public_id, (int)reason, note, hook, out, ERR_OK, NULL, NULL};
+	    CHANGE_DEACTIVATE, who, public_id, (int)reason, note, hook, out, ERR_OK, NULL, NULL, 0};
 	return run(db, a, &t);
 }
 
@@ -207,7 +214,16 @@ enum err lifecycle_reactivate(struct db *db, struct arena *a, const struct actor
                               const char *public_id, const char *note,
                               struct lifecycle_outcome *out)
 {
-	struct tx t = {CHANGE_REACTIVATE, who, public_id, -1, note, NULL, out, ERR_OK, NULL, NULL};
+	return lifecycle_reactivate_hooked(db, a, who, public_id, note, 0, NULL, out);
+}
+
+enum err lifecycle_reactivate_hooked(struct db *db, struct arena *a, const struct actor *who,
+                                     const char *public_id, const char *note, uint64_t undo_of,
+                                     const struct lifecycle_hook *hook,
+                                     struct lifecycle_outcome *out)
+{
+	struct tx t = {
+	    CHANGE_REACTIVATE, who, public_id, -1, note, hook, out, ERR_OK, NULL, NULL, undo_of};
 	return run(db, a, &t);
 }
 

@@ -79,6 +79,20 @@ enum err lifecycle_deactivate_hooked(struct db *db, struct arena *a, const struc
                                      struct lifecycle_outcome *out);
 
 /*
+ * lifecycle_reactivate() with a guard and a hook (hook may be NULL): with
+ * undo_of set (a bulk run's row id), the customer is reactivated only
+ * while its deactivation is still the one that run made
+ * (customers.deactivated_run_id, read under the row lock); otherwise
+ * nothing changes, the attempt is audited with outcome "DEACTIVATED_SINCE"
+ * and the call returns ERR_REFUSED. An active customer is "ALREADY_ACTIVE"
+ * (ERR_OK, nothing changed), as always. undo_of 0 is lifecycle_reactivate().
+ */
+enum err lifecycle_reactivate_hooked(struct db *db, struct arena *a, const struct actor *who,
+                                     const char *public_id, const char *note, uint64_t undo_of,
+                                     const struct lifecycle_hook *hook,
+                                     struct lifecycle_outcome *out);
+
+/*
  * Records an attempt refused before it reached the rules (bad CSRF token,
  * wrong role) as its own audit row. public_id may be NULL. Best effort: a
  * database error is logged, not reported.

@@ -265,7 +265,8 @@ static const struct choice actions[] = {{"deactivate", 0},        {"reactivate",
                                         {"early_return", 6},      {"device_returned", 7},
                                         {"device_sold", 8},       {"device_lost", 9},
                                         {"device_available", 10}, {"closure_request", 11},
-                                        {"closure_withdraw", 12}, {NULL, 0}};
+                                        {"closure_withdraw", 12}, {"bulk_undo", 13},
+                                        {"merge", 14},            {NULL, 0}};
 static const struct choice modes[] = {
     {"paste", MODE_PASTE},   {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES},
     {"search", MODE_SEARCH}, {"file", MODE_FILE},     {NULL, 0}};

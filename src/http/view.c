@@ -41,6 +41,9 @@ static const struct {
      "The device's status was recorded. The checklist below is checked again."},
     {"bulk_started", "success", "The bulk run has started; this page follows its progress."},
     {"bulk_resubmitted", "info", "This form was already applied; here is its run."},
+    {"bulk_undo_started", "success",
+     "The undo has started: a new bulk run reactivates the customers; this page follows it."},
+    {"bulk_undo_exists", "info", "This run was already undone; here is its undo."},
     {"closure_filed", "success",
      "Closure requested: the customer will be deactivated by itself as soon as nothing blocks "
      "it."},

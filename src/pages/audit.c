@@ -123,7 +123,8 @@ void page_audit(struct req *r)
 	    "deactivate",      "reactivate",          "edit",
 	    "order_cancel",    "subscription_cancel", "early_return",
 	    "device_returned", "device_sold",         "device_lost",
-	    "closure_request", "closure_withdraw"};
+	    "closure_request", "closure_withdraw",    "bulk_undo",
+	    "merge"};
 	static const char *const action_labels[] = {"Deactivate",
 	                                            "Reactivate",
 	                                            "Profile edit",
@@ -134,7 +135,9 @@ void page_audit(struct req *r)
 	                                            "Device sold",
 	                                            "Device lost",
 	                                            "Closure requested",
-	                                            "Closure withdrawn"};
+	                                            "Closure withdrawn",
+	                                            "Bulk run undone",
+	                                            "Merge"};
 	_Static_assert(sizeof(actions) == sizeof(action_labels), "a label for each action");
 	fill_options(d, "ACTION_OPTION", actions, action_labels,
 	             sizeof(actions) / sizeof(actions[0]), q.action);

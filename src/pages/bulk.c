@@ -1,4 +1,5 @@
-/* GET /bulk, POST /bulk/preview, POST /bulk/apply, GET /bulk/{run_id} */
+/* GET /bulk, POST /bulk/preview, POST /bulk/apply, GET /bulk/{run_id},
+ * GET and POST /bulk/{run_id}/undo */
 #include <string.h>
 
 #include "domain/bulk.h"
@@ -37,7 +38,7 @@ void page_bulk(struct req *r)
 		tmpl_set(row, "RUN_ID", x->public_id);
 		tmpl_set(row, "RUN_URL", arena_printf(a, "/bulk/%s", x->public_id));
 		tmpl_set(row, "ACTOR", x->actor);
-		tmpl_set(row, "REASON", reasons[x->reason].label);
+		tmpl_set(row, "REASON", x->kind == RUN_UNDO ? "Undo" : reason_label(x->reason));
 		tmpl_set(row, "SOURCE", x->source);
 		tmpl_set(row, "RUN_STATUS", run_status_name[x->status]);
 		tmpl_set(row, "TOTAL", fmt_count(a, x->total));
@@ -427,8 +428,25 @@ void page_bulk_run(struct req *r)
 	tmpl_set(d, "RUN_ID", r->arg);
 	tmpl_set(d, "RUN_STATUS", run_status_name[run.status]);
 	tmpl_set(d, "ACTOR", run.actor);
-	tmpl_set(d, "REASON", reasons[run.reason].label);
+	if (run.reason >= 0)
+		tmpl_set(tmpl_add(d, "HAS_REASON"), "REASON", reason_label(run.reason));
 	tmpl_set(d, "NOTE", run.note);
+	bool undo = run.kind == RUN_UNDO;
+	tmpl_set(d, "DONE_VERB", undo ? "reactivated" : "deactivated");
+	if (undo && run.undo_of_public_id != NULL) {
+		struct tmpl_dict *u = tmpl_add(d, "UNDO_OF");
+		tmpl_set(u, "ORIGINAL_ID", run.undo_of_public_id);
+		tmpl_set(u, "ORIGINAL_URL", arena_printf(a, "/bulk/%s", run.undo_of_public_id));
+	}
+	if (run.undone_by != NULL) {
+		struct tmpl_dict *u = tmpl_add(d, "UNDONE_BY");
+		tmpl_set(u, "UNDO_ID", run.undone_by);
+		tmpl_set(u, "UNDO_URL", arena_printf(a, "/bulk/%s", run.undone_by));
+	} else if (!undo && finished && prog.ok > 0 && r->user.role >= ROLE_ADMIN) {
+		/* the undo page (admins only) says what an undo would do */
+		tmpl_set(tmpl_add(d, "UNDO_LINK"), "UNDO_FORM_URL",
+		         arena_printf(a, "/bulk/%s/undo", r->arg));
+	}
 	tmpl_set(d, "SOURCE", run.source);
 	tmpl_set(d, "CREATED", fmt_datetime(a, run.created_at));
 	tmpl_set(d, "STARTED", fmt_datetime(a, run.started_at));
@@ -474,4 +492,86 @@ void page_bulk_run(struct req *r)
 	if (after > 0)
 		tmpl_set(tmpl_add(d, "FIRST"), "FIRST_URL", arena_printf(a, "/bulk/%s", r->arg));
 	view_send(r, &v, 200);
+}
+
+/* ---- undo ------------------------------------------------------------------- */
+
+/* Why a customer the run deactivated is left alone. */
+static const char *left_alone_why(struct arena *a, const struct bulk_undo_row *x)
+{
+	if (strcmp(x->outcome, "ALREADY_ACTIVE") == 0)
+		return "Reactivated since: active now.";
+	return arena_printf(a, "Reactivated since, then deactivated again by %s on %s.",
+	                    x->since_by ? x->since_by : "someone", fmt_datetime(a, x->since_at));
+}
+
+void page_bulk_undo_form(struct req *r)
+{
+	struct arena *a = r->arena;
+	struct bulk_undo_plan p;
+	struct failure f = {0};
+	if (bulk_undo_plan(r->app->db, a, r->user.tenant, r->arg, &p, &f) != ERR_OK) {
+		http_fail(r, &f);
+		return;
+	}
+	struct view v;
+	struct tmpl_dict *d = view_begin(r, &v, arena_printf(a, "Undo bulk run %s", r->arg),
+	                                 "bulk_undo.tpl", NAV_BULK);
+	tmpl_set(d, "RUN_ID", r->arg);
+	tmpl_set(d, "RUN_URL", arena_printf(a, "/bulk/%s", r->arg));
+	if (p.run.undone_by != NULL) {
+		struct tmpl_dict *u = tmpl_add(d, "UNDONE");
+		tmpl_set(u, "UNDO_ID", p.run.undone_by);
+		tmpl_set(u, "UNDO_URL", arena_printf(a, "/bulk/%s", p.run.undone_by));
+		view_send(r, &v, 200);
+		return;
+	}
+	struct tmpl_dict *plan = tmpl_add(d, "PLAN");
+	size_t left = p.n - p.to_reactivate;
+	tmpl_set(plan, "N_REACTIVATE", fmt_count(a, (long long)p.to_reactivate));
+	tmpl_set(plan, "N_DEACTIVATED", fmt_count(a, (long long)p.n));
+	tmpl_set(plan, "N_LEFT", fmt_count(a, (long long)left));
+	tmpl_set(plan, "ACTOR", p.run.actor);
+	tmpl_set(plan, "REASON", reason_label(p.run.reason));
+	tmpl_set(plan, "SOURCE", p.run.source);
+	tmpl_set(plan, "FINISHED", fmt_datetime(a, p.run.finished_at));
+	if (left > 0) {
+		struct tmpl_dict *l = tmpl_add(plan, "LEFT_ALONE");
+		for (size_t i = 0; i < p.n; i++) {
+			const struct bulk_undo_row *x = &p.rows[i];
+			if (x->undo)
+				continue;
+			struct tmpl_dict *row = tmpl_add(l, "ROW");
+			tmpl_set(row, "CUSTOMER_ID", x->public_id);
+			tmpl_set(row, "CUSTOMER_URL",
+			         arena_printf(a, "/customers/%s", x->public_id));
+			tmpl_set(row, "NAME", row_name_of(a, x->first_name, x->last_name));
+			tmpl_set(row, "EMAIL", x->email);
+			tmpl_set(row, "OUTCOME", x->outcome);
+			tmpl_set(row, "WHY", left_alone_why(a, x));
+		}
+	}
+	if (p.to_reactivate > 0) {
+		struct tmpl_dict *form = tmpl_add(plan, "FORM");
+		fill_csrf(r, form, "bulk_undo", r->arg);
+		tmpl_set(form, "ACTION_URL", arena_printf(a, "/bulk/%s/undo", r->arg));
+	} else {
+		tmpl_show(plan, "NOTHING");
+	}
+	view_send(r, &v, 200);
+}
+
+void page_bulk_undo(struct req *r)
+{
+	struct actor who = page_actor(r);
+	who.channel = CHANNEL_BULK;
+	const char *run;
+	bool existing;
+	struct failure f = {0};
+	if (bulk_undo_create(r->app->db, r->arena, &who, r->arg, &run, &existing, &f) != ERR_OK) {
+		http_fail(r, &f);
+		return;
+	}
+	view_flash(r, existing ? "bulk_undo_exists" : "bulk_undo_started");
+	resp_redirect(r, arena_printf(r->arena, "/bulk/%s", run));
 }

@@ -40,6 +40,8 @@ void page_audit(struct req *r);
 void page_bulk(struct req *r);
 void page_bulk_preview(struct req *r);
 void page_bulk_apply(struct req *r);
+void page_bulk_undo_form(struct req *r);
+void page_bulk_undo(struct req *r);
 void page_bulk_run(struct req *r);
 
 /* pages/closures.c */

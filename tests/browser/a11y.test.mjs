@@ -101,6 +101,14 @@ function pages(fx) {
       },
     ],
     [
+      'bulk undo confirmation (the run above, once done)',
+      async (page) => {
+        const run = new URL(page.url()).pathname.split('/').pop();
+        for (let i = 0; i < 300 && B.sqlValue(`SELECT status FROM bulk_runs WHERE public_id = ${B.lit(run)}`) !== 'done'; i++) await new Promise((r) => setTimeout(r, 100));
+        return B.open(page, `/bulk/${run}/undo`);
+      },
+    ],
+    [
       'customer page, closure pending (filed through its form)',
       async (page) => {
         await B.open(page, `/customers/${fx.closing.publicId}/deactivate`);

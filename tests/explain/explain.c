@@ -394,6 +394,8 @@ static void named(struct db *db, struct arena *a)
 	    {STMT_RETENTION_TOTALS, "iiiii", false},
 	    {STMT_BULK_RUN_BY_NONCE, "is", true},
 	    {STMT_BULK_RUN_GET, "si", true},
+	    {STMT_BULK_RUN_LOCK, "si", true},
+	    {STMT_BULK_UNDO_CANDIDATES, "i", true},
 	    {STMT_BULK_RUN_PROGRESS, "i", true},
 	    {STMT_BULK_RUNS_RECENT, "i", true},
 	    {STMT_BULK_ITEMS_PAGE, "iii", true},

@@ -338,7 +338,8 @@ export function forgeCursor(scope, id, key, secret = appSecret()) {
 
 /**
  * The src/route.c table: [{pattern, name, area, arg, methods: Set('GET', 'HEAD', ...),
- * read}], read being the least role for GET and HEAD ('ROLE_VIEWER' for STAFF routes).
+ * read, write}], read and write being the least role for GET and HEAD and for the
+ * writes ('ROLE_VIEWER' and 'ROLE_OPERATOR' for STAFF routes).
  */
 export function routeTable() {
   const src = readFileSync(path.join(ROOT, 'src', 'route.c'), 'utf8');
@@ -350,7 +351,8 @@ export function routeTable() {
     // the rest of the entry, up to the next one
     const rest = src.slice(m.index + m[0].length).split(/\[PAGE_\w+\]\s*=/)[0];
     const read = /\.read\s*=\s*(ROLE_\w+)/.exec(rest)?.[1] ?? 'ROLE_VIEWER';
-    out.push({ pattern: m[1], name: m[2], area: m[3], arg: m[4], methods, read });
+    const write = /\.write\s*=\s*(ROLE_\w+)/.exec(rest)?.[1] ?? 'ROLE_OPERATOR';
+    out.push({ pattern: m[1], name: m[2], area: m[3], arg: m[4], methods, read, write });
   }
   return out;
 }

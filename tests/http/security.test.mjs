@@ -1128,33 +1128,48 @@ describe('CSRF: every POST route refuses missing, forged and expired tokens; a r
       form: (c) => ({ into: c.keep }),
       state: (c) => [customerState(c.pid), sqlValue(`SELECT COALESCE(merged_into, 0) FROM customers WHERE public_id = ${lit(c.pid)}`)], ok: 303,
     },
+    {
+      // admins only: the token cases are an admin's (an operator is refused by role first)
+      name: 'bulk undo', action: 'bulk_undo', other: 'bulk_apply', user: 'admin',
+      make: async () => {
+        const c = customer();
+        const { run } = await bulkRun('admin', [c.pid], [c.pid]);
+        return { ...c, run, id: null }; // the audit row names the run, no customer
+      },
+      url: (c) => `/bulk/${c.run}/undo`, subject: (c) => c.run,
+      form: () => ({}),
+      state: (c) => [customerState(c.pid), sqlValue(`SELECT COUNT(*) FROM bulk_runs u JOIN bulk_runs o ON o.id = u.undo_of WHERE o.public_id = ${lit(c.run)}`)], ok: 303,
+    },
   ];
+  /** The login a route's token cases are made for, and another one. */
+  const U = (r) => r.user ?? 'operator';
+  const OTHER = (r) => (U(r) === 'admin' ? 'operator' : 'admin');
   const future = () => nowSeconds() + 600;
-  /** Token cases: [name, (route, target) => token, expected code]. The user is operator. */
+  /** Token cases: [name, (route, target) => token, expected code]. The user is U(route). */
   const CASES = [
     ['missing', () => undefined, 'CSRF_MISSING'],
     ['empty', () => '', 'CSRF_MISSING'],
     ['missing, with Origin and Referer of the site itself', () => undefined, 'CSRF_MISSING', { origin: L.BASE_URL, referer: `${L.BASE_URL}/customers` }],
     ['malformed (short)', () => 'abc', 'CSRF_MALFORMED'],
-    ['malformed (too long)', (r, c) => forgeCsrf({ user: 'operator', action: r.action, subject: r.subject(c), expiry: future() }) + 'AA', 'CSRF_MALFORMED'],
+    ['malformed (too long)', (r, c) => forgeCsrf({ user: U(r), action: r.action, subject: r.subject(c), expiry: future() }) + 'AA', 'CSRF_MALFORMED'],
     ['random bytes', () => b64(randomBytes(24)), 'CSRF_INVALID'],
-    ['another user\'s (admin)', (r, c) => forgeCsrf({ user: 'admin', action: r.action, subject: r.subject(c), expiry: future() }), 'CSRF_INVALID'],
+    ['another user\'s (admin; operator for an admin\'s route)', (r, c) => forgeCsrf({ user: OTHER(r), action: r.action, subject: r.subject(c), expiry: future() }), 'CSRF_INVALID'],
     ['another tenant\'s user (globex)', (r, c) => forgeCsrf({ user: 'globex', action: r.action, subject: r.subject(c), expiry: future() }), 'CSRF_INVALID'],
-    ['another action\'s', (r, c) => forgeCsrf({ user: 'operator', action: r.other, subject: r.subject(c), expiry: future() }), 'CSRF_INVALID'],
-    ['another customer\'s (another subject)', (r) => forgeCsrf({ user: 'operator', action: r.action, subject: 'cus_fixture_clean', expiry: future() }), 'CSRF_INVALID'],
-    ['another secret\'s', (r, c) => forgeCsrf({ user: 'operator', action: r.action, subject: r.subject(c), expiry: future(), secret: 'not-the-secret' }), 'CSRF_INVALID'],
+    ['another action\'s', (r, c) => forgeCsrf({ user: U(r), action: r.other, subject: r.subject(c), expiry: future() }), 'CSRF_INVALID'],
+    ['another customer\'s (another subject)', (r) => forgeCsrf({ user: U(r), action: r.action, subject: 'cus_fixture_clean', expiry: future() }), 'CSRF_INVALID'],
+    ['another secret\'s', (r, c) => forgeCsrf({ user: U(r), action: r.action, subject: r.subject(c), expiry: future(), secret: 'not-the-secret' }), 'CSRF_INVALID'],
     ['a valid token with its expiry pushed forward', (r, c) => {
-      const raw = Buffer.from(forgeCsrf({ user: 'operator', action: r.action, subject: r.subject(c), expiry: nowSeconds() - 10 }), 'base64url');
+      const raw = Buffer.from(forgeCsrf({ user: U(r), action: r.action, subject: r.subject(c), expiry: nowSeconds() - 10 }), 'base64url');
       raw.writeBigUInt64BE(BigInt(nowSeconds() + 3600), 0);
       return b64(raw);
     }, 'CSRF_INVALID'],
     ['a valid token with one bit of its MAC flipped', (r, c) => {
-      const raw = Buffer.from(forgeCsrf({ user: 'operator', action: r.action, subject: r.subject(c), expiry: future() }), 'base64url');
+      const raw = Buffer.from(forgeCsrf({ user: U(r), action: r.action, subject: r.subject(c), expiry: future() }), 'base64url');
       raw[20] ^= 1;
       return b64(raw);
     }, 'CSRF_INVALID'],
-    ['expired a minute ago (real secret)', (r, c) => forgeCsrf({ user: 'operator', action: r.action, subject: r.subject(c), expiry: nowSeconds() - 60 }), 'CSRF_EXPIRED'],
-    ['expired in 1970 (real secret)', (r, c) => forgeCsrf({ user: 'operator', action: r.action, subject: r.subject(c), expiry: 1 }), 'CSRF_EXPIRED'],
+    ['expired a minute ago (real secret)', (r, c) => forgeCsrf({ user: U(r), action: r.action, subject: r.subject(c), expiry: nowSeconds() - 60 }), 'CSRF_EXPIRED'],
+    ['expired in 1970 (real secret)', (r, c) => forgeCsrf({ user: U(r), action: r.action, subject: r.subject(c), expiry: 1 }), 'CSRF_EXPIRED'],
   ];
   let refusals = 0;
 
@@ -1162,26 +1177,26 @@ describe('CSRF: every POST route refuses missing, forged and expired tokens; a r
 
   for (const route of ROUTES) {
     test(`${route.name}: every forged, missing or expired token is 403 with its code, changes nothing and (lifecycle) is audited`, async () => {
-      const c = route.make();
+      const c = await route.make();
       for (const [name, make, code, headers] of CASES) {
         const before0 = route.state(c);
         const maxAudit = L.maxAuditId();
         const token = make(route, c);
         const form = { ...route.form(c) };
         if (token !== undefined) form.csrf = token;
-        const r = await http('operator', 'POST', route.url(c), { form, headers });
+        const r = await http(U(route), 'POST', route.url(c), { form, headers });
         assert.equal(r.status, 403, `${route.name}, ${name}: ${r.status} ${errorCode(r.text)}`);
         assert.equal(errorCode(r.text), code, `${route.name}, ${name}`);
         assert.deepEqual(route.state(c), before0, `${route.name}, ${name}: nothing changed`);
         if (route.subject(c)) {
           const rows = sql(`SELECT actor, action, outcome, customer_id FROM audit_log WHERE id > ${maxAudit} AND request_id = ${lit(r.headers['x-request-id'])}`);
-          assert.deepEqual(rows, [['operator', route.action, code, c.id]], `${route.name}, ${name}: one audit row`);
+          assert.deepEqual(rows, [[U(route), route.action, code, c.id]], `${route.name}, ${name}: one audit row`);
         }
         refusals++;
       }
       // and the right token works (the cases above fail for their reason only)
-      const ok = await http('operator', 'POST', route.url(c), {
-        form: { ...route.form(c), csrf: forgeCsrf({ user: 'operator', action: route.action, subject: route.subject(c), expiry: future() }) },
+      const ok = await http(U(route), 'POST', route.url(c), {
+        form: { ...route.form(c), csrf: forgeCsrf({ user: U(route), action: route.action, subject: route.subject(c), expiry: future() }) },
       });
       assert.equal(ok.status, route.ok, `${route.name}: the right token is accepted (${errorCode(ok.text)})`);
     });
@@ -1283,6 +1298,8 @@ describe('roles: every route × method × login against the README\'s rules', ()
 
   after(() => say(`roles: ${ROUTES.length} routes × ${METHODS.length} methods × ${LOGINS.length} logins = ${cells} cells (${Object.entries(tally).sort().map(([k, v]) => `${k}:${v}`).join(' ')}), + ${extra} OPTIONS/TRACE/PROPFIND/CONNECT`));
 
+  const RANK = { viewer: 1, operator: 2, admin: 3, ROLE_VIEWER: 1, ROLE_OPERATOR: 2, ROLE_ADMIN: 3 };
+
   /** The status the rules give. */
   function expected(route, method, login) {
     const allowed = route.methods.has(method);
@@ -1291,9 +1308,9 @@ describe('roles: every route × method × login against the README\'s rules', ()
     if (route.area === 'AREA_HTML') {
       if (login === 'none' || isKey) return 401; // nginx asks for basic auth first
       if (!allowed) return 405;
-      if ((method === 'GET' || method === 'HEAD') && route.read === 'ROLE_OPERATOR' && role === 'viewer') return 403;
-      if (method === 'GET' || method === 'HEAD') return route.pattern === '/' ? 303 : 200;
-      if (role === 'viewer') return 403;
+      const reads = method === 'GET' || method === 'HEAD';
+      if (RANK[role] < RANK[reads ? route.read : route.write]) return 403;
+      if (reads) return route.pattern === '/' ? 303 : 200;
       return route.name === 'bulk-preview' ? 200 : 303;
     }
     if (route.area === 'AREA_OPEN') return allowed ? 200 : 405;
@@ -1307,7 +1324,7 @@ describe('roles: every route × method × login against the README\'s rules', ()
   test('the route table is the one this matrix knows', () => {
     assert.deepEqual(ROUTES.map((r) => r.pattern), ['/', '/customers', '/customers/{}', '/customers/{}/deactivate', '/customers/{}/reactivate',
       '/customers/{}/edit', '/customers/{}/notes', '/orders/{}/cancel', '/subscriptions/{}/cancel',
-      '/subscriptions/{}/early-return', '/devices/{}/status', '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/{}', '/healthz',
+      '/subscriptions/{}/early-return', '/devices/{}/status', '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/{}', '/bulk/{}/undo', '/healthz',
       '/customers/{}/closure', '/closures', '/closures/{}/withdraw', '/customers/{}/merge', '/v1/customers',
       '/v1/customers/{}', '/v1/orders', '/v1/orders/{}', '/v1/orders/{}/cancel', '/v1/subscriptions', '/v1/subscriptions/{}',
       '/v1/subscriptions/{}/cancel', '/v1/subscriptions/{}/early-return', '/v1/assets', '/v1/assets/{}', '/v1/payments', '/v1/payments/{}',
@@ -1354,6 +1371,9 @@ describe('roles: every route × method × login against the README\'s rules', ()
       // a merge's calls merge into this customer (the duplicate is the path's)
       const merging = route.name === 'customer-merge' || route.name === 'api-customer-merge';
       const mergeKeep = merging ? customer() : null;
+      // an undo's path names a finished run of its own (its one admin POST undoes it)
+      const undoCustomer = route.name === 'bulk-undo' ? customer() : null;
+      const undoRun = undoCustomer ? (await bulkRun('admin', [undoCustomer.pid], [undoCustomer.pid])).run : null;
       const jobs = [];
       for (const method of METHODS) {
         for (const login of LOGINS) {
@@ -1370,7 +1390,7 @@ describe('roles: every route × method × login against the README\'s rules', ()
           else if (changes) target = customer({ status: (route.name === 'reactivate' || method === 'PUT') ? 'inactive' : 'active', blocked: closing });
           if (changes && route.arg === 'ARG_CLOSURE') target = { ...target, clo: pendingClosure(target) };
           const clo = target.clo ?? victimClosure;
-          const pathname = route.pattern === '/bulk/{}' ? `/bulk/${NW_RUN}`
+          const pathname = route.pattern === '/bulk/{}' ? `/bulk/${NW_RUN}` : route.pattern === '/bulk/{}/undo' ? `/bulk/${undoRun}/undo`
             : rec ? route.pattern.replace('{}', rec.id)
               : route.arg === 'ARG_CLOSURE' ? route.pattern.replace('{}', clo) : route.pattern.replace('{}', target.pid);
           const opts = {};
@@ -1380,8 +1400,9 @@ describe('roles: every route × method × login against the README\'s rules', ()
             const action = route.pattern.endsWith('/reactivate') ? 'reactivate' : route.name === 'bulk-apply' ? 'bulk_apply'
               : route.name === 'bulk-preview' ? 'bulk_preview' : route.name === 'customer-edit' ? 'edit' : route.name === 'notes' ? 'note'
                 : route.name === 'closure-file' ? 'closure_request' : route.name === 'closure-withdraw' ? 'closure_withdraw'
-                  : route.name === 'customer-merge' ? 'merge' : 'deactivate';
-            const subject = rec ? rec.id : route.arg === 'ARG_CUSTOMER' ? target.pid : route.arg === 'ARG_CLOSURE' ? clo : '';
+                  : route.name === 'customer-merge' ? 'merge' : route.name === 'bulk-undo' ? 'bulk_undo' : 'deactivate';
+            const subject = rec ? rec.id : route.arg === 'ARG_CUSTOMER' ? target.pid : route.arg === 'ARG_CLOSURE' ? clo
+              : route.name === 'bulk-undo' ? undoRun : '';
             opts.form = { csrf: tokenFor(user, rec ? rec.action : action, subject), reason: 'data_cleanup', mode: 'paste', lines: target.pid,
               nonce: randomBytes(16).toString('hex'), select: [target.pid], kind: 'phone', date: '2025-01-31', summary: 'role matrix',
               ...(rec ? rec.form : {}), ...(merging ? { into: mergeKeep.pid } : {}) };
@@ -1425,6 +1446,11 @@ describe('roles: every route × method × login against the README\'s rules', ()
           assert.equal(customerState(target.pid).status, 'active', `${what}: still blocked, still active`);
         } else if (changes && r.status === want && route.name === 'closure-withdraw') {
           assert.deepEqual(sql(`SELECT state, withdrawn_by FROM closure_requests WHERE public_id = ${lit(target.clo)}`), [['withdrawn', login]], `${what}: withdrawn`);
+        } else if (changes && r.status === want && route.name === 'bulk-undo') {
+          assert.equal(r.headers.location, `/bulk/${sqlValue(`SELECT u.public_id FROM bulk_runs u JOIN bulk_runs o ON o.id = u.undo_of WHERE o.public_id = ${lit(undoRun)}`)}`,
+            `${what}: the undo run was made`);
+          await runDone(r.headers.location.slice('/bulk/'.length));
+          assert.equal(customerState(undoCustomer.pid).status, 'active', `${what}: the run's customer is active again`);
         } else if (changes && r.status === want && route.arg === 'ARG_CUSTOMER') {
           const st = customerState(target.pid).status;
           const shouldBe = route.name === 'reactivate' || method === 'PUT' ? 'active' : 'inactive';

@@ -819,6 +819,7 @@ static void route_paths(void **state)
 	    {"/bulk/preview", PAGE_BULK_PREVIEW, NULL},
 	    {"/bulk/apply", PAGE_BULK_APPLY, NULL},
 	    {"/bulk/run_7", PAGE_BULK_RUN, "run_7"},
+	    {"/bulk/run_7/undo", PAGE_BULK_UNDO, "run_7"},
 	    {"/healthz", PAGE_HEALTHZ, NULL},
 	    {"/v1/customers", PAGE_API_CUSTOMERS, NULL},
 	    {"/v1/customers/cus_9", PAGE_API_CUSTOMER, "cus_9"},
@@ -854,6 +855,8 @@ static void route_unknown(void **state)
 	    "/v1",
 	    "/v2/customers",
 	    "/bulk/",
+	    "/bulk/run_7/undo/",
+	    "/bulk/run_7/redo",
 	    "/customersx",
 	    "//customers",
 	    "/CUSTOMERS",
@@ -883,6 +886,7 @@ static void route_allows(void **state)
 	assert_string_equal(route_allow(a, PAGE_REACTIVATE), "GET, HEAD, POST");
 	assert_string_equal(route_allow(a, PAGE_BULK_PREVIEW), "POST");
 	assert_string_equal(route_allow(a, PAGE_BULK_APPLY), "POST");
+	assert_string_equal(route_allow(a, PAGE_BULK_UNDO), "GET, HEAD, POST");
 	assert_string_equal(route_allow(a, PAGE_API_CUSTOMER), "GET, HEAD, PUT, DELETE");
 	assert_string_equal(route_allow(a, PAGE_API_ORDERS), "GET, HEAD");
 	/* HEAD goes wherever GET goes. */
@@ -893,6 +897,10 @@ static void route_allows(void **state)
 	assert_non_null(routes[PAGE_DEACTIVATE].action);
 	assert_non_null(routes[PAGE_REACTIVATE].action);
 	assert_non_null(routes[PAGE_BULK_APPLY].action);
+	assert_non_null(routes[PAGE_BULK_UNDO].action);
+	/* Undoing a run is an admin's, the confirmation page too. */
+	assert_int_equal(routes[PAGE_BULK_UNDO].read, ROLE_ADMIN);
+	assert_int_equal(routes[PAGE_BULK_UNDO].write, ROLE_ADMIN);
 }
 
 /* ---- worker_handle() ------------------------------------------------------- */
