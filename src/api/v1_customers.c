@@ -346,6 +346,13 @@ static bool parse_body(struct req *r, bool for_put, struct api_update *u)
  * and every blocking record in details (README "JSON API"). */
 static void refused(struct req *r, const struct lifecycle_outcome *out)
 {
+	if (out->outcome && strcmp(out->outcome, "MERGED") == 0) {
+		api_error(
+		    r, 409, "CUSTOMER_MERGED",
+		    "This customer was merged into another one (mergedInto) and stays inactive.",
+		    NULL);
+		return;
+	}
 	api_error(r, 409, prereq_defs[prereq_first_failed(&out->prereq)].code,
 	          arena_printf(r->arena, "Cannot deactivate: %s", out->outcome),
 	          blockers_json(&out->prereq));

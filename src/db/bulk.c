@@ -35,7 +35,8 @@ const struct stmt_sql db_sql_bulk[] = {
     /* What a run deactivated, and each customer's deactivation now (run) */
     {STMT_BULK_UNDO_CANDIDATES,
      "SELECT i.seq, c.id, c.public_id, c.email, c.first_name, c.last_name, c.status,"
-     "       c.deactivated_run_id, c.deactivated_at, c.deactivated_by"
+     "       c.deactivated_run_id, c.deactivated_at, c.deactivated_by,"
+     "       (SELECT m.public_id FROM customers m WHERE m.id = c.merged_into)"
      "  FROM bulk_items i JOIN customers c ON c.id = i.customer_id"
      " WHERE i.run_id = ? AND i.outcome = 'ok' ORDER BY i.seq"},
     {STMT_BULK_RUN_PROGRESS,
@@ -397,6 +398,7 @@ static void read_undo_candidate(struct row *w, void *elem)
 	x->deactivated_run_id = row_u64(w, 7);
 	x->deactivated_at = row_str(w, 8);
 	x->deactivated_by = row_str(w, 9);
+	x->merged_into = row_str(w, 10);
 }
 
 enum err db_bulk_undo_candidates(struct db *db, struct arena *a, uint64_t run,

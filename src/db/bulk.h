@@ -149,6 +149,7 @@ struct bulk_undo_candidate {
 	uint64_t deactivated_run_id; /* the run of its deactivation now, or 0 */
 	const char *deactivated_at;  /* its deactivation now (NULL: active) */
 	const char *deactivated_by;
+	const char *merged_into; /* merged into this customer since (NULL: not) */
 };
 struct bulk_undo_candidates {
 	struct bulk_undo_candidate *rows;

@@ -108,9 +108,12 @@ const struct stmt_sql db_sql_customers[] = {
     {STMT_CUSTOMER_API,
      "SELECT " ADDRESSES_JSON ", " API_EXTRAS " FROM customers c WHERE c.id = ?"},
     /* The first statement of every lifecycle transaction. */
-    {STMT_CUSTOMER_LOCK, "SELECT id, status, first_name, last_name, email, company, phone,"
-                         "       customer_type, deactivated_run_id FROM customers"
-                         " WHERE public_id = ? AND tenant_id = ? FOR UPDATE"},
+    {STMT_CUSTOMER_LOCK,
+     "SELECT id, status, first_name, last_name, email, company, phone,"
+     "       customer_type, deactivated_run_id,"
+     "       (SELECT m.public_id FROM customers m WHERE m.id = customers.merged_into)"
+     "  FROM customers"
+     " WHERE public_id = ? AND tenant_id = ? FOR UPDATE"},
     /* A profile edit: first, last, company, phone, type, id */
     {STMT_CUSTOMER_UPDATE_PROFILE,
      "UPDATE customers SET first_name = ?, last_name = ?, company = ?, phone = ?,"
@@ -321,7 +324,8 @@ enum err db_customer_lock(struct db *db, struct arena *a, unsigned tenant, const
 		CL_COMPANY,
 		CL_PHONE,
 		CL_TYPE,
-		CL_RUN
+		CL_RUN,
+		CL_MERGED
 	};
 	struct db_res r;
 	enum err rc = db_exec(db, a, STMT_CUSTOMER_LOCK, &r, "si", public_id, (long long)tenant);
@@ -343,6 +347,7 @@ enum err db_customer_lock(struct db *db, struct arena *a, unsigned tenant, const
 	out->type = (enum customer_type)row_enum(&w, CL_TYPE, customer_type_name,
 	                                         CUSTOMER_TYPE__MAX, false);
 	out->deactivated_run_id = row_u64(&w, CL_RUN);
+	out->merged_into = row_str(&w, CL_MERGED);
 	return w.bad ? ERR_INTERNAL : ERR_OK;
 }
 

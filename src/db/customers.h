@@ -62,7 +62,7 @@ struct customer_row {
 	const char *created_by;
 	const char *custom_fields;      /* JSON text, or NULL (not read by the HTML list) */
 	struct pending_closure closure; /* db_customer_find() only */
-	const char *merged_into;        /* db_customer_find() only: where it was merged to, */
+	const char *merged_into;        /* find and lock: where it was merged to, */
 	const char *merged_at;          /* or NULL; and how many were merged into it */
 	int64_t merged_from;
 	const char *billing_json;  /* the list with addresses: the newest of each kind, */

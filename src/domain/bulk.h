@@ -107,7 +107,7 @@ struct bulk_undo_row {
 	const char *first_name;
 	const char *last_name;
 	bool undo;            /* reactivated by the undo */
-	const char *outcome;  /* when not: "ALREADY_ACTIVE" or "DEACTIVATED_SINCE" */
+	const char *outcome;  /* when not: "ALREADY_ACTIVE", "DEACTIVATED_SINCE" or "MERGED" */
 	const char *since_by; /* DEACTIVATED_SINCE: the deactivation in place now */
 	const char *since_at;
 };

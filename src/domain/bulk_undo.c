@@ -43,6 +43,10 @@ static void classify(struct arena *a, const struct bulk_run *run,
 		                            .last_name = x->last_name};
 		if (x->status == CUSTOMER_ACTIVE) {
 			r->outcome = "ALREADY_ACTIVE";
+		} else if (x->merged_into != NULL) {
+			/* its records are on the customer it was merged into */
+			r->outcome = "MERGED";
+			r->since_by = x->merged_into;
 		} else if (x->deactivated_run_id != run->id) {
 			r->outcome = "DEACTIVATED_SINCE";
 			r->since_by = x->deactivated_by;

@@ -171,11 +171,32 @@ enum err closure_file(struct db *db, struct arena *a, const struct actor *who,
                       const char *public_id, enum reason reason, const char *note, bool cancel,
                       struct closure_filed *out)
 {
+	/* "Cancel what can be cancelled now" runs before the request exists:
+	 * each cancellation wakes the customer's pending request (its
+	 * trigger), and a job worker woken while the filer still cancels would
+	 * complete the same ended term, its attempt refused and audited twice.
+	 * The blockers are read here, without the lock; the filing then reads
+	 * what is left under it. */
+	size_t cancelled = 0, not_cancelled = 0;
+	if (cancel) {
+		struct customer_row c;
+		struct closure_row k;
+		struct closure_filed pre;
+		memset(&pre, 0, sizeof(pre));
+		if (db_customer_find(db, a, who->tenant, public_id, &c) == ERR_OK &&
+		    c.status == CUSTOMER_ACTIVE &&
+		    db_closure_pending_of(db, a, c.id, &k) == ERR_NOT_FOUND &&
+		    prereq_check(db, a, c.id, false, &pre.prereq) == ERR_OK) {
+			cancel_now(db, a, who, &pre);
+			cancelled = pre.cancelled;
+			not_cancelled = pre.not_cancelled;
+		}
+	}
 	struct file_tx t = {who, public_id, reason, note, cancel, out, ERR_OK};
 	enum err rc = db_transaction(db, a, file_tx_fn, &t);
 	if (rc == ERR_OK) {
-		if (t.result == ERR_OK && cancel)
-			cancel_now(db, a, who, out);
+		out->cancelled = cancelled;
+		out->not_cancelled = not_cancelled;
 		return t.result;
 	}
 	memset(out, 0, sizeof(*out));

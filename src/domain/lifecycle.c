@@ -118,6 +118,12 @@ static enum err change_tx(struct db *db, struct arena *a, void *vctx)
 			out->outcome = "ALREADY_ACTIVE";
 			return finish(db, a, t, ERR_OK);
 		}
+		/* A duplicate merged away stays inactive: its records are on the
+		 * customer it was merged into. */
+		if (c.merged_into != NULL) {
+			out->outcome = "MERGED";
+			return finish(db, a, t, ERR_REFUSED);
+		}
 		/* An undo reactivates only while the customer's deactivation is
 		 * still the one its run made: not one made since by anyone else. */
 		if (t->undo_of != 0 && c.deactivated_run_id != t->undo_of) {

@@ -501,6 +501,8 @@ static const char *left_alone_why(struct arena *a, const struct bulk_undo_row *x
 {
 	if (strcmp(x->outcome, "ALREADY_ACTIVE") == 0)
 		return "Reactivated since: active now.";
+	if (strcmp(x->outcome, "MERGED") == 0)
+		return arena_printf(a, "Merged into %s since: its records are there.", x->since_by);
 	return arena_printf(a, "Reactivated since, then deactivated again by %s on %s.",
 	                    x->since_by ? x->since_by : "someone", fmt_datetime(a, x->since_at));
 }

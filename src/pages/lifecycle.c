@@ -170,6 +170,12 @@ void page_reactivate(struct req *r)
 	struct lifecycle_outcome out;
 	enum err rc =
 	    lifecycle_reactivate(r->app->db, r->arena, &who, r->arg, req_str(r, KEY_NOTE), &out);
+	if (rc == ERR_REFUSED && out.outcome && strcmp(out.outcome, "MERGED") == 0) {
+		http_error(r, 409, "MERGED",
+		           "This duplicate was merged into another customer, where its records are "
+		           "now: it stays inactive. Open the customer it was merged into.");
+		return;
+	}
 	if (rc != ERR_OK) {
 		page_customer_failed(r, rc);
 		return;

@@ -172,6 +172,44 @@ describe('merging', () => {
   });
 });
 
+describe('a merged duplicate stays merged', () => {
+  test('its reactivation is refused (page and API), and the undo of the run that deactivated it leaves it alone', async () => {
+    const keep = createCustomer();
+    const dup = createCustomer();
+    const other = createCustomer();
+    // a bulk run deactivates the duplicate and another customer
+    const tok = (action) => forgeCsrf({ user: 'admin', action, subject: '', expiry: nowSeconds() + 600 });
+    const p = await L.page('/bulk/preview', { form: { csrf: tok('bulk_preview'), mode: 'paste', lines: `${dup.publicId}\n${other.publicId}` } });
+    const apply = await L.page('/bulk/apply', { form: { ...L.hiddenFields(p.text, '/bulk/apply'), reason: 'data_cleanup', select: [dup.publicId, other.publicId] } });
+    assert.equal(apply.status, 303);
+    const run = apply.headers.get('location').slice('/bulk/'.length);
+    for (let i = 0; i < 300 && sqlValue(`SELECT status FROM bulk_runs WHERE public_id = ${lit(run)}`) !== 'done'; i++) await L.sleep(100);
+    assert.equal(sqlValue(`SELECT status FROM customers WHERE id = ${dup.id}`), 'inactive');
+    // merged (an inactive duplicate: it keeps its deactivation, but is no run's any more)
+    assert.equal((await merge('operator', dup.publicId, keep.publicId)).status, 303);
+    assert.equal(sqlValue(`SELECT COALESCE(deactivated_run_id, 0) FROM customers WHERE id = ${dup.id}`), '0');
+    const page = await get('operator', `/customers/${dup.publicId}/reactivate`);
+    const r = await post('operator', `/customers/${dup.publicId}/reactivate`, { csrf: csrfFrom(page.text) });
+    assert.equal(r.status, 409);
+    assert.equal(errorCode(r.text), 'MERGED');
+    const key = L.createKey({ role: 'operator', label: `merged-${uid()}` });
+    const api = await L.api(`/v1/customers/${dup.publicId}`, { key: key.key, method: 'PUT', json: { status: 'active' } });
+    assert.equal(api.status, 409);
+    assert.equal(api.json.error.code, 'CUSTOMER_MERGED');
+    assert.equal(sqlValue(`SELECT status FROM customers WHERE id = ${dup.id}`), 'inactive', 'still inactive');
+    // the undo of the run: the other customer comes back, the merged one is listed as merged
+    const conf = await L.page(`/bulk/${run}/undo`, { user: 'admin' });
+    assert.equal(conf.status, 200);
+    assert.match(L.textOf(conf.text), new RegExp(`Merged into ${keep.publicId} since`));
+    const u = await L.page(`/bulk/${run}/undo`, { user: 'admin', form: L.hiddenFields(conf.text, `/bulk/${run}/undo`) });
+    assert.equal(u.status, 303);
+    const undoRun = u.headers.get('location').slice('/bulk/'.length);
+    for (let i = 0; i < 300 && sqlValue(`SELECT status FROM bulk_runs WHERE public_id = ${lit(undoRun)}`) !== 'done'; i++) await L.sleep(100);
+    assert.equal(sqlValue(`SELECT status FROM customers WHERE id = ${other.id}`), 'active');
+    assert.equal(sqlValue(`SELECT status FROM customers WHERE id = ${dup.id}`), 'inactive');
+  });
+});
+
 describe('refusals change nothing and are audited', () => {
   test('itself, into an inactive or merged-away customer, an already merged one, another tenant, a pending closure', async () => {
     const a = createCustomer({ history: true });
