@@ -535,47 +535,42 @@ static enum err search_keys(struct db *db, struct arena *a, const struct custome
 		k->lead_inline = true;
 		return ERR_OK;
 	}
+	/* an e-mail search: one index probe, and no counts */
+	if (email_like) {
+		struct db_param e[2] = {{.type = DB_P_INT, .i = q->tenant},
+		                        {.type = DB_P_STR, .s = like_prefix(a, q->term)}};
+		struct db_res r;
+		enum err rc = db_exec_params(
+		    db, a,
+		    "SELECT EXISTS (SELECT 1 FROM customers FORCE INDEX (ix_customers_email)"
+		    " WHERE tenant_id = ? AND email LIKE ?)",
+		    &r, e, 2);
+		if (rc != ERR_OK || db_explaining(db))
+			return rc;
+		if (r.nrows == 1 && DB_V(&r, 0, 0) && strcmp(DB_V(&r, 0, 0), "1") == 0) {
+			k->words.n = 0;
+			k->email_only = true;
+			return ERR_OK;
+		}
+	}
 	struct buf b;
 	buf_init(&b, a, 512);
-	struct db_param p[4 * TEXT_SEARCH_WORDS_MAX + 2];
+	struct db_param p[2 * TEXT_SEARCH_WORDS_MAX];
 	size_t n = 0;
 	buf_puts(&b, "SELECT ");
-	/* an e-mail search needs no counts: IF() reads them only otherwise */
-#define EMAIL_EXISTS                                                                               \
-	"EXISTS (SELECT 1 FROM customers FORCE INDEX (ix_customers_email)"                         \
-	" WHERE tenant_id = ? AND email LIKE ?)"
-	const char *email_like_s = email_like ? like_prefix(a, q->term) : NULL;
 	for (size_t i = 0; i < k->words.n; i++) {
-		if (email_like) {
-			buf_puts(&b, "IF(" EMAIL_EXISTS ", 0, ");
-			p[n++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
-			p[n++] = (struct db_param){.type = DB_P_STR, .s = email_like_s};
-		}
 		buf_printf(&b,
-		           "(SELECT COUNT(*) FROM (SELECT 1 FROM customer_words"
-		           " WHERE tenant_id = ? AND word LIKE ? LIMIT " SEARCH_CAP_SQL
-		           ") w%zu)%s, ",
-		           i, email_like ? ")" : "");
+		           "%s(SELECT COUNT(*) FROM (SELECT 1 FROM customer_words"
+		           " WHERE tenant_id = ? AND word LIKE ? LIMIT " SEARCH_CAP_SQL ") w%zu)",
+		           i ? ", " : "", i);
 		p[n++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
 		p[n++] = (struct db_param){.type = DB_P_STR, .s = like_prefix(a, k->words.word[i])};
-	}
-	if (email_like) {
-		buf_puts(&b, EMAIL_EXISTS);
-		p[n++] = (struct db_param){.type = DB_P_INT, .i = q->tenant};
-		p[n++] = (struct db_param){.type = DB_P_STR, .s = email_like_s};
-	} else {
-		buf_puts(&b, "0");
 	}
 	struct db_res r;
 	enum err rc = db_exec_params(db, a, b.p, &r, p, n);
 	if (rc != ERR_OK || db_explaining(db))
 		return rc; /* explain mode: r is the plan (the first word leads) */
 	struct row w = row_at(&r, 0, "search words");
-	if (email_like && row_i64(&w, (int)k->words.n) == 1) {
-		k->words.n = 0;
-		k->email_only = true;
-		return w.bad ? ERR_INTERNAL : ERR_OK;
-	}
 	int64_t fewest = -1;
 	for (size_t i = 0; i < k->words.n; i++) {
 		int64_t c = row_i64(&w, (int)i);

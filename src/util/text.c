@@ -97,11 +97,18 @@ bool text_phone_key(const char *term, char *out, size_t cap)
 	const char *p = term;
 	while (*p == ' ')
 		p++;
-	if (*p == '+') {
+	/* "+31 …", and "(+31) …" as people write a country code too */
+	if (*p == '+' || (p[0] == '(' && p[1] == '+')) {
 		plus = true;
-		p++;
+		p += *p == '+' ? 1 : 2;
 	}
 	for (; *p; p++) {
+		/* "+31 (0)20 …": the national trunk 0 written beside the country
+		 * code is not dialled with it */
+		if (plus && p[0] == '(' && p[1] == '0' && p[2] == ')') {
+			p += 2;
+			continue;
+		}
 		if (*p >= '0' && *p <= '9') {
 			if (n >= 20)
 				return false;

@@ -27,7 +27,8 @@ bool serial_valid(const char *s);
 
 /* The search's phone key: when term is a phone number (digits with spaces,
  * dashes, dots, parentheses and one leading '+'; 6 to 20 digits), writes
- * its digits reversed to out (cap >= 21) and returns true. A national
+ * its digits reversed to out (cap >= 21) and returns true; "(+31)" counts
+ * as the leading '+', and a "(0)" after it is dropped. A national
  * number's one trunk '0' ("020 555 0100") and an international "00" are
  * dropped first, so that the key is a suffix of the number however it is
  * stored ("+31 20 555 0100"). Returns false, out empty, otherwise. */

@@ -507,9 +507,12 @@ export function expectedRetention(customerId) {
  * searchWords() the term's words and phrases.
  */
 export function phoneKey(term) {
-  const m = /^ *(\+?)([0-9 ().-]*)$/.exec(term);
+  // "(+31) …" is "+31 …"; "+31 (0)20 …" drops the (0)
+  const m = /^ *(\+|\(\+)?([0-9 ().-]*)$/.exec(term);
   if (!m) return null;
-  let digits = m[2].replace(/[^0-9]/g, '');
+  let rest = m[2];
+  if (m[1]) rest = rest.replace(/\(0\)/g, '');
+  let digits = rest.replace(/[^0-9]/g, '');
   if (digits.length > 20) return null;
   if (!m[1]) digits = digits.startsWith('00') ? digits.slice(2) : digits.startsWith('0') ? digits.slice(1) : digits;
   return digits.length >= 6 ? [...digits].reverse().join('') : null;

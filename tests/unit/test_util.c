@@ -1340,8 +1340,10 @@ static void phone_key_formats(void **state)
 	(void)state;
 	char k[32];
 	/* every formatting of one number gives one key: its digits reversed */
-	static const char *const same[] = {"+31 20 555 0100", "+31205550100", "+31-20-555-0100",
-	                                   "+31 (20) 555.0100", "0031 20 555 0100"};
+	static const char *const same[] = {
+	    "+31 20 555 0100",   "+31205550100",       "+31-20-555-0100",
+	    "+31 (20) 555.0100", "0031 20 555 0100",   "(+31) 20 555 0100",
+	    "(+31)20-555-0100",  "+31 (0)20 555 0100", "(+31) (0)20 5550100"};
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
 		assert_true(text_phone_key(same[i], k, sizeof(k)));
 		assert_string_equal(k, "00105550213");
@@ -1353,6 +1355,9 @@ static void phone_key_formats(void **state)
 	assert_string_equal(k, "0010555");
 	assert_true(text_phone_key("(555) 010", k, sizeof(k)));
 	assert_string_equal(k, "010555");
+	/* a "(0)" without a country code is a digit of the number */
+	assert_true(text_phone_key("(0)20 555 0100", k, sizeof(k)));
+	assert_string_equal(k, "001055502");
 }
 
 static void phone_key_refused(void **state)
