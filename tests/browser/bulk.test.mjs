@@ -41,20 +41,7 @@ function holdLocks(ids, ms) {
 }
 
 /** Polls fn until it returns a truthy value (navigation in between is fine). */
-async function until(fn, what, timeoutMs = 30_000) {
-  const t0 = Date.now();
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e.message;
-    }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what} (last: ${last})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = B.until;
 
 describe('a small bulk run, with JavaScript', () => {
   let context, page, domain, a, b, c, e, runUrl;

@@ -207,6 +207,22 @@ export async function assertAxeClean(t, page, label) {
 
 export { lit, sql, sqlValue };
 
+/** Polls fn until it returns something truthy (its value), or throws after timeoutMs. */
+export async function until(fn, what, timeoutMs = 30_000) {
+  const t0 = Date.now();
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e.message;
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export function uid(n = 5) {
   return randomBytes(n).toString('hex');
 }

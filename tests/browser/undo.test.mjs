@@ -18,20 +18,7 @@ after(async () => {
 });
 
 /** Polls fn until it returns a truthy value. */
-async function until(fn, what, timeoutMs = 30_000) {
-  const t0 = Date.now();
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e.message;
-    }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what} (last: ${last})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = B.until;
 
 describe('undo a bulk run from its page', () => {
   let context, page, cs, woken, runUrl, runId, undoId;

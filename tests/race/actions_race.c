@@ -65,10 +65,8 @@
 #include "procs.h"
 #include "util/config.h"
 
-#define TENANT  1
-#define FEE     2500 /* the early return's fee, in cents */
-#define PSTR(v) ((struct db_param){.type = DB_P_STR, .s = (v)})
-#define PINT(v) ((struct db_param){.type = DB_P_INT, .i = (long long)(v)})
+#define TENANT 1
+#define FEE    2500 /* the early return's fee, in cents */
 
 /* Prepared statements (db_exec_params), never SQL built from data. */
 static const char SQL_CUSTOMER[] =

@@ -41,8 +41,6 @@
 #define TENANT   1
 #define ATTEMPTS 15
 #define NPROCS   4
-#define PSTR(v)  ((struct db_param){.type = DB_P_STR, .s = (v)})
-#define PINT(v)  ((struct db_param){.type = DB_P_INT, .i = (long long)(v)})
 
 static const char SQL_CUSTOMER[] =
     "INSERT INTO customers (public_id, tenant_id, email, first_name, last_name, created_at,"

@@ -7,6 +7,12 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "db/sql.h"
+
+/* A statement's parameters, for db_exec_params(). */
+#define PSTR(v) ((struct db_param){.type = DB_P_STR, .s = (v)})
+#define PINT(v) ((struct db_param){.type = DB_P_INT, .i = (long long)(v)})
+
 /* Sleeps us microseconds, through signals. */
 void sleep_us(long us);
 

@@ -40,8 +40,6 @@
 #define TENANT    1
 #define ATTEMPTS  20
 #define MAX_PROCS 33
-#define PSTR(v)   ((struct db_param){.type = DB_P_STR, .s = (v)})
-#define PINT(v)   ((struct db_param){.type = DB_P_INT, .i = (long long)(v)})
 
 /* Prepared statements (db_exec_params), never SQL built from data. The slots
  * are the order list's, which this program never uses. */
