@@ -349,12 +349,14 @@ CREATE TABLE IF NOT EXISTS api_keys (
 -- Bulk runs: one row per apply; one bulk_items row per selected customer.
 -- An undo run (kind 'undo') reactivates what the run undo_of deactivated;
 -- a run has at most one undo (ux_bulk_runs_undo_of), and an undo run has
--- no reason (it deactivates nothing).
+-- no reason (it deactivates nothing). A merge run (kind 'merge') merges
+-- each item's customer into its target (domain/merge.c); its reason is
+-- data_cleanup, what each merged-away duplicate is deactivated with.
 CREATE TABLE IF NOT EXISTS bulk_runs (
   id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
   public_id   VARCHAR(40)  COLLATE utf8mb4_bin NOT NULL, -- exact: ids match case-sensitively
   tenant_id   INT UNSIGNED NOT NULL,
-  kind        ENUM('deactivate','undo') NOT NULL DEFAULT 'deactivate',
+  kind        ENUM('deactivate','undo','merge') NOT NULL DEFAULT 'deactivate',
   undo_of     BIGINT UNSIGNED NULL,    -- kind 'undo': the run it undoes
   actor       VARCHAR(100) NOT NULL,
   reason      ENUM('data_cleanup','account_closure','compliance','fraud_prevention') NULL,
@@ -383,6 +385,7 @@ CREATE TABLE IF NOT EXISTS bulk_items (
   seq         INT UNSIGNED NOT NULL,
   customer_id BIGINT UNSIGNED NULL,    -- NULL when the id matched nothing
   subject     VARCHAR(64) NOT NULL,    -- the public id as selected
+  target      VARCHAR(64) NULL,        -- merge runs: the public id to merge into
   outcome     VARCHAR(120) NULL,       -- NULL until processed; 'ok' or error codes
   done_at     DATETIME(3) NULL,
   -- Job workers claim items in small batches under a lease; a batch whose

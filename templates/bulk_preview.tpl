@@ -55,7 +55,7 @@
       <td class="num" data-label="Line">{{LINE}}</td>
       <td data-label="Input"><code>{{INPUT}}</code></td>
       <td data-label="Customer">{{#CUSTOMER}}<a href="{{CUSTOMER_URL}}"><code>{{CUSTOMER_ID}}</code></a> {{NAME}} <span class="sub">{{EMAIL}}</span>{{/CUSTOMER}}</td>
-      <td data-label="Eligibility"><span class="badge badge-{{STATE}}">{{OUTCOME}}</span> <span class="sub">{{NOTE}}</span>{{#MERGE}} <a class="merge-link" href="{{MERGE_URL}}">Merge into {{MERGE_INTO}}…</a>{{/MERGE}}</td>
+      <td data-label="Eligibility"><span class="badge badge-{{STATE}}">{{OUTCOME}}</span> <span class="sub">{{NOTE}}</span>{{#MERGE}} <a class="merge-link" href="{{MERGE_URL}}">Merge into {{MERGE_INTO}}…</a> <span class="merge-pick"><input type="checkbox" name="pair" form="merge-form" value="{{PAIR}}" id="pair-{{CUSTOMER_ID}}" checked aria-label="Merge {{CUSTOMER_ID}} into {{MERGE_INTO}} in the merge run"><label for="pair-{{CUSTOMER_ID}}" aria-hidden="true">in the merge run</label></span>{{/MERGE}}</td>
     </tr>{{/ROW}}
     </tbody>
   </table>
@@ -72,4 +72,15 @@
   </div>
 </form>
 {{/APPLY}}
+{{#MERGE_FORM}}
+<form method="post" action="/bulk/merge" id="merge-form" class="panel" aria-labelledby="merge-title">
+  <h2 id="merge-title">Or merge the duplicates</h2>
+  <p>Merging moves each duplicate's orders, subscriptions, payments, devices, addresses and notes to the customer kept (the oldest of its group), and leaves the duplicate inactive with a link to it. It works for a duplicate whose rentals block its deactivation: the checks run on the customer kept. The kept customer's own details stay; to take a value from a duplicate, use its "Merge into…" page instead. Each merge is checked again when it runs: a refusal is listed on the run's page. A merge cannot be undone.</p>
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <input type="hidden" name="nonce" value="{{NONCE}}">
+  <input type="hidden" name="source" value="{{SOURCE}}">
+  <div class="field"><label for="merge-note">Note <span class="sub">(optional, up to 500 characters)</span></label><textarea id="merge-note" name="note" maxlength="500" rows="2"></textarea></div>
+  <div class="buttons"><button type="submit" id="merge-submit">Merge the ticked duplicates ({{N_MERGEABLE}} listed)</button></div>
+</form>
+{{/MERGE_FORM}}
 {{/RESULT}}

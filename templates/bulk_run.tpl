@@ -1,6 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}
 <nav class="crumbs" aria-label="Breadcrumb"><a href="/bulk">Bulk clean-up</a> › {{RUN_ID}}</nav>
 <h1>Bulk run <code>{{RUN_ID}}</code> <span class="badge badge-{{RUN_STATUS}}" id="run-status" data-live>{{RUN_STATUS}}</span></h1>
+{{#MERGE_RUN}}<p id="merge-run">This run merges each duplicate into the customer kept: its records move there and the duplicate stays inactive with a link to it.</p>{{/MERGE_RUN}}
 {{#UNDO_OF}}<p id="undo-of">This run undoes <a href="{{ORIGINAL_URL}}"><code>{{ORIGINAL_ID}}</code></a>: it reactivates the customers that run deactivated which were still inactive with its deactivation.</p>{{/UNDO_OF}}
 <div id="run-links" data-live>{{#UNDONE_BY}}<p id="undone-by">This run was undone by <a href="{{UNDO_URL}}"><code>{{UNDO_ID}}</code></a>.</p>{{/UNDONE_BY}}{{#UNDO_LINK}}<p><a class="button secondary" href="{{UNDO_FORM_URL}}" id="undo-link">Undo this run…</a> <span class="sub">Reactivates the customers it deactivated that nobody has changed since; you confirm on the next page.</span></p>{{/UNDO_LINK}}</div>
 <section class="panel" aria-labelledby="progress-title">
@@ -25,7 +26,7 @@
   <h2 id="items-title">Customers</h2>
   <table class="list"><thead><tr><th scope="col" class="num">#</th><th scope="col">Customer</th><th scope="col">Outcome</th><th scope="col">When</th></tr></thead>
   <tbody id="run-items" data-live>{{#ITEM}}<tr><td class="num" data-label="#">{{SEQ}}</td>
-    <td data-label="Customer">{{#CUSTOMER}}<a href="{{CUSTOMER_URL}}"><code>{{CUSTOMER_ID}}</code></a> {{NAME}} <span class="sub">{{EMAIL}}</span>{{/CUSTOMER}}{{#UNKNOWN}}<code>{{SUBJECT}}</code>{{/UNKNOWN}}</td>
+    <td data-label="Customer">{{#CUSTOMER}}<a href="{{CUSTOMER_URL}}"><code>{{CUSTOMER_ID}}</code></a> {{NAME}} <span class="sub">{{EMAIL}}</span>{{/CUSTOMER}}{{#UNKNOWN}}<code>{{SUBJECT}}</code>{{/UNKNOWN}}{{#TARGET}} <span class="sub merge-target">into <a href="{{TARGET_URL}}"><code>{{TARGET_ID}}</code></a></span>{{/TARGET}}</td>
     <td data-label="Outcome">{{#PENDING}}<span class="badge badge-queued">pending</span>{{/PENDING}}{{#OUTCOME_OK}}<span class="badge badge-ok">{{DONE_VERB}}</span>{{/OUTCOME_OK}}{{#OUTCOME_REFUSED}}<span class="badge badge-refused">{{OUTCOME}}</span>{{/OUTCOME_REFUSED}}</td>
     <td data-label="When">{{DONE_AT}}</td></tr>{{/ITEM}}</tbody></table>
   <nav class="pager" aria-label="Pages">{{#FIRST}}<a href="{{FIRST_URL}}">« First</a>{{/FIRST}} {{#NEXT}}<a href="{{NEXT_URL}}" rel="next">Next »</a>{{/NEXT}}</nav>

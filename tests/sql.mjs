@@ -113,3 +113,16 @@ export function insertRecords(customerId, tenant, tag, { orderStatus = 'pending'
   ].join(';\n'));
   return ids;
 }
+
+/** Every record of a customer (internal id), by kind, as the database has them. */
+export function recordsOf(id) {
+  const list = (q) => sql(q).map((r) => r[0]);
+  return {
+    orders: list(`SELECT public_id FROM orders WHERE customer_id = ${id} ORDER BY id`),
+    subscriptions: list(`SELECT public_id FROM subscriptions WHERE customer_id = ${id} ORDER BY id`),
+    payments: list(`SELECT public_id FROM payments WHERE customer_id = ${id} ORDER BY id`),
+    devices: list(`SELECT serial_number FROM assets WHERE customer_id = ${id} ORDER BY serial_number`),
+    addresses: list(`SELECT CAST(id AS CHAR) FROM addresses WHERE customer_id = ${id} ORDER BY id`),
+    notes: list(`SELECT CAST(id AS CHAR) FROM customer_notes WHERE customer_id = ${id} ORDER BY id`),
+  };
+}

@@ -50,7 +50,7 @@ const struct stmt_sql db_sql_bulk[] = {
     /* run, after seq, limit */
     {STMT_BULK_ITEMS_PAGE,
      "SELECT i.seq, i.subject, c.public_id, c.email, c.first_name, c.last_name, i.outcome,"
-     "       i.done_at"
+     "       i.done_at, i.target"
      "  FROM bulk_items i LEFT JOIN customers c ON c.id = i.customer_id"
      " WHERE i.run_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?"},
     /* The job workers: the oldest unfinished run ... */
@@ -75,7 +75,7 @@ const struct stmt_sql db_sql_bulk[] = {
      "   AND NOT EXISTS (SELECT 1 FROM bulk_items WHERE run_id = ? AND outcome IS NULL)"},
     {STMT_BULK_RUN_FOR_JOB, "SELECT " RUN_COLS " FROM bulk_runs r WHERE r.id = ?"},
     /* the batch this worker claimed (run, worker) */
-    {STMT_BULK_PENDING_ITEMS, "SELECT seq, customer_id, subject FROM bulk_items"
+    {STMT_BULK_PENDING_ITEMS, "SELECT seq, customer_id, subject, target FROM bulk_items"
                               " WHERE run_id = ? AND claimed_by = ? AND outcome IS NULL"
                               " ORDER BY seq"},
     /* outcome, run, seq: only once (a second worker finds it done) */
@@ -258,33 +258,39 @@ enum err db_bulk_duplicates(struct db *db, struct arena *a, unsigned tenant, boo
 }
 
 enum err db_bulk_insert_items(struct db *db, struct arena *a, uint64_t run, unsigned first_seq,
-                              const uint64_t *customer_ids, const char *const *subjects, size_t n)
+                              const uint64_t *customer_ids, const char *const *subjects,
+                              const char *const *targets, size_t n)
 {
 	/* Full chunks share one statement; a shorter last chunk goes row by
 	 * row through the one-row statement. */
-	static const char row[] = "(?, ?, ?, ?)";
+	static const char row[] = "(?, ?, ?, ?, ?)";
 	for (size_t done = 0; done < n;) {
 		size_t k = n - done >= BULK_CHUNK ? BULK_CHUNK : 1;
 		struct buf b;
 		buf_init(&b, a, 16 * BULK_CHUNK);
-		buf_puts(&b, "INSERT INTO bulk_items (run_id, seq, customer_id, subject) VALUES ");
+		buf_puts(
+		    &b,
+		    "INSERT INTO bulk_items (run_id, seq, customer_id, subject, target) VALUES ");
 		for (size_t i = 0; i < k; i++) {
 			if (i)
 				buf_puts(&b, ", ");
 			buf_puts(&b, row);
 		}
-		struct db_param *p = arena_calloc(a, 4 * k, sizeof(*p));
+		struct db_param *p = arena_calloc(a, 5 * k, sizeof(*p));
 		for (size_t i = 0; i < k; i++) {
 			size_t j = done + i;
-			p[4 * i] = (struct db_param){.type = DB_P_UINT, .i = (long long)run};
-			p[4 * i + 1] =
+			const char *target = targets ? targets[j] : NULL;
+			p[5 * i] = (struct db_param){.type = DB_P_UINT, .i = (long long)run};
+			p[5 * i + 1] =
 			    (struct db_param){.type = DB_P_INT, .i = first_seq + (long long)j};
-			p[4 * i + 2] = (struct db_param){.type = DB_P_UINT,
+			p[5 * i + 2] = (struct db_param){.type = DB_P_UINT,
 			                                 .i = (long long)customer_ids[j],
 			                                 .null = customer_ids[j] == 0};
-			p[4 * i + 3] = (struct db_param){.type = DB_P_STR, .s = subjects[j]};
+			p[5 * i + 3] = (struct db_param){.type = DB_P_STR, .s = subjects[j]};
+			p[5 * i + 4] = (struct db_param){
+			    .type = DB_P_STR, .s = target, .null = target == NULL};
 		}
-		enum err rc = db_exec_params(db, a, b.p, NULL, p, 4 * k);
+		enum err rc = db_exec_params(db, a, b.p, NULL, p, 5 * k);
 		if (rc != ERR_OK)
 			return rc;
 		done += k;
@@ -458,6 +464,7 @@ static void read_run_items(struct row *w, void *elem)
 	x->last_name = row_str(w, 5);
 	x->outcome = row_str(w, 6);
 	x->done_at = row_str(w, 7);
+	x->target = row_str(w, 8);
 }
 
 enum err db_bulk_items_page(struct db *db, struct arena *a, uint64_t run, int64_t after_seq,
@@ -520,6 +527,7 @@ static void read_claimed_items(struct row *w, void *elem)
 	x->seq = row_i64(w, 0);
 	x->customer_id = row_u64(w, 1);
 	x->subject = row_text(w, 2);
+	x->target = row_str(w, 3);
 }
 
 enum err db_bulk_claimed_items(struct db *db, struct arena *a, uint64_t run, const char *worker,

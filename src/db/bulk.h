@@ -99,9 +99,11 @@ enum err db_bulk_run_insert(struct db *db, struct arena *a, const struct bulk_ru
 enum err db_bulk_run_by_nonce(struct db *db, struct arena *a, unsigned tenant, const char *nonce,
                               const char **public_id);
 
-/* Inserts items (run, seq from first_seq, customer id or 0, subject). */
+/* Inserts items (run, seq from first_seq, customer id or 0, subject, and
+ * for a merge run the target; targets NULL: none). */
 enum err db_bulk_insert_items(struct db *db, struct arena *a, uint64_t run, unsigned first_seq,
-                              const uint64_t *customer_ids, const char *const *subjects, size_t n);
+                              const uint64_t *customer_ids, const char *const *subjects,
+                              const char *const *targets, size_t n);
 
 struct bulk_run {
 	uint64_t id;
@@ -181,6 +183,7 @@ struct bulk_item {
 	const char *last_name;
 	const char *outcome; /* NULL while pending */
 	const char *done_at;
+	const char *target; /* merge runs: the customer merged into */
 };
 struct bulk_items {
 	struct bulk_item *rows;
@@ -217,6 +220,7 @@ struct bulk_claimed {
 	int64_t seq;
 	uint64_t customer_id;
 	const char *subject;
+	const char *target; /* merge runs */
 };
 struct bulk_claimed_list {
 	struct bulk_claimed *rows;

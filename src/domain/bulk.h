@@ -89,6 +89,19 @@ enum err bulk_create_run(struct db *db, struct arena *a, const struct actor *who
                          const char *nonce, const char *const *selected, size_t n,
                          const char **run_public_id, bool *existing, struct failure *f);
 
+/*
+ * Creates a merge run (README, "Merging duplicates"): each pair
+ * "cus_dup>cus_keep" is an item, worked by the job workers through
+ * merge_run_hooked() (domain/merge.h), which checks every rule again under
+ * both customers' locks and records the item's outcome in the merge's
+ * transaction. Pairs repeated are one item; a duplicate paired with two
+ * different customers is refused (ERR_INVALID). nonce as above.
+ */
+enum err bulk_create_merge_run(struct db *db, struct arena *a, const struct actor *who,
+                               const char *note, const char *source, const char *nonce,
+                               const char *const *pairs, size_t n, const char **run_public_id,
+                               bool *existing, struct failure *f);
+
 /* ---- undo (bulk_undo.c; README, "Undo a run") ------------------------------ */
 
 /*

@@ -16,6 +16,11 @@ static enum err undoable(const struct bulk_run *run, struct failure *f)
 		return fail_with(f, ERR_REFUSED, "RUN_IS_UNDO",
 		                 "This run is itself an undo and cannot be undone. To deactivate "
 		                 "these customers again, start a new bulk run.");
+	if (run->kind == RUN_MERGE)
+		return fail_with(
+		    f, ERR_REFUSED, "RUN_IS_MERGE",
+		    "A merge cannot be undone: the records moved belong to the customer "
+		    "kept now, and each merge is in the audit log.");
 	if (run->status != RUN_DONE)
 		return fail_with(
 		    f, ERR_REFUSED, "RUN_NOT_FINISHED",
@@ -181,7 +186,7 @@ static enum err undo_tx(struct db *db, struct arena *a, void *vctx)
 			cids[k] = p.rows[i].customer_id;
 			subjects[k++] = p.rows[i].public_id;
 		}
-	if ((rc = db_bulk_insert_items(db, a, undo_id, 1, cids, subjects, k)) != ERR_OK)
+	if ((rc = db_bulk_insert_items(db, a, undo_id, 1, cids, subjects, NULL, k)) != ERR_OK)
 		return rc;
 	c->public_id = pid;
 	return audit_undo(db, a, who, c->run_public_id, "ok", undo_id);

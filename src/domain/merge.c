@@ -95,7 +95,19 @@ struct tx {
 	const struct merge_request *q;
 	struct merge_plan *out;
 	enum err result;
+	const struct lifecycle_hook *hook;
 };
+
+/* The caller's step (a bulk run's item), in the merge's transaction. */
+static enum err hook_run(struct db *db, struct arena *a, const struct tx *t)
+{
+	if (t->hook == NULL)
+		return ERR_OK;
+	struct lifecycle_outcome o = {.changed = t->result == ERR_OK,
+	                              .customer_id = t->out->dup.id,
+	                              .outcome = t->out->outcome};
+	return t->hook->fn(db, a, &o, t->hook->ctx);
+}
 
 static enum err audit(struct db *db, struct arena *a, const struct actor *who, uint64_t customer,
                       const char *subject, const char *note, const char *outcome,
@@ -133,7 +145,7 @@ static enum err merge_tx(struct db *db, struct arena *a, void *vctx)
 	if (rc == ERR_NOT_FOUND) {
 		t->result = ERR_NOT_FOUND;
 		p->outcome = "NOT_FOUND";
-		return ERR_OK;
+		return hook_run(db, a, t);
 	}
 	if (rc != ERR_OK)
 		return rc;
@@ -148,8 +160,10 @@ static enum err merge_tx(struct db *db, struct arena *a, void *vctx)
 		return rc;
 	if (strcmp(p->outcome, "ok") != 0) {
 		t->result = ERR_REFUSED;
-		return audit(db, a, t->who, p->dup.id, p->dup.public_id,
-		             arena_printf(a, "into %s", p->keep.public_id), p->outcome, NULL);
+		if ((rc = audit(db, a, t->who, p->dup.id, p->dup.public_id,
+		                arena_printf(a, "into %s", p->keep.public_id), p->outcome, NULL)))
+			return rc;
+		return hook_run(db, a, t);
 	}
 	if ((rc = db_merge_guard_keep(db, a, p->keep.id)))
 		return rc == ERR_REFUSED ? db_fail_retry(db, "the kept customer changed") : rc;
@@ -215,17 +229,31 @@ static enum err merge_tx(struct db *db, struct arena *a, void *vctx)
 	                arena_printf(a, "Merged into %s: %s moved.", p->keep.public_id, summary),
 	                "ok", dchanges)))
 		return rc;
-	return audit(
-	    db, a, t->who, p->keep.id, p->keep.public_id,
-	    arena_printf(a, "Merged %s into this customer: %s moved.", p->dup.public_id, summary),
-	    "ok", kchanges);
+	if ((rc = audit(db, a, t->who, p->keep.id, p->keep.public_id,
+	                arena_printf(a, "Merged %s into this customer: %s moved.", p->dup.public_id,
+	                             summary),
+	                "ok", kchanges)))
+		return rc;
+	return hook_run(db, a, t);
 }
 
 enum err merge_run(struct db *db, struct arena *a, const struct actor *who,
                    const struct merge_request *q, struct merge_plan *out)
 {
-	struct tx t = {who, q, out, ERR_OK};
+	return merge_run_hooked(db, a, who, q, NULL, out);
+}
+
+enum err merge_run_hooked(struct db *db, struct arena *a, const struct actor *who,
+                          const struct merge_request *q, const struct lifecycle_hook *hook,
+                          struct merge_plan *out)
+{
+	struct tx t = {who, q, out, ERR_OK, hook};
 	enum err rc = db_transaction(db, a, merge_tx, &t);
+	if (rc == ERR_DUPLICATE && hook != NULL) {
+		memset(out, 0, sizeof(*out));
+		out->outcome = "DUPLICATE";
+		return ERR_DUPLICATE; /* the hook's step was done elsewhere */
+	}
 	if (rc == ERR_OK) {
 		if (t.result == ERR_NOT_FOUND)
 			lifecycle_audit_refusal(db, a, who, q->duplicate, "merge", "NOT_FOUND");
@@ -245,5 +273,14 @@ enum err merge_run(struct db *db, struct arena *a, const struct actor *who,
 	memset(out, 0, sizeof(*out));
 	out->outcome = outcome;
 	lifecycle_audit_refusal(db, a, who, q->duplicate, "merge", outcome);
+	/* a trigger's refusal is final: the caller's step records it too (a
+	 * bulk item would otherwise be tried again) */
+	if (rc == ERR_REFUSED && hook != NULL) {
+		t.result = rc;
+		enum err hr = hook_run(db, a, &t);
+		if (hr != ERR_OK && hr != ERR_DUPLICATE)
+			log_error("merge of %s: recording the refusal failed (%d)", q->duplicate,
+			          (int)hr);
+	}
 	return rc;
 }

@@ -54,4 +54,12 @@ enum err merge_preview(struct db *db, struct arena *a, unsigned tenant,
 enum err merge_run(struct db *db, struct arena *a, const struct actor *who,
                    const struct merge_request *q, struct merge_plan *out);
 
+/* merge_run() with a step run inside its transaction after the audit rows
+ * (lifecycle.h's hook: a bulk run's item records its outcome), on a merge
+ * and on a refusal decided under the locks; ERR_DUPLICATE from the step
+ * rolls everything back and is returned. */
+enum err merge_run_hooked(struct db *db, struct arena *a, const struct actor *who,
+                          const struct merge_request *q, const struct lifecycle_hook *hook,
+                          struct merge_plan *out);
+
 #endif

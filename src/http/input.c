@@ -147,6 +147,22 @@ static const char *v_public_id(const struct field_def *d, const char *v, size_t 
 	return NULL;
 }
 
+/* "cus_dup>cus_keep": a duplicate and the customer it merges into. */
+static const char *v_pair(const struct field_def *d, const char *v, size_t n, long long *iv)
+{
+	const char *gt = memchr(v, '>', n);
+	if (gt == NULL || n > 97 || memchr(v, '\0', n) != NULL)
+		return "must name a duplicate and the customer kept (cus_a>cus_b)";
+	char left[49];
+	size_t k = (size_t)(gt - v);
+	if (k >= sizeof(left))
+		return "is not a valid id";
+	memcpy(left, v, k);
+	left[k] = '\0';
+	const char *why = v_public_id(d, left, k, iv);
+	return why ? why : v_public_id(d, gt + 1, n - k - 1, iv);
+}
+
 static const char *v_serial(const struct field_def *d, const char *v, size_t n, long long *iv)
 {
 	(void)d;
@@ -259,14 +275,22 @@ static const struct choice order_sorts[] = {
     {"status", OSORT_STATUS},     {"totals.total", OSORT_TOTAL}, {NULL, 0}};
 static const struct choice dirs[] = {{"asc", 0}, {"desc", 1}, {NULL, 0}};
 static const struct choice formats[] = {{"html", FORMAT_HTML}, {"csv", FORMAT_CSV}, {NULL, 0}};
-static const struct choice actions[] = {{"deactivate", 0},        {"reactivate", 1},
-                                        {"bulk_apply", 2},        {"edit", 3},
-                                        {"order_cancel", 4},      {"subscription_cancel", 5},
-                                        {"early_return", 6},      {"device_returned", 7},
-                                        {"device_sold", 8},       {"device_lost", 9},
-                                        {"device_available", 10}, {"closure_request", 11},
-                                        {"closure_withdraw", 12}, {"bulk_undo", 13},
-                                        {"merge", 14},            {NULL, 0}};
+static const struct choice actions[] = {{"deactivate", 0},
+                                        {"reactivate", 1},
+                                        {"bulk_apply", 2},
+                                        {"edit", 3},
+                                        {"order_cancel", 4},
+                                        {"subscription_cancel", 5},
+                                        {"early_return", 6},
+                                        {"device_returned", 7},
+                                        {"device_sold", 8},
+                                        {"device_lost", 9},
+                                        {"device_available", 10},
+                                        {"closure_request", 11},
+                                        {"closure_withdraw", 12},
+                                        {"bulk_undo", 13},
+                                        {"merge", 14},
+                                        {NULL, 0}};
 static const struct choice modes[] = {
     {"paste", MODE_PASTE},   {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES},
     {"search", MODE_SEARCH}, {"file", MODE_FILE},     {NULL, 0}};
@@ -341,6 +365,7 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_NO_ORDERS] = {"no_orders", .check = v_enum, .choices = yes},
     [KEY_IDLE_SINCE] = {"idle_since", .check = v_date},
     [KEY_SELECT] = {"select", .check = v_public_id, .prefix = "cus", .repeats = true},
+    [KEY_PAIR] = {"pair", .check = v_pair, .prefix = "cus", .repeats = true},
     [KEY_NONCE] = {"nonce", .check = v_token, .max = 64},
     [KEY_SOURCE] = {"source", .check = v_text, .max = 200},
     [KEY_ITEMS_AFTER] = {"items_after", .check = v_int, .min = 0, .imax = 2147483647},

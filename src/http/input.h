@@ -113,6 +113,7 @@ enum key {
 	/* merging a duplicate (pages/merge.c) */
 	KEY_INTO, /* the customer kept */
 	KEY_TAKE, /* the fields taken from the duplicate, repeated */
+	KEY_PAIR, /* bulk merge: "cus_dup>cus_keep", repeated */
 	KEY__MAX
 };
 

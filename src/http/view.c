@@ -43,6 +43,9 @@ static const struct {
     {"bulk_resubmitted", "info", "This form was already applied; here is its run."},
     {"bulk_undo_started", "success",
      "The undo has started: a new bulk run reactivates the customers; this page follows it."},
+    {"bulk_merge_started", "success",
+     "The merge run has started: each duplicate is merged into the customer kept, checked again "
+     "under both customers' locks; this page follows it."},
     {"bulk_undo_exists", "info", "This run was already undone; here is its undo."},
     {"closure_filed", "success",
      "Closure requested: the customer will be deactivated by itself as soon as nothing blocks "

@@ -1,5 +1,5 @@
-/* GET /bulk, POST /bulk/preview, POST /bulk/apply, GET /bulk/{run_id},
- * GET and POST /bulk/{run_id}/undo */
+/* GET /bulk, POST /bulk/preview, POST /bulk/apply, POST /bulk/merge,
+ * GET /bulk/{run_id}, GET and POST /bulk/{run_id}/undo */
 #include <string.h>
 
 #include "domain/bulk.h"
@@ -38,7 +38,10 @@ void page_bulk(struct req *r)
 		tmpl_set(row, "RUN_ID", x->public_id);
 		tmpl_set(row, "RUN_URL", arena_printf(a, "/bulk/%s", x->public_id));
 		tmpl_set(row, "ACTOR", x->actor);
-		tmpl_set(row, "REASON", x->kind == RUN_UNDO ? "Undo" : reason_label(x->reason));
+		tmpl_set(row, "REASON",
+		         x->kind == RUN_UNDO    ? "Undo"
+		         : x->kind == RUN_MERGE ? "Merge"
+		                                : reason_label(x->reason));
 		tmpl_set(row, "SOURCE", x->source);
 		tmpl_set(row, "RUN_STATUS", run_status_name[x->status]);
 		tmpl_set(row, "TOTAL", fmt_count(a, x->total));
@@ -47,6 +50,17 @@ void page_bulk(struct req *r)
 	}
 	tmpl_show(d, runs.n ? "HAS_RUNS" : "NO_RUNS");
 	view_send(r, &v, 200);
+}
+
+/* The apply form's one-time value (33 bytes), or NULL. */
+static const char *new_nonce(struct arena *a)
+{
+	unsigned char raw[16];
+	char *nonce = arena_alloc(a, 33);
+	if (random_bytes(raw, sizeof(raw)) != 0)
+		return NULL;
+	hex_encode(raw, sizeof(raw), nonce);
+	return nonce;
 }
 
 static const char *state_code(const struct bulk_row *row, struct arena *a)
@@ -90,6 +104,7 @@ static void fill_result(struct req *r, struct tmpl_dict *d, const struct bulk_pr
 	fill_reasons(form, -1);
 	if (p->eligible == 0)
 		tmpl_show(form, "NOTHING_ELIGIBLE");
+	size_t mergeable = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct bulk_row *row = &p->rows[i];
 		struct tmpl_dict *x = tmpl_add(form, "ROW");
@@ -109,6 +124,10 @@ static void fill_result(struct req *r, struct tmpl_dict *d, const struct bulk_pr
 			tmpl_set(m, "MERGE_URL",
 			         arena_printf(a, "/customers/%s/merge?into=%s", row->public_id,
 			                      row->merge_into));
+			tmpl_set(m, "PAIR",
+			         arena_printf(a, "%s>%s", row->public_id, row->merge_into));
+			tmpl_set(m, "CUSTOMER_ID", row->public_id);
+			mergeable++;
 		}
 		if (row->public_id) {
 			struct tmpl_dict *c = tmpl_add(x, "CUSTOMER");
@@ -125,17 +144,16 @@ static void fill_result(struct req *r, struct tmpl_dict *d, const struct bulk_pr
 			tmpl_show(x, "NOT_SELECTABLE");
 		}
 	}
-}
-
-/* The apply form's one-time value (33 bytes), or NULL. */
-static const char *new_nonce(struct arena *a)
-{
-	unsigned char raw[16];
-	char *nonce = arena_alloc(a, 33);
-	if (random_bytes(raw, sizeof(raw)) != 0)
-		return NULL;
-	hex_encode(raw, sizeof(raw), nonce);
-	return nonce;
+	/* possible duplicates: merging them instead, a form of its own (its
+	 * checkboxes sit in the rows, form="merge-form") with its own nonce */
+	const char *merge_nonce = mergeable ? new_nonce(a) : NULL;
+	if (merge_nonce != NULL && req_can_write(r)) {
+		struct tmpl_dict *m = tmpl_add(res, "MERGE_FORM");
+		fill_csrf(r, m, "bulk_merge", "");
+		tmpl_set(m, "NONCE", merge_nonce);
+		tmpl_set(m, "SOURCE", p->source);
+		tmpl_set(m, "N_MERGEABLE", fmt_count(a, (long long)mergeable));
+	}
 }
 
 /* The bytes of a file preview: the upload's, or the column form's
@@ -313,50 +331,91 @@ void page_bulk_preview(struct req *r)
 	view_send(r, &v, 200);
 }
 
+/* The checks both run forms share: their nonce, and a selection of 1 to
+ * the bulk limit values in field sel (named name). Answers 400 or 413 and
+ * returns false when one fails; else who is the run's actor. */
+static bool run_form_ok(struct req *r, const struct field *sel, const char *name, const char *tick,
+                        const char *verb, const char *unit, struct actor *who)
+{
+	const char *nonce = req_str(r, KEY_NONCE);
+	if (nonce == NULL || strlen(nonce) != 32) {
+		http_error(r, 400, "INVALID_PARAMETER",
+		           arena_printf(r->arena,
+		                        "nonce: this form is incomplete. Preview again and %s from "
+		                        "there.",
+		                        verb));
+		return false;
+	}
+	if (sel->state != FIELD_OK || sel->nmulti == 0) {
+		http_error(r, 400, "INVALID_PARAMETER",
+		           arena_printf(r->arena, "%s: %s", name, tick));
+		return false;
+	}
+	if (sel->nmulti > (size_t)r->app->cfg.bulk_max) {
+		http_error(r, 413, "TOO_MANY_SELECTED",
+		           arena_printf(r->arena, "%s: at most %d %s per run.", name,
+		                        r->app->cfg.bulk_max, unit));
+		return false;
+	}
+	*who = page_actor(r);
+	who->channel = CHANNEL_BULK;
+	return true;
+}
+
+/* A run made (303 to its page, with the flash) or refused. */
+static void run_made(struct req *r, enum err rc, const struct failure *f, const char *run,
+                     bool existing, const char *flash)
+{
+	if (rc != ERR_OK) {
+		http_fail(r, f);
+		return;
+	}
+	view_flash(r, existing ? "bulk_resubmitted" : flash);
+	resp_redirect(r, arena_printf(r->arena, "/bulk/%s", run));
+}
+
 void page_bulk_apply(struct req *r)
 {
-	struct arena *a = r->arena;
 	const struct field *sel = &r->fields[KEY_SELECT];
 	int reason = (int)req_int(r, KEY_REASON, -1);
-	const char *nonce = req_str(r, KEY_NONCE);
 	if (reason < 0) {
 		http_error(r, 400, "INVALID_PARAMETER",
 		           "reason: choose why these customers are deactivated, then apply again.");
 		return;
 	}
-	if (nonce == NULL || strlen(nonce) != 32) {
-		http_error(r, 400, "INVALID_PARAMETER",
-		           "nonce: this form is incomplete. Preview again and apply from there.");
+	struct actor who;
+	if (!run_form_ok(r, sel, "select", "tick at least one eligible customer, then apply.",
+	                 "apply", "customers", &who))
 		return;
-	}
-	if (sel->state != FIELD_OK || sel->nmulti == 0) {
-		http_error(r, 400, "INVALID_PARAMETER",
-		           "select: tick at least one eligible customer, then apply.");
-		return;
-	}
-	if (sel->nmulti > (size_t)r->app->cfg.bulk_max) {
-		http_error(
-		    r, 413, "TOO_MANY_SELECTED",
-		    arena_printf(a, "select: at most %d customers per run.", r->app->cfg.bulk_max));
-		return;
-	}
 	const char *source = req_str(r, KEY_SOURCE);
-	struct actor who = page_actor(r);
-	who.channel = CHANNEL_BULK;
-	const char *run;
-	bool existing;
+	const char *run = NULL;
+	bool existing = false;
 	struct failure f = {0};
-	if (bulk_create_run(r->app->db, a, &who, (enum reason)reason, req_str(r, KEY_NOTE),
-	                    source ? source : "selection", nonce, sel->multi, sel->nmulti, &run,
-	                    &existing, &f) != ERR_OK) {
-		http_fail(r, &f);
-		return;
-	}
-	view_flash(r, existing ? "bulk_resubmitted" : "bulk_started");
-	resp_redirect(r, arena_printf(a, "/bulk/%s", run));
+	enum err rc =
+	    bulk_create_run(r->app->db, r->arena, &who, (enum reason)reason, req_str(r, KEY_NOTE),
+	                    source ? source : "selection", req_str(r, KEY_NONCE), sel->multi,
+	                    sel->nmulti, &run, &existing, &f);
+	run_made(r, rc, &f, run, existing, "bulk_started");
 }
 
-static void send_items_csv(struct req *r, uint64_t run, const char *pid)
+void page_bulk_merge(struct req *r)
+{
+	const struct field *pairs = &r->fields[KEY_PAIR];
+	struct actor who;
+	if (!run_form_ok(r, pairs, "pair", "tick at least one duplicate to merge, then merge.",
+	                 "merge", "merges", &who))
+		return;
+	const char *source = req_str(r, KEY_SOURCE);
+	const char *run = NULL;
+	bool existing = false;
+	struct failure f = {0};
+	enum err rc = bulk_create_merge_run(r->app->db, r->arena, &who, req_str(r, KEY_NOTE),
+	                                    source ? source : "selection", req_str(r, KEY_NONCE),
+	                                    pairs->multi, pairs->nmulti, &run, &existing, &f);
+	run_made(r, rc, &f, run, existing, "bulk_merge_started");
+}
+
+static void send_items_csv(struct req *r, uint64_t run, const char *pid, bool merge)
 {
 	resp_header(r, "Content-Disposition",
 	            arena_printf(r->arena, "attachment; filename=\"%s.csv\"", pid));
@@ -367,6 +426,8 @@ static void send_items_csv(struct req *r, uint64_t run, const char *pid)
 	                                   "last_name", "outcome",     "done_at"};
 	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
 		csv_field(&b, head[i], i == 0);
+	if (merge)
+		csv_field(&b, "merged_into", 0);
 	csv_end(&b);
 	int64_t after = 0;
 	for (;;) {
@@ -383,6 +444,8 @@ static void send_items_csv(struct req *r, uint64_t run, const char *pid)
 			csv_field(&b, x->last_name, 0);
 			csv_field(&b, x->outcome ? x->outcome : "pending", 0);
 			csv_field(&b, x->done_at, 0);
+			if (merge)
+				csv_field(&b, x->target, 0);
 			csv_end(&b);
 		}
 		resp_write(r, b.p, b.len);
@@ -408,7 +471,7 @@ void page_bulk_run(struct req *r)
 		return;
 	}
 	if (req_int(r, KEY_FORMAT, FORMAT_HTML) == FORMAT_CSV) {
-		send_items_csv(r, run.id, r->arg);
+		send_items_csv(r, run.id, r->arg, run.kind == RUN_MERGE);
 		return;
 	}
 	int64_t after = req_int(r, KEY_ITEMS_AFTER, 0);
@@ -431,8 +494,10 @@ void page_bulk_run(struct req *r)
 	if (run.reason >= 0)
 		tmpl_set(tmpl_add(d, "HAS_REASON"), "REASON", reason_label(run.reason));
 	tmpl_set(d, "NOTE", run.note);
-	bool undo = run.kind == RUN_UNDO;
-	tmpl_set(d, "DONE_VERB", undo ? "reactivated" : "deactivated");
+	bool undo = run.kind == RUN_UNDO, merge = run.kind == RUN_MERGE;
+	tmpl_set(d, "DONE_VERB", undo ? "reactivated" : merge ? "merged" : "deactivated");
+	if (merge)
+		tmpl_show(d, "MERGE_RUN");
 	if (undo && run.undo_of_public_id != NULL) {
 		struct tmpl_dict *u = tmpl_add(d, "UNDO_OF");
 		tmpl_set(u, "ORIGINAL_ID", run.undo_of_public_id);
@@ -442,7 +507,7 @@ void page_bulk_run(struct req *r)
 		struct tmpl_dict *u = tmpl_add(d, "UNDONE_BY");
 		tmpl_set(u, "UNDO_ID", run.undone_by);
 		tmpl_set(u, "UNDO_URL", arena_printf(a, "/bulk/%s", run.undone_by));
-	} else if (!undo && finished && prog.ok > 0 && r->user.role >= ROLE_ADMIN) {
+	} else if (!undo && !merge && finished && prog.ok > 0 && r->user.role >= ROLE_ADMIN) {
 		/* the undo page (admins only) says what an undo would do */
 		tmpl_set(tmpl_add(d, "UNDO_LINK"), "UNDO_FORM_URL",
 		         arena_printf(a, "/bulk/%s/undo", r->arg));
@@ -476,6 +541,11 @@ void page_bulk_run(struct req *r)
 			tmpl_set(c, "EMAIL", x->email);
 		} else {
 			tmpl_set(tmpl_add(row, "UNKNOWN"), "SUBJECT", x->subject);
+		}
+		if (x->target != NULL) {
+			struct tmpl_dict *t = tmpl_add(row, "TARGET");
+			tmpl_set(t, "TARGET_ID", x->target);
+			tmpl_set(t, "TARGET_URL", arena_printf(a, "/customers/%s", x->target));
 		}
 		if (x->outcome == NULL)
 			tmpl_show(row, "PENDING");

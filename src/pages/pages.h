@@ -40,6 +40,7 @@ void page_audit(struct req *r);
 void page_bulk(struct req *r);
 void page_bulk_preview(struct req *r);
 void page_bulk_apply(struct req *r);
+void page_bulk_merge(struct req *r);
 void page_bulk_undo_form(struct req *r);
 void page_bulk_undo(struct req *r);
 void page_bulk_run(struct req *r);

@@ -96,6 +96,16 @@ export function makeCustomer(o = {}) {
   return c;
 }
 
+/** Polls a bulk run's row until the job workers have finished it. */
+export async function waitRunDone(run, timeoutMs = 30000) {
+  const t0 = Date.now();
+  for (;;) {
+    if (sqlOne(`SELECT status FROM bulk_runs WHERE public_id = ${q(run)}`) === 'done') return;
+    if (Date.now() - t0 >= timeoutMs) throw new Error(`run ${run} not done after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
 /** Adds blockers to a customer made by makeCustomer: { subscription, pendingOrder, device } (counts or true). */
 export function addBlockers(c, o = {}) {
   const n = (v) => (v === true ? 1 : v || 0);

@@ -11,23 +11,10 @@ import {
   get, post, sql, sqlValue, lit, createCustomer, uid, csrfFrom, mainOf, textOf, errorCode,
   expectedRetention, retentionTable, flashCookie, forgeCsrf, nowSeconds,
 } from './lib.mjs';
-import { insertRecords } from '../sql.mjs';
+import { insertRecords, recordsOf } from '../sql.mjs';
 import * as L from './apilib.mjs';
 
 const mergeUrl = (dup, into) => `/customers/${dup}/merge${into ? `?into=${into}` : ''}`;
-
-/** Every record of a customer (internal id), by kind, as the database has them. */
-function recordsOf(id) {
-  const list = (q) => sql(q).map((r) => r[0]);
-  return {
-    orders: list(`SELECT public_id FROM orders WHERE customer_id = ${id} ORDER BY id`),
-    subscriptions: list(`SELECT public_id FROM subscriptions WHERE customer_id = ${id} ORDER BY id`),
-    payments: list(`SELECT public_id FROM payments WHERE customer_id = ${id} ORDER BY id`),
-    devices: list(`SELECT serial_number FROM assets WHERE customer_id = ${id} ORDER BY serial_number`),
-    addresses: list(`SELECT CAST(id AS CHAR) FROM addresses WHERE customer_id = ${id} ORDER BY id`),
-    notes: list(`SELECT CAST(id AS CHAR) FROM customer_notes WHERE customer_id = ${id} ORDER BY id`),
-  };
-}
 
 /** The aggregates the triggers keep, and the same computed from the rows. */
 function aggregates(id) {

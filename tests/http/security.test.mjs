@@ -834,6 +834,10 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
         bad400(await send(`POST /bulk/apply ${name}`, p, 'operator', 'POST', '/bulk/apply', {
           form: { csrf: app, nonce, reason: 'data_cleanup', select: [cust], ...form },
         }), name, what(name));
+      for (const pair of [p, `${cust}>${p}`, `${p}>${cust}`])
+        bad400(await send('POST /bulk/merge pair', p, 'operator', 'POST', '/bulk/merge', {
+          form: { csrf: tokenFor('operator', 'bulk_merge'), nonce, pair: [pair] },
+        }), 'pair', what('pair'));
       // ---- the actions on a customer's records: ids in the path, form fields
       for (const [route, path] of [['order-cancel', '/orders/{}/cancel'], ['subscription-cancel', '/subscriptions/{}/cancel'],
         ['early-return', '/subscriptions/{}/early-return'], ['device-status', '/devices/{}/status']]) {
@@ -1123,6 +1127,12 @@ describe('CSRF: every POST route refuses missing, forged and expired tokens; a r
       state: (c) => [customerState(c.pid), sqlValue(`SELECT COUNT(*) FROM bulk_runs WHERE form_nonce = ${lit(c.nonce)}`)], ok: 303,
     },
     {
+      name: 'bulk merge', action: 'bulk_merge', other: 'bulk_apply',
+      make: () => ({ ...customer(), keep: customer().pid, nonce: randomBytes(16).toString('hex') }), url: () => '/bulk/merge', subject: () => '',
+      form: (c) => ({ nonce: c.nonce, pair: [`${c.pid}>${c.keep}`] }),
+      state: (c) => [customerState(c.pid), sqlValue(`SELECT COUNT(*) FROM bulk_runs WHERE form_nonce = ${lit(c.nonce)}`)], ok: 303,
+    },
+    {
       name: 'merge', action: 'merge', other: 'deactivate',
       make: () => ({ ...customer(), keep: customer().pid }), url: (c) => `/customers/${c.pid}/merge`, subject: (c) => c.pid,
       form: (c) => ({ into: c.keep }),
@@ -1324,7 +1334,7 @@ describe('roles: every route × method × login against the README\'s rules', ()
   test('the route table is the one this matrix knows', () => {
     assert.deepEqual(ROUTES.map((r) => r.pattern), ['/', '/customers', '/customers/{}', '/customers/{}/deactivate', '/customers/{}/reactivate',
       '/customers/{}/edit', '/customers/{}/notes', '/orders/{}/cancel', '/subscriptions/{}/cancel',
-      '/subscriptions/{}/early-return', '/devices/{}/status', '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/{}', '/bulk/{}/undo', '/healthz',
+      '/subscriptions/{}/early-return', '/devices/{}/status', '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/merge', '/bulk/{}', '/bulk/{}/undo', '/healthz',
       '/customers/{}/closure', '/closures', '/closures/{}/withdraw', '/customers/{}/merge', '/v1/customers',
       '/v1/customers/{}', '/v1/orders', '/v1/orders/{}', '/v1/orders/{}/cancel', '/v1/subscriptions', '/v1/subscriptions/{}',
       '/v1/subscriptions/{}/cancel', '/v1/subscriptions/{}/early-return', '/v1/assets', '/v1/assets/{}', '/v1/payments', '/v1/payments/{}',
@@ -1369,7 +1379,7 @@ describe('roles: every route × method × login against the README\'s rules', ()
       // a withdrawal's path names a closure request: the victim's is another (blocked) customer's
       const victimClosure = route.arg === 'ARG_CLOSURE' ? pendingClosure(customer({ blocked: true })) : null;
       // a merge's calls merge into this customer (the duplicate is the path's)
-      const merging = route.name === 'customer-merge' || route.name === 'api-customer-merge';
+      const merging = route.name === 'customer-merge' || route.name === 'api-customer-merge' || route.name === 'bulk-merge';
       const mergeKeep = merging ? customer() : null;
       // an undo's path names a finished run of its own (its one admin POST undoes it)
       const undoCustomer = route.name === 'bulk-undo' ? customer() : null;
@@ -1400,12 +1410,13 @@ describe('roles: every route × method × login against the README\'s rules', ()
             const action = route.pattern.endsWith('/reactivate') ? 'reactivate' : route.name === 'bulk-apply' ? 'bulk_apply'
               : route.name === 'bulk-preview' ? 'bulk_preview' : route.name === 'customer-edit' ? 'edit' : route.name === 'notes' ? 'note'
                 : route.name === 'closure-file' ? 'closure_request' : route.name === 'closure-withdraw' ? 'closure_withdraw'
-                  : route.name === 'customer-merge' ? 'merge' : route.name === 'bulk-undo' ? 'bulk_undo' : 'deactivate';
+                  : route.name === 'customer-merge' ? 'merge' : route.name === 'bulk-undo' ? 'bulk_undo'
+                    : route.name === 'bulk-merge' ? 'bulk_merge' : 'deactivate';
             const subject = rec ? rec.id : route.arg === 'ARG_CUSTOMER' ? target.pid : route.arg === 'ARG_CLOSURE' ? clo
               : route.name === 'bulk-undo' ? undoRun : '';
             opts.form = { csrf: tokenFor(user, rec ? rec.action : action, subject), reason: 'data_cleanup', mode: 'paste', lines: target.pid,
               nonce: randomBytes(16).toString('hex'), select: [target.pid], kind: 'phone', date: '2025-01-31', summary: 'role matrix',
-              ...(rec ? rec.form : {}), ...(merging ? { into: mergeKeep.pid } : {}) };
+              ...(rec ? rec.form : {}), ...(merging ? { into: mergeKeep.pid, pair: [`${target.pid}>${mergeKeep.pid}`] } : {}) };
             if (route.name === 'customer-edit') Object.assign(opts.form, { firstName: 'Roles', lastName: `Matrix ${login}`, customerType: 'individual' });
           }
           jobs.push(http(who, method, pathname, opts).then((r) => ({ r, method, login, want, target, changes, rec })));
@@ -1451,6 +1462,10 @@ describe('roles: every route × method × login against the README\'s rules', ()
             `${what}: the undo run was made`);
           await runDone(r.headers.location.slice('/bulk/'.length));
           assert.equal(customerState(undoCustomer.pid).status, 'active', `${what}: the run's customer is active again`);
+        } else if (changes && r.status === want && route.name === 'bulk-merge') {
+          await runDone(r.headers.location.slice('/bulk/'.length));
+          assert.equal(sqlValue(`SELECT k.public_id FROM customers c JOIN customers k ON k.id = c.merged_into WHERE c.id = ${target.id}`),
+            mergeKeep.pid, `${what}: the run merged the customer`);
         } else if (changes && r.status === want && route.arg === 'ARG_CUSTOMER') {
           const st = customerState(target.pid).status;
           const shouldBe = route.name === 'reactivate' || method === 'PUT' ? 'active' : 'inactive';

@@ -27,18 +27,8 @@ async function deactivationRun(customers, reason = 'data_cleanup') {
   const r = await L.page('/bulk/apply', { form: { ...form, reason, select: pids } });
   assert.equal(r.status, 303, L.errorOf(r.text)?.message);
   const run = r.headers.get('location').slice('/bulk/'.length);
-  await waitDone(run);
+  await L.waitRunDone(run);
   return run;
-}
-
-/** Polls the run's row until the job workers have finished it. */
-async function waitDone(run, timeoutMs = 30000) {
-  const t0 = Date.now();
-  for (;;) {
-    if (sqlOne(`SELECT status FROM bulk_runs WHERE public_id = ${q(run)}`) === 'done') return;
-    assert.ok(Date.now() - t0 < timeoutMs, `run ${run} not done after ${timeoutMs} ms`);
-    await L.sleep(100);
-  }
 }
 
 /** The confirmation page: status, counts, left-alone rows { customer, outcome, why }, token. */
@@ -120,7 +110,7 @@ test('an undo reactivates exactly what the run deactivated, as a run of its own:
   const a = await L.page('/bulk/apply', { form: { ...apply, reason: 'account_closure', select: [...cs, blocked].map((c) => c.pid) } });
   assert.equal(a.status, 303);
   const run = a.headers.get('location').slice('/bulk/'.length);
-  await waitDone(run);
+  await L.waitRunDone(run);
   const orig = runRow(run);
   assert.equal(Object.values(outcomes(run)).filter((o) => o === 'ok').length, 5);
   for (const c of cs) assert.equal(state(c), `inactive|admin|account_closure|${orig.id}`, 'the deactivation names its run');
@@ -148,7 +138,7 @@ test('an undo reactivates exactly what the run deactivated, as a run of its own:
 
   const { undoRun, res } = await startUndo(run);
   assert.equal(flash(res), 'flash=bulk_undo_started');
-  await waitDone(undoRun);
+  await L.waitRunDone(undoRun);
 
   // exactly those reactivated; the refused one was never touched
   for (const c of cs) assert.equal(state(c), 'active|||', c.pid);
@@ -225,7 +215,7 @@ test('customers changed since the run are listed on the confirmation and left al
   const againBefore = state(again);
   const reactivatedAudit = sqlOne(`SELECT COUNT(*) FROM audit_log WHERE customer_id = ${reactivated.id}`);
   const { undoRun } = await startUndo(run);
-  await waitDone(undoRun);
+  await L.waitRunDone(undoRun);
   assert.deepEqual(outcomes(undoRun), { [kept.pid]: 'ok', [edited.pid]: 'ok' }, 'only the unchanged ones are items');
   assert.equal(runRow(undoRun).source, `undo of ${run}: 2 of 4 deactivations still in place`);
   assert.equal(state(kept), 'active|||');
@@ -259,7 +249,7 @@ test('a customer whose state changes between the confirmation and the work gets 
   const undoRun = r.headers.get('location').slice('/bulk/'.length);
   assert.equal(runRow(undoRun).total, 4, 'all four qualified when the undo was made');
   await hold.done;
-  await waitDone(undoRun);
+  await L.waitRunDone(undoRun);
   assert.deepEqual(outcomes(undoRun), { [p1.pid]: 'ok', [p3.pid]: 'ok', [moved.pid]: 'DEACTIVATED_SINCE', [woken.pid]: 'ALREADY_ACTIVE' });
   assert.equal(state(moved), 'inactive|elsewhere|fraud_prevention|', 'the new deactivation is left as it is');
   assert.equal(state(woken), 'active|||');
@@ -324,7 +314,7 @@ test('admins only: operators and viewers get 403 for the page and the POST, refu
 
   // and an admin may
   const { undoRun } = await startUndo(run);
-  await waitDone(undoRun);
+  await L.waitRunDone(undoRun);
   assert.equal(L.statusOf(c.pid), 'active');
 });
 
@@ -345,10 +335,10 @@ test('a run that is not finished cannot be undone (409, audited); an undo cannot
   assert.deepEqual(sql(`SELECT action, outcome, subject FROM audit_log WHERE request_id = ${q(r.headers.get('x-request-id'))}`), [['bulk_undo', 'RUN_NOT_FINISHED', run]]);
   assert.ok(!(await L.page(`/bulk/${run}`)).text.includes(`/bulk/${run}/undo`), 'no undo control while it runs');
   await hold.done;
-  await waitDone(run);
+  await L.waitRunDone(run);
 
   const { undoRun } = await startUndo(run);
-  await waitDone(undoRun);
+  await L.waitRunDone(undoRun);
   for (const method of ['GET', 'POST']) {
     const x = method === 'GET' ? await L.page(`/bulk/${undoRun}/undo`) : await undo(undoRun, { form: { csrf: tok('admin', 'bulk_undo', undoRun) } });
     assert.equal(x.status, 409, method);
@@ -382,7 +372,7 @@ test('a second undo of a run finds the first (one after the other, or at once): 
   assert.deepEqual(answers.map(flash).sort(), ['flash=bulk_undo_exists', 'flash=bulk_undo_exists', 'flash=bulk_undo_started']);
   const undoRun = answers[0].headers.get('location').slice('/bulk/'.length);
   assert.equal(sqlOne(`SELECT COUNT(*) FROM bulk_runs WHERE undo_of = ${runRow(run).id}`), '1');
-  await waitDone(undoRun);
+  await L.waitRunDone(undoRun);
   // and later again: the page says it was undone, the POST finds it
   const again = await confirmation(run);
   assert.equal(again.status, 200);
