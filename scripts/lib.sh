@@ -18,7 +18,7 @@ as_root() {
 # Debian packages the project needs to build, run and test.
 PACKAGES="build-essential autoconf automake libtool pkg-config clang-format
   libfcgi-dev libctemplate-dev libmariadb-dev libcmocka-dev libjansson-dev
-  libssl-dev mariadb-server mariadb-client nginx apache2-utils openssl curl
+  libssl-dev libcurl4-openssl-dev mariadb-server mariadb-client nginx apache2-utils openssl curl
   nodejs npm chromium fonts-dejavu-core wrk procps psmisc"
 
 # A package is also satisfied by its command being on the PATH (nginx from
@@ -200,6 +200,11 @@ db_password_file = $CONF_DIR/db-password
 secret_file = $CONF_DIR/app-secret
 lock_wait_timeout = ${LOCK_WAIT_TIMEOUT:-5}
 api_rate_limit = ${API_RATE_LIMIT:-600}
+webhook_timeout_ms = ${WEBHOOK_TIMEOUT_MS:-5000}
+webhook_retry_base_ms = ${WEBHOOK_RETRY_BASE_MS:-10000}
+webhook_retry_max_ms = ${WEBHOOK_RETRY_MAX_MS:-3600000}
+webhook_max_attempts = ${WEBHOOK_MAX_ATTEMPTS:-12}
+webhook_lease_seconds = ${WEBHOOK_LEASE_SECONDS:-30}
 EOF
   secret app-secret >/dev/null
   secret db-password >/dev/null

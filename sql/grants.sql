@@ -27,6 +27,11 @@ GRANT SELECT, INSERT, UPDATE ON custodian.bulk_runs TO 'custodian_app'@'@APP_HOS
 GRANT SELECT, INSERT, UPDATE ON custodian.bulk_items TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT, UPDATE ON custodian.closure_requests TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT ON custodian.audit_log TO 'custodian_app'@'@APP_HOST@';
+-- webhooks (README "Webhooks"): the events are written by the audit row's
+-- trigger; the app writes only the test events, and the deliveries' state
+GRANT SELECT, INSERT, UPDATE ON custodian.webhook_endpoints TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT, INSERT ON custodian.outbox_events TO 'custodian_app'@'@APP_HOST@';
+GRANT SELECT, INSERT, UPDATE ON custodian.webhook_deliveries TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT ON custodian.customer_notes TO 'custodian_app'@'@APP_HOST@';
 -- a merge moves a duplicate's notes to the customer kept: their owner, and
 -- nothing else of a note, may change

@@ -489,3 +489,71 @@ CREATE TABLE IF NOT EXISTS audit_log (
   -- never deleted (no DELETE privilege), so the id always resolves.
   CONSTRAINT fk_audit_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- ---- webhooks (README "Webhooks") -------------------------------------------
+-- A tenant's receivers. secret signs every request (HMAC-SHA-256); it is
+-- shown once, when the endpoint is made, and never again. events is '*' or
+-- a comma-separated list of event names.
+CREATE TABLE IF NOT EXISTS webhook_endpoints (
+  id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  public_id   VARCHAR(40)  COLLATE utf8mb4_bin NOT NULL,
+  tenant_id   INT UNSIGNED NOT NULL,
+  url         VARCHAR(500) NOT NULL,
+  secret      VARCHAR(80)  COLLATE utf8mb4_bin NOT NULL,
+  events      VARCHAR(500) NOT NULL DEFAULT '*',
+  enabled     TINYINT(1)   NOT NULL DEFAULT 1,
+  created_at  DATETIME(3)  NOT NULL,
+  created_by  VARCHAR(100) NOT NULL,
+  updated_at  DATETIME(3)  NOT NULL,
+  UNIQUE KEY ux_webhook_endpoints_public_id (public_id),
+  KEY ix_webhook_endpoints_tenant (tenant_id, enabled, id),
+  CONSTRAINT fk_webhook_endpoints_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- The outbox: one event per completed change, written by the audit row's
+-- trigger (sql/triggers.sql) in the change's own transaction, so a change
+-- rolled back has no event and a committed one always has one. data is the
+-- envelope's "data" (FlexPortal's {event, timestamp, data}).
+CREATE TABLE IF NOT EXISTS outbox_events (
+  id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  public_id   VARCHAR(40)  COLLATE utf8mb4_bin NOT NULL, -- evt_...: receivers de-duplicate on it
+  tenant_id   INT UNSIGNED NOT NULL,
+  event       VARCHAR(40)  NOT NULL,
+  customer_id BIGINT UNSIGNED NULL,    -- the ordering key: one customer's events in order
+  audit_id    BIGINT UNSIGNED NULL,    -- the audit row it came from
+  data        JSON NOT NULL,
+  created_at  DATETIME(3)  NOT NULL,
+  UNIQUE KEY ux_outbox_public_id (public_id),
+  KEY ix_outbox_tenant (tenant_id, id),
+  KEY ix_outbox_customer (customer_id, id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- One delivery of an event to an endpoint, made with the event. The job
+-- workers claim due deliveries under a lease (claimed_by, claim_until), in
+-- event order per endpoint and customer (order_key; 0: no customer), and
+-- retry failures with backoff until attempts reaches the limit (state
+-- 'failed'). The last attempt's figures are kept for the delivery log.
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+  id            BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  event_id      BIGINT UNSIGNED NOT NULL,
+  endpoint_id   BIGINT UNSIGNED NOT NULL,
+  tenant_id     INT UNSIGNED NOT NULL,
+  order_key     BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  state         ENUM('pending','delivered','failed') NOT NULL DEFAULT 'pending',
+  attempts      INT UNSIGNED NOT NULL DEFAULT 0,
+  next_at       DATETIME(3) NOT NULL,
+  claimed_by    VARCHAR(100) NULL,
+  claim_until   DATETIME(3) NULL,
+  last_at       DATETIME(3) NULL,
+  last_code     INT NULL,                -- the HTTP status; NULL when none came
+  last_ms       INT UNSIGNED NULL,       -- the attempt's latency
+  last_response VARCHAR(300) NULL,       -- the first bytes of the answer, or the error
+  delivered_at  DATETIME(3) NULL,
+  created_at    DATETIME(3) NOT NULL,
+  UNIQUE KEY ux_deliveries_event (endpoint_id, event_id),
+  KEY ix_deliveries_due (state, next_at),
+  KEY ix_deliveries_order (endpoint_id, order_key, state, event_id),
+  KEY ix_deliveries_log (endpoint_id, id),
+  CONSTRAINT fk_deliveries_event FOREIGN KEY (event_id) REFERENCES outbox_events (id),
+  CONSTRAINT fk_deliveries_endpoint FOREIGN KEY (endpoint_id) REFERENCES webhook_endpoints (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

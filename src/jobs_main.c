@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <time.h>
@@ -11,6 +12,7 @@
 #include "db/db.h"
 #include "domain/bulk.h"
 #include "domain/closures.h"
+#include "domain/webhooks.h"
 #include "util/log.h"
 
 static volatile int stop;
@@ -31,6 +33,8 @@ static void nap(long ms)
 int jobs_main(struct app *app)
 {
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* "custodian-jobs" in ps and top (and for the tests that look for it) */
+	prctl(PR_SET_NAME, "custodian-jobs", 0, 0, 0);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
@@ -48,8 +52,14 @@ int jobs_main(struct app *app)
 
 	app->db = db_new(&app->cfg);
 	struct arena *a = arena_new();
-	if (app->db == NULL || a == NULL)
+	const struct config *c = &app->cfg;
+	struct webhook_settings ws = {c->webhook_timeout_ms,    c->webhook_connect_timeout_ms,
+	                              c->webhook_retry_base_ms, c->webhook_retry_max_ms,
+	                              c->webhook_max_attempts,  c->webhook_lease_seconds};
+	struct webhook_sender *hooks = webhook_sender_new(&ws);
+	if (app->db == NULL || a == NULL || hooks == NULL)
 		return 1;
+	srand((unsigned)getpid() ^ (unsigned)time(NULL));
 	long idle = 100;
 	time_t swept = 0;
 	while (!stop) {
@@ -59,23 +69,32 @@ int jobs_main(struct app *app)
 		 * round so bulk runs and closures take turns. */
 		enum closure_step cstep = stop ? CLOSURE_STEP_IDLE : closure_work(app->db, a);
 		arena_reset(a);
+		/* The outbox's deliveries (domain/webhooks.c), a batch a round. */
+		enum webhook_step wstep =
+		    stop ? WEBHOOK_STEP_IDLE : webhook_work(app->db, a, hooks, worker, &stop);
+		arena_reset(a);
 		/* The backstop: requests nobody has looked at for a while. */
 		time_t now = time(NULL);
 		if (!stop && now - swept >= app->cfg.closure_sweep_seconds &&
 		    closure_sweep(app->db, a, app->cfg.closure_sweep_seconds) == ERR_OK)
 			swept = now;
 		arena_reset(a);
-		if (step == BULK_STEP_WORKED || cstep == CLOSURE_STEP_WORKED) {
+		if (step == BULK_STEP_WORKED || cstep == CLOSURE_STEP_WORKED ||
+		    wstep == WEBHOOK_STEP_WORKED) {
 			idle = 100;
 			continue;
 		}
 		/* Nothing to do, or the database is away: wait a little longer each
 		 * time, up to a second, so an idle worker costs next to nothing. */
 		if (!stop)
-			nap(step == BULK_STEP_FAILED || cstep == CLOSURE_STEP_FAILED ? 1000 : idle);
+			nap(step == BULK_STEP_FAILED || cstep == CLOSURE_STEP_FAILED ||
+			            wstep == WEBHOOK_STEP_FAILED
+			        ? 1000
+			        : idle);
 		if (idle < 1000)
 			idle += 100;
 	}
+	webhook_sender_free(hooks);
 	db_free(app->db);
 	app->db = NULL;
 	arena_free(a);

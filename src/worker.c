@@ -145,6 +145,8 @@ static const struct arg_def arg_defs[ARG__MAX] = {
                      "clo_0a1b2c3d4e)."},
     [ARG_SERIAL] = {NULL, "serialNumber",
                     "serialNumber: use 1 to 40 letters, digits, '-', '_' or '.'."},
+    [ARG_WEBHOOK] = {"whk", "id",
+                     "id: this is not a webhook endpoint id (they look like whk_0a1b2c3d4e)."},
 };
 
 static bool arg_valid(enum arg_kind k, const char *arg)
@@ -163,7 +165,8 @@ static const char *write_action(const struct req *r)
 			                                          : "deactivate";
 		return "update";
 	}
-	/* a customer's, one of its records' or a closure's (the path names it) */
+	/* a customer's, one of its records', a closure's or a webhook
+	 * endpoint's (the path names it; an endpoint's row names no customer) */
 	if (r->route->arg != ARG_NONE && r->route->arg != ARG_RUN)
 		return r->route->action;
 	if (r->page == PAGE_BULK_APPLY || r->page == PAGE_BULK_UNDO)

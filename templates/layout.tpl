@@ -24,6 +24,7 @@
       <li><a href="/bulk" {{#NAV_BULK}}aria-current="page"{{/NAV_BULK}}>Bulk clean-up</a></li>
       <li><a href="/closures" {{#NAV_CLOSURES}}aria-current="page"{{/NAV_CLOSURES}}>Closures</a></li>
       <li><a href="/retention" {{#NAV_RETENTION}}aria-current="page"{{/NAV_RETENTION}}>Retention</a></li>
+      <li><a href="/webhooks" {{#NAV_WEBHOOKS}}aria-current="page"{{/NAV_WEBHOOKS}}>Webhooks</a></li>
       <li><a href="/audit" {{#NAV_AUDIT}}aria-current="page"{{/NAV_AUDIT}}>Audit log</a></li>
     </ul>
   </nav>

@@ -10,6 +10,7 @@
 #include "domain/merge.h"
 #include "domain/notes.h"
 #include "domain/profile.h"
+#include "domain/webhooks.h"
 #include "util/b64.h"
 #include "util/buf.h"
 #include "util/csv.h"
@@ -163,6 +164,24 @@ static const char *v_pair(const struct field_def *d, const char *v, size_t n, lo
 	return why ? why : v_public_id(d, gt + 1, n - k - 1, iv);
 }
 
+/* A webhook event an endpoint may choose (webhook_event_names), or "*":
+ * every event. */
+static const char *v_event(const struct field_def *d, const char *v, size_t n, long long *iv)
+{
+	(void)d;
+	if (n == 1 && v[0] == '*') {
+		*iv = -1;
+		return NULL;
+	}
+	for (unsigned i = 0; i < webhook_event_count; i++)
+		if (strlen(webhook_event_names[i]) == n &&
+		    memcmp(webhook_event_names[i], v, n) == 0) {
+			*iv = (long long)i;
+			return NULL;
+		}
+	return "is not one of the webhook events";
+}
+
 static const char *v_serial(const struct field_def *d, const char *v, size_t n, long long *iv)
 {
 	(void)d;
@@ -290,6 +309,10 @@ static const struct choice actions[] = {{"deactivate", 0},
                                         {"closure_withdraw", 12},
                                         {"bulk_undo", 13},
                                         {"merge", 14},
+                                        {"webhook_create", 15},
+                                        {"webhook_update", 16},
+                                        {"webhook_test", 17},
+                                        {"webhook_redeliver", 18},
                                         {NULL, 0}};
 static const struct choice modes[] = {
     {"paste", MODE_PASTE},   {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES},
@@ -422,6 +445,11 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_INTO] = {"into", .check = v_public_id, .prefix = "cus"},
     [KEY_TAKE] = {"take", .check = v_name, .names = merge_field_name, .nnames = MF__MAX,
                   .repeats = true},
+    /* the domain checks the scheme; 500 is the column's (and the rule's) limit */
+    [KEY_URL] = {"url", .check = v_text, .max = 500},
+    [KEY_EVENT] = {"event", .check = v_event, .repeats = true},
+    [KEY_ENABLED] = {"enabled", .check = v_enum, .choices = yes},
+    [KEY_DELIVERY] = {"delivery", .check = v_int, .min = 1, .imax = 9223372036854775807LL},
 };
 
 const char *input_name(enum key k)

@@ -114,6 +114,12 @@ enum key {
 	KEY_INTO, /* the customer kept */
 	KEY_TAKE, /* the fields taken from the duplicate, repeated */
 	KEY_PAIR, /* bulk merge: "cus_dup>cus_keep", repeated */
+	/* webhook endpoints (pages/webhooks.c); their delivery log's "before"
+	 * is KEY_CLOSURES_BEFORE (the same name and rule) */
+	KEY_URL,      /* "url": bounded text; the domain checks the scheme */
+	KEY_EVENT,    /* "event": an event name or "*", repeated */
+	KEY_ENABLED,  /* "enabled": 1 */
+	KEY_DELIVERY, /* "delivery": a delivery's id */
 	KEY__MAX
 };
 

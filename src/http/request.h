@@ -44,7 +44,8 @@ enum arg_kind {
 	ARG_SUBSCRIPTION,
 	ARG_PAYMENT,
 	ARG_CLOSURE,
-	ARG_SERIAL, /* a device's serial number */
+	ARG_SERIAL,  /* a device's serial number */
+	ARG_WEBHOOK, /* a webhook endpoint (whk_...) */
 	ARG__MAX
 };
 

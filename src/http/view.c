@@ -54,6 +54,13 @@ static const struct {
     {"merged", "success",
      "The duplicate was merged into this customer: its records are listed here now, and its "
      "own page says where it went."},
+    {"webhook_updated", "success",
+     "The endpoint was saved. Events from now on are sent to it as it is set up here."},
+    {"webhook_test_queued", "success",
+     "A test event (webhook.test) was queued for this endpoint only; its delivery is at the top "
+     "of the log below."},
+    {"webhook_redelivered", "success",
+     "The delivery is pending again and is sent as soon as a job worker picks it up."},
 };
 
 static void layout_flash(struct req *r, struct tmpl_dict *root)
@@ -91,8 +98,9 @@ struct tmpl_dict *view_begin(struct req *r, struct view *v, const char *title,
 		         : r->user.role == ROLE_OPERATOR ? "operator"
 		                                         : "viewer");
 		tmpl_set(u, "TENANT_NAME", r->user.tenant_name);
-		static const char *const navs[] = {NULL,       "NAV_CUSTOMERS", "NAV_RETENTION",
-		                                   "NAV_BULK", "NAV_AUDIT",     "NAV_CLOSURES"};
+		static const char *const navs[] = {NULL,          "NAV_CUSTOMERS", "NAV_RETENTION",
+		                                   "NAV_BULK",    "NAV_AUDIT",     "NAV_CLOSURES",
+		                                   "NAV_WEBHOOKS"};
 		if (nav != NAV_NONE)
 			tmpl_show(u, navs[nav]);
 	}

@@ -9,7 +9,15 @@
  * user, the flash notice, and the page's own template as {{>BODY}}.
  */
 
-enum nav { NAV_NONE, NAV_CUSTOMERS, NAV_RETENTION, NAV_BULK, NAV_AUDIT, NAV_CLOSURES };
+enum nav {
+	NAV_NONE,
+	NAV_CUSTOMERS,
+	NAV_RETENTION,
+	NAV_BULK,
+	NAV_AUDIT,
+	NAV_CLOSURES,
+	NAV_WEBHOOKS
+};
 
 struct view {
 	struct tmpl_dict *root;

@@ -124,7 +124,8 @@ void page_audit(struct req *r)
 	    "order_cancel",    "subscription_cancel", "early_return",
 	    "device_returned", "device_sold",         "device_lost",
 	    "closure_request", "closure_withdraw",    "bulk_undo",
-	    "merge"};
+	    "merge",           "webhook_create",      "webhook_update",
+	    "webhook_test",    "webhook_redeliver"};
 	static const char *const action_labels[] = {"Deactivate",
 	                                            "Reactivate",
 	                                            "Profile edit",
@@ -137,7 +138,11 @@ void page_audit(struct req *r)
 	                                            "Closure requested",
 	                                            "Closure withdrawn",
 	                                            "Bulk run undone",
-	                                            "Merge"};
+	                                            "Merge",
+	                                            "Webhook endpoint added",
+	                                            "Webhook endpoint changed",
+	                                            "Webhook test event",
+	                                            "Webhook redelivery"};
 	_Static_assert(sizeof(actions) == sizeof(action_labels), "a label for each action");
 	fill_options(d, "ACTION_OPTION", actions, action_labels,
 	             sizeof(actions) / sizeof(actions[0]), q.action);

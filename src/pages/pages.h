@@ -52,6 +52,14 @@ void page_merge(struct req *r);
 void page_closure_withdraw(struct req *r);
 void page_closures(struct req *r);
 
+/* pages/webhooks.c */
+void page_webhooks(struct req *r);
+void page_webhook_create(struct req *r);
+void page_webhook(struct req *r);
+void page_webhook_update(struct req *r);
+void page_webhook_test(struct req *r);
+void page_webhook_redeliver(struct req *r);
+
 /* pages/health.c */
 void page_healthz(struct req *r);
 

@@ -42,6 +42,12 @@ static const struct ckey keys[] = {
     {"api_rate_limit", I(api_rate_limit, 0, 10000000)},
     {"bulk_max", I(bulk_max, 1, 1000000)},
     {"closure_sweep_seconds", I(closure_sweep_seconds, 1, 86400)},
+    {"webhook_timeout_ms", I(webhook_timeout_ms, 100, 60000)},
+    {"webhook_connect_timeout_ms", I(webhook_connect_timeout_ms, 100, 30000)},
+    {"webhook_retry_base_ms", I(webhook_retry_base_ms, 10, 3600000)},
+    {"webhook_retry_max_ms", I(webhook_retry_max_ms, 10, 86400000)},
+    {"webhook_max_attempts", I(webhook_max_attempts, 1, 100)},
+    {"webhook_lease_seconds", I(webhook_lease_seconds, 1, 3600)},
 };
 
 void config_defaults(struct config *cfg)
@@ -66,6 +72,12 @@ void config_defaults(struct config *cfg)
 	cfg->api_rate_limit = 600;
 	cfg->bulk_max = 10000;
 	cfg->closure_sweep_seconds = 60;
+	cfg->webhook_timeout_ms = 5000;
+	cfg->webhook_connect_timeout_ms = 2000;
+	cfg->webhook_retry_base_ms = 10000;
+	cfg->webhook_retry_max_ms = 3600000;
+	cfg->webhook_max_attempts = 12;
+	cfg->webhook_lease_seconds = 30;
 }
 
 static char *trim(char *s)

@@ -50,6 +50,13 @@ struct config {
 	int api_rate_limit;        /* requests per key per minute (0 = off) */
 	int bulk_max;              /* lines/customers per bulk run */
 	int closure_sweep_seconds; /* pending closures not checked this long are checked again */
+	/* webhooks (README "Webhooks") */
+	int webhook_timeout_ms;         /* a delivery's whole request */
+	int webhook_connect_timeout_ms; /* its connection */
+	int webhook_retry_base_ms;      /* the first retry's delay, doubled each time */
+	int webhook_retry_max_ms;       /* the longest delay */
+	int webhook_max_attempts;       /* then the delivery is failed */
+	int webhook_lease_seconds;      /* a claimed delivery is claimed again after this */
 };
 
 /* Fills cfg with defaults, then the file's values. Returns 0, or -1 with a

@@ -58,3 +58,11 @@ void hex_encode(const unsigned char *in, size_t n, char *out)
 	}
 	out[2 * n] = '\0';
 }
+
+void hmac_sha256(const void *key, size_t keylen, const void *msg, size_t n,
+                 unsigned char out[SHA256_LEN])
+{
+	unsigned int outlen = SHA256_LEN;
+	if (HMAC(EVP_sha256(), key, (int)keylen, msg, n, out, &outlen) == NULL)
+		memset(out, 0, SHA256_LEN);
+}

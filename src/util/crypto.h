@@ -13,6 +13,10 @@
 void hmac_parts(const unsigned char *key, size_t keylen, const char *const *parts, size_t nparts,
                 unsigned char out[SHA256_LEN]);
 
+/* HMAC-SHA-256 of n bytes of msg. */
+void hmac_sha256(const void *key, size_t keylen, const void *msg, size_t n,
+                 unsigned char out[SHA256_LEN]);
+
 /* SHA-256 of n bytes. */
 void sha256(const void *data, size_t n, unsigned char out[SHA256_LEN]);
 

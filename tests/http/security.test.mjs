@@ -124,6 +124,31 @@ function pendingClosure(c) {
   return id;
 }
 
+/** A webhook endpoint of tenant 1 (or 2) made by SQL, disabled (no other test's events
+ * go to it), with one failed delivery of an event of its own: {pid, id, delivery}. */
+function webhookEndpoint({ tenant = 1, url } = {}) {
+  const n = ++seq;
+  const pid = `whk_sec${TAG}${n}`;
+  const [[id, delivery]] = sql(`INSERT INTO webhook_endpoints (public_id, tenant_id, url, secret, events, enabled,
+        created_at, created_by, updated_at)
+      VALUES (${lit(pid)}, ${tenant}, ${lit(url ?? `http://127.0.0.1:9/sec-${TAG}-${n}`)},
+        ${lit(`whsec_${randomBytes(24).toString('hex')}`)}, '*', 0, UTC_TIMESTAMP(3), 'admin', UTC_TIMESTAMP(3));
+    SET @w = LAST_INSERT_ID();
+    INSERT INTO outbox_events (public_id, tenant_id, event, customer_id, audit_id, data, created_at)
+      VALUES (${lit(`evt_sec${TAG}${n}`)}, ${tenant}, 'customer.updated', NULL, NULL, '{}', UTC_TIMESTAMP(3));
+    INSERT INTO webhook_deliveries (event_id, endpoint_id, tenant_id, order_key, state, attempts, next_at, last_at,
+        last_response, created_at)
+      VALUES (LAST_INSERT_ID(), @w, ${tenant}, 0, 'failed', 1, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), 'refused', UTC_TIMESTAMP(3));
+    SELECT @w, LAST_INSERT_ID()`);
+  return { pid, id, delivery };
+}
+/** What a webhook write changes: the endpoint's row and its deliveries' states. */
+const webhookState = (h) => sql(`SELECT url, events, enabled, updated_at,
+    (SELECT GROUP_CONCAT(CONCAT(d.id, ':', d.state) ORDER BY d.id) FROM webhook_deliveries d WHERE d.endpoint_id = e.id)
+    FROM webhook_endpoints e WHERE e.public_id = ${lit(h.pid)}`);
+/** The CSRF action of each webhook route. */
+const WEBHOOK_ACTIONS = { webhooks: 'webhook_create', webhook: 'webhook_update', 'webhook-test': 'webhook_test', 'webhook-redeliver': 'webhook_redeliver' };
+
 const tokenFor = (user, action, subject = '', ttl = 600) => forgeCsrf({ user, action, subject, expiry: nowSeconds() + ttl });
 
 /** Waits until a bulk run is done (the job workers process it). */
@@ -613,6 +638,24 @@ describe('XSS: hostile data is rendered escaped in every page, CSV and JSON', ()
     }
   });
 
+  test('webhook endpoints: hostile URLs and answers on the list, the endpoint page, its form and its delivery log', async () => {
+    const hooks = XSS.map((p) => {
+      const url = cut(`http://127.0.0.1:9/${p}`, 500);
+      const h = webhookEndpoint({ url });
+      sql(`UPDATE webhook_deliveries SET last_response = ${lit(cut(p, 300))}, last_code = 500 WHERE id = ${h.delivery}`);
+      return { ...h, url, response: cut(p, 300) };
+    });
+    const urls = hooks.map((h) => h.url);
+    for (const user of ['admin', 'viewer']) {
+      page('webhook list', await http(user, 'GET', '/webhooks'), { values: urls, shown: urls }, `${user}: /webhooks`);
+      for (const [i, h] of hooks.entries()) {
+        const r = await http(user, 'GET', `/webhooks/${h.pid}`);
+        page('webhook page', r, { values: [h.url, h.response], shown: [h.url, h.response] }, `${user}: webhook page, payload ${i}`);
+        if (user === 'admin') assert.equal(S.inputValue(r.text, 'url'), h.url, `payload ${i}: the edit form holds the URL as stored`);
+      }
+    }
+  });
+
   test('a hostile flash cookie shows nothing and is cleared', async () => {
     for (const c of X) {
       const r = await http('admin', 'GET', `/customers/${c.pid}`, { cookie: `flash=${encodeURIComponent(c.p)}` });
@@ -678,6 +721,7 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
   let INACTIVE; // an inactive one
   let RECORDS; // an active one with a blocker of each kind
   let CLOSURE; // a pending closure request (of a blocked customer)
+  let HOOK; // a webhook endpoint of tenant 1 (disabled) with a failed delivery
   const params = new Set();
   let sent = 0;
   let slowest = 0;
@@ -690,6 +734,7 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
     RECORDS = customer({ records: true });
     REC = records();
     CLOSURE = pendingClosure(customer({ blocked: true }));
+    HOOK = webhookEndpoint();
   });
 
   after(() => {
@@ -887,6 +932,28 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
         }), name, what(name));
       const merged = await send('POST /v1/customers/{id}/merge intoCustomerId', p, KEYS.admin, 'POST', `/v1/customers/${cust}/merge`, { json: { intoCustomerId: p } });
       assert.equal(merged.status, 400, `${what('intoCustomerId')}: ${merged.status}`);
+      // ---- webhook endpoints (issue 17): what the front controller refuses writes nothing
+      // (the URL, free text the domain checks, is attacked with the written free text below)
+      const hook = { url: 'http://127.0.0.1:9/sqli', event: ['*'] };
+      for (const [name, form] of [['event', { event: [p] }], ['event', { event: ['customer.updated', p] }], ['enabled', { enabled: p }]]) {
+        bad400(await send(`POST /webhooks ${name}`, p, 'admin', 'POST', '/webhooks', {
+          form: { csrf: tokenFor('admin', 'webhook_create'), ...hook, ...form },
+        }), name, what(name));
+        bad400(await send(`POST /webhooks/{id} ${name}`, p, 'admin', 'POST', `/webhooks/${HOOK.pid}`, {
+          form: { csrf: tokenFor('admin', 'webhook_update', HOOK.pid), ...hook, ...form },
+        }), name, what(name));
+      }
+      bad400(await send('POST /webhooks/{id}/redeliver delivery', p, 'admin', 'POST', `/webhooks/${HOOK.pid}/redeliver`, {
+        form: { csrf: tokenFor('admin', 'webhook_redeliver', HOOK.pid), delivery: p },
+      }), 'delivery', what('delivery'));
+      bad400(await send('GET /webhooks/{id} ?before', p, 'admin', 'GET', `/webhooks/${HOOK.pid}?before=${q(p)}`), 'before', what('before'));
+      for (const id of [q(p), `whk_${q(p)}`]) {
+        badId(await send('GET /webhooks/{id}', p, 'admin', 'GET', `/webhooks/${id}`), `webhook ${id}`);
+        for (const [suffix, action, form] of [['', 'webhook_update', hook], ['/test', 'webhook_test', {}], ['/redeliver', 'webhook_redeliver', { delivery: HOOK.delivery }]])
+          badId(await send(`POST /webhooks/{id}${suffix}`, p, 'admin', 'POST', `/webhooks/${id}${suffix}`, {
+            form: { csrf: tokenFor('admin', action, decodeURIComponent(id)), ...form },
+          }), `POST /webhooks/${id}${suffix}`);
+      }
       // ---- API: query parameters
       for (const name of ['limit', 'startAfter', 'status', 'customerType', 'hasActiveRentals', 'sortBy', 'sortDir'])
         bad400(await send(`GET /v1/customers ?${name}`, p, KEYS.admin, 'GET', `/v1/customers?${name}=${q(p)}`), name, what(name));
@@ -1035,6 +1102,19 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
       assert.equal(a.status, 303, errorCode(a.text));
       params.add('POST /bulk/apply source');
       expectAudit += 1;
+      // a webhook endpoint's URL: stored byte for byte, or refused by the domain's rule (no
+      // white space in a URL) with its audit row; nothing else is written
+      const url = `http://127.0.0.1:9/${p}`;
+      const h = await send('POST /webhooks url', p, 'admin', 'POST', '/webhooks', { form: { csrf: tokenFor('admin', 'webhook_create'), url, event: ['*'] } });
+      if (/[\x00-\x20\x7f]/.test(url)) {
+        assert.equal(h.status, 400, `url ${JSON.stringify(url)}: ${h.status}`);
+        assert.equal(errorCode(h.text), 'INVALID_URL');
+      } else {
+        assert.equal(h.status, 200, `url ${JSON.stringify(url)}: ${errorCode(h.text)}`);
+        const pid = /href="\/webhooks\/(whk_[0-9a-f]+)"/.exec(h.text)[1];
+        assert.deepEqual(sql(`SELECT url, events, enabled FROM webhook_endpoints WHERE public_id = ${lit(pid)}`), [[url, '*', '0']], `url ${JSON.stringify(url)}: stored as typed`);
+      }
+      expectAudit += 1;
     }
     await allRunsDone();
     assert.deepEqual(S.fingerprint(except), before0, 'nothing but the log and the runs changed');
@@ -1149,6 +1229,30 @@ describe('CSRF: every POST route refuses missing, forged and expired tokens; a r
       url: (c) => `/bulk/${c.run}/undo`, subject: (c) => c.run,
       form: () => ({}),
       state: (c) => [customerState(c.pid), sqlValue(`SELECT COUNT(*) FROM bulk_runs u JOIN bulk_runs o ON o.id = u.undo_of WHERE o.public_id = ${lit(c.run)}`)], ok: 303,
+    },
+    // webhook endpoints: admins only; a refused write to an endpoint is audited under its id
+    // (no customer), a refused creation names none and is not
+    {
+      name: 'webhook create', action: 'webhook_create', other: 'webhook_update', user: 'admin',
+      make: () => ({ url: `http://127.0.0.1:9/csrf-${TAG}-${randomBytes(5).toString('hex')}` }), url: () => '/webhooks', subject: () => '',
+      form: (c) => ({ url: c.url, event: ['*'] }),
+      state: (c) => sqlValue(`SELECT COUNT(*) FROM webhook_endpoints WHERE url = ${lit(c.url)}`), ok: 200,
+    },
+    {
+      name: 'webhook update', action: 'webhook_update', other: 'webhook_test', user: 'admin',
+      make: () => ({ ...webhookEndpoint(), id: null }), url: (c) => `/webhooks/${c.pid}`, subject: (c) => c.pid,
+      form: () => ({ url: `http://127.0.0.1:9/csrf-${TAG}-updated`, event: ['customer.updated', 'order.cancelled'] }),
+      state: (c) => webhookState(c), ok: 303,
+    },
+    {
+      name: 'webhook test', action: 'webhook_test', other: 'webhook_redeliver', user: 'admin',
+      make: () => ({ ...webhookEndpoint(), id: null }), url: (c) => `/webhooks/${c.pid}/test`, subject: (c) => c.pid,
+      form: () => ({}), state: (c) => webhookState(c), ok: 303,
+    },
+    {
+      name: 'webhook redeliver', action: 'webhook_redeliver', other: 'webhook_test', user: 'admin',
+      make: () => ({ ...webhookEndpoint(), id: null }), url: (c) => `/webhooks/${c.pid}/redeliver`, subject: (c) => c.pid,
+      form: (c) => ({ delivery: c.delivery }), state: (c) => webhookState(c), ok: 303,
     },
   ];
   /** The login a route's token cases are made for, and another one. */
@@ -1321,7 +1425,8 @@ describe('roles: every route × method × login against the README\'s rules', ()
       const reads = method === 'GET' || method === 'HEAD';
       if (RANK[role] < RANK[reads ? route.read : route.write]) return 403;
       if (reads) return route.pattern === '/' ? 303 : 200;
-      return route.name === 'bulk-preview' ? 200 : 303;
+      // (a preview, and a new webhook endpoint's answer with its secret, are pages of their own)
+      return route.name === 'bulk-preview' || route.name === 'webhooks' ? 200 : 303;
     }
     if (route.area === 'AREA_OPEN') return allowed ? 200 : 405;
     // AREA_API: the route table answers 405 before authentication
@@ -1335,7 +1440,8 @@ describe('roles: every route × method × login against the README\'s rules', ()
     assert.deepEqual(ROUTES.map((r) => r.pattern), ['/', '/customers', '/customers/{}', '/customers/{}/deactivate', '/customers/{}/reactivate',
       '/customers/{}/edit', '/customers/{}/notes', '/orders/{}/cancel', '/subscriptions/{}/cancel',
       '/subscriptions/{}/early-return', '/devices/{}/status', '/customers/{}/retention', '/retention', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/merge', '/bulk/{}', '/bulk/{}/undo', '/healthz',
-      '/customers/{}/closure', '/closures', '/closures/{}/withdraw', '/customers/{}/merge', '/v1/customers',
+      '/customers/{}/closure', '/closures', '/closures/{}/withdraw', '/customers/{}/merge',
+      '/webhooks', '/webhooks/{}', '/webhooks/{}/test', '/webhooks/{}/redeliver', '/v1/customers',
       '/v1/customers/{}', '/v1/orders', '/v1/orders/{}', '/v1/orders/{}/cancel', '/v1/subscriptions', '/v1/subscriptions/{}',
       '/v1/subscriptions/{}/cancel', '/v1/subscriptions/{}/early-return', '/v1/assets', '/v1/assets/{}', '/v1/payments', '/v1/payments/{}',
       '/v1/customers/{}/merge']);
@@ -1384,6 +1490,10 @@ describe('roles: every route × method × login against the README\'s rules', ()
       // an undo's path names a finished run of its own (its one admin POST undoes it)
       const undoCustomer = route.name === 'bulk-undo' ? customer() : null;
       const undoRun = undoCustomer ? (await bulkRun('admin', [undoCustomer.pid], [undoCustomer.pid])).run : null;
+      // a webhook endpoint's path names one of tenant 1 (with a failed delivery to redeliver)
+      const hooking = route.name in WEBHOOK_ACTIONS;
+      const victimHook = route.arg === 'ARG_WEBHOOK' ? webhookEndpoint() : null;
+      const victimHookBefore = victimHook ? webhookState(victimHook) : null;
       const jobs = [];
       for (const method of METHODS) {
         for (const login of LOGINS) {
@@ -1399,31 +1509,36 @@ describe('roles: every route × method × login against the README\'s rules', ()
           if (isRecord) rec = recordTarget(route, changes ? records() : shared, changes);
           else if (changes) target = customer({ status: (route.name === 'reactivate' || method === 'PUT') ? 'inactive' : 'active', blocked: closing });
           if (changes && route.arg === 'ARG_CLOSURE') target = { ...target, clo: pendingClosure(target) };
+          // (a webhook write that succeeds: an endpoint of its own, a URL of its own)
+          const hook = route.arg === 'ARG_WEBHOOK' ? (changes ? webhookEndpoint() : victimHook) : null;
+          const hookUrl = hooking ? `http://127.0.0.1:9/roles-${TAG}-${randomBytes(5).toString('hex')}` : null;
           const clo = target.clo ?? victimClosure;
           const pathname = route.pattern === '/bulk/{}' ? `/bulk/${NW_RUN}` : route.pattern === '/bulk/{}/undo' ? `/bulk/${undoRun}/undo`
+            : hook ? route.pattern.replace('{}', hook.pid)
             : rec ? route.pattern.replace('{}', rec.id)
               : route.arg === 'ARG_CLOSURE' ? route.pattern.replace('{}', clo) : route.pattern.replace('{}', target.pid);
           const opts = {};
           if (route.area === 'AREA_API') {
             if (method === 'PUT' || method === 'PATCH' || method === 'POST') opts.json = rec ? rec.json : merging ? { intoCustomerId: mergeKeep.pid } : { status: 'active' };
           } else if (method !== 'GET' && method !== 'HEAD') {
-            const action = route.pattern.endsWith('/reactivate') ? 'reactivate' : route.name === 'bulk-apply' ? 'bulk_apply'
+            const action = hooking ? WEBHOOK_ACTIONS[route.name] : route.pattern.endsWith('/reactivate') ? 'reactivate' : route.name === 'bulk-apply' ? 'bulk_apply'
               : route.name === 'bulk-preview' ? 'bulk_preview' : route.name === 'customer-edit' ? 'edit' : route.name === 'notes' ? 'note'
                 : route.name === 'closure-file' ? 'closure_request' : route.name === 'closure-withdraw' ? 'closure_withdraw'
                   : route.name === 'customer-merge' ? 'merge' : route.name === 'bulk-undo' ? 'bulk_undo'
                     : route.name === 'bulk-merge' ? 'bulk_merge' : 'deactivate';
-            const subject = rec ? rec.id : route.arg === 'ARG_CUSTOMER' ? target.pid : route.arg === 'ARG_CLOSURE' ? clo
+            const subject = rec ? rec.id : hook ? hook.pid : route.arg === 'ARG_CUSTOMER' ? target.pid : route.arg === 'ARG_CLOSURE' ? clo
               : route.name === 'bulk-undo' ? undoRun : '';
             opts.form = { csrf: tokenFor(user, rec ? rec.action : action, subject), reason: 'data_cleanup', mode: 'paste', lines: target.pid,
               nonce: randomBytes(16).toString('hex'), select: [target.pid], kind: 'phone', date: '2025-01-31', summary: 'role matrix',
-              ...(rec ? rec.form : {}), ...(merging ? { into: mergeKeep.pid, pair: [`${target.pid}>${mergeKeep.pid}`] } : {}) };
+              ...(rec ? rec.form : {}), ...(merging ? { into: mergeKeep.pid, pair: [`${target.pid}>${mergeKeep.pid}`] } : {}),
+              ...(hooking ? { url: hookUrl, event: ['*'], delivery: hook?.delivery } : {}) };
             if (route.name === 'customer-edit') Object.assign(opts.form, { firstName: 'Roles', lastName: `Matrix ${login}`, customerType: 'individual' });
           }
-          jobs.push(http(who, method, pathname, opts).then((r) => ({ r, method, login, want, target, changes, rec })));
+          jobs.push(http(who, method, pathname, opts).then((r) => ({ r, method, login, want, target, changes, rec, hook, hookUrl })));
         }
       }
       const results = await Promise.all(jobs);
-      for (const { r, method, login, want, target, changes, rec } of results) {
+      for (const { r, method, login, want, target, changes, rec, hook, hookUrl } of results) {
         const what = `${method} ${route.pattern} as ${login}`;
         cells++;
         tally[want] = (tally[want] || 0) + 1;
@@ -1466,6 +1581,16 @@ describe('roles: every route × method × login against the README\'s rules', ()
           await runDone(r.headers.location.slice('/bulk/'.length));
           assert.equal(sqlValue(`SELECT k.public_id FROM customers c JOIN customers k ON k.id = c.merged_into WHERE c.id = ${target.id}`),
             mergeKeep.pid, `${what}: the run merged the customer`);
+        } else if (changes && r.status === want && route.name === 'webhooks') {
+          assert.deepEqual(sql(`SELECT tenant_id, events, enabled, created_by FROM webhook_endpoints WHERE url = ${lit(hookUrl)}`), [['1', '*', '0', login]], `${what}: the endpoint was made`);
+          assert.match(r.text, /id="webhook-secret">whsec_[0-9a-f]{48}</, `${what}: its secret shown`);
+        } else if (changes && r.status === want && route.name === 'webhook') {
+          assert.deepEqual(webhookState(hook)[0].slice(0, 3), [hookUrl, '*', '0'], `${what}: the endpoint was changed`);
+        } else if (changes && r.status === want && route.name === 'webhook-test') {
+          assert.equal(sqlValue(`SELECT COUNT(*) FROM webhook_deliveries d JOIN outbox_events v ON v.id = d.event_id
+                                  WHERE d.endpoint_id = ${hook.id} AND v.event = 'webhook.test'`), '1', `${what}: a test event for it`);
+        } else if (changes && r.status === want && route.name === 'webhook-redeliver') {
+          assert.equal(sqlValue(`SELECT state FROM webhook_deliveries WHERE id = ${hook.delivery}`), 'pending', `${what}: redelivered`);
         } else if (changes && r.status === want && route.arg === 'ARG_CUSTOMER') {
           const st = customerState(target.pid).status;
           const shouldBe = route.name === 'reactivate' || method === 'PUT' ? 'active' : 'inactive';
@@ -1475,6 +1600,7 @@ describe('roles: every route × method × login against the README\'s rules', ()
       assert.deepEqual(customerState(victim.pid), victimBefore, `${route.pattern}: no refused or read-only call changed the customer`);
       if (isRecord) assert.equal(recordTarget(route, shared, false).after()[0], sharedBefore, `${route.pattern}: no refused or read-only call changed the record`);
       if (victimClosure) assert.equal(sqlValue(`SELECT state FROM closure_requests WHERE public_id = ${lit(victimClosure)}`), 'pending', `${route.pattern}: no refused call withdrew it`);
+      if (victimHook) assert.deepEqual(webhookState(victimHook), victimHookBefore, `${route.pattern}: no refused or read-only call changed the endpoint`);
     });
   }
 
@@ -1512,7 +1638,8 @@ describe('roles: every route × method × login against the README\'s rules', ()
 
   test('viewers are shown no forms or action buttons', async () => {
     const c = customer();
-    for (const p of [`/customers/${c.pid}`, `/customers/${c.pid}/deactivate`, '/bulk']) {
+    const h = webhookEndpoint();
+    for (const p of [`/customers/${c.pid}`, `/customers/${c.pid}/deactivate`, '/bulk', '/webhooks', `/webhooks/${h.pid}`]) {
       const r = await http('viewer', 'GET', p);
       assert.equal(r.status, 200);
       assert.ok(!/<form[^>]*method="post"/.test(r.text), `${p}: no POST form for a viewer`);
@@ -1557,6 +1684,27 @@ describe('tenants: tenant 2\'s customers, runs and keys are invisible to tenant 
     assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_log WHERE customer_id = ${before0.id}`), audit0, 'no audit row of tenant 1 names it');
     const a = await http('admin', 'GET', `/audit?customer=${GLOBEX}`);
     assert.match(a.text, /No audit entries match/);
+  });
+
+  test('pages: tenant 2\'s webhook endpoint is 404 on every route and method, exactly as a missing id; not listed; nothing changes', async () => {
+    const g = webhookEndpoint({ tenant: 2 });
+    const before0 = webhookState(g);
+    const missing = `whk_nosuch${TAG}`;
+    for (const user of ['viewer', 'operator', 'admin']) {
+      for (const [method, suffix, action, form] of [['GET', ''], ['HEAD', ''],
+        ['POST', '', 'webhook_update', { url: `http://127.0.0.1:9/stolen-${TAG}`, event: ['*'], enabled: '1' }],
+        ['POST', '/test', 'webhook_test', {}], ['POST', '/redeliver', 'webhook_redeliver', { delivery: g.delivery }]]) {
+        const opts = (id) => (method === 'POST' ? { form: { ...form, csrf: tokenFor(user, action, id) } } : {});
+        const r = await http(user, method, `/webhooks/${g.pid}${suffix}`, opts(g.pid));
+        const m = await http(user, method, `/webhooks/${missing}${suffix}`, opts(missing));
+        assert.equal(r.status, method === 'POST' && user !== 'admin' ? 403 : 404, `${user} ${method} ${suffix}`);
+        sameAsMissing(r, m, `${user} ${method} /webhooks/{globex}${suffix}`);
+        assert.ok(!r.text.includes('127.0.0.1:9/sec-'), `${user} ${method} ${suffix}: nothing of the endpoint shown`);
+      }
+    }
+    assert.deepEqual(webhookState(g), before0, 'tenant 2\'s endpoint is unchanged');
+    for (const user of ['viewer', 'admin']) assert.ok(!(await http(user, 'GET', '/webhooks')).text.includes(g.pid), `${user}: not listed`);
+    assert.ok((await http('globex', 'GET', '/webhooks')).text.includes(g.pid), 'listed for its own tenant');
   });
 
   test('pages: tenant 2\'s bulk run is 404 (page, CSV, items) and not listed; tenant 1\'s run likewise for globex', async () => {
