@@ -332,7 +332,9 @@ BEGIN
       WHEN 'subscription_complete' THEN 'subscription.ended'
       WHEN 'device_returned' THEN 'asset.returned'
       ELSE NULL END;
-    IF NEW.customer_id IS NOT NULL AND (ev IS NOT NULL OR NEW.action = 'merge') THEN
+    IF NEW.customer_id IS NOT NULL AND ev IS NOT NULL THEN
+      SELECT c.public_id INTO cpub FROM customers c WHERE c.id = NEW.customer_id;
+    ELSEIF NEW.customer_id IS NOT NULL AND NEW.action = 'merge' THEN
       SELECT c.public_id, k.public_id INTO cpub, into_pub
         FROM customers c LEFT JOIN customers k ON k.id = c.merged_into
        WHERE c.id = NEW.customer_id;
@@ -351,7 +353,7 @@ BEGIN
       JSON_MERGE_PATCH('{}', JSON_OBJECT(
         'customerId', cpub,
         'orderId', IF(ev = 'order.cancelled', NEW.subject, NULL),
-        'rentalId', IF(ev = 'subscription.ended', NEW.subject, NULL),
+        'subscriptionId', IF(ev = 'subscription.ended', NEW.subject, NULL),
         'serialNumber', IF(ev = 'asset.returned', NEW.subject, NULL),
         'closureId', IF(ev = 'customer.closure_requested', NEW.subject, NULL),
         'mergedInto', IF(ev = 'customer.merged', into_pub, NULL),
@@ -365,11 +367,13 @@ BEGIN
         'requestId', NEW.request_id)),
       NEW.at);
     SET eid = LAST_INSERT_ID();
-    INSERT INTO webhook_deliveries (event_id, endpoint_id, tenant_id, order_key, next_at, created_at)
-    SELECT eid, e.id, e.tenant_id, COALESCE(NEW.customer_id, 0), NEW.at, NEW.at
-      FROM webhook_endpoints e
-     WHERE e.tenant_id = NEW.tenant_id AND e.enabled = 1
-       AND (e.events = '*' OR FIND_IN_SET(ev, e.events) > 0);
+    IF EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.tenant_id = NEW.tenant_id AND e.enabled = 1) THEN
+      INSERT INTO webhook_deliveries (event_id, endpoint_id, tenant_id, order_key, next_at, created_at)
+      SELECT eid, e.id, e.tenant_id, COALESCE(NEW.customer_id, 0), NEW.at, NEW.at
+        FROM webhook_endpoints e
+       WHERE e.tenant_id = NEW.tenant_id AND e.enabled = 1
+         AND (e.events = '*' OR FIND_IN_SET(ev, e.events) > 0);
+    END IF;
   END IF;
 END//
 

@@ -81,16 +81,16 @@ const struct stmt_sql db_sql_webhooks[] = {
     /* worker: what it holds, oldest event first */
     {STMT_WEBHOOK_CLAIMED,
      "SELECT d.id, d.attempts, v.public_id, v.event,"
-     " DATE_FORMAT(v.created_at, '%Y-%m-%dT%H:%i:%s.%fZ'), v.data, e.url, e.secret"
+     " DATE_FORMAT(v.created_at, '%Y-%m-%dT%H:%i:%sZ'), v.data, e.url, e.secret"
      " FROM webhook_deliveries d JOIN outbox_events v ON v.id = d.event_id"
      " JOIN webhook_endpoints e ON e.id = d.endpoint_id"
      " WHERE d.claimed_by = ? AND d.state = 'pending' AND d.claim_until > UTC_TIMESTAMP(3)"
      " ORDER BY d.event_id"},
-    /* state, retry ms, code, ms, response, delivered, id, worker */
+    /* state, retry ms, code, ms, response, worker, delivered, id, worker */
     {STMT_WEBHOOK_RECORD,
      "UPDATE webhook_deliveries SET state = ?, attempts = attempts + 1,"
      " next_at = UTC_TIMESTAMP(3) + INTERVAL ? * 1000 MICROSECOND,"
-     " last_at = UTC_TIMESTAMP(3), last_code = ?, last_ms = ?, last_response = ?,"
+     " last_at = UTC_TIMESTAMP(3), last_code = ?, last_ms = ?, last_response = ?, last_by = ?,"
      " delivered_at = IF(?, UTC_TIMESTAMP(3), delivered_at),"
      " claimed_by = NULL, claim_until = NULL"
      " WHERE id = ? AND claimed_by = ? AND state = 'pending'"},
@@ -289,9 +289,9 @@ enum err db_webhook_record(struct db *db, struct arena *a, const char *worker,
 {
 	const char *state = t->delivered ? "delivered" : t->final ? "failed" : "pending";
 	long long code = t->code;
-	return db_exec(db, a, STMT_WEBHOOK_RECORD, NULL, "siIisius", state,
+	return db_exec(db, a, STMT_WEBHOOK_RECORD, NULL, "siIissius", state,
 	               (long long)(t->delivered || t->final ? 0 : t->retry_ms),
-	               t->code >= 0 ? &code : NULL, (long long)t->ms, t->response,
+	               t->code >= 0 ? &code : NULL, (long long)t->ms, t->response, worker,
 	               (long long)t->delivered, (unsigned long long)t->id, worker);
 }
 

@@ -411,6 +411,14 @@ static void named(struct db *db, struct arena *a)
 	    {STMT_CLOSURE_SWEEP, "i", true},
 	    {STMT_CLOSURE_LIST, "iii", true},
 	    {STMT_CLOSURE_LIST_STATE, "isii", true},
+	    /* webhooks: the endpoints page, an endpoint, its delivery log, the
+	     * job workers' due deliveries, their batch and its release */
+	    {STMT_WEBHOOK_ENDPOINTS, "i", true},
+	    {STMT_WEBHOOK_ENDPOINT_GET, "si", true},
+	    {STMT_WEBHOOK_DELIVERIES, "iiii", true},
+	    {STMT_WEBHOOK_DUE, "i", true},
+	    {STMT_WEBHOOK_CLAIMED, "s", true},
+	    {STMT_WEBHOOK_RELEASE, "s", false},
 	};
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
 		struct db_param p[24];

@@ -83,18 +83,26 @@ test('every committed change is delivered once, signed, in FlexPortal\'s envelop
   const dup = L.makeCustomer();
   const merged = await L.page(`/customers/${dup.pid}/merge`, { user: 'operator', form: { csrf: tok('operator', 'merge', dup.pid), into: keep.pid } });
   assert.equal(merged.status, 303, L.errorOf(merged.text)?.message);
-  const ids = [a, b, withOrder, dup].map((c) => c.id);
+  // a rental ended, then its device recorded back
+  const renter = L.makeCustomer();
+  const rec = insertRecords(renter.id, 1, `wh${L.uid(4)}`, { orderStatus: 'fulfilled' });
+  const ended = await L.page(`/subscriptions/${rec.sub}/cancel`, { user: 'operator', form: { csrf: tok('operator', 'subscription_cancel', rec.sub), cancel_reason: 'other' } });
+  assert.equal(ended.status, 303, L.errorOf(ended.text)?.message);
+  const back = await L.page(`/devices/${rec.serial}/status`, { user: 'operator',
+    form: { csrf: tok('operator', 'device_status', rec.serial), device_status: 'returned', returned_on: '2026-03-04', condition: 'good' } });
+  assert.equal(back.status, 303, L.errorOf(back.text)?.message);
+  const ids = [a, b, withOrder, dup, renter].map((c) => c.id);
   const want = outboxOf(ids);
   assert.deepEqual(want.map((x) => x[1]), ['customer.deactivated', 'customer.reactivated', 'customer.updated', 'customer.deactivated',
-    'order.cancelled', 'customer.merged'], 'the outbox has one event per change');
+    'order.cancelled', 'customer.merged', 'subscription.ended', 'asset.returned'], 'the outbox has one event per change');
   await until(() => want.every(([id]) => r.seen.has(id)), 'every event delivered');
   assert.deepEqual(r.bad, [], 'every request carried a valid, fresh signature');
   const got = (id) => r.seen.get(id);
-  const [deact, react, upd, apiDel, cancelled, merge] = want.map(([id]) => got(id));
-  for (const e of [deact, react, upd, apiDel, cancelled, merge]) {
+  const [deact, react, upd, apiDel, cancelled, merge, subEnded, returned] = want.map(([id]) => got(id));
+  for (const e of [deact, react, upd, apiDel, cancelled, merge, subEnded, returned]) {
     assert.deepEqual(Object.keys(e).sort(), ['data', 'event', 'id', 'timestamp']);
     assert.match(e.id, /^evt_[0-9a-f]{20}$/);
-    assert.match(e.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    assert.match(e.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, 'FlexPortal\'s timestamp format');
   }
   assert.deepEqual(deact.data, { customerId: a.pid, actor: 'operator', channel: 'page', reason: 'data_cleanup', note: 'webhook test', requestId: deact.data.requestId });
   assert.match(deact.data.requestId, /^[0-9a-f]{32}$/);
@@ -108,6 +116,8 @@ test('every committed change is delivered once, signed, in FlexPortal\'s envelop
   assert.equal(apiDel.data.actor, `api:${apiDel.data.apiKey}`);
   assert.deepEqual([cancelled.event, cancelled.data.orderId, cancelled.data.customerId], ['order.cancelled', order, withOrder.pid]);
   assert.deepEqual([merge.event, merge.data.customerId, merge.data.mergedInto], ['customer.merged', dup.pid, keep.pid]);
+  assert.deepEqual([subEnded.data.customerId, subEnded.data.subscriptionId], [renter.pid, rec.sub], 'FlexPortal\'s name: subscriptionId');
+  assert.deepEqual([returned.data.customerId, returned.data.serialNumber], [renter.pid, rec.serial]);
   // at least once, and here exactly once: no event twice
   const mine = r.requests.filter((x) => want.some(([id]) => id === x.id));
   assert.equal(mine.length, want.length, 'each event sent once when the receiver answers at once');

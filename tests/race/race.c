@@ -174,6 +174,12 @@ static void child(int role, int rnd, unsigned long long cid, const char *pub, in
 		_exit(2);
 	if (!r.other) {
 		sleep_us(rand() % 3001);
+		/* Across nodes an insert is certified long before a deactivation
+		 * (its reads, then its commit) is: in every third round the
+		 * inserters start 5-25 ms late, so that the deactivation also
+		 * comes first often enough for both orderings to be seen. */
+		if (cross_node && role != 0 && rnd % 3 == 0)
+			sleep_us(5000 + rand() % 20001);
 		if (role == 0)
 			deactivator(db, a, rnd, pub, &r);
 		else
