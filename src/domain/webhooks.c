@@ -303,16 +303,12 @@ const char *webhook_signature(struct arena *a, const char *secret, long long now
 	return arena_printf(a, "t=%lld,v1=%s", now, hex);
 }
 
-/* The first bytes of an answer, made printable for the log. */
+/* The first bytes of an answer (util/http_client.c made them text), cut
+ * back to a whole UTF-8 character for the log. */
 static const char *printable(struct arena *a, const char *s)
 {
 	char *out = arena_strdup(a, s);
-	for (unsigned char *p = (unsigned char *)out; *p; p++)
-		if (*p < ' ' || *p == 0x7f)
-			*p = ' ';
-	/* a cut in the middle of a UTF-8 sequence: drop the partial character */
-	size_t n = strlen(out);
-	size_t k = n;
+	size_t n = strlen(out), k = n;
 	while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
 		k--;
 	if (k > 0 && ((unsigned char)out[k - 1] & 0x80)) {

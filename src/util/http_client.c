@@ -8,7 +8,6 @@
 #include <string.h>
 
 struct http_client {
-	CURL *curl;
 	CURLM *multi;
 	CURL *pool[HTTP_PARALLEL_MAX]; /* the batch's handles, kept: their settings and buffers */
 	long connect_timeout_ms, timeout_ms;
@@ -25,8 +24,7 @@ struct http_client *http_client_new(long connect_timeout_ms, long timeout_ms)
 	struct http_client *c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return NULL;
-	if ((c->curl = curl_easy_init()) == NULL || (c->multi = curl_multi_init()) == NULL) {
-		curl_easy_cleanup(c->curl);
+	if ((c->multi = curl_multi_init()) == NULL) {
 		free(c);
 		return NULL;
 	}
@@ -43,7 +41,6 @@ void http_client_free(struct http_client *c)
 		if (c->pool[i] != NULL)
 			curl_easy_cleanup(c->pool[i]);
 	curl_multi_cleanup(c->multi);
-	curl_easy_cleanup(c->curl);
 	free(c);
 }
 
@@ -62,7 +59,8 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *vs)
 		size_t k = HTTP_ANSWER_HEAD - s->n < n ? HTTP_ANSWER_HEAD - s->n : n;
 		/* kept as text: a NUL or control byte becomes a space */
 		for (size_t i = 0; i < k; i++)
-			s->out->head[s->n + i] = (unsigned char)p[i] < ' ' ? ' ' : p[i];
+			s->out->head[s->n + i] =
+			    (unsigned char)p[i] < ' ' || p[i] == 0x7f ? ' ' : p[i];
 		s->n += k;
 		s->out->head[s->n] = '\0';
 	}
@@ -105,7 +103,8 @@ static struct curl_slist *setup(struct http_client *c, CURL *h, const char *url,
 	return list;
 }
 
-/* A finished transfer's answer: 0 or -1 as http_client_post() says. */
+/* A finished transfer's answer: 0 when one came (any status), -1 otherwise
+ * (out->head says why). */
 static int finish(CURL *h, CURLcode rc, struct http_answer *out)
 {
 	double secs = 0;
@@ -119,18 +118,6 @@ static int finish(CURL *h, CURLcode rc, struct http_answer *out)
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	out->code = (int)code;
 	return 0;
-}
-
-int http_client_post(struct http_client *c, const char *url, const char *const *headers,
-                     size_t nheaders, const char *body, size_t len, struct http_answer *out)
-{
-	struct sink s = {out, 0};
-	struct curl_slist *list = setup(c, c->curl, url, headers, nheaders, body, len, &s);
-	if (list == NULL && nheaders > 0)
-		return -1;
-	int rc = finish(c->curl, curl_easy_perform(c->curl), out);
-	curl_slist_free_all(list);
-	return rc;
 }
 
 void http_client_post_all(struct http_client *c, struct http_request *reqs, size_t n)

@@ -4,8 +4,8 @@
 #include <stddef.h>
 
 /*
- * An HTTP client for the webhooks' POSTs, over libcurl: one easy handle
- * kept between requests (its connections are reused), bounded connect and
+ * An HTTP client for the webhooks' POSTs, over libcurl: a batch at once
+ * through one multi handle (its connections are reused), bounded connect and
  * total timeouts, http and https only, no redirects followed, no signals.
  */
 struct http_client;
@@ -21,11 +21,6 @@ struct http_answer {
 	char head[HTTP_ANSWER_HEAD + 1]; /* the answer's first bytes, or the error */
 };
 
-/* POSTs body (len bytes) to url with the headers ("Name: value"); 0 when an
- * answer came (any status), -1 otherwise (out->head says why). */
-int http_client_post(struct http_client *c, const char *url, const char *const *headers,
-                     size_t nheaders, const char *body, size_t len, struct http_answer *out);
-
 /* One POST of a batch. */
 struct http_request {
 	const char *url;
@@ -34,7 +29,7 @@ struct http_request {
 	const char *body;
 	size_t len;
 	struct http_answer answer; /* filled by http_client_post_all() */
-	int rc;                    /* as http_client_post() returns */
+	int rc;                    /* 0: an answer came (any status); -1: none */
 };
 
 #define HTTP_PARALLEL_MAX 64
