@@ -521,7 +521,7 @@ CREATE TABLE IF NOT EXISTS outbox_events (
   event       VARCHAR(40)  NOT NULL,
   customer_id BIGINT UNSIGNED NULL,    -- the ordering key: one customer's events in order
   audit_id    BIGINT UNSIGNED NULL,    -- the audit row it came from
-  data        JSON NOT NULL,
+  data        JSON NULL,           -- a test event's payload; a change's is built from audit_id's row
   created_at  DATETIME(3)  NOT NULL
   -- The primary key alone: every change writes a row here and only its
   -- deliveries read it, by id (the three secondary indexes it had cost a

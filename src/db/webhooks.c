@@ -81,9 +81,30 @@ const struct stmt_sql db_sql_webhooks[] = {
     /* worker: what it holds, oldest event first */
     {STMT_WEBHOOK_CLAIMED,
      "SELECT d.id, d.attempts, v.public_id, v.event,"
-     " DATE_FORMAT(v.created_at, '%Y-%m-%dT%H:%i:%sZ'), v.data, e.url, e.secret"
+     " DATE_FORMAT(v.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
+     /* An event of a change has its payload built here, from the audit
+      * row it came from (sql/triggers.sql writes only the event row);
+      * merged into an empty object, a member whose value is null is left
+      * out. A test event carries its own. */
+     " COALESCE(v.data, JSON_MERGE_PATCH('{}', JSON_OBJECT("
+     "  'customerId', c.public_id,"
+     "  'orderId', IF(v.event = 'order.cancelled', l.subject, NULL),"
+     "  'subscriptionId', IF(v.event = 'subscription.ended', l.subject, NULL),"
+     "  'serialNumber', IF(v.event = 'asset.returned', l.subject, NULL),"
+     "  'closureId', IF(v.event = 'customer.closure_requested', l.subject, NULL),"
+     "  'mergedInto', IF(v.event = 'customer.merged', k.public_id, NULL),"
+     "  'actor', l.actor, 'channel', l.channel,"
+     "  'apiKey', IF(l.channel = 'api' AND l.actor LIKE 'api:%', SUBSTRING(l.actor, 5), NULL),"
+     "  'bulkRunId', r.public_id, 'reason', l.reason, 'note', l.note,"
+     "  'changes', IF(v.event = 'customer.updated', JSON_EXTRACT(l.changes, '$'), NULL),"
+     "  'requestId', l.request_id))),"
+     " e.url, e.secret"
      " FROM webhook_deliveries d JOIN outbox_events v ON v.id = d.event_id"
      " JOIN webhook_endpoints e ON e.id = d.endpoint_id"
+     " LEFT JOIN audit_log l ON l.id = v.audit_id"
+     " LEFT JOIN customers c ON c.id = v.customer_id"
+     " LEFT JOIN customers k ON k.id = c.merged_into"
+     " LEFT JOIN bulk_runs r ON r.id = l.bulk_run_id"
      " WHERE d.claimed_by = ? AND d.state = 'pending' AND d.claim_until > UTC_TIMESTAMP(3)"
      " ORDER BY d.event_id"},
     /* state, retry ms, code, ms, response, worker, delivered, id, worker */
