@@ -36,3 +36,7 @@ GRANT SELECT, INSERT ON custodian.customer_notes TO 'custodian_app'@'@APP_HOST@'
 -- a merge moves a duplicate's notes to the customer kept: their owner, and
 -- nothing else of a note, may change
 GRANT UPDATE (customer_id) ON custodian.customer_notes TO 'custodian_app'@'@APP_HOST@';
+-- the erasure of a customer's personal data (README "Personal data"): the
+-- only change to audit_log and customer_notes rows, through one procedure
+-- that runs as its definer and checks its own preconditions
+GRANT EXECUTE ON PROCEDURE custodian.erase_personal_data TO 'custodian_app'@'@APP_HOST@';

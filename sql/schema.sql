@@ -16,6 +16,14 @@ CREATE TABLE IF NOT EXISTS tenants (
   slug      VARCHAR(40)  NOT NULL,
   name      VARCHAR(100) NOT NULL,
   currency  CHAR(3)      NOT NULL DEFAULT 'EUR',
+  -- Personal data (README "Personal data"): an erasure is refused until
+  -- erase_min_months after the deactivation (unless it is a GDPR Art. 17
+  -- request); the city, postal code, region and country of the addresses
+  -- are kept when erase_keep_location (tax reporting); financial records
+  -- are shown as kept for financial_years after the deactivation.
+  erase_min_months    SMALLINT UNSIGNED NOT NULL DEFAULT 3,
+  erase_keep_location BOOLEAN NOT NULL DEFAULT TRUE,
+  financial_years     SMALLINT UNSIGNED NOT NULL DEFAULT 10,
   UNIQUE KEY ux_tenants_slug (slug)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
@@ -45,6 +53,12 @@ CREATE TABLE IF NOT EXISTS customers (
   -- when. Its records moved there; it stays, inactive, for its history.
   merged_into         BIGINT UNSIGNED NULL,
   merged_at           DATETIME(3) NULL,
+  -- Personal data erased (issue 18): when and by whom, by the procedure
+  -- erase_personal_data() (sql/triggers.sql); irreversible. A legal hold
+  -- forbids the erasure while it is set.
+  erased_at           DATETIME(3) NULL,
+  erased_by           VARCHAR(100) NULL,
+  legal_hold          BOOLEAN NOT NULL DEFAULT FALSE,
   -- The bulk run whose deactivation this is (NULL: none, or not a run's).
   -- Set by the deactivation's write, cleared by every reactivation: so
   -- "still inactive with run R's deactivation" is deactivated_run_id = R,

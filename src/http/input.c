@@ -324,6 +324,7 @@ static const struct choice device_statuses[] = {{"returned", ASSET_RETURNED},
                                                 {NULL, 0}};
 static const struct choice yes[] = {{"1", 1}, {NULL, 0}};
 static const struct choice bools[] = {{"false", 0}, {"true", 1}, {NULL, 0}};
+static const struct choice zero_one[] = {{"0", 0}, {"1", 1}, {NULL, 0}};
 static const struct choice closure_states[] = {{"pending", CLOSURE_PENDING},
                                                {"done", CLOSURE_DONE},
                                                {"withdrawn", CLOSURE_WITHDRAWN},
@@ -450,6 +451,9 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_EVENT] = {"event", .check = v_event, .repeats = true},
     [KEY_ENABLED] = {"enabled", .check = v_enum, .choices = yes},
     [KEY_DELIVERY] = {"delivery", .check = v_int, .min = 1, .imax = 9223372036854775807LL},
+    [KEY_ART17] = {"art17", .check = v_enum, .choices = yes},
+    [KEY_CONFIRM] = {"confirm", .check = v_enum, .choices = yes},
+    [KEY_HOLD] = {"hold", .check = v_enum, .choices = zero_one},
 };
 
 const char *input_name(enum key k)

@@ -120,6 +120,10 @@ enum key {
 	KEY_EVENT,    /* "event": an event name or "*", repeated */
 	KEY_ENABLED,  /* "enabled": 1 */
 	KEY_DELIVERY, /* "delivery": a delivery's id */
+	/* erasing personal data (pages/erasure.c) */
+	KEY_ART17,   /* "art17": 1, a GDPR Art. 17 request */
+	KEY_CONFIRM, /* "confirm": 1, the admin confirms it cannot be undone */
+	KEY_HOLD,    /* "hold": 1 sets a legal hold, 0 lifts it */
 	KEY__MAX
 };
 

@@ -17,6 +17,16 @@ void page_customer_failed(struct req *r, enum err rc)
 		http_fail_kind(r, rc);
 }
 
+bool page_refuse_erased(struct req *r, const struct customer_row *c)
+{
+	if (c->erased_at == NULL)
+		return false;
+	http_error(r, 409, "ERASED",
+	           "This customer's personal data was erased: it cannot be edited or reactivated "
+	           "again. Its orders, payments and history are kept under its id.");
+	return true;
+}
+
 const char *row_name_of(struct arena *a, const char *first, const char *last)
 {
 	if (first == NULL || last == NULL)

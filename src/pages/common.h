@@ -17,6 +17,10 @@
  */
 void page_customer_failed(struct req *r, enum err rc);
 
+/* An erased customer (personal data gone for good): answers 409 ERASED
+ * and returns true; false for any other. */
+bool page_refuse_erased(struct req *r, const struct customer_row *c);
+
 /* "First Last" from two names (either may be empty; NULL gives ""). */
 const char *row_name_of(struct arena *a, const char *first, const char *last);
 

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "domain/customers.h"
+#include "domain/erasure.h"
 #include "domain/notes.h"
 #include "domain/search.h"
 #include "http/error.h"
@@ -630,6 +631,35 @@ static void fill_found(struct req *r, struct tmpl_dict *d, const struct customer
 	tmpl_show(f, h->seen ? "FOUND_SHOWN" : "FOUND_OLDER");
 }
 
+/* Personal data (README "Personal data"): erased (when, by whom, and how
+ * long the financial records are kept), or, for admins, the legal hold and
+ * the way to the erasure of an inactive customer. */
+static void fill_personal_data(struct req *r, struct tmpl_dict *d, const struct customer_row *c)
+{
+	struct arena *a = r->arena;
+	if (c->erased_at != NULL) {
+		struct erasure_state st;
+		struct tmpl_dict *e = tmpl_add(d, "ERASED");
+		tmpl_set(e, "ERASED_AT", fmt_datetime(a, c->erased_at));
+		tmpl_set(e, "ERASED_BY", c->erased_by);
+		if (erasure_preview(r->app->db, a, r->user.tenant, c->public_id, &st) == ERR_OK &&
+		    st.financial_until != NULL)
+			tmpl_set(tmpl_add(e, "FINANCIAL"), "FINANCIAL_UNTIL", st.financial_until);
+		return;
+	}
+	if (c->legal_hold)
+		tmpl_show(d, "LEGAL_HOLD");
+	if (r->user.role < ROLE_ADMIN)
+		return;
+	struct tmpl_dict *h = tmpl_add(d, "HOLD_FORM");
+	fill_csrf(r, h, "legal_hold", c->public_id);
+	tmpl_set(h, "HOLD_URL", arena_printf(a, "/customers/%s/legal-hold", c->public_id));
+	tmpl_set(h, "HOLD_VALUE", c->legal_hold ? "0" : "1");
+	tmpl_set(h, "HOLD_LABEL", c->legal_hold ? "Lift the legal hold" : "Set a legal hold");
+	if (c->status == CUSTOMER_INACTIVE && !c->legal_hold)
+		tmpl_show(d, "CAN_ERASE");
+}
+
 void page_customer(struct req *r)
 {
 	struct arena *a = r->arena;
@@ -670,7 +700,10 @@ void page_customer(struct req *r)
 		         c->merged_from == 1
 		             ? "One duplicate was"
 		             : arena_printf(a, "%s duplicates were", fmt_count(a, c->merged_from)));
-	if (req_can_write(r)) {
+	fill_personal_data(r, d, c);
+	if (c->erased_at != NULL) {
+		/* nothing may put the personal data back */
+	} else if (req_can_write(r)) {
 		tmpl_show(d, "CAN_EDIT");
 		/* a merged duplicate stays inactive: its records are elsewhere */
 		if (c->merged_into == NULL) {
