@@ -2,6 +2,12 @@
 <nav class="crumbs" aria-label="Breadcrumb"><a href="/customers">Customers</a> › <a href="{{CUSTOMER_URL}}">{{CUSTOMER_NAME}}</a> › Retention</nav>
 <h1>{{CUSTOMER_NAME}} <span class="badge badge-{{STATUS}}">{{STATUS}}</span></h1>
 <p class="sub"><code class="id">{{CUSTOMER_ID}}</code></p>
+{{#ERASED}}
+<section class="panel erased" id="erased" aria-labelledby="erased-title">
+  <h2 id="erased-title">Personal data erased</h2>
+  <p>Personal data erased on {{ERASED_AT}} by {{ERASED_BY}}{{#FINANCIAL}}; financial records kept until {{FINANCIAL_UNTIL}}{{/FINANCIAL}}.</p>
+</section>
+{{/ERASED}}
 {{#DEACTIVATION}}
 <section class="panel deactivated" aria-labelledby="deact-title">
   <h2 id="deact-title">Deactivation record</h2>

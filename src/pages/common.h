@@ -21,6 +21,10 @@ void page_customer_failed(struct req *r, enum err rc);
  * and returns true; false for any other. */
 bool page_refuse_erased(struct req *r, const struct customer_row *c);
 
+/* "Personal data erased on … by …; financial records kept until …"
+ * ({{#ERASED}}) for an erased customer; returns whether it is one. */
+bool fill_erased(struct req *r, struct tmpl_dict *d, const struct customer_row *c);
+
 /* "First Last" from two names (either may be empty; NULL gives ""). */
 const char *row_name_of(struct arena *a, const char *first, const char *last);
 

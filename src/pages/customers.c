@@ -637,16 +637,8 @@ static void fill_found(struct req *r, struct tmpl_dict *d, const struct customer
 static void fill_personal_data(struct req *r, struct tmpl_dict *d, const struct customer_row *c)
 {
 	struct arena *a = r->arena;
-	if (c->erased_at != NULL) {
-		struct erasure_state st;
-		struct tmpl_dict *e = tmpl_add(d, "ERASED");
-		tmpl_set(e, "ERASED_AT", fmt_datetime(a, c->erased_at));
-		tmpl_set(e, "ERASED_BY", c->erased_by);
-		if (erasure_preview(r->app->db, a, r->user.tenant, c->public_id, &st) == ERR_OK &&
-		    st.financial_until != NULL)
-			tmpl_set(tmpl_add(e, "FINANCIAL"), "FINANCIAL_UNTIL", st.financial_until);
+	if (fill_erased(r, d, c))
 		return;
-	}
 	if (c->legal_hold)
 		tmpl_show(d, "LEGAL_HOLD");
 	if (r->user.role < ROLE_ADMIN)

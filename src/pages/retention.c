@@ -23,9 +23,10 @@ void page_customer_retention(struct req *r)
 	    "retention_customer.tpl", NAV_CUSTOMERS);
 	fill_customer_head(r, d, c);
 	fill_retention(r, d, &o.retention, inactive, c->devices_out);
+	bool erased = fill_erased(r, d, c);
 	if (inactive) {
 		struct tmpl_dict *x = fill_deactivation(r, d, c);
-		if (req_can_write(r))
+		if (req_can_write(r) && !erased)
 			tmpl_set(tmpl_add(x, "CAN_REACTIVATE"), "REACTIVATE_URL",
 			         arena_printf(a, "/customers/%s/reactivate", c->public_id));
 	}

@@ -419,6 +419,11 @@ static void named(struct db *db, struct arena *a)
 	    {STMT_WEBHOOK_DUE, "i", true},
 	    {STMT_WEBHOOK_CLAIMED, "s", true},
 	    {STMT_WEBHOOK_RELEASE, "s", false},
+	    /* erasure: the rules' state (locked and not), the confirmation
+	     * page's counts */
+	    {STMT_ERASURE_STATE, "si", true},
+	    {STMT_ERASURE_STATE_LOCK, "si", true},
+	    {STMT_ERASURE_COUNTS, "iiiiiii", true},
 	};
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
 		struct db_param p[24];

@@ -184,6 +184,9 @@ describe('erasing', () => {
     const notice = textOf(L.blockById(cust.text, 'erased', 'section'));
     assert.match(notice, new RegExp(`Personal data erased on ${erasedAt}.* by admin; financial records kept until ${until}`));
     assert.doesNotMatch(cust.text, /href="[^"]*\/(edit|reactivate)"/, 'no way to edit or reactivate');
+    const ret = await get('viewer', `/customers/${p.c.publicId}/retention`);
+    assert.match(textOf(L.blockById(ret.text, 'erased', 'section')), new RegExp(`erased on ${erasedAt}.* by admin; financial records kept until ${until}`));
+    assert.doesNotMatch(ret.text, /href="[^"]*\/reactivate"/);
     const search = await get('viewer', `/customers?q=${encodeURIComponent(p.v.last)}&status=all`);
     assert.ok(!search.text.includes(p.c.publicId), 'the old surname finds nothing');
 
