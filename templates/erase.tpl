@@ -17,9 +17,9 @@
   <ul class="plan" id="erase-list">
     <li>First and last name, e-mail (replaced by <code>{{PLACEHOLDER}}</code>, which cannot be delivered), phone, company and custom fields</li>
     <li>The deactivation's note</li>
-    <li>{{ADDRESSES}} addresses: street, building, district, contact name and company{{#DROP_LOCATION}}, and the city, region, postal code and country{{/DROP_LOCATION}}</li>
-    <li>The text of {{NOTES}} notes (their date, kind and author stay)</li>
-    <li>The notes and recorded changes of {{AUDIT_TEXTS}} audit rows</li>
+    <li>Addresses ({{ADDRESSES}}): the street, building, district, contact name and company{{#DROP_LOCATION}}, and the city, region, postal code and country{{/DROP_LOCATION}}</li>
+    <li>Notes ({{NOTES}}): their text (the date, kind and author stay)</li>
+    <li>Audit rows with a note or recorded changes ({{AUDIT_TEXTS}}): the note and the changes</li>
     <li>The notes of its closure requests</li>
   </ul>
 </section>
@@ -27,8 +27,8 @@
   <h2 id="kept-title">What is kept</h2>
   <ul class="plan" id="keep-list">
     <li>The customer's id <code>{{CUSTOMER_ID}}</code>, its status and dates</li>
-    <li>{{ORDERS}} orders with their lines, {{SUBSCRIPTIONS}} subscriptions, {{PAYMENTS}} payments, every amount and date, and the devices</li>
-    <li>{{AUDIT_ROWS}} audit rows: who did what, and when</li>
+    <li>Orders ({{ORDERS}}) with their lines, subscriptions ({{SUBSCRIPTIONS}}), payments ({{PAYMENTS}}), every amount and date, and the devices</li>
+    <li>Audit rows ({{AUDIT_ROWS}}): who did what, and when</li>
     {{#KEEP_LOCATION}}<li>The city, region, postal code and country of the addresses (tax reporting)</li>{{/KEEP_LOCATION}}
     <li>Financial records are kept until {{FINANCIAL_UNTIL}} ({{FINANCIAL_YEARS}} years after the deactivation)</li>
   </ul>

@@ -577,7 +577,7 @@ static struct tmpl_dict *section(struct req *r, struct tmpl_dict *d, enum sectio
 #define SHOWN(n)             ((n) > SECTION_SIZE ? SECTION_SIZE : (n))
 #define LAST_ID(list, field) ((list).n > SECTION_SIZE ? (list).rows[SECTION_SIZE - 1].field : 0)
 
-static void fill_sections(struct req *r, struct tmpl_dict *d, const char *pid,
+static void fill_sections(struct req *r, struct tmpl_dict *d, const char *pid, bool can_note,
                           const struct sections *s, struct highlight *h)
 {
 	struct tmpl_dict *x, *row;
@@ -609,7 +609,7 @@ static void fill_sections(struct req *r, struct tmpl_dict *d, const char *pid,
 	x = section(r, d, SEC_NOTES, pid, s->notes.n, LAST_ID(s->notes, id));
 	for (size_t i = 0; i < SHOWN(s->notes.n); i++)
 		note_row(r, tmpl_add(x, "ROW"), &s->notes.rows[i]);
-	if (req_can_write(r))
+	if (can_note)
 		fill_note_form(r, x, pid);
 }
 
@@ -709,7 +709,9 @@ void page_customer(struct req *r)
 	fill_profitability(r, d, &o.retention, c->devices_out);
 	fill_open_items(r, d, &o.prereq);
 	struct highlight h = {req_str(r, KEY_HIGHLIGHT), false};
-	fill_sections(r, d, c->public_id, &o.sections, &h);
+	/* no note on an erased customer: its texts are gone for good */
+	fill_sections(r, d, c->public_id, req_can_write(r) && c->erased_at == NULL, &o.sections,
+	              &h);
 	fill_found(r, d, c, &h);
 	tmpl_set(d, "NOTES_COUNT", fmt_count(a, o.retention.by.notes));
 	view_send(r, &v, 200);

@@ -116,13 +116,13 @@ describe('the confirmation page', () => {
     const erased = textOf(L.blockById(res.text, 'erase-list', 'ul'));
     const kept = textOf(L.blockById(res.text, 'keep-list', 'ul'));
     assert.match(erased, new RegExp(`erased-${p.c.publicId}@erased\\.invalid`));
-    assert.match(erased, new RegExp(`${before.addresses} addresses`));
-    assert.match(erased, /The text of 1 notes/);
+    assert.match(erased, new RegExp(`Addresses \\(${before.addresses}\\)`));
+    assert.match(erased, /Notes \(1\): their text/);
     const texts = Number(sqlValue(`SELECT COUNT(*) FROM audit_log WHERE customer_id = ${p.c.id} AND (note IS NOT NULL OR changes IS NOT NULL)`));
     assert.ok(texts >= 2, 'the edit and the deactivation wrote texts');
-    assert.match(erased, new RegExp(`recorded changes of ${texts} audit rows`));
-    assert.match(kept, new RegExp(`${before.orders} orders with their lines, ${before.subscriptions} subscriptions, ${before.payments} payments`));
-    assert.match(kept, new RegExp(`${before.audit} audit rows`));
+    assert.match(erased, new RegExp(`recorded changes \\(${texts}\\)`));
+    assert.match(kept, new RegExp(`Orders \\(${before.orders}\\) with their lines, subscriptions \\(${before.subscriptions}\\), payments \\(${before.payments}\\)`));
+    assert.match(kept, new RegExp(`Audit rows \\(${before.audit}\\)`));
     // ten years after the deactivation, computed here from the stored date
     const until = sqlValue(`SELECT DATE_FORMAT(deactivated_at + INTERVAL 10 YEAR, '%Y-%m-%d') FROM customers WHERE id = ${p.c.id}`);
     assert.match(kept, new RegExp(`kept until ${until}`));
@@ -215,11 +215,19 @@ describe('erasing', () => {
     const put = await L.api(`/v1/customers/${p.c.publicId}`, { key: ADMIN_KEY, method: 'PUT', json: { status: 'active' } });
     assert.equal(put.status, 409);
     assert.equal(put.json.error?.code ?? put.json.code, 'CUSTOMER_ERASED');
+    const noteForm = await get('operator', `/customers/${p.c.publicId}`);
+    assert.ok(!noteForm.text.includes(`/customers/${p.c.publicId}/notes"`), 'no note form on an erased customer');
+    const note = await L.page(`/customers/${p.c.publicId}/notes`, {
+      user: 'operator',
+      form: { csrf: forgeCsrf({ user: 'operator', action: 'note', subject: p.c.publicId, expiry: nowSeconds() + 600 }), kind: 'phone', date: '2026-01-05', summary: 'new words about them' },
+    });
+    assert.equal(note.status, 409);
+    assert.equal(sqlValue(`SELECT COUNT(*) FROM customer_notes WHERE customer_id = ${p.c.id} AND summary <> ''`), '0');
     const rename = await L.api(`/v1/customers/${p.c.publicId}`, { key: ADMIN_KEY, method: 'PUT', json: { firstName: 'Back' } });
     assert.equal(rename.status, 409);
     assert.equal(sqlValue(`SELECT CONCAT(status, '/', first_name) FROM customers WHERE id = ${p.c.id}`), 'inactive/');
     const rows = sql(`SELECT action, outcome FROM audit_log WHERE customer_id = ${p.c.id} AND id > (SELECT MAX(id) FROM audit_log WHERE customer_id = ${p.c.id} AND action = 'erase') ORDER BY id`);
-    assert.deepEqual(rows.map((r) => r.join(':')), ['reactivate:ERASED', 'edit:ERASED'], `audited: ${JSON.stringify(rows)} (${audits() - n0} rows)`);
+    assert.deepEqual(rows.map((r) => r.join(':')), ['reactivate:ERASED', 'note:ERASED', 'edit:ERASED'], `audited: ${JSON.stringify(rows)} (${audits() - n0} rows)`);
     // a second erasure changes nothing: the page says so, and a POST is a no-op
     const again = await get('admin', eraseUrl(p.c.publicId));
     assert.equal(again.status, 200);
