@@ -11,6 +11,10 @@ CREATE USER IF NOT EXISTS 'custodian_app'@'@APP_HOST@' IDENTIFIED BY '@APP_PASSW
 ALTER USER 'custodian_app'@'@APP_HOST@' IDENTIFIED BY '@APP_PASSWORD@';
 
 GRANT SELECT ON custodian.tenants TO 'custodian_app'@'@APP_HOST@';
+-- the retention policy's settings (README "Personal data"), and nothing
+-- else of a tenant
+GRANT UPDATE (erase_after_months, erase_min_months, erase_keep_location, financial_years)
+  ON custodian.tenants TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT ON custodian.customer_counts TO 'custodian_app'@'@APP_HOST@';
 -- the search's words: kept by the customers' triggers, read by the search
 GRANT SELECT ON custodian.customer_words TO 'custodian_app'@'@APP_HOST@';

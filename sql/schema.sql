@@ -24,6 +24,10 @@ CREATE TABLE IF NOT EXISTS tenants (
   erase_min_months    SMALLINT UNSIGNED NOT NULL DEFAULT 3,
   erase_keep_location BOOLEAN NOT NULL DEFAULT TRUE,
   financial_years     SMALLINT UNSIGNED NOT NULL DEFAULT 10,
+  -- The retention policy: erase the personal data of customers deactivated
+  -- this many months ago, applied daily by the job workers as a bulk run
+  -- (NULL: no policy).
+  erase_after_months  SMALLINT UNSIGNED NULL,
   UNIQUE KEY ux_tenants_slug (slug)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
@@ -114,7 +118,9 @@ CREATE TABLE IF NOT EXISTS customers (
   -- search: a phone number by its digits (exact or a suffix of >= 6)
   KEY ix_customers_phone_rev (tenant_id, phone_rev, id),
   -- the customers merged into one (its page lists them)
-  KEY ix_customers_merged    (merged_into, id)
+  KEY ix_customers_merged    (merged_into, id),
+  -- the retention policy: who was deactivated before a day (and soon)
+  KEY ix_customers_deactivated (tenant_id, status, deactivated_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- The search box's words (README, "Search"): every word of a customer's
@@ -370,7 +376,7 @@ CREATE TABLE IF NOT EXISTS bulk_runs (
   id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
   public_id   VARCHAR(40)  COLLATE utf8mb4_bin NOT NULL, -- exact: ids match case-sensitively
   tenant_id   INT UNSIGNED NOT NULL,
-  kind        ENUM('deactivate','undo','merge') NOT NULL DEFAULT 'deactivate',
+  kind        ENUM('deactivate','undo','merge','erase') NOT NULL DEFAULT 'deactivate',
   undo_of     BIGINT UNSIGNED NULL,    -- kind 'undo': the run it undoes
   actor       VARCHAR(100) NOT NULL,
   reason      ENUM('data_cleanup','account_closure','compliance','fraud_prevention') NULL,

@@ -111,6 +111,18 @@ const struct route routes[PAGE__MAX] = {
                                  STAFF},
     [PAGE_RETENTION] =
         {"/retention", "retention", AREA_HTML, ARG_NONE, {GET(page_retention)}, STAFF},
+    /* the tenant's retention policy (pages/retention.c): admins only */
+    [PAGE_RETENTION_POLICY] = {"/retention/policy",
+                               "retention-policy",
+                               AREA_HTML,
+                               ARG_NONE,
+                               {GET(page_policy_form), [METHOD_POST] = page_policy},
+                               .action = "retention_policy",
+                               .read = ROLE_ADMIN,
+                               .write = ROLE_ADMIN,
+                               .keys = K(ERASE_AFTER) | K(ERASE_MIN) | K(FIN_YEARS) |
+                                       K(KEEP_LOCATION) | K(CSRF),
+                               .required = K(ERASE_AFTER) | K(ERASE_MIN) | K(FIN_YEARS)},
     [PAGE_AUDIT] = {"/audit",
                     "audit",
                     AREA_HTML,

@@ -1,6 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}
 <h1>Retention</h1>
 <p class="lead">What the records of inactive customers preserve, for finance, audit and compliance.</p>
+{{#POLICY_LINK}}<p><a class="button secondary" href="/retention/policy">Retention policy…</a></p>{{/POLICY_LINK}}
 <section class="panel" aria-labelledby="totals-title">
   <h2 id="totals-title">All inactive customers</h2>
   <dl class="facts totals">

@@ -37,6 +37,43 @@ enum err db_erasure_state(struct db *db, struct arena *a, unsigned tenant, const
 enum err db_erasure_erase(struct db *db, struct arena *a, uint64_t customer_id, bool keep_location,
                           const char *by);
 
+/* The tenant's retention policy (README "Personal data"). */
+struct retention_policy {
+	int64_t erase_after_months; /* 0: no policy */
+	int64_t erase_min_months;
+	bool keep_location;
+	int64_t financial_years;
+};
+enum err db_policy_get(struct db *db, struct arena *a, unsigned tenant,
+                       struct retention_policy *out);
+enum err db_policy_set(struct db *db, struct arena *a, unsigned tenant,
+                       const struct retention_policy *p);
+
+/* The tenants with a policy, and its months. */
+struct policy_tenants {
+	unsigned *tenant;
+	int64_t *months;
+	size_t n;
+};
+enum err db_policy_tenants(struct db *db, struct arena *a, struct policy_tenants *out);
+
+/* The public ids the policy erases now (at most limit), oldest deactivation first. */
+enum err db_policy_due(struct db *db, struct arena *a, unsigned tenant, int64_t months, int limit,
+                       const char ***ids, size_t *n);
+
+/* The customers it will erase in the next days: up to limit, and how many in all. */
+struct policy_customer {
+	const char *public_id, *first_name, *last_name, *email, *deactivated_at;
+	const char *due_on; /* "YYYY-MM-DD" */
+};
+struct policy_upcoming {
+	struct policy_customer *rows;
+	size_t n;
+	int64_t total;
+};
+enum err db_policy_upcoming(struct db *db, struct arena *a, unsigned tenant, int64_t months,
+                            int days, int limit, struct policy_upcoming *out);
+
 /* Sets or lifts the legal hold; *changed says whether it was otherwise. */
 enum err db_erasure_hold(struct db *db, struct arena *a, uint64_t customer_id, bool hold,
                          bool *changed);

@@ -1,6 +1,8 @@
 #ifndef CUSTODIAN_DOMAIN_ERASURE_H
 #define CUSTODIAN_DOMAIN_ERASURE_H
 
+#include <time.h>
+
 #include "db/erasure.h"
 #include "domain/lifecycle.h"
 
@@ -37,11 +39,41 @@ enum err erasure_erase(struct db *db, struct arena *a, const struct actor *who,
                        const char *public_id, bool art17, const char *note,
                        struct erasure_outcome *out);
 
+/* erasure_erase() as a bulk run's item: hook (may be NULL) records its
+ * outcome in the same transaction (domain/bulk_run.c); ERR_DUPLICATE when
+ * it was recorded already. */
+enum err erasure_erase_hooked(struct db *db, struct arena *a, const struct actor *who,
+                              const char *public_id, bool art17, const char *note,
+                              const struct lifecycle_hook *hook, struct erasure_outcome *out);
+
 /* Sets (hold) or lifts a legal hold: "ok", or "ALREADY_HELD" /
  * "NOT_HELD" (ERR_OK, nothing changed); an erased customer is refused
  * ALREADY_ERASED (nothing left to hold). */
 enum err erasure_hold(struct db *db, struct arena *a, const struct actor *who,
                       const char *public_id, bool hold, const char *note,
                       struct erasure_outcome *out);
+
+/*
+ * The tenant's retention policy (README "Personal data"): erase the personal
+ * data N months after the deactivation (0: no policy), the erasure's
+ * minimum retention, whether the location is kept, and the years the
+ * financial records are shown as kept.
+ */
+enum err retention_policy_get(struct db *db, struct arena *a, unsigned tenant,
+                              struct retention_policy *out);
+
+/* One transaction: the settings and the audit row "retention_policy" (the
+ * changes; "NO_CHANGE" when none). */
+enum err retention_policy_set(struct db *db, struct arena *a, const struct actor *who,
+                              const struct retention_policy *p, bool *changed);
+
+/* What the policy will erase in the next days (none without a policy). */
+enum err retention_policy_upcoming(struct db *db, struct arena *a, unsigned tenant, int days,
+                                   int limit, struct policy_upcoming *out);
+
+/* The job workers' daily look: for each tenant with a policy, the day's
+ * erase run (at most max customers, actor "policy") unless it is made
+ * already; *made counts the runs this call made. */
+enum err retention_policy_work(struct db *db, struct arena *a, int max, time_t now, int *made);
 
 #endif

@@ -454,6 +454,10 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_ART17] = {"art17", .check = v_enum, .choices = yes},
     [KEY_CONFIRM] = {"confirm", .check = v_enum, .choices = yes},
     [KEY_HOLD] = {"hold", .check = v_enum, .choices = zero_one},
+    [KEY_ERASE_AFTER] = {"erase_after_months", .check = v_int, .min = 0, .imax = 1200},
+    [KEY_ERASE_MIN] = {"erase_min_months", .check = v_int, .min = 0, .imax = 1200},
+    [KEY_FIN_YEARS] = {"financial_years", .check = v_int, .min = 1, .imax = 100},
+    [KEY_KEEP_LOCATION] = {"keep_location", .check = v_enum, .choices = yes},
 };
 
 const char *input_name(enum key k)

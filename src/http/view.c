@@ -67,6 +67,8 @@ static const struct {
     {"legal_hold", "success",
      "A legal hold is set: the personal data cannot be erased until it is lifted."},
     {"legal_hold_lifted", "success", "The legal hold is lifted."},
+    {"policy_saved", "success",
+     "The retention policy is saved. The job workers apply it within the hour, and once a day."},
     {"legal_hold_unchanged", "info", "The legal hold was already so; nothing changed."},
 };
 

@@ -25,6 +25,10 @@ bool page_refuse_erased(struct req *r, const struct customer_row *c);
  * ({{#ERASED}}) for an erased customer; returns whether it is one. */
 bool fill_erased(struct req *r, struct tmpl_dict *d, const struct customer_row *c);
 
+/* What the retention policy erases in the next 30 days
+ * ({{>POLICY_UPCOMING}}; pages/retention.c). */
+void fill_policy_upcoming(struct req *r, struct tmpl_dict *d);
+
 /* "First Last" from two names (either may be empty; NULL gives ""). */
 const char *row_name_of(struct arena *a, const char *first, const char *last);
 

@@ -424,6 +424,13 @@ static void named(struct db *db, struct arena *a)
 	    {STMT_ERASURE_STATE, "si", true},
 	    {STMT_ERASURE_STATE_LOCK, "si", true},
 	    {STMT_ERASURE_COUNTS, "iiiiiii", true},
+	    /* the retention policy: its settings, the tenants with one, the
+	     * customers due now and in the next days */
+	    {STMT_POLICY_GET, "i", true},
+	    {STMT_POLICY_TENANTS, "", false},
+	    {STMT_POLICY_DUE, "iii", true},
+	    {STMT_POLICY_UPCOMING, "iiiiii", true},
+	    {STMT_POLICY_UPCOMING_COUNT, "iiii", true},
 	};
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
 		struct db_param p[24];
