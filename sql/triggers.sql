@@ -367,7 +367,9 @@ END//
 -- row and checked the rules; the procedure checks again what makes an
 -- erasure impossible, so that its grant cannot do more than it says. The
 -- e-mail becomes a unique address that cannot be delivered (.invalid,
--- RFC 2606); ids, amounts, dates and every financial record stay.
+-- RFC 2606) and the names the placeholders "Erased" "Customer" (FlexPortal
+-- wants names that are not empty); ids, amounts, dates and every financial
+-- record stay.
 DROP PROCEDURE IF EXISTS erase_personal_data//
 CREATE PROCEDURE erase_personal_data(IN p_customer BIGINT UNSIGNED, IN p_keep_location BOOLEAN,
                                      IN p_by VARCHAR(100))
@@ -378,7 +380,7 @@ BEGIN
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'ERASE_REFUSED';
   END IF;
   UPDATE customers
-     SET first_name = '', last_name = '', company = NULL, phone = NULL, custom_fields = NULL,
+     SET first_name = 'Erased', last_name = 'Customer', company = NULL, phone = NULL, custom_fields = NULL,
          deactivation_note = NULL, email = CONCAT('erased-', public_id, '@erased.invalid'),
          erased_at = UTC_TIMESTAMP(3), erased_by = p_by, updated_at = UTC_TIMESTAMP()
    WHERE id = p_customer;

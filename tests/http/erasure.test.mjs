@@ -157,7 +157,7 @@ describe('erasing', () => {
     assert.deepEqual({ ...after, audit: before.audit }, before, 'orders, lines, subscriptions, payments, amounts and addresses kept');
     assert.equal(after.audit, before.audit + 1, 'one audit row more: the erasure');
     const [[email, first, last, status, erasedBy]] = sql(`SELECT email, first_name, last_name, status, erased_by FROM customers WHERE id = ${p.c.id}`);
-    assert.deepEqual([email, first, last, status, erasedBy], [`erased-${p.c.publicId}@erased.invalid`, '', '', 'inactive', 'admin']);
+    assert.deepEqual([email, first, last, status, erasedBy], [`erased-${p.c.publicId}@erased.invalid`, 'Erased', 'Customer', 'inactive', 'admin']);
     assert.equal(sqlValue(`SELECT COUNT(*) FROM addresses WHERE customer_id = ${p.c.id} AND city = ${lit(city)}`), String(before.addresses),
       'the city is kept (the tenant keeps the location by default)');
     const [[action, outcome, note, changes]] = sql(`SELECT action, outcome, note, changes FROM audit_log WHERE customer_id = ${p.c.id} ORDER BY id DESC LIMIT 1`);
@@ -225,7 +225,7 @@ describe('erasing', () => {
     assert.equal(sqlValue(`SELECT COUNT(*) FROM customer_notes WHERE customer_id = ${p.c.id} AND summary <> ''`), '0');
     const rename = await L.api(`/v1/customers/${p.c.publicId}`, { key: ADMIN_KEY, method: 'PUT', json: { firstName: 'Back' } });
     assert.equal(rename.status, 409);
-    assert.equal(sqlValue(`SELECT CONCAT(status, '/', first_name) FROM customers WHERE id = ${p.c.id}`), 'inactive/');
+    assert.equal(sqlValue(`SELECT CONCAT(status, '/', first_name) FROM customers WHERE id = ${p.c.id}`), 'inactive/Erased');
     const rows = sql(`SELECT action, outcome FROM audit_log WHERE customer_id = ${p.c.id} AND id > (SELECT MAX(id) FROM audit_log WHERE customer_id = ${p.c.id} AND action = 'erase') ORDER BY id`);
     assert.deepEqual(rows.map((r) => r.join(':')), ['reactivate:ERASED', 'note:ERASED', 'edit:ERASED'], `audited: ${JSON.stringify(rows)} (${audits() - n0} rows)`);
     // a second erasure changes nothing: the page says so, and a POST is a no-op
@@ -248,11 +248,11 @@ describe('refusals change nothing and are audited', () => {
 
   for (const [name, setup, code, art17Helps] of [
     ['an active customer', (p) => {}, 'CUSTOMER_ACTIVE', false],
-    ['a legal hold', (p) => sql(`UPDATE customers SET status = 'inactive', deactivated_at = UTC_TIMESTAMP() - INTERVAL 200 DAY, legal_hold = 1 WHERE id = ${p.c.id}`), 'LEGAL_HOLD', false],
-    ['a pending payment', (p) => sql(`UPDATE customers SET status = 'inactive', deactivated_at = UTC_TIMESTAMP() - INTERVAL 200 DAY WHERE id = ${p.c.id};
+    ['a legal hold', (p) => sql(`UPDATE customers SET status = 'inactive', deactivation_reason = 'data_cleanup', deactivated_by = 'admin', deactivated_at = UTC_TIMESTAMP() - INTERVAL 200 DAY, legal_hold = 1 WHERE id = ${p.c.id}`), 'LEGAL_HOLD', false],
+    ['a pending payment', (p) => sql(`UPDATE customers SET status = 'inactive', deactivation_reason = 'data_cleanup', deactivated_by = 'admin', deactivated_at = UTC_TIMESTAMP() - INTERVAL 200 DAY WHERE id = ${p.c.id};
         INSERT INTO payments (public_id, tenant_id, customer_id, subscription_id, amount, currency, status, created_at)
         VALUES ('pay_er${uid(4)}', 1, ${p.c.id}, NULL, 9.00, 'EUR', 'processing', UTC_TIMESTAMP())`), 'PAYMENT_PENDING', false],
-    ['a deactivation inside the retention period', (p) => sql(`UPDATE customers SET status = 'inactive', deactivated_at = UTC_TIMESTAMP() - INTERVAL 10 DAY WHERE id = ${p.c.id}`), 'RETENTION_PERIOD', true],
+    ['a deactivation inside the retention period', (p) => sql(`UPDATE customers SET status = 'inactive', deactivation_reason = 'data_cleanup', deactivated_by = 'admin', deactivated_at = UTC_TIMESTAMP() - INTERVAL 10 DAY WHERE id = ${p.c.id}`), 'RETENTION_PERIOD', true],
   ]) {
     test(`${name}: 409 ${code}`, async () => {
       const p = person({ history: false });
@@ -283,7 +283,7 @@ describe('refusals change nothing and are audited', () => {
 
   test('without the confirmation tick: 400, nothing changed; an Art. 17 tick on the page erases inside the period', async () => {
     const p = person({ history: false });
-    sql(`UPDATE customers SET status = 'inactive', deactivated_at = UTC_TIMESTAMP() - INTERVAL 10 DAY WHERE id = ${p.c.id}`);
+    sql(`UPDATE customers SET status = 'inactive', deactivation_reason = 'data_cleanup', deactivated_by = 'admin', deactivated_at = UTC_TIMESTAMP() - INTERVAL 10 DAY WHERE id = ${p.c.id}`);
     const before = snapshot(p.c.id);
     const page = await get('admin', eraseUrl(p.c.publicId));
     assert.match(textOf(page.text), /GDPR Art\. 17/);
@@ -298,7 +298,7 @@ describe('refusals change nothing and are audited', () => {
 
   test('operator and viewer keys are refused 403 and audited; nothing changes', async () => {
     const p = person({ history: false });
-    sql(`UPDATE customers SET status = 'inactive', deactivated_at = UTC_TIMESTAMP() - INTERVAL 200 DAY WHERE id = ${p.c.id}`);
+    sql(`UPDATE customers SET status = 'inactive', deactivation_reason = 'data_cleanup', deactivated_by = 'admin', deactivated_at = UTC_TIMESTAMP() - INTERVAL 200 DAY WHERE id = ${p.c.id}`);
     const before = snapshot(p.c.id);
     const r = await L.api(`/v1/customers/${p.c.publicId}/erase`, { key: OPERATOR_KEY, method: 'POST', json: {} });
     assert.equal(r.status, 403);
@@ -312,7 +312,7 @@ describe('refusals change nothing and are audited', () => {
 describe('the legal hold', () => {
   test('an admin sets and lifts it on the customer page; while set, the erasure is refused', async () => {
     const p = person({ history: false });
-    sql(`UPDATE customers SET status = 'inactive', deactivated_at = UTC_TIMESTAMP() - INTERVAL 200 DAY WHERE id = ${p.c.id}`);
+    sql(`UPDATE customers SET status = 'inactive', deactivation_reason = 'data_cleanup', deactivated_by = 'admin', deactivated_at = UTC_TIMESTAMP() - INTERVAL 200 DAY WHERE id = ${p.c.id}`);
     const hold = async (value) => {
       const page = await get('admin', `/customers/${p.c.publicId}`);
       const f = L.hiddenFields(page.text, `/customers/${p.c.publicId}/legal-hold`);

@@ -246,7 +246,7 @@ static int verify(struct db *db, struct arena *a, int rnd, const struct round *r
 	int nbad = 0;
 	if (erased == active || rd->erased + rd->reactivated != 1 || rd->erased != erased)
 		bad[nbad++] = "(a) not exactly one of the erasure and the reactivation won";
-	if (erased && (strcmp(rd->reactivate_code, "ERASED") != 0 || first[0] != '\0' ||
+	if (erased && (strcmp(rd->reactivate_code, "ERASED") != 0 || strcmp(first, "Erased") != 0 ||
 	               strstr(email, "@erased.invalid") == NULL || strcmp(note, "") != 0 ||
 	               rd->inserts_ok != 0))
 		bad[nbad++] = "(b) erased, but not cleanly";
