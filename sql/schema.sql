@@ -120,7 +120,9 @@ CREATE TABLE IF NOT EXISTS customers (
   -- the customers merged into one (its page lists them)
   KEY ix_customers_merged    (merged_into, id),
   -- the retention policy: who was deactivated before a day (and soon)
-  KEY ix_customers_deactivated (tenant_id, status, deactivated_at)
+  KEY ix_customers_deactivated (tenant_id, status, deactivated_at),
+  -- the retention page's erasures per month
+  KEY ix_customers_erased (tenant_id, erased_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- The search box's words (README, "Search"): every word of a customer's

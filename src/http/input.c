@@ -313,6 +313,10 @@ static const struct choice actions[] = {{"deactivate", 0},
                                         {"webhook_update", 16},
                                         {"webhook_test", 17},
                                         {"webhook_redeliver", 18},
+                                        {"erase", 19},
+                                        {"legal_hold", 20},
+                                        {"legal_hold_lift", 21},
+                                        {"retention_policy", 22},
                                         {NULL, 0}};
 static const struct choice modes[] = {
     {"paste", MODE_PASTE},   {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES},

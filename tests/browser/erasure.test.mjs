@@ -3,7 +3,9 @@
 // what is erased and what is kept, ticking the confirmation, erasing; then the
 // customer page says when and by whom, and offers no edit or reactivation.
 // A legal hold set from the customer page takes the erasure away until it is
-// lifted. axe-clean; docs/screenshots/erase.png and erased.png.
+// lifted. The retention charts, the policy page and a customer's timeline
+// are axe-clean too. docs/screenshots/erase.png, erased.png,
+// retention-charts.png and retention-policy.png.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as B from './lib.mjs';
@@ -66,5 +68,21 @@ describe('erasing personal data', () => {
     assert.equal(await B.open(page, `/customers/${c.publicId}`), 200);
     await Promise.all([page.waitForURL(new RegExp(`/customers/${c.publicId}$`)), page.getByRole('button', { name: 'Lift the legal hold' }).click()]);
     assert.equal(await page.getByRole('link', { name: 'Erase personal data…' }).count(), 1);
+  });
+
+  test('the retention charts and the policy page, axe-clean', async (t) => {
+    assert.equal(await B.open(page, '/retention'), 200);
+    await page.locator('#deact-chart svg').waitFor();
+    assert.equal(await page.locator('#deact-chart-table tbody tr').count() > 0, true, 'the table beside the chart');
+    B.assertClean(page);
+    await B.assertAxeClean(t, page, 'retention with its charts');
+    await B.screenshot(page, 'retention-charts', { fullPage: true });
+    assert.equal(await B.open(page, '/retention/policy'), 200);
+    await B.assertAxeClean(t, page, 'retention policy');
+    await B.screenshot(page, 'retention-policy', { fullPage: true });
+    const c = B.makeCustomer({ status: 'inactive', history: true });
+    assert.equal(await B.open(page, `/customers/${c.publicId}/retention`), 200);
+    await page.locator('#timeline').waitFor();
+    await B.assertAxeClean(t, page, 'a customer\'s retention with its timeline');
   });
 });

@@ -427,6 +427,10 @@ static void named(struct db *db, struct arena *a)
 	    /* the retention policy: its settings, the tenants with one, the
 	     * customers due now and in the next days */
 	    {STMT_POLICY_GET, "i", true},
+	    /* the retention page's erasures per month (grouped: a temporary
+	     * table over the tenant's erased customers only), a timeline */
+	    {STMT_RETENTION_ERASED_MONTH, "i", false},
+	    {STMT_RETENTION_TIMELINE, "i", true},
 	    {STMT_POLICY_TENANTS, "", false},
 	    {STMT_POLICY_DUE, "iii", true},
 	    {STMT_POLICY_UPCOMING, "iiiiii", true},

@@ -102,7 +102,7 @@ describe('the daily run', () => {
     assert.equal(Number(total), 3);
     for (const c of fx.due) {
       const [[email, first, city, by]] = sql(`SELECT c.email, c.first_name, (SELECT MAX(city) FROM addresses WHERE customer_id = c.id), c.erased_by FROM customers c WHERE c.id = ${c.id}`);
-      assert.deepEqual([email, first, city, by], [`erased-${c.publicId}@erased.invalid`, '', '', 'policy'], 'erased, the city too (the tenant keeps no location)');
+      assert.deepEqual([email, first, city, by], [`erased-${c.publicId}@erased.invalid`, 'Erased', '', 'policy'], 'erased, the city too (the tenant keeps no location)');
     }
     for (const c of [fx.held, fx.soon, fx.recent])
       assert.equal(sqlValue(`SELECT erased_at IS NULL FROM customers WHERE id = ${c.id}`), '1', `${c.publicId} kept`);
