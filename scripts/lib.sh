@@ -205,6 +205,8 @@ webhook_retry_base_ms = ${WEBHOOK_RETRY_BASE_MS:-10000}
 webhook_retry_max_ms = ${WEBHOOK_RETRY_MAX_MS:-3600000}
 webhook_max_attempts = ${WEBHOOK_MAX_ATTEMPTS:-12}
 webhook_lease_seconds = ${WEBHOOK_LEASE_SECONDS:-30}
+retention_policy_seconds = ${RETENTION_POLICY_SECONDS:-3600}
+job_workers = ${JOB_WORKERS:-2}
 EOF
   secret app-secret >/dev/null
   secret db-password >/dev/null

@@ -11,6 +11,10 @@ CREATE USER IF NOT EXISTS 'custodian_app'@'@APP_HOST@' IDENTIFIED BY '@APP_PASSW
 ALTER USER 'custodian_app'@'@APP_HOST@' IDENTIFIED BY '@APP_PASSWORD@';
 
 GRANT SELECT ON custodian.tenants TO 'custodian_app'@'@APP_HOST@';
+-- the retention policy's settings (README "Personal data"), and nothing
+-- else of a tenant
+GRANT UPDATE (erase_after_months, erase_min_months, erase_keep_location, financial_years)
+  ON custodian.tenants TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT ON custodian.customer_counts TO 'custodian_app'@'@APP_HOST@';
 -- the search's words: kept by the customers' triggers, read by the search
 GRANT SELECT ON custodian.customer_words TO 'custodian_app'@'@APP_HOST@';
@@ -36,3 +40,7 @@ GRANT SELECT, INSERT ON custodian.customer_notes TO 'custodian_app'@'@APP_HOST@'
 -- a merge moves a duplicate's notes to the customer kept: their owner, and
 -- nothing else of a note, may change
 GRANT UPDATE (customer_id) ON custodian.customer_notes TO 'custodian_app'@'@APP_HOST@';
+-- the erasure of a customer's personal data (README "Personal data"): the
+-- only change to audit_log and customer_notes rows, through one procedure
+-- that runs as its definer and checks its own preconditions
+GRANT EXECUTE ON PROCEDURE custodian.erase_personal_data TO 'custodian_app'@'@APP_HOST@';

@@ -16,6 +16,18 @@ CREATE TABLE IF NOT EXISTS tenants (
   slug      VARCHAR(40)  NOT NULL,
   name      VARCHAR(100) NOT NULL,
   currency  CHAR(3)      NOT NULL DEFAULT 'EUR',
+  -- Personal data (README "Personal data"): an erasure is refused until
+  -- erase_min_months after the deactivation (unless it is a GDPR Art. 17
+  -- request); the city, postal code, region and country of the addresses
+  -- are kept when erase_keep_location (tax reporting); financial records
+  -- are shown as kept for financial_years after the deactivation.
+  erase_min_months    SMALLINT UNSIGNED NOT NULL DEFAULT 3,
+  erase_keep_location BOOLEAN NOT NULL DEFAULT TRUE,
+  financial_years     SMALLINT UNSIGNED NOT NULL DEFAULT 10,
+  -- The retention policy: erase the personal data of customers deactivated
+  -- this many months ago, applied daily by the job workers as a bulk run
+  -- (NULL: no policy).
+  erase_after_months  SMALLINT UNSIGNED NULL,
   UNIQUE KEY ux_tenants_slug (slug)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
@@ -45,6 +57,12 @@ CREATE TABLE IF NOT EXISTS customers (
   -- when. Its records moved there; it stays, inactive, for its history.
   merged_into         BIGINT UNSIGNED NULL,
   merged_at           DATETIME(3) NULL,
+  -- Personal data erased (issue 18): when and by whom, by the procedure
+  -- erase_personal_data() (sql/triggers.sql); irreversible. A legal hold
+  -- forbids the erasure while it is set.
+  erased_at           DATETIME(3) NULL,
+  erased_by           VARCHAR(100) NULL,
+  legal_hold          BOOLEAN NOT NULL DEFAULT FALSE,
   -- The bulk run whose deactivation this is (NULL: none, or not a run's).
   -- Set by the deactivation's write, cleared by every reactivation: so
   -- "still inactive with run R's deactivation" is deactivated_run_id = R,
@@ -100,7 +118,11 @@ CREATE TABLE IF NOT EXISTS customers (
   -- search: a phone number by its digits (exact or a suffix of >= 6)
   KEY ix_customers_phone_rev (tenant_id, phone_rev, id),
   -- the customers merged into one (its page lists them)
-  KEY ix_customers_merged    (merged_into, id)
+  KEY ix_customers_merged    (merged_into, id),
+  -- the retention policy: who was deactivated before a day (and soon)
+  KEY ix_customers_deactivated (tenant_id, status, deactivated_at),
+  -- the retention page's erasures per month
+  KEY ix_customers_erased (tenant_id, erased_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- The search box's words (README, "Search"): every word of a customer's
@@ -356,7 +378,7 @@ CREATE TABLE IF NOT EXISTS bulk_runs (
   id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
   public_id   VARCHAR(40)  COLLATE utf8mb4_bin NOT NULL, -- exact: ids match case-sensitively
   tenant_id   INT UNSIGNED NOT NULL,
-  kind        ENUM('deactivate','undo','merge') NOT NULL DEFAULT 'deactivate',
+  kind        ENUM('deactivate','undo','merge','erase') NOT NULL DEFAULT 'deactivate',
   undo_of     BIGINT UNSIGNED NULL,    -- kind 'undo': the run it undoes
   actor       VARCHAR(100) NOT NULL,
   reason      ENUM('data_cleanup','account_closure','compliance','fraud_prevention') NULL,

@@ -333,6 +333,7 @@ BEGIN
       WHEN 'early_return' THEN 'subscription.ended'
       WHEN 'subscription_complete' THEN 'subscription.ended'
       WHEN 'device_returned' THEN 'asset.returned'
+      WHEN 'erase' THEN 'customer.erased'
       ELSE NULL END;
     -- a merge writes a row per moved record and one per customer: the
     -- duplicate's own row (its status and link changed) is the event
@@ -356,6 +357,44 @@ BEGIN
          AND (e.events = '*' OR FIND_IN_SET(ev, e.events) > 0);
     END IF;
   END IF;
+END//
+
+-- The erasure of a customer's personal data (README "Personal data"): the
+-- one way anything may change in audit_log and customer_notes, which the
+-- application's account may otherwise only read and append to
+-- (sql/grants.sql grants it EXECUTE on this procedure alone). It runs as
+-- its definer. The caller (src/domain/erasure.c) has locked the customer
+-- row and checked the rules; the procedure checks again what makes an
+-- erasure impossible, so that its grant cannot do more than it says. The
+-- e-mail becomes a unique address that cannot be delivered (.invalid,
+-- RFC 2606) and the names the placeholders "Erased" "Customer" (FlexPortal
+-- wants names that are not empty); ids, amounts, dates and every financial
+-- record stay.
+DROP PROCEDURE IF EXISTS erase_personal_data//
+CREATE PROCEDURE erase_personal_data(IN p_customer BIGINT UNSIGNED, IN p_keep_location BOOLEAN,
+                                     IN p_by VARCHAR(100))
+  MODIFIES SQL DATA SQL SECURITY DEFINER
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = p_customer AND c.status = 'inactive'
+                    AND c.legal_hold = 0 AND c.erased_at IS NULL) THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'ERASE_REFUSED';
+  END IF;
+  UPDATE customers
+     SET first_name = 'Erased', last_name = 'Customer', company = NULL, phone = NULL, custom_fields = NULL,
+         deactivation_note = NULL, email = CONCAT('erased-', public_id, '@erased.invalid'),
+         erased_at = UTC_TIMESTAMP(3), erased_by = p_by, updated_at = UTC_TIMESTAMP()
+   WHERE id = p_customer;
+  UPDATE addresses
+     SET contact_name = NULL, street_address = '', building_info = NULL, locality = NULL,
+         company = NULL,
+         city = IF(p_keep_location, city, ''), admin_area = IF(p_keep_location, admin_area, NULL),
+         postal_code = IF(p_keep_location, postal_code, NULL),
+         country = IF(p_keep_location, country, '')
+   WHERE customer_id = p_customer;
+  UPDATE customer_notes SET summary = '' WHERE customer_id = p_customer;
+  UPDATE closure_requests SET note = NULL WHERE customer_id = p_customer;
+  UPDATE audit_log SET note = NULL, changes = NULL
+   WHERE customer_id = p_customer AND (note IS NOT NULL OR changes IS NOT NULL);
 END//
 
 DELIMITER ;

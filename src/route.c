@@ -111,6 +111,18 @@ const struct route routes[PAGE__MAX] = {
                                  STAFF},
     [PAGE_RETENTION] =
         {"/retention", "retention", AREA_HTML, ARG_NONE, {GET(page_retention)}, STAFF},
+    /* the tenant's retention policy (pages/retention.c): admins only */
+    [PAGE_RETENTION_POLICY] = {"/retention/policy",
+                               "retention-policy",
+                               AREA_HTML,
+                               ARG_NONE,
+                               {GET(page_policy_form), [METHOD_POST] = page_policy},
+                               .action = "retention_policy",
+                               .read = ROLE_ADMIN,
+                               .write = ROLE_ADMIN,
+                               .keys = K(ERASE_AFTER) | K(ERASE_MIN) | K(FIN_YEARS) |
+                                       K(KEEP_LOCATION) | K(CSRF),
+                               .required = K(ERASE_AFTER) | K(ERASE_MIN) | K(FIN_YEARS)},
     [PAGE_AUDIT] = {"/audit",
                     "audit",
                     AREA_HTML,
@@ -208,6 +220,27 @@ const struct route routes[PAGE__MAX] = {
                     .read = ROLE_OPERATOR,
                     .write = ROLE_OPERATOR,
                     .keys = K(INTO) | K(TAKE) | K(CSRF)},
+    /* erasing an inactive customer's personal data, and the legal hold that
+     * forbids it (pages/erasure.c): admins only, the page too */
+    [PAGE_ERASE] = {"/customers/{}/erase",
+                    "customer-erase",
+                    AREA_HTML,
+                    ARG_CUSTOMER,
+                    {GET(page_erase_form), [METHOD_POST] = page_erase},
+                    .action = "erase",
+                    .read = ROLE_ADMIN,
+                    .write = ROLE_ADMIN,
+                    .keys = K(ART17) | K(CONFIRM) | K(NOTE) | K(CSRF)},
+    [PAGE_LEGAL_HOLD] = {"/customers/{}/legal-hold",
+                         "customer-legal-hold",
+                         AREA_HTML,
+                         ARG_CUSTOMER,
+                         {[METHOD_POST] = page_legal_hold},
+                         .action = "legal_hold",
+                         .read = ROLE_ADMIN,
+                         .write = ROLE_ADMIN,
+                         .keys = K(HOLD) | K(NOTE) | K(CSRF),
+                         .required = K(HOLD)},
     /* webhook endpoints (pages/webhooks.c): staff see them and their
      * deliveries, admins make and change them; the POST answers the new
      * secret, once (200) */
@@ -349,6 +382,15 @@ const struct route routes[PAGE__MAX] = {
                                  {[METHOD_POST] = api_customer_merge},
                                  .action = "api",
                                  STAFF},
+    /* an extension: erasing personal data (api/v1_erase.c), admin keys */
+    [PAGE_API_CUSTOMER_ERASE] = {"/v1/customers/{}/erase",
+                                 "api-customer-erase",
+                                 AREA_API,
+                                 ARG_CUSTOMER,
+                                 {[METHOD_POST] = api_customer_erase},
+                                 .action = "api",
+                                 .read = ROLE_VIEWER,
+                                 .write = ROLE_ADMIN},
 };
 
 /* Compares one pattern with path; literal segments must match exactly. */

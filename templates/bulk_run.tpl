@@ -2,6 +2,7 @@
 <nav class="crumbs" aria-label="Breadcrumb"><a href="/bulk">Bulk clean-up</a> › {{RUN_ID}}</nav>
 <h1>Bulk run <code>{{RUN_ID}}</code> <span class="badge badge-{{RUN_STATUS}}" id="run-status" data-live>{{RUN_STATUS}}</span></h1>
 {{#MERGE_RUN}}<p id="merge-run">This run merges each duplicate into the customer kept: its records move there and the duplicate stays inactive with a link to it.</p>{{/MERGE_RUN}}
+{{#ERASE_RUN}}<p id="erase-run">This run is the tenant's retention policy: each customer's personal data is erased as by an admin, with the same checks (a legal hold or an open payment keeps it back); every order, payment and audit row stays. <a href="/retention/policy">The policy</a>.</p>{{/ERASE_RUN}}
 {{#UNDO_OF}}<p id="undo-of">This run undoes <a href="{{ORIGINAL_URL}}"><code>{{ORIGINAL_ID}}</code></a>: it reactivates the customers that run deactivated which were still inactive with its deactivation.</p>{{/UNDO_OF}}
 <div id="run-links" data-live>{{#UNDONE_BY}}<p id="undone-by">This run was undone by <a href="{{UNDO_URL}}"><code>{{UNDO_ID}}</code></a>.</p>{{/UNDONE_BY}}{{#UNDO_LINK}}<p><a class="button secondary" href="{{UNDO_FORM_URL}}" id="undo-link">Undo this run…</a> <span class="sub">Reactivates the customers it deactivated that nobody has changed since; you confirm on the next page.</span></p>{{/UNDO_LINK}}</div>
 <section class="panel" aria-labelledby="progress-title">
@@ -31,3 +32,4 @@
     <td data-label="When">{{DONE_AT}}</td></tr>{{/ITEM}}</tbody></table>
   <nav class="pager" aria-label="Pages">{{#FIRST}}<a href="{{FIRST_URL}}">« First</a>{{/FIRST}} {{#NEXT}}<a href="{{NEXT_URL}}" rel="next">Next »</a>{{/NEXT}}</nav>
 </section>
+{{>POLICY_UPCOMING}}

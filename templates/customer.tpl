@@ -10,6 +10,7 @@
     {{#CAN_DEACTIVATE}}<a class="button danger" href="{{CUSTOMER_URL}}/deactivate">Deactivate…</a>{{/CAN_DEACTIVATE}}
     {{#CAN_REACTIVATE}}<a class="button" href="{{CUSTOMER_URL}}/reactivate">Reactivate…</a>{{/CAN_REACTIVATE}}
     {{#CAN_MERGE}}<a class="button secondary" href="{{CUSTOMER_URL}}/merge">Merge into…</a>{{/CAN_MERGE}}
+    {{#CAN_ERASE}}<a class="button danger" href="{{CUSTOMER_URL}}/erase">Erase personal data…</a>{{/CAN_ERASE}}
     <a class="button secondary" href="{{CUSTOMER_URL}}/retention">Retention summary</a>
   </div>
 </div>
@@ -21,6 +22,20 @@
   <p>{{DEACT_NOTE}}</p>
 </section>
 {{/DEACTIVATION}}
+{{#ERASED}}
+<section class="panel erased" id="erased" aria-labelledby="erased-title">
+  <h2 id="erased-title">Personal data erased</h2>
+  <p>Personal data erased on {{ERASED_AT}} by {{ERASED_BY}}{{#FINANCIAL}}; financial records kept until {{FINANCIAL_UNTIL}}{{/FINANCIAL}}. The orders, subscriptions, payments, devices and history below are kept under the customer's id; it cannot be edited or reactivated again.</p>
+</section>
+{{/ERASED}}
+{{#LEGAL_HOLD}}<p class="notice" id="legal-hold" role="status">A legal hold is set on this customer: its personal data cannot be erased until the hold is lifted.</p>{{/LEGAL_HOLD}}
+{{#HOLD_FORM}}
+<form class="inline" method="post" action="{{HOLD_URL}}" id="legal-hold-form">
+  <input type="hidden" name="csrf" value="{{CSRF}}">
+  <input type="hidden" name="hold" value="{{HOLD_VALUE}}">
+  <button type="submit" class="secondary">{{HOLD_LABEL}}</button>
+</form>
+{{/HOLD_FORM}}
 {{#MERGED}}
 <section class="panel merged" id="merged" aria-labelledby="merged-title">
   <h2 id="merged-title">Merged into <a href="{{MERGED_URL}}">{{MERGED_INTO}}</a></h2>

@@ -2,6 +2,19 @@
 <nav class="crumbs" aria-label="Breadcrumb"><a href="/customers">Customers</a> › <a href="{{CUSTOMER_URL}}">{{CUSTOMER_NAME}}</a> › Retention</nav>
 <h1>{{CUSTOMER_NAME}} <span class="badge badge-{{STATUS}}">{{STATUS}}</span></h1>
 <p class="sub"><code class="id">{{CUSTOMER_ID}}</code></p>
+{{#ERASED}}
+<section class="panel erased" id="erased" aria-labelledby="erased-title">
+  <h2 id="erased-title">Personal data erased</h2>
+  <p>Personal data erased on {{ERASED_AT}} by {{ERASED_BY}}{{#FINANCIAL}}; financial records kept until {{FINANCIAL_UNTIL}}{{/FINANCIAL}}.</p>
+</section>
+{{/ERASED}}
+{{#TIMELINE}}
+<section class="panel" aria-labelledby="timeline-title" id="timeline">
+  <h2 id="timeline-title">Timeline</h2>
+  <ol class="timeline">{{#EVENT}}<li{{#FUTURE}} class="future"{{/FUTURE}}><span class="when">{{WHEN}}</span> {{WHAT}}{{#FUTURE}} <span class="sub">(to come)</span>{{/FUTURE}}</li>{{/EVENT}}</ol>
+  {{#ACTIVE_NOTE}}<p class="sub">The customer is active: its records are kept, and the retention periods start at a deactivation.</p>{{/ACTIVE_NOTE}}
+</section>
+{{/TIMELINE}}
 {{#DEACTIVATION}}
 <section class="panel deactivated" aria-labelledby="deact-title">
   <h2 id="deact-title">Deactivation record</h2>

@@ -40,5 +40,6 @@ void api_asset_put(struct req *r);
 void api_payments_list(struct req *r);
 void api_payment_get(struct req *r);
 void api_customer_merge(struct req *r);
+void api_customer_erase(struct req *r);
 
 #endif

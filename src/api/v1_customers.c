@@ -116,6 +116,9 @@ static json_t *customer_json(struct req *r, const struct customer_row *c)
 	/* an extension: a duplicate merged away names the customer it went to */
 	if (c->merged_into != NULL)
 		json_object_set_new(o, "mergedInto", json_string(c->merged_into));
+	/* extensions: personal data erased (README "Personal data"), a legal hold */
+	json_object_set_new(o, "erasedAt", iso_or_null(a, c->erased_at));
+	json_object_set_new(o, "legalHold", json_boolean(c->legal_hold));
 	json_object_set_new(o, "totalOrders", json_integer(c->total_orders));
 	json_object_set_new(o, "totalDevicesRented", json_integer(c->devices_out));
 	json_object_set_new(o, "totalMonthlyRevenue", money(c->mrr_cents));
@@ -346,6 +349,14 @@ static bool parse_body(struct req *r, bool for_put, struct api_update *u)
  * and every blocking record in details (README "JSON API"). */
 static void refused(struct req *r, const struct lifecycle_outcome *out)
 {
+	if (out->outcome && strcmp(out->outcome, "ERASED") == 0) {
+		api_error(
+		    r, 409, "CUSTOMER_ERASED",
+		    "This customer's personal data was erased (erasedAt): it cannot be edited "
+		    "or reactivated again.",
+		    NULL);
+		return;
+	}
 	if (out->outcome && strcmp(out->outcome, "MERGED") == 0) {
 		api_error(
 		    r, 409, "CUSTOMER_MERGED",

@@ -33,6 +33,9 @@ enum {
 	CU_DEACT_REASON,
 	CU_DEACT_NOTE,
 	CU_CREATED_BY,
+	CU_ERASED_AT,
+	CU_ERASED_BY,
+	CU_LEGAL_HOLD,
 	CU_CUSTOM,
 	CU_BILLING_JSON,
 	CU_SHIPPING_JSON,
@@ -49,7 +52,8 @@ enum {
 	"c.id, c.public_id, c.email, c.first_name, c.last_name, c.customer_type, c.company,"       \
 	" c.phone, c.status, c.created_at, c.updated_at, c.mrr_cents, c.devices_out,"              \
 	" c.total_orders, c.sort_name, c.full_name, c.deactivated_at, c.deactivated_by,"           \
-	" c.deactivation_reason, c.deactivation_note, c.created_by"
+	" c.deactivation_reason, c.deactivation_note, c.created_by, c.erased_at, c.erased_by,"     \
+	" c.legal_hold"
 #define CUSTOMER_COLS CUSTOMER_COLS_BUT_CUSTOM ", c.custom_fields"
 
 /* db_customer_find()'s pending closure request, after CUSTOMER_COLS; fewer
@@ -111,7 +115,8 @@ const struct stmt_sql db_sql_customers[] = {
     {STMT_CUSTOMER_LOCK,
      "SELECT id, status, first_name, last_name, email, company, phone,"
      "       customer_type, deactivated_run_id,"
-     "       (SELECT m.public_id FROM customers m WHERE m.id = customers.merged_into)"
+     "       (SELECT m.public_id FROM customers m WHERE m.id = customers.merged_into),"
+     "       erased_at"
      "  FROM customers"
      " WHERE public_id = ? AND tenant_id = ? FOR UPDATE"},
     /* A profile edit: first, last, company, phone, type, id */
@@ -271,6 +276,9 @@ static void read_customer_cols(struct row *w, struct customer_row *c, bool extra
 	c->deactivation_reason = row_enum(w, CU_DEACT_REASON, reason_code, REASON__MAX, true);
 	c->deactivation_note = row_str(w, CU_DEACT_NOTE);
 	c->created_by = row_text(w, CU_CREATED_BY);
+	c->erased_at = row_str(w, CU_ERASED_AT);
+	c->erased_by = row_str(w, CU_ERASED_BY);
+	c->legal_hold = row_bool(w, CU_LEGAL_HOLD);
 	c->custom_fields = row_str(w, CU_CUSTOM);
 	c->rank = -1;
 	if (!extras)
@@ -325,7 +333,8 @@ enum err db_customer_lock(struct db *db, struct arena *a, unsigned tenant, const
 		CL_PHONE,
 		CL_TYPE,
 		CL_RUN,
-		CL_MERGED
+		CL_MERGED,
+		CL_ERASED
 	};
 	struct db_res r;
 	enum err rc = db_exec(db, a, STMT_CUSTOMER_LOCK, &r, "si", public_id, (long long)tenant);
@@ -348,6 +357,7 @@ enum err db_customer_lock(struct db *db, struct arena *a, unsigned tenant, const
 	                                         CUSTOMER_TYPE__MAX, false);
 	out->deactivated_run_id = row_u64(&w, CL_RUN);
 	out->merged_into = row_str(&w, CL_MERGED);
+	out->erased_at = row_str(&w, CL_ERASED);
 	return w.bad ? ERR_INTERNAL : ERR_OK;
 }
 

@@ -60,6 +60,9 @@ struct customer_row {
 	uint64_t
 	    deactivated_run_id; /* db_customer_lock(): the bulk run of the deactivation, or 0 */
 	const char *created_by;
+	const char *erased_at; /* personal data erased (issue 18): when, by whom; or NULL */
+	const char *erased_by;
+	bool legal_hold;
 	const char *custom_fields;      /* JSON text, or NULL (not read by the HTML list) */
 	struct pending_closure closure; /* db_customer_find() only */
 	const char *merged_into;        /* find and lock: where it was merged to, */

@@ -31,6 +31,21 @@ const struct stmt_sql db_sql_retention[] = {
      "  FROM customers WHERE tenant_id = ? AND status = 'inactive'"
      " GROUP BY deactivation_reason, DATE_FORMAT(deactivated_at, '%Y-%m')"
      " ORDER BY 2 DESC, 1 LIMIT 500"},
+    /* erasures per month, the newest 24 months with any (ix_customers_erased) */
+    {STMT_RETENTION_ERASED_MONTH,
+     "SELECT DATE_FORMAT(erased_at, '%Y-%m'), COUNT(*) FROM customers"
+     " WHERE tenant_id = ? AND erased_at IS NOT NULL"
+     " GROUP BY DATE_FORMAT(erased_at, '%Y-%m') ORDER BY 1 DESC LIMIT 24"},
+    /* a customer's timeline (customer id): its first and last order, when
+     * the tenant's policy erases it, until when its financial records stay */
+    {STMT_RETENTION_TIMELINE,
+     "SELECT (SELECT MIN(o.created_at) FROM orders o WHERE o.customer_id = c.id),"
+     " (SELECT MAX(o.created_at) FROM orders o WHERE o.customer_id = c.id),"
+     " IF(t.erase_after_months IS NULL OR c.deactivated_at IS NULL OR c.erased_at IS NOT NULL,"
+     "    NULL, DATE_FORMAT(c.deactivated_at + INTERVAL t.erase_after_months MONTH, '%Y-%m-%d')),"
+     " IF(c.deactivated_at IS NULL, NULL,"
+     "    DATE_FORMAT(c.deactivated_at + INTERVAL t.financial_years YEAR, '%Y-%m-%d'))"
+     " FROM customers c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = ?"},
     /* tenant id five times */
     {STMT_RETENTION_TOTALS,
      "SELECT COUNT(*), COALESCE(SUM(c.total_orders), 0),"
@@ -129,4 +144,46 @@ enum err db_retention_groups(struct db *db, struct arena *a, unsigned tenant,
 		out->rows = rows_read(a, &r, "retention groups", sizeof(*out->rows),
 		                      read_retention_groups, &out->n, &rc);
 	return rc;
+}
+
+enum err db_retention_erased_months(struct db *db, struct arena *a, unsigned tenant,
+                                    struct retention_months *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct db_res r;
+	enum err rc = db_exec(db, a, STMT_RETENTION_ERASED_MONTH, &r, "i", (long long)tenant);
+	if (rc != ERR_OK)
+		return rc;
+	out->month = arena_calloc(a, r.nrows + 1, sizeof(*out->month));
+	out->count = arena_calloc(a, r.nrows + 1, sizeof(*out->count));
+	if (out->month == NULL || out->count == NULL)
+		return ERR_INTERNAL;
+	for (size_t i = 0; i < r.nrows; i++) {
+		struct row w = row_at(&r, i, "erasures by month");
+		out->month[i] = row_text(&w, 0);
+		out->count[i] = row_i64(&w, 1);
+		if (w.bad)
+			return ERR_INTERNAL;
+	}
+	out->n = r.nrows;
+	return ERR_OK;
+}
+
+enum err db_retention_timeline(struct db *db, struct arena *a, uint64_t customer_id,
+                               struct retention_timeline *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct db_res r;
+	enum err rc =
+	    db_exec(db, a, STMT_RETENTION_TIMELINE, &r, "u", (unsigned long long)customer_id);
+	if (rc != ERR_OK)
+		return rc;
+	if (r.nrows == 0)
+		return ERR_NOT_FOUND;
+	struct row w = row_at(&r, 0, "timeline");
+	out->first_order = row_str(&w, 0);
+	out->last_order = row_str(&w, 1);
+	out->erase_due = row_str(&w, 2);
+	out->financial_until = row_str(&w, 3);
+	return w.bad ? ERR_INTERNAL : ERR_OK;
 }

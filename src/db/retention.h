@@ -55,4 +55,22 @@ struct retention_groups {
 enum err db_retention_groups(struct db *db, struct arena *a, unsigned tenant,
                              struct retention_groups *out);
 
+/* Erasures per month (newest first, up to 24 months with any). */
+struct retention_months {
+	const char **month; /* "YYYY-MM" */
+	int64_t *count;
+	size_t n;
+};
+enum err db_retention_erased_months(struct db *db, struct arena *a, unsigned tenant,
+                                    struct retention_months *out);
+
+/* A customer's timeline's dates (each NULL when it has none). */
+struct retention_timeline {
+	const char *first_order, *last_order; /* "YYYY-MM-DD HH:MM:SS" */
+	const char *erase_due;                /* "YYYY-MM-DD": the policy's erasure */
+	const char *financial_until;          /* "YYYY-MM-DD" */
+};
+enum err db_retention_timeline(struct db *db, struct arena *a, uint64_t customer_id,
+                               struct retention_timeline *out);
+
 #endif

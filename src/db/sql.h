@@ -44,6 +44,8 @@ extern const struct stmt_sql db_sql_closures[];
 extern const size_t db_sql_closures_n;
 extern const struct stmt_sql db_sql_merge[];
 extern const size_t db_sql_merge_n;
+extern const struct stmt_sql db_sql_erasure[];
+extern const size_t db_sql_erasure_n;
 
 /* Rows of a result, every value as text (NULL for SQL NULL), in the
  * request's arena. */

@@ -25,7 +25,7 @@ const char *const closure_state_name[CLOSURE_STATE__MAX] = {"pending", "done", "
 const char *const note_kind_name[NOTE_KIND__MAX] = {"email", "phone", "meeting"};
 const char *const note_kind_label[NOTE_KIND__MAX] = {"E-mail", "Phone", "Meeting"};
 const char *const run_status_name[RUN_STATUS__MAX] = {"queued", "running", "done"};
-const char *const run_kind_name[RUN_KIND__MAX] = {"deactivate", "undo", "merge"};
+const char *const run_kind_name[RUN_KIND__MAX] = {"deactivate", "undo", "merge", "erase"};
 const char *const role_name[ROLE__MAX] = {"", "viewer", "operator", "admin"};
 
 const char *const reason_code[REASON__MAX] = {

@@ -75,7 +75,7 @@ enum note_kind { NOTE_EMAIL, NOTE_PHONE, NOTE_MEETING, NOTE_KIND__MAX };
 enum run_status { RUN_QUEUED, RUN_RUNNING, RUN_DONE, RUN_STATUS__MAX };
 /* What a bulk run does to its items: deactivate them, or undo another run's
  * deactivations (reactivate them). */
-enum run_kind { RUN_DEACTIVATE, RUN_UNDO, RUN_MERGE, RUN_KIND__MAX };
+enum run_kind { RUN_DEACTIVATE, RUN_UNDO, RUN_MERGE, RUN_ERASE, RUN_KIND__MAX };
 enum role { ROLE_NONE = 0, ROLE_VIEWER, ROLE_OPERATOR, ROLE_ADMIN, ROLE__MAX };
 
 extern const char *const customer_status_name[CUSTOMER_STATUS__MAX];

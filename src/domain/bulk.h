@@ -84,6 +84,13 @@ enum err bulk_preview_duplicates(struct db *db, struct arena *a, unsigned tenant
  * form's one-time value: a second submission of the same form finds the
  * first run (*existing = true) instead of creating another.
  */
+/* The retention policy's run (domain/erasure.c): each id's personal data
+ * erased by erasure_erase_hooked(); reason compliance; nonce the day's. */
+enum err bulk_create_erase_run(struct db *db, struct arena *a, const struct actor *who,
+                               const char *note, const char *source, const char *nonce,
+                               const char *const *ids, size_t n, const char **run_public_id,
+                               bool *existing, struct failure *f);
+
 enum err bulk_create_run(struct db *db, struct arena *a, const struct actor *who,
                          enum reason reason, const char *note, const char *source,
                          const char *nonce, const char *const *selected, size_t n,

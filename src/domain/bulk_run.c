@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "domain/bulk.h"
+#include "domain/erasure.h"
 #include "domain/merge.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -158,6 +159,19 @@ enum err bulk_create_merge_run(struct db *db, struct arena *a, const struct acto
 	return create_once(db, a, &c, run_public_id, existing, f);
 }
 
+enum err bulk_create_erase_run(struct db *db, struct arena *a, const struct actor *who,
+                               const char *note, const char *source, const char *nonce,
+                               const char *const *ids, size_t n, const char **run_public_id,
+                               bool *existing, struct failure *f)
+{
+	enum err rc = made_already(db, a, who, nonce, run_public_id, existing, f);
+	if (rc != ERR_NOT_FOUND)
+		return rc;
+	struct create_ctx c = {who,  REASON_COMPLIANCE, note, source, nonce, ids, NULL, n,
+	                       NULL, RUN_ERASE};
+	return create_once(db, a, &c, run_public_id, existing, f);
+}
+
 /* ---- the job ------------------------------------------------------------- */
 
 #define CLAIM_SECONDS 30
@@ -202,6 +216,16 @@ static enum err work_item(struct db *db, struct arena *a, const struct actor *wh
 		                          .keep = item->target ? item->target : ""};
 		struct merge_plan plan;
 		return merge_run_hooked(db, a, who, &q, hook, &plan);
+	}
+	case RUN_ERASE: {
+		/* the retention policy's run: never an Art. 17 request, so the
+		 * tenant's minimum retention holds for each */
+		struct erasure_outcome eo;
+		enum err rc =
+		    erasure_erase_hooked(db, a, who, item->subject, false, job->note, hook, &eo);
+		out->changed = eo.changed;
+		out->outcome = eo.outcome;
+		return rc;
 	}
 	case RUN_DEACTIVATE:
 	case RUN_KIND__MAX: break;

@@ -21,6 +21,10 @@ static enum err undoable(const struct bulk_run *run, struct failure *f)
 		    f, ERR_REFUSED, "RUN_IS_MERGE",
 		    "A merge cannot be undone: the records moved belong to the customer "
 		    "kept now, and each merge is in the audit log.");
+	if (run->kind == RUN_ERASE)
+		return fail_with(
+		    f, ERR_REFUSED, "RUN_IS_ERASE",
+		    "An erasure cannot be undone: the personal data is gone for good.");
 	if (run->status != RUN_DONE)
 		return fail_with(
 		    f, ERR_REFUSED, "RUN_NOT_FINISHED",

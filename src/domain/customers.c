@@ -43,6 +43,8 @@ enum err customer_by_public_id(struct db *db, struct arena *a, unsigned tenant,
 
 const char *customer_display_name(struct arena *a, const struct customer_row *c)
 {
+	if (c->erased_at != NULL)
+		return "Erased customer";
 	if (c->first_name[0] == '\0' && c->last_name[0] == '\0')
 		return c->email;
 	return arena_printf(a, "%s%s%s", c->first_name,

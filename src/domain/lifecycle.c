@@ -106,6 +106,13 @@ static enum err change_tx(struct db *db, struct arena *a, void *vctx)
 		return rc;
 	out->customer_id = c.id;
 
+	/* Personal data erased: nothing may put it back, neither an edit nor a
+	 * reactivation (README "Personal data"). */
+	if (c.erased_at != NULL && (t->edit != NULL || t->change == CHANGE_REACTIVATE)) {
+		out->outcome = "ERASED";
+		return finish(db, a, t, ERR_REFUSED);
+	}
+
 	if (t->edit != NULL) {
 		if ((rc = edit_profile(db, a, t, &c)) != ERR_OK)
 			return rc;

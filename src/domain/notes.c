@@ -62,6 +62,11 @@ static enum err add_tx(struct db *db, struct arena *a, void *vctx)
 	}
 	if (rc != ERR_OK)
 		return rc;
+	/* personal data erased: no text is added to it again */
+	if (c.erased_at != NULL) {
+		t->result = ERR_REFUSED;
+		return audit(db, a, t->who, c.id, t->public_id, NULL, "ERASED");
+	}
 	struct note_entry e = {t->who->tenant, c.id,       t->in->noted_on,
 	                       t->in->kind,    t->summary, t->in->follow_up,
 	                       t->who->name};

@@ -38,7 +38,8 @@ struct note_input {
  *
  * Returns ERR_OK and sets *note_id; ERR_INVALID when the summary is empty
  * once trimmed (nothing written); ERR_NOT_FOUND when the tenant has no
- * such customer (audited as NOT_FOUND, nothing else written);
+ * such customer (audited as NOT_FOUND, nothing else written); ERR_REFUSED
+ * when its personal data was erased (audited as ERASED, nothing written);
  * ERR_UNAVAILABLE, ERR_RETRY or ERR_INTERNAL when the database fails
  * (nothing written but, when it can be, the attempt's audit row).
  */

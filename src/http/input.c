@@ -313,6 +313,10 @@ static const struct choice actions[] = {{"deactivate", 0},
                                         {"webhook_update", 16},
                                         {"webhook_test", 17},
                                         {"webhook_redeliver", 18},
+                                        {"erase", 19},
+                                        {"legal_hold", 20},
+                                        {"legal_hold_lift", 21},
+                                        {"retention_policy", 22},
                                         {NULL, 0}};
 static const struct choice modes[] = {
     {"paste", MODE_PASTE},   {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES},
@@ -324,6 +328,7 @@ static const struct choice device_statuses[] = {{"returned", ASSET_RETURNED},
                                                 {NULL, 0}};
 static const struct choice yes[] = {{"1", 1}, {NULL, 0}};
 static const struct choice bools[] = {{"false", 0}, {"true", 1}, {NULL, 0}};
+static const struct choice zero_one[] = {{"0", 0}, {"1", 1}, {NULL, 0}};
 static const struct choice closure_states[] = {{"pending", CLOSURE_PENDING},
                                                {"done", CLOSURE_DONE},
                                                {"withdrawn", CLOSURE_WITHDRAWN},
@@ -450,6 +455,13 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_EVENT] = {"event", .check = v_event, .repeats = true},
     [KEY_ENABLED] = {"enabled", .check = v_enum, .choices = yes},
     [KEY_DELIVERY] = {"delivery", .check = v_int, .min = 1, .imax = 9223372036854775807LL},
+    [KEY_ART17] = {"art17", .check = v_enum, .choices = yes},
+    [KEY_CONFIRM] = {"confirm", .check = v_enum, .choices = yes},
+    [KEY_HOLD] = {"hold", .check = v_enum, .choices = zero_one},
+    [KEY_ERASE_AFTER] = {"erase_after_months", .check = v_int, .min = 0, .imax = 1200},
+    [KEY_ERASE_MIN] = {"erase_min_months", .check = v_int, .min = 0, .imax = 1200},
+    [KEY_FIN_YEARS] = {"financial_years", .check = v_int, .min = 1, .imax = 100},
+    [KEY_KEEP_LOCATION] = {"keep_location", .check = v_enum, .choices = yes},
 };
 
 const char *input_name(enum key k)

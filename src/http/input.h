@@ -120,6 +120,15 @@ enum key {
 	KEY_EVENT,    /* "event": an event name or "*", repeated */
 	KEY_ENABLED,  /* "enabled": 1 */
 	KEY_DELIVERY, /* "delivery": a delivery's id */
+	/* erasing personal data (pages/erasure.c) */
+	KEY_ART17,   /* "art17": 1, a GDPR Art. 17 request */
+	KEY_CONFIRM, /* "confirm": 1, the admin confirms it cannot be undone */
+	KEY_HOLD,    /* "hold": 1 sets a legal hold, 0 lifts it */
+	/* the retention policy (pages/retention.c) */
+	KEY_ERASE_AFTER,   /* "erase_after_months": 0 (none) .. 1200 */
+	KEY_ERASE_MIN,     /* "erase_min_months": 0 .. 1200 */
+	KEY_FIN_YEARS,     /* "financial_years": 1 .. 100 */
+	KEY_KEEP_LOCATION, /* "keep_location": 1 */
 	KEY__MAX
 };
 

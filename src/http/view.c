@@ -61,6 +61,15 @@ static const struct {
      "of the log below."},
     {"webhook_redelivered", "success",
      "The delivery is pending again and is sent as soon as a job worker picks it up."},
+    {"erased", "success",
+     "The customer's personal data was erased. Its orders, payments and history are kept."},
+    {"already_erased", "info", "The customer's personal data was already erased; nothing changed."},
+    {"legal_hold", "success",
+     "A legal hold is set: the personal data cannot be erased until it is lifted."},
+    {"legal_hold_lifted", "success", "The legal hold is lifted."},
+    {"policy_saved", "success",
+     "The retention policy is saved. The job workers apply it within the hour, and once a day."},
+    {"legal_hold_unchanged", "info", "The legal hold was already so; nothing changed."},
 };
 
 static void layout_flash(struct req *r, struct tmpl_dict *root)

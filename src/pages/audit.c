@@ -125,7 +125,8 @@ void page_audit(struct req *r)
 	    "device_returned", "device_sold",         "device_lost",
 	    "closure_request", "closure_withdraw",    "bulk_undo",
 	    "merge",           "webhook_create",      "webhook_update",
-	    "webhook_test",    "webhook_redeliver"};
+	    "webhook_test",    "webhook_redeliver",   "erase",
+	    "legal_hold",      "legal_hold_lift",     "retention_policy"};
 	static const char *const action_labels[] = {"Deactivate",
 	                                            "Reactivate",
 	                                            "Profile edit",
@@ -142,7 +143,11 @@ void page_audit(struct req *r)
 	                                            "Webhook endpoint added",
 	                                            "Webhook endpoint changed",
 	                                            "Webhook test event",
-	                                            "Webhook redelivery"};
+	                                            "Webhook redelivery",
+	                                            "Personal data erased",
+	                                            "Legal hold set",
+	                                            "Legal hold lifted",
+	                                            "Retention policy changed"};
 	_Static_assert(sizeof(actions) == sizeof(action_labels), "a label for each action");
 	fill_options(d, "ACTION_OPTION", actions, action_labels,
 	             sizeof(actions) / sizeof(actions[0]), q.action);

@@ -41,6 +41,7 @@ void page_bulk(struct req *r)
 		tmpl_set(row, "REASON",
 		         x->kind == RUN_UNDO    ? "Undo"
 		         : x->kind == RUN_MERGE ? "Merge"
+		         : x->kind == RUN_ERASE ? "Erasure (retention policy)"
 		                                : reason_label(x->reason));
 		tmpl_set(row, "SOURCE", x->source);
 		tmpl_set(row, "RUN_STATUS", run_status_name[x->status]);
@@ -494,10 +495,19 @@ void page_bulk_run(struct req *r)
 	if (run.reason >= 0)
 		tmpl_set(tmpl_add(d, "HAS_REASON"), "REASON", reason_label(run.reason));
 	tmpl_set(d, "NOTE", run.note);
-	bool undo = run.kind == RUN_UNDO, merge = run.kind == RUN_MERGE;
-	tmpl_set(d, "DONE_VERB", undo ? "reactivated" : merge ? "merged" : "deactivated");
+	bool undo = run.kind == RUN_UNDO, merge = run.kind == RUN_MERGE,
+	     erase = run.kind == RUN_ERASE;
+	tmpl_set(d, "DONE_VERB",
+	         undo    ? "reactivated"
+	         : merge ? "merged"
+	         : erase ? "erased"
+	                 : "deactivated");
 	if (merge)
 		tmpl_show(d, "MERGE_RUN");
+	if (erase) {
+		tmpl_show(d, "ERASE_RUN");
+		fill_policy_upcoming(r, d);
+	}
 	if (undo && run.undo_of_public_id != NULL) {
 		struct tmpl_dict *u = tmpl_add(d, "UNDO_OF");
 		tmpl_set(u, "ORIGINAL_ID", run.undo_of_public_id);
@@ -507,7 +517,8 @@ void page_bulk_run(struct req *r)
 		struct tmpl_dict *u = tmpl_add(d, "UNDONE_BY");
 		tmpl_set(u, "UNDO_ID", run.undone_by);
 		tmpl_set(u, "UNDO_URL", arena_printf(a, "/bulk/%s", run.undone_by));
-	} else if (!undo && !merge && finished && prog.ok > 0 && r->user.role >= ROLE_ADMIN) {
+	} else if (!undo && !merge && !erase && finished && prog.ok > 0 &&
+	           r->user.role >= ROLE_ADMIN) {
 		/* the undo page (admins only) says what an undo would do */
 		tmpl_set(tmpl_add(d, "UNDO_LINK"), "UNDO_FORM_URL",
 		         arena_printf(a, "/bulk/%s/undo", r->arg));

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "domain/closures.h"
+#include "domain/erasure.h"
 #include "http/error.h"
 #include "util/csrf.h"
 #include "util/fmt.h"
@@ -15,6 +16,31 @@ void page_customer_failed(struct req *r, enum err rc)
 		           "There is no customer with this id. Check the id, or search the list.");
 	else
 		http_fail_kind(r, rc);
+}
+
+bool page_refuse_erased(struct req *r, const struct customer_row *c)
+{
+	if (c->erased_at == NULL)
+		return false;
+	http_error(r, 409, "ERASED",
+	           "This customer's personal data was erased: it cannot be edited or reactivated "
+	           "again. Its orders, payments and history are kept under its id.");
+	return true;
+}
+
+bool fill_erased(struct req *r, struct tmpl_dict *d, const struct customer_row *c)
+{
+	if (c->erased_at == NULL)
+		return false;
+	struct arena *a = r->arena;
+	struct erasure_state st;
+	struct tmpl_dict *e = tmpl_add(d, "ERASED");
+	tmpl_set(e, "ERASED_AT", fmt_datetime(a, c->erased_at));
+	tmpl_set(e, "ERASED_BY", c->erased_by);
+	if (erasure_preview(r->app->db, a, r->user.tenant, c->public_id, &st) == ERR_OK &&
+	    st.financial_until != NULL)
+		tmpl_set(tmpl_add(e, "FINANCIAL"), "FINANCIAL_UNTIL", st.financial_until);
+	return true;
 }
 
 const char *row_name_of(struct arena *a, const char *first, const char *last)

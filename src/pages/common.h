@@ -17,6 +17,18 @@
  */
 void page_customer_failed(struct req *r, enum err rc);
 
+/* An erased customer (personal data gone for good): answers 409 ERASED
+ * and returns true; false for any other. */
+bool page_refuse_erased(struct req *r, const struct customer_row *c);
+
+/* "Personal data erased on … by …; financial records kept until …"
+ * ({{#ERASED}}) for an erased customer; returns whether it is one. */
+bool fill_erased(struct req *r, struct tmpl_dict *d, const struct customer_row *c);
+
+/* What the retention policy erases in the next 30 days
+ * ({{>POLICY_UPCOMING}}; pages/retention.c). */
+void fill_policy_upcoming(struct req *r, struct tmpl_dict *d);
+
 /* "First Last" from two names (either may be empty; NULL gives ""). */
 const char *row_name_of(struct arena *a, const char *first, const char *last);
 

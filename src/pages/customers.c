@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "domain/customers.h"
+#include "domain/erasure.h"
 #include "domain/notes.h"
 #include "domain/search.h"
 #include "http/error.h"
@@ -576,7 +577,7 @@ static struct tmpl_dict *section(struct req *r, struct tmpl_dict *d, enum sectio
 #define SHOWN(n)             ((n) > SECTION_SIZE ? SECTION_SIZE : (n))
 #define LAST_ID(list, field) ((list).n > SECTION_SIZE ? (list).rows[SECTION_SIZE - 1].field : 0)
 
-static void fill_sections(struct req *r, struct tmpl_dict *d, const char *pid,
+static void fill_sections(struct req *r, struct tmpl_dict *d, const char *pid, bool can_note,
                           const struct sections *s, struct highlight *h)
 {
 	struct tmpl_dict *x, *row;
@@ -608,7 +609,7 @@ static void fill_sections(struct req *r, struct tmpl_dict *d, const char *pid,
 	x = section(r, d, SEC_NOTES, pid, s->notes.n, LAST_ID(s->notes, id));
 	for (size_t i = 0; i < SHOWN(s->notes.n); i++)
 		note_row(r, tmpl_add(x, "ROW"), &s->notes.rows[i]);
-	if (req_can_write(r))
+	if (can_note)
 		fill_note_form(r, x, pid);
 }
 
@@ -628,6 +629,27 @@ static void fill_found(struct req *r, struct tmpl_dict *d, const struct customer
 	tmpl_set(f, "FOUND_KIND", record_kind_label[j.kind]);
 	tmpl_set(f, "FOUND_ID", j.id);
 	tmpl_show(f, h->seen ? "FOUND_SHOWN" : "FOUND_OLDER");
+}
+
+/* Personal data (README "Personal data"): erased (when, by whom, and how
+ * long the financial records are kept), or, for admins, the legal hold and
+ * the way to the erasure of an inactive customer. */
+static void fill_personal_data(struct req *r, struct tmpl_dict *d, const struct customer_row *c)
+{
+	struct arena *a = r->arena;
+	if (fill_erased(r, d, c))
+		return;
+	if (c->legal_hold)
+		tmpl_show(d, "LEGAL_HOLD");
+	if (r->user.role < ROLE_ADMIN)
+		return;
+	struct tmpl_dict *h = tmpl_add(d, "HOLD_FORM");
+	fill_csrf(r, h, "legal_hold", c->public_id);
+	tmpl_set(h, "HOLD_URL", arena_printf(a, "/customers/%s/legal-hold", c->public_id));
+	tmpl_set(h, "HOLD_VALUE", c->legal_hold ? "0" : "1");
+	tmpl_set(h, "HOLD_LABEL", c->legal_hold ? "Lift the legal hold" : "Set a legal hold");
+	if (c->status == CUSTOMER_INACTIVE && !c->legal_hold)
+		tmpl_show(d, "CAN_ERASE");
 }
 
 void page_customer(struct req *r)
@@ -670,7 +692,10 @@ void page_customer(struct req *r)
 		         c->merged_from == 1
 		             ? "One duplicate was"
 		             : arena_printf(a, "%s duplicates were", fmt_count(a, c->merged_from)));
-	if (req_can_write(r)) {
+	fill_personal_data(r, d, c);
+	if (c->erased_at != NULL) {
+		/* nothing may put the personal data back */
+	} else if (req_can_write(r)) {
 		tmpl_show(d, "CAN_EDIT");
 		/* a merged duplicate stays inactive: its records are elsewhere */
 		if (c->merged_into == NULL) {
@@ -684,7 +709,9 @@ void page_customer(struct req *r)
 	fill_profitability(r, d, &o.retention, c->devices_out);
 	fill_open_items(r, d, &o.prereq);
 	struct highlight h = {req_str(r, KEY_HIGHLIGHT), false};
-	fill_sections(r, d, c->public_id, &o.sections, &h);
+	/* no note on an erased customer: its texts are gone for good */
+	fill_sections(r, d, c->public_id, req_can_write(r) && c->erased_at == NULL, &o.sections,
+	              &h);
 	fill_found(r, d, c, &h);
 	tmpl_set(d, "NOTES_COUNT", fmt_count(a, o.retention.by.notes));
 	view_send(r, &v, 200);

@@ -220,7 +220,7 @@ static bool load(struct req *r, struct customer_overview *o)
 void page_edit_form(struct req *r)
 {
 	struct customer_overview o;
-	if (!load(r, &o))
+	if (!load(r, &o) || page_refuse_erased(r, &o.customer))
 		return;
 	struct form_values v;
 	values_on_file(&o, &v);
@@ -244,6 +244,15 @@ void page_edit(struct req *r)
 		if (rc == ERR_NOT_FOUND)
 			lifecycle_audit_refusal(r->app->db, a, &who, r->arg, "edit", "NOT_FOUND");
 		page_customer_failed(r, rc);
+		return;
+	}
+	/* refused and audited by lifecycle_update() under the row lock too */
+	if (o.customer.erased_at != NULL) {
+		struct lifecycle_outcome out;
+		struct profile_edit none;
+		memset(&none, 0, sizeof(none));
+		lifecycle_update(r->app->db, a, &who, r->arg, &none, -1, -1, NULL, &out);
+		page_refuse_erased(r, &o.customer);
 		return;
 	}
 	struct profile_edit e;

@@ -160,7 +160,7 @@ static void render_reactivate(struct req *r, const struct customer_overview *o, 
 void page_reactivate_form(struct req *r)
 {
 	struct customer_overview o;
-	if (load(r, false, &o))
+	if (load(r, false, &o) && !page_refuse_erased(r, &o.customer))
 		render_reactivate(r, &o, 200);
 }
 
@@ -174,6 +174,11 @@ void page_reactivate(struct req *r)
 		http_error(r, 409, "MERGED",
 		           "This duplicate was merged into another customer, where its records are "
 		           "now: it stays inactive. Open the customer it was merged into.");
+		return;
+	}
+	if (rc == ERR_REFUSED && out.outcome && strcmp(out.outcome, "ERASED") == 0) {
+		struct customer_row erased = {.erased_at = ""};
+		page_refuse_erased(r, &erased);
 		return;
 	}
 	if (rc != ERR_OK) {

@@ -28,6 +28,11 @@ void page_note_add(struct req *r)
 		http_error(r, 400, "INVALID_PARAMETER", "summary: is empty.");
 		return;
 	}
+	if (rc == ERR_REFUSED) {
+		struct customer_row erased = {.erased_at = ""};
+		page_refuse_erased(r, &erased);
+		return;
+	}
 	if (rc != ERR_OK) {
 		page_customer_failed(r, rc);
 		return;

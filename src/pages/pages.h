@@ -49,6 +49,11 @@ void page_bulk_run(struct req *r);
 void page_closure_file(struct req *r);
 void page_merge_form(struct req *r);
 void page_merge(struct req *r);
+void page_erase_form(struct req *r);
+void page_erase(struct req *r);
+void page_legal_hold(struct req *r);
+void page_policy_form(struct req *r);
+void page_policy(struct req *r);
 void page_closure_withdraw(struct req *r);
 void page_closures(struct req *r);
 

@@ -42,6 +42,7 @@ static const struct ckey keys[] = {
     {"api_rate_limit", I(api_rate_limit, 0, 10000000)},
     {"bulk_max", I(bulk_max, 1, 1000000)},
     {"closure_sweep_seconds", I(closure_sweep_seconds, 1, 86400)},
+    {"retention_policy_seconds", I(retention_policy_seconds, 1, 86400)},
     {"webhook_timeout_ms", I(webhook_timeout_ms, 100, 60000)},
     {"webhook_connect_timeout_ms", I(webhook_connect_timeout_ms, 100, 30000)},
     {"webhook_retry_base_ms", I(webhook_retry_base_ms, 10, 3600000)},
@@ -72,6 +73,7 @@ void config_defaults(struct config *cfg)
 	cfg->api_rate_limit = 600;
 	cfg->bulk_max = 10000;
 	cfg->closure_sweep_seconds = 60;
+	cfg->retention_policy_seconds = 3600;
 	cfg->webhook_timeout_ms = 5000;
 	cfg->webhook_connect_timeout_ms = 2000;
 	cfg->webhook_retry_base_ms = 10000;

@@ -46,10 +46,12 @@ struct config {
 	size_t secretlen;
 	int csrf_ttl; /* seconds a form stays valid */
 
-	size_t max_body;           /* bytes; larger bodies get 413 */
-	int api_rate_limit;        /* requests per key per minute (0 = off) */
-	int bulk_max;              /* lines/customers per bulk run */
-	int closure_sweep_seconds; /* pending closures not checked this long are checked again */
+	size_t max_body;              /* bytes; larger bodies get 413 */
+	int api_rate_limit;           /* requests per key per minute (0 = off) */
+	int bulk_max;                 /* lines/customers per bulk run */
+	int closure_sweep_seconds;    /* pending closures not checked this long are checked again */
+	int retention_policy_seconds; /* how often a job worker looks whether today's retention
+	                                 policy runs are made */
 	/* webhooks (README "Webhooks") */
 	int webhook_timeout_ms;         /* a delivery's whole request */
 	int webhook_connect_timeout_ms; /* its connection */

@@ -419,6 +419,22 @@ static void named(struct db *db, struct arena *a)
 	    {STMT_WEBHOOK_DUE, "i", true},
 	    {STMT_WEBHOOK_CLAIMED, "s", true},
 	    {STMT_WEBHOOK_RELEASE, "s", false},
+	    /* erasure: the rules' state (locked and not), the confirmation
+	     * page's counts */
+	    {STMT_ERASURE_STATE, "si", true},
+	    {STMT_ERASURE_STATE_LOCK, "si", true},
+	    {STMT_ERASURE_COUNTS, "iiiiiii", true},
+	    /* the retention policy: its settings, the tenants with one, the
+	     * customers due now and in the next days */
+	    {STMT_POLICY_GET, "i", true},
+	    /* the retention page's erasures per month (grouped: a temporary
+	     * table over the tenant's erased customers only), a timeline */
+	    {STMT_RETENTION_ERASED_MONTH, "i", false},
+	    {STMT_RETENTION_TIMELINE, "i", true},
+	    {STMT_POLICY_TENANTS, "", false},
+	    {STMT_POLICY_DUE, "iii", true},
+	    {STMT_POLICY_UPCOMING, "iiiiii", true},
+	    {STMT_POLICY_UPCOMING_COUNT, "iiii", true},
 	};
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
 		struct db_param p[24];

@@ -147,7 +147,7 @@ function assertMatchesDb(c, db) {
     ? Math.round(((db.collectedCents - db.acquisitionCents) * 10000) / db.acquisitionCents) / 100 : 0;
   assert.ok(Math.abs(c.customerMarginPercent - pct) < 0.011, `${c.customerId}.customerMarginPercent ${c.customerMarginPercent} vs ${pct}`);
   for (const [k, v] of Object.entries(c))
-    if (!['deactivatedAt', 'deactivatedBy', 'deactivationReason'].includes(k))
+    if (!['deactivatedAt', 'deactivatedBy', 'deactivationReason', 'erasedAt'].includes(k))
       assert.notEqual(v, null, `${c.customerId}.${k} is null (FlexPortal's schema types it)`);
   assert.ok(Math.abs(c.totalMonthlyRevenue - db.totalMonthlyRevenue) < 0.001, `${c.customerId}.totalMonthlyRevenue`);
   assert.match(c.createdAt, ISO);

@@ -82,7 +82,7 @@ function main() {
   const doc = loadFlexPortal();
   const st = selfTest(doc);
   for (const b of st) out(`#   self-test: ${b}`);
-  tap(st.length === 0, 'harness self-test: conforming answers pass; a null company, a missing orderIds, success:false, empty VALIDATION_ERROR details, text/html, a 429 without Retry-After and an Error without message are each refused');
+  tap(st.length === 0, 'harness self-test: conforming answers pass; a null company, a missing orderIds, success:false, empty VALIDATION_ERROR details, text/html, a 429 without Retry-After, an Error without message and an answer of one extension in the shape of another are each refused');
 
   const { all, internal, files } = sum(dir);
   out(`# ${files} test processes recorded answers`);

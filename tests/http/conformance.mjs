@@ -87,14 +87,17 @@ export const LOCAL_VALIDATION_DETAILS = {
 
 /**
  * Custodian's extensions FlexPortal does not document, each named in the
- * README and docs/openapi.json, by "METHOD template status": the 202 of
+ * README and docs/openapi.json, by "METHOD template status", the template
+ * being Custodian's path (docs/openapi.json): the 202 of
  * DELETE /v1/customers/{customerId}?whenClear=true ("close when clear"),
- * which files a closure request instead of deactivating now.
+ * which files a closure request instead of deactivating now, and the
+ * successes of the /v1 paths FlexPortal does not define (their answers are
+ * counted under UNDEFINED_PATH, each checked against its own schema).
+ * An answer FlexPortal gives a schema for is checked against that one.
  */
 export const LOCAL_EXTENSIONS = {
-  // POST /v1/customers/{customerId}/merge (issue 16): the only /v1 path
-  // FlexPortal does not define that answers a success.
-  'POST /v1/* 200': {
+  // merging a duplicate (issue 16)
+  'POST /v1/customers/{customerId}/merge 200': {
     type: 'object',
     required: ['success', 'message', 'customerId', 'mergedInto', 'moved'],
     additionalProperties: false,
@@ -110,6 +113,18 @@ export const LOCAL_EXTENSIONS = {
         properties: Object.fromEntries(['orders', 'subscriptions', 'payments', 'devices', 'addresses', 'notes']
           .map((k) => [k, { type: 'array', items: { type: 'string' } }])),
       },
+    },
+  },
+  // erasing a customer's personal data (issue 18): now, or the earlier erasure's time
+  'POST /v1/customers/{customerId}/erase 200': {
+    type: 'object',
+    required: ['success', 'message', 'customerId', 'erasedAt'],
+    additionalProperties: false,
+    properties: {
+      success: { const: true },
+      message: { type: 'string' },
+      customerId: { type: 'string', pattern: '^cus_' },
+      erasedAt: { type: 'string', format: 'date-time' },
     },
   },
   'DELETE /v1/customers/{customerId} 202': {
@@ -141,6 +156,13 @@ export const LOCAL_EXTENSIONS = {
 };
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
+/** A path template ("/v1/customers/{customerId}") as a regular expression of one path. */
+const templateRe = (t) => new RegExp('^' + t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+') + '$');
+/** LOCAL_EXTENSIONS as [{method, re, status, key, schema}]. */
+const EXTENSIONS = Object.entries(LOCAL_EXTENSIONS).map(([key, schema]) => {
+  const [method, template, status] = key.split(' ');
+  return { method, re: templateRe(template), status: Number(status), key, schema };
+});
 const COMPONENT_BASE = 'https://flexportal.invalid/openapi.json';
 /** The template of every /v1 path FlexPortal does not define. */
 export const UNDEFINED_PATH = '/v1/*';
@@ -260,7 +282,7 @@ export function makeChecker(doc) {
     .map((t) => ({
       t,
       params: (t.match(/\{[^}]+\}/g) || []).length,
-      re: new RegExp('^' + t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+') + '$'),
+      re: templateRe(t),
     }))
     .sort((a, b) => a.params - b.params);
   const compiled = new Map();
@@ -320,8 +342,8 @@ export function makeChecker(doc) {
       return res;
     }
     let validate = op ? schemaFor(template, method, status) : null;
-    const extension = LOCAL_EXTENSIONS[`${method} ${template} ${status}`];
-    if (!validate && extension) validate = extensionFor(`${method} ${template} ${status}`, extension);
+    const extension = EXTENSIONS.find((x) => x.method === method && x.status === status && (x.re.test(np) || x.re.test(nginxPath(p))));
+    if (!validate && extension) validate = extensionFor(extension.key, extension.schema);
     if (!validate) {
       if (status >= 400) validate = errorSchema;
       else if (!op) {
@@ -379,6 +401,16 @@ export function selfTest(doc = loadFlexPortal()) {
     ['a 202 of DELETE without its closure',
       probs({ method: 'DELETE', path: '/v1/customers/cus_1?whenClear=true', status: 202, text: '{"success":true,"message":"m"}' }),
       ["/ must have required property 'closure'"]],
+    ['a 200 of POST /v1/customers/{id}/erase (Custodian\'s extension)',
+      probs({ method: 'POST', path: '/v1/customers/cus_1/erase', status: 200,
+        text: '{"success":true,"message":"m","customerId":"cus_1","erasedAt":"2026-12-01T10:00:00.123Z"}' }), []],
+    ['a 200 of the erase extension shaped as a merge\'s',
+      probs({ method: 'POST', path: '/v1/customers/cus_1/erase', status: 200,
+        text: '{"success":true,"message":"m","customerId":"cus_1","mergedInto":"cus_2","moved":{"orders":[],"subscriptions":[],"payments":[],"devices":[],"addresses":[],"notes":[]}}' }),
+      ["/ must have required property 'erasedAt'", '/ must NOT have additional properties', '/ must NOT have additional properties']],
+    ['a 200 of POST /v1/customers/{id}/merge (Custodian\'s extension)',
+      probs({ method: 'POST', path: '/v1/customers/cus_1/merge', status: 200,
+        text: '{"success":true,"message":"m","customerId":"cus_1","mergedInto":"cus_2","moved":{"orders":["ord_1"],"subscriptions":[],"payments":[],"devices":[],"addresses":["7"],"notes":[]}}' }), []],
     ['an undeclared 409 in the Error envelope',
       probs({ method: 'DELETE', path: '/v1/customers/cus_1', status: 409, text: '{"error":{"code":"CUSTOMER_HAS_PENDING_ORDERS","message":"m","details":[{"x":1}]}}' }), []],
     ['a 400 VALIDATION_ERROR with empty details, as text/html',

@@ -154,22 +154,39 @@ export function ctEscape(s) {
  */
 export const hasMarkup = (v) => /[<>"']/.test(String(v));
 
-/** The element and attribute names the templates themselves use. */
+/**
+ * The element and attribute names the templates themselves use: tags and
+ * attrs those of the HTML, svgTags and svgAttrs (tag -> its attributes) those
+ * met inside an <svg> element (templates/chart.tpl), the <svg> itself
+ * included. An SVG element's attributes (viewBox, x, y, width, text-anchor...)
+ * are allowed on that SVG element only, not on any HTML element of the page.
+ */
 function templateVocabulary() {
   const dir = path.join(ROOT, 'templates');
   const tags = new Set();
   const attrs = new Set();
+  const svgTags = new Set();
+  const svgAttrs = new Map();
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.tpl'))) {
     const src = readFileSync(path.join(dir, f), 'utf8').replace(/\{\{![\s\S]*?\}\}/g, '');
     // markers become neutral text so that the tags around them parse
     const plain = src.replace(/\{\{[\s\S]*?\}\}/g, ' ');
-    for (const m of plain.matchAll(/<([a-zA-Z][a-zA-Z0-9]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g)) {
-      tags.add(m[1].toLowerCase());
-      for (const a of Object.keys(attrsOf(`<${m[1]}${m[2]}>`))) attrs.add(a);
+    let svg = 0; // the depth of <svg> elements
+    for (const m of plain.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g)) {
+      const tag = m[2].toLowerCase();
+      if (m[1]) {
+        (svg > 0 ? svgTags : tags).add(tag);
+        if (tag === 'svg' && svg > 0) svg--;
+        continue;
+      }
+      const inSvg = svg > 0 || tag === 'svg';
+      if (tag === 'svg') svg++;
+      (inSvg ? svgTags : tags).add(tag);
+      if (inSvg && !svgAttrs.has(tag)) svgAttrs.set(tag, new Set());
+      for (const a of Object.keys(attrsOf(`<${m[2]}${m[3]}>`))) (inSvg ? svgAttrs.get(tag) : attrs).add(a);
     }
-    for (const m of plain.matchAll(/<\/([a-zA-Z][a-zA-Z0-9]*)/g)) tags.add(m[1].toLowerCase());
   }
-  return { tags, attrs };
+  return { tags, attrs, svgTags, svgAttrs };
 }
 
 export const VOCABULARY = templateVocabulary();
@@ -189,16 +206,24 @@ export function assertSafeHtml(html, what) {
   const scripts = rest.match(/<script\b[^>]*>/gi) || [];
   assert.deepEqual(scripts, ['<script src="/static/app.js" defer>'], `${what}: the only script is /static/app.js`);
   let n = 0;
+  let svg = 0; // the depth of <svg> elements: inside one, the SVG vocabulary of the templates
   for (const m of rest.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)(>|$)/g)) {
     n++;
     const tag = m[2].toLowerCase();
-    assert.ok(VOCABULARY.tags.has(tag), `${what}: <${tag}> is no element of the templates (markup from data?): ${m[0].slice(0, 120)}`);
-    if (m[1]) continue;
+    const inSvg = svg > 0 || (tag === 'svg' && !m[1]);
+    assert.ok((inSvg ? VOCABULARY.svgTags : VOCABULARY.tags).has(tag),
+      `${what}: <${m[1]}${tag}> is no ${inSvg ? 'SVG ' : ''}element of the templates${inSvg ? ' inside an <svg>' : ''} (markup from data?): ${m[0].slice(0, 120)}`);
+    if (m[1]) {
+      if (tag === 'svg') svg--;
+      continue;
+    }
+    if (tag === 'svg') svg++;
     assert.ok(m[4] === '>', `${what}: an unterminated tag ${m[0].slice(0, 80)}`);
+    const allowed = inSvg ? VOCABULARY.svgAttrs.get(tag) : VOCABULARY.attrs;
     const attrs = attrsOf(`<${m[2]}${m[3]}>`);
     for (const [name, value] of Object.entries(attrs)) {
       assert.ok(!/^on/i.test(name), `${what}: event handler attribute ${name}= in ${m[0].slice(0, 120)}`);
-      assert.ok(VOCABULARY.attrs.has(name), `${what}: attribute ${name}= is none of the templates' (attribute break-out?) in ${m[0].slice(0, 160)}`);
+      assert.ok(allowed.has(name), `${what}: attribute ${name}= is none of the templates' on <${tag}> (attribute break-out?) in ${m[0].slice(0, 160)}`);
       if (name === 'style') assert.fail(`${what}: style attribute`);
       if (URL_ATTRS.has(name)) {
         const v = value.replace(/[\s\u0000-\u001f]/g, '');

@@ -1062,6 +1062,7 @@ static void config_default_values(void **state)
 	assert_in_range(cfg.max_body, 1024, 1L << 30);
 	assert_in_range(cfg.bulk_max, 1, 1000000);
 	assert_int_equal(cfg.closure_sweep_seconds, 60);
+	assert_int_equal(cfg.retention_policy_seconds, 3600);
 }
 
 /* The sample configuration documents every key with its default: loaded,
@@ -1120,6 +1121,7 @@ static void config_sample(void **state)
 	assert_int_equal(got.api_rate_limit, want.api_rate_limit);
 	assert_int_equal(got.bulk_max, want.bulk_max);
 	assert_int_equal(got.closure_sweep_seconds, want.closure_sweep_seconds);
+	assert_int_equal(got.retention_policy_seconds, want.retention_policy_seconds);
 	/* The sample's endpoint is the one used when none is given. */
 	struct config dflt;
 	assert_int_equal(load(a, GOOD_SECRET, &dflt, err, sizeof(err)), 0);
@@ -1170,6 +1172,7 @@ static void config_valid(void **state)
 	                          "api_rate_limit = 0\n"
 	                          "bulk_max = 500\n"
 	                          "closure_sweep_seconds = 5\n"
+	                          "retention_policy_seconds = 7\n"
 	                          "\t# indented comment\n",
 	                          pw, sec);
 	struct config cfg;
@@ -1202,6 +1205,7 @@ static void config_valid(void **state)
 	assert_int_equal(cfg.api_rate_limit, 0);
 	assert_int_equal(cfg.bulk_max, 500);
 	assert_int_equal(cfg.closure_sweep_seconds, 5);
+	assert_int_equal(cfg.retention_policy_seconds, 7);
 	/* Untouched keys keep their defaults. */
 	struct config want;
 	config_defaults(&want);
