@@ -119,8 +119,8 @@ CREATE TABLE IF NOT EXISTS customers (
   KEY ix_customers_phone_rev (tenant_id, phone_rev, id),
   -- the customers merged into one (its page lists them)
   KEY ix_customers_merged    (merged_into, id),
-  -- the retention policy: who was deactivated before a day (and soon)
-  KEY ix_customers_deactivated (tenant_id, status, deactivated_at),
+  -- the retention policy: who, not erased yet, was deactivated before a day
+  KEY ix_customers_deactivated (tenant_id, status, erased_at, deactivated_at),
   -- the retention page's erasures per month
   KEY ix_customers_erased (tenant_id, erased_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -94,7 +94,11 @@ BEGIN
   -- equality: a change of case or accent only keeps the same words)
   IF NOT (NEW.words <=> OLD.words AND NEW.tenant_id = OLD.tenant_id) THEN
     CALL customer_words_put(OLD.tenant_id, OLD.id, OLD.words, FALSE);
-    CALL customer_words_put(NEW.tenant_id, NEW.id, NEW.words, TRUE);
+    -- an erased customer's placeholders are no words to find it by (its id
+    -- still finds it): every erasure would grow the same few postings
+    IF NEW.erased_at IS NULL THEN
+      CALL customer_words_put(NEW.tenant_id, NEW.id, NEW.words, TRUE);
+    END IF;
   END IF;
   IF NEW.status <> OLD.status OR NEW.customer_type <> OLD.customer_type THEN
     INSERT IGNORE INTO customer_counts (tenant_id, status, customer_type, shard, n)

@@ -100,18 +100,18 @@ const struct stmt_sql db_sql_erasure[] = {
      " WHERE c.tenant_id = ? AND c.status = 'inactive'"
      "   AND c.deactivated_at < UTC_TIMESTAMP() - INTERVAL ? MONTH"
      "   AND c.erased_at IS NULL AND c.legal_hold = 0 ORDER BY c.deactivated_at, c.id LIMIT ?"},
-/* ... and the ones it will in the next days (tenant, months, months,
+/* ... and the ones it will in the next days, those due already and not yet
+ * erased (the run is made once a day) included (months, tenant, months,
  * days, limit): when each falls due, first the soonest */
 #define UPCOMING_WHERE                                                                             \
-	" WHERE c.tenant_id = ? AND c.status = 'inactive'"                                         \
-	"   AND c.deactivated_at >= UTC_TIMESTAMP() - INTERVAL ? MONTH"                            \
+	" WHERE c.tenant_id = ? AND c.status = 'inactive' AND c.erased_at IS NULL"                 \
 	"   AND c.deactivated_at < UTC_TIMESTAMP() - INTERVAL ? MONTH + INTERVAL ? DAY"            \
-	"   AND c.erased_at IS NULL AND c.legal_hold = 0"
+	"   AND c.legal_hold = 0"
     {STMT_POLICY_UPCOMING,
      "SELECT c.public_id, c.first_name, c.last_name, c.email, c.deactivated_at,"
      " DATE_FORMAT(c.deactivated_at + INTERVAL ? MONTH, '%Y-%m-%d')"
      " FROM customers c" UPCOMING_WHERE " ORDER BY c.deactivated_at, c.id LIMIT ?"},
-    /* ... and how many (tenant, months, months, days) */
+    /* ... and how many (tenant, months, days) */
     {STMT_POLICY_UPCOMING_COUNT, "SELECT COUNT(*) FROM customers c" UPCOMING_WHERE},
     /* hold, customer id, hold */
     {STMT_ERASURE_HOLD, "UPDATE customers SET legal_hold = ?, updated_at = UTC_TIMESTAMP()"
@@ -252,8 +252,8 @@ enum err db_policy_upcoming(struct db *db, struct arena *a, unsigned tenant, int
 	memset(out, 0, sizeof(*out));
 	struct db_res r;
 	enum err rc =
-	    db_exec(db, a, STMT_POLICY_UPCOMING, &r, "iiiiii", (long long)months, (long long)tenant,
-	            (long long)months, (long long)months, (long long)days, (long long)limit);
+	    db_exec(db, a, STMT_POLICY_UPCOMING, &r, "iiiii", (long long)months, (long long)tenant,
+	            (long long)months, (long long)days, (long long)limit);
 	if (rc != ERR_OK)
 		return rc;
 	out->rows = arena_calloc(a, r.nrows + 1, sizeof(*out->rows));
@@ -272,8 +272,8 @@ enum err db_policy_upcoming(struct db *db, struct arena *a, unsigned tenant, int
 			return ERR_INTERNAL;
 	}
 	out->n = r.nrows;
-	rc = db_exec(db, a, STMT_POLICY_UPCOMING_COUNT, &r, "iiii", (long long)tenant,
-	             (long long)months, (long long)months, (long long)days);
+	rc = db_exec(db, a, STMT_POLICY_UPCOMING_COUNT, &r, "iii", (long long)tenant,
+	             (long long)months, (long long)days);
 	if (rc != ERR_OK)
 		return rc;
 	struct row w = row_at(&r, 0, "policy upcoming count");

@@ -23,7 +23,20 @@ const struct stmt_sql db_sql_retention[] = {
      " UNION ALL SELECT 'devices', MIN(start_date), COUNT(DISTINCT asset_serial),"
      "   (SELECT COALESCE(SUM(acquisition_cost), 0) FROM assets WHERE serial_number IN"
      "     (SELECT asset_serial FROM subscriptions WHERE customer_id = ?))"
-     "   FROM subscriptions WHERE customer_id = ?"},
+     "   FROM subscriptions WHERE customer_id = ?"
+     /* the timeline's dates: its first and last order, when the tenant's
+      * policy erases it, until when its financial records stay */
+     " UNION ALL SELECT 'first_order', MIN(created_at), COUNT(*), 0 FROM orders"
+     "   WHERE customer_id = ?"
+     " UNION ALL SELECT 'last_order', MAX(created_at), COUNT(*), 0 FROM orders"
+     "   WHERE customer_id = ?"
+     " UNION ALL SELECT 'erase_due',"
+     "   IF(t.erase_after_months IS NULL OR c.deactivated_at IS NULL OR c.erased_at IS NOT NULL,"
+     "      NULL, DATE_FORMAT(c.deactivated_at + INTERVAL t.erase_after_months MONTH, '%Y-%m-%d')),"
+     "   0, 0 FROM customers c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = ?"
+     " UNION ALL SELECT 'financial_until', IF(c.deactivated_at IS NULL, NULL,"
+     "      DATE_FORMAT(c.deactivated_at + INTERVAL t.financial_years YEAR, '%Y-%m-%d')),"
+     "   0, 0 FROM customers c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = ?"},
     /* Tenant-wide retention: inactive customers by reason and month. */
     {STMT_RETENTION_BY_REASON_MONTH,
      "SELECT deactivation_reason, DATE_FORMAT(deactivated_at, '%Y-%m'), COUNT(*),"
@@ -36,16 +49,6 @@ const struct stmt_sql db_sql_retention[] = {
      "SELECT DATE_FORMAT(erased_at, '%Y-%m'), COUNT(*) FROM customers"
      " WHERE tenant_id = ? AND erased_at IS NOT NULL"
      " GROUP BY DATE_FORMAT(erased_at, '%Y-%m') ORDER BY 1 DESC LIMIT 24"},
-    /* a customer's timeline (customer id): its first and last order, when
-     * the tenant's policy erases it, until when its financial records stay */
-    {STMT_RETENTION_TIMELINE,
-     "SELECT (SELECT MIN(o.created_at) FROM orders o WHERE o.customer_id = c.id),"
-     " (SELECT MAX(o.created_at) FROM orders o WHERE o.customer_id = c.id),"
-     " IF(t.erase_after_months IS NULL OR c.deactivated_at IS NULL OR c.erased_at IS NOT NULL,"
-     "    NULL, DATE_FORMAT(c.deactivated_at + INTERVAL t.erase_after_months MONTH, '%Y-%m-%d')),"
-     " IF(c.deactivated_at IS NULL, NULL,"
-     "    DATE_FORMAT(c.deactivated_at + INTERVAL t.financial_years YEAR, '%Y-%m-%d'))"
-     " FROM customers c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = ?"},
     /* tenant id five times */
     {STMT_RETENTION_TOTALS,
      "SELECT COUNT(*), COALESCE(SUM(c.total_orders), 0),"
@@ -69,7 +72,8 @@ enum err db_customer_retention(struct db *db, struct arena *a, uint64_t customer
 	memset(out, 0, sizeof(*out));
 	unsigned long long c = customer_id;
 	struct db_res r;
-	enum err rc = db_exec(db, a, STMT_RETENTION_CUSTOMER, &r, "uuuuuuu", c, c, c, c, c, c, c);
+	enum err rc = db_exec(db, a, STMT_RETENTION_CUSTOMER, &r, "uuuuuuuuuuu", c, c, c, c, c, c,
+	                      c, c, c, c, c);
 	if (rc != ERR_OK)
 		return rc;
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -94,7 +98,15 @@ enum err db_customer_retention(struct db *db, struct arena *a, uint64_t customer
 			out->devices_ever = n;
 			out->acquisition_cents = sum;
 			out->first_start = row_str(&w, RC_STATUS);
-		} else
+		} else if (strcmp(kind, "first_order") == 0)
+			out->timeline.first_order = row_str(&w, RC_STATUS);
+		else if (strcmp(kind, "last_order") == 0)
+			out->timeline.last_order = row_str(&w, RC_STATUS);
+		else if (strcmp(kind, "erase_due") == 0)
+			out->timeline.erase_due = row_str(&w, RC_STATUS);
+		else if (strcmp(kind, "financial_until") == 0)
+			out->timeline.financial_until = row_str(&w, RC_STATUS);
+		else
 			w.bad = true;
 		if (w.bad)
 			return ERR_INTERNAL;
@@ -167,23 +179,4 @@ enum err db_retention_erased_months(struct db *db, struct arena *a, unsigned ten
 	}
 	out->n = r.nrows;
 	return ERR_OK;
-}
-
-enum err db_retention_timeline(struct db *db, struct arena *a, uint64_t customer_id,
-                               struct retention_timeline *out)
-{
-	memset(out, 0, sizeof(*out));
-	struct db_res r;
-	enum err rc =
-	    db_exec(db, a, STMT_RETENTION_TIMELINE, &r, "u", (unsigned long long)customer_id);
-	if (rc != ERR_OK)
-		return rc;
-	if (r.nrows == 0)
-		return ERR_NOT_FOUND;
-	struct row w = row_at(&r, 0, "timeline");
-	out->first_order = row_str(&w, 0);
-	out->last_order = row_str(&w, 1);
-	out->erase_due = row_str(&w, 2);
-	out->financial_until = row_str(&w, 3);
-	return w.bad ? ERR_INTERNAL : ERR_OK;
 }

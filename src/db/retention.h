@@ -14,6 +14,13 @@ struct by_status {
 	int64_t cents; /* order totals, monthly amounts, payment amounts */
 };
 
+/* A customer's timeline's dates (each NULL when it has none). */
+struct retention_timeline {
+	const char *first_order, *last_order; /* "YYYY-MM-DD HH:MM:SS" */
+	const char *erase_due;                /* "YYYY-MM-DD": the policy's erasure */
+	const char *financial_until;          /* "YYYY-MM-DD" */
+};
+
 struct customer_retention {
 	struct by_status orders[ORDER_STATUS__MAX];
 	struct by_status subscriptions[SUB_STATUS__MAX];
@@ -23,6 +30,7 @@ struct customer_retention {
 	int64_t devices_ever;      /* distinct devices ever rented */
 	int64_t acquisition_cents; /* their acquisition cost */
 	const char *first_start;   /* the first subscription's start date, or NULL */
+	struct retention_timeline timeline;
 };
 
 /* One customer's figures, in one statement. */
@@ -63,14 +71,5 @@ struct retention_months {
 };
 enum err db_retention_erased_months(struct db *db, struct arena *a, unsigned tenant,
                                     struct retention_months *out);
-
-/* A customer's timeline's dates (each NULL when it has none). */
-struct retention_timeline {
-	const char *first_order, *last_order; /* "YYYY-MM-DD HH:MM:SS" */
-	const char *erase_due;                /* "YYYY-MM-DD": the policy's erasure */
-	const char *financial_until;          /* "YYYY-MM-DD" */
-};
-enum err db_retention_timeline(struct db *db, struct arena *a, uint64_t customer_id,
-                               struct retention_timeline *out);
 
 #endif

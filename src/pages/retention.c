@@ -32,12 +32,11 @@ static int cmp_event(const void *x, const void *y)
 	return strcmp(((const struct event *)x)->when, ((const struct event *)y)->when);
 }
 
-static void fill_timeline(struct req *r, struct tmpl_dict *d, const struct customer_row *c)
+static void fill_timeline(struct req *r, struct tmpl_dict *d, const struct customer_overview *o)
 {
 	struct arena *a = r->arena;
-	struct retention_timeline t;
-	if (db_retention_timeline(r->app->db, a, c->id, &t) != ERR_OK)
-		return;
+	const struct customer_row *c = &o->customer;
+	const struct retention_timeline t = o->retention.by.timeline;
 	struct event ev[7];
 	size_t n = 0;
 	bool two = t.first_order && t.last_order && strcmp(t.first_order, t.last_order) != 0;
@@ -92,7 +91,7 @@ void page_customer_retention(struct req *r)
 	fill_customer_head(r, d, c);
 	fill_retention(r, d, &o.retention, inactive, c->devices_out);
 	bool erased = fill_erased(r, d, c);
-	fill_timeline(r, d, c);
+	fill_timeline(r, d, &o);
 	if (inactive) {
 		struct tmpl_dict *x = fill_deactivation(r, d, c);
 		if (req_can_write(r) && !erased)

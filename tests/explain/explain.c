@@ -383,7 +383,7 @@ static void named(struct db *db, struct arena *a)
 	    {STMT_CUSTOMER_BY_PUBLIC_ID, "si", true},
 	    {STMT_CUSTOMER_LOCK, "si", true},
 	    {STMT_CUSTOMER_COUNTS, "i", true},
-	    {STMT_RETENTION_CUSTOMER, "iiiiiii", true},
+	    {STMT_RETENTION_CUSTOMER, "iiiiiiiiiii", true},
 	    {STMT_BLOCKERS, "iii", true},
 	    {STMT_ORDERS_IN_FLIGHT_LOCK, "i", true},
 	    {STMT_SUBS_ACTIVE_LOCK, "i", true},
@@ -428,13 +428,12 @@ static void named(struct db *db, struct arena *a)
 	     * customers due now and in the next days */
 	    {STMT_POLICY_GET, "i", true},
 	    /* the retention page's erasures per month (grouped: a temporary
-	     * table over the tenant's erased customers only), a timeline */
+	     * table over the tenant's erased customers only) */
 	    {STMT_RETENTION_ERASED_MONTH, "i", false},
-	    {STMT_RETENTION_TIMELINE, "i", true},
 	    {STMT_POLICY_TENANTS, "", false},
 	    {STMT_POLICY_DUE, "iii", true},
-	    {STMT_POLICY_UPCOMING, "iiiiii", true},
-	    {STMT_POLICY_UPCOMING_COUNT, "iiii", true},
+	    {STMT_POLICY_UPCOMING, "iiiii", true},
+	    {STMT_POLICY_UPCOMING_COUNT, "iii", true},
 	};
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
 		struct db_param p[24];

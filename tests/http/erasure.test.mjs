@@ -189,6 +189,9 @@ describe('erasing', () => {
     assert.doesNotMatch(ret.text, /href="[^"]*\/reactivate"/);
     const search = await get('viewer', `/customers?q=${encodeURIComponent(p.v.last)}&status=all`);
     assert.ok(!search.text.includes(p.c.publicId), 'the old surname finds nothing');
+    assert.equal(sqlValue(`SELECT COUNT(*) FROM customer_words WHERE customer_id = ${p.c.id}`), '0', 'nor do the placeholders: no words left');
+    const byId = await get('viewer', `/customers?q=${encodeURIComponent(p.c.publicId)}&status=all`);
+    assert.ok(byId.status === 303 ? byId.headers.get('location').includes(p.c.publicId) : byId.text.includes(p.c.publicId), 'its id still finds it');
 
     for (const path of [`/v1/customers/${p.c.publicId}`, `/v1/customers?status=inactive&search=${encodeURIComponent(p.c.publicId)}`,
       `/v1/customers?search=${encodeURIComponent(p.v.last)}`, `/v1/orders?customerId=${p.c.publicId}`]) {
