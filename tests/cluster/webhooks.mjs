@@ -34,6 +34,11 @@ const fail = (why) => {
 const tag = randomBytes(4).toString('hex');
 const secret = `whsec_${randomBytes(24).toString('hex')}`;
 const r = await startReceiver({ secret });
+// Each answer takes 300 ms, so a worker's batch keeps it busy while events
+// keep coming, and the other app's worker claims the next ones: one fast
+// worker alone could otherwise deliver the whole trickle (CI saw it once).
+r.mode = 'slow';
+r.delayMs = 300;
 const endpoint = `whk_c${tag}`;
 sql(`INSERT INTO webhook_endpoints (public_id, tenant_id, url, secret, events, enabled, created_at, created_by, updated_at)
      VALUES ('${endpoint}', 1, '${r.url}', '${secret}', 'customer.deactivated', 1, UTC_TIMESTAMP(3), 'cluster', UTC_TIMESTAMP(3))`);
