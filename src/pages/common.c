@@ -4,7 +4,6 @@
 #include <time.h>
 
 #include "domain/closures.h"
-#include "domain/erasure.h"
 #include "http/error.h"
 #include "util/csrf.h"
 #include "util/fmt.h"
@@ -18,28 +17,32 @@ void page_customer_failed(struct req *r, enum err rc)
 		http_fail_kind(r, rc);
 }
 
-bool page_refuse_erased(struct req *r, const struct customer_row *c)
+void page_erased(struct req *r)
 {
-	if (c->erased_at == NULL)
-		return false;
 	http_error(r, 409, "ERASED",
 	           "This customer's personal data was erased: it cannot be edited or reactivated "
 	           "again. Its orders, payments and history are kept under its id.");
-	return true;
 }
 
-bool fill_erased(struct req *r, struct tmpl_dict *d, const struct customer_row *c)
+bool page_refuse_erased(struct req *r, const struct customer_row *c)
+{
+	if (c->erased_at != NULL)
+		page_erased(r);
+	return c->erased_at != NULL;
+}
+
+bool fill_erased(struct req *r, struct tmpl_dict *d, const struct customer_row *c,
+                 const struct retention *ret)
 {
 	if (c->erased_at == NULL)
 		return false;
 	struct arena *a = r->arena;
-	struct erasure_state st;
 	struct tmpl_dict *e = tmpl_add(d, "ERASED");
 	tmpl_set(e, "ERASED_AT", fmt_datetime(a, c->erased_at));
 	tmpl_set(e, "ERASED_BY", c->erased_by);
-	if (erasure_preview(r->app->db, a, r->user.tenant, c->public_id, &st) == ERR_OK &&
-	    st.financial_until != NULL)
-		tmpl_set(tmpl_add(e, "FINANCIAL"), "FINANCIAL_UNTIL", st.financial_until);
+	if (ret->by.timeline.financial_until != NULL)
+		tmpl_set(tmpl_add(e, "FINANCIAL"), "FINANCIAL_UNTIL",
+		         ret->by.timeline.financial_until);
 	return true;
 }
 

@@ -17,13 +17,17 @@
  */
 void page_customer_failed(struct req *r, enum err rc);
 
-/* An erased customer (personal data gone for good): answers 409 ERASED
- * and returns true; false for any other. */
+/* Answers 409 ERASED: the customer's personal data is gone for good. */
+void page_erased(struct req *r);
+
+/* An erased customer: answers page_erased() and returns true; false for
+ * any other. */
 bool page_refuse_erased(struct req *r, const struct customer_row *c);
 
 /* "Personal data erased on … by …; financial records kept until …"
  * ({{#ERASED}}) for an erased customer; returns whether it is one. */
-bool fill_erased(struct req *r, struct tmpl_dict *d, const struct customer_row *c);
+bool fill_erased(struct req *r, struct tmpl_dict *d, const struct customer_row *c,
+                 const struct retention *ret);
 
 /* What the retention policy erases in the next 30 days
  * ({{>POLICY_UPCOMING}}; pages/retention.c). */

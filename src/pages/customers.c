@@ -634,10 +634,12 @@ static void fill_found(struct req *r, struct tmpl_dict *d, const struct customer
 /* Personal data (README "Personal data"): erased (when, by whom, and how
  * long the financial records are kept), or, for admins, the legal hold and
  * the way to the erasure of an inactive customer. */
-static void fill_personal_data(struct req *r, struct tmpl_dict *d, const struct customer_row *c)
+static void fill_personal_data(struct req *r, struct tmpl_dict *d,
+                               const struct customer_overview *o)
 {
 	struct arena *a = r->arena;
-	if (fill_erased(r, d, c))
+	const struct customer_row *c = &o->customer;
+	if (fill_erased(r, d, c, &o->retention))
 		return;
 	if (c->legal_hold)
 		tmpl_show(d, "LEGAL_HOLD");
@@ -692,7 +694,7 @@ void page_customer(struct req *r)
 		         c->merged_from == 1
 		             ? "One duplicate was"
 		             : arena_printf(a, "%s duplicates were", fmt_count(a, c->merged_from)));
-	fill_personal_data(r, d, c);
+	fill_personal_data(r, d, &o);
 	if (c->erased_at != NULL) {
 		/* nothing may put the personal data back */
 	} else if (req_can_write(r)) {

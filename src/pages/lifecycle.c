@@ -177,8 +177,7 @@ void page_reactivate(struct req *r)
 		return;
 	}
 	if (rc == ERR_REFUSED && out.outcome && strcmp(out.outcome, "ERASED") == 0) {
-		struct customer_row erased = {.erased_at = ""};
-		page_refuse_erased(r, &erased);
+		page_erased(r);
 		return;
 	}
 	if (rc != ERR_OK) {

@@ -29,8 +29,7 @@ void page_note_add(struct req *r)
 		return;
 	}
 	if (rc == ERR_REFUSED) {
-		struct customer_row erased = {.erased_at = ""};
-		page_refuse_erased(r, &erased);
+		page_erased(r);
 		return;
 	}
 	if (rc != ERR_OK) {

@@ -90,7 +90,7 @@ void page_customer_retention(struct req *r)
 	    "retention_customer.tpl", NAV_CUSTOMERS);
 	fill_customer_head(r, d, c);
 	fill_retention(r, d, &o.retention, inactive, c->devices_out);
-	bool erased = fill_erased(r, d, c);
+	bool erased = fill_erased(r, d, c, &o.retention);
 	fill_timeline(r, d, &o);
 	if (inactive) {
 		struct tmpl_dict *x = fill_deactivation(r, d, c);
