@@ -364,6 +364,11 @@ CREATE TABLE IF NOT EXISTS api_keys (
   rate_limit  INT UNSIGNED NULL,
   rl_window   BIGINT NOT NULL DEFAULT 0,
   rl_count    INT UNSIGNED NOT NULL DEFAULT 0,
+  -- the key's last call, to the minute (README "API keys"): written by the
+  -- rate limit's own UPDATE, or at most once a minute per worker process
+  last_used_at DATETIME NULL,
+  -- who made it: the admin's login, or custodian-keys:<OS user>
+  created_by  VARCHAR(100) NULL,
   UNIQUE KEY ux_api_keys_hash (key_hash),
   CONSTRAINT fk_api_keys_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
