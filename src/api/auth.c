@@ -57,7 +57,8 @@ bool api_authenticate(struct req *r)
 
 	int limit = key.rate_limit >= 0 ? (int)key.rate_limit : r->app->cfg.api_rate_limit;
 	int retry_after;
-	rc = access_api_rate(r->app->db, r->arena, &key, limit, time(NULL), &retry_after);
+	rc = access_api_rate(r->app->db, r->arena, &key, limit, time(NULL), &r->app->key_uses,
+	                     &retry_after);
 	if (rc == ERR_TOO_LARGE) {
 		char ra[16];
 		snprintf(ra, sizeof(ra), "%d", retry_after);

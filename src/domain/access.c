@@ -47,12 +47,38 @@ enum err access_api_key(struct db *db, struct arena *a, const char *key, struct 
 	return rc;
 }
 
+/* Records key's use at now unless this process did so this minute (the
+ * memo's oldest entry makes room). A failed write is not the call's
+ * failure: the last use is a hint, and the call goes on. */
+static void key_used(struct db *db, struct arena *a, struct key_use_memo *uses, uint64_t key,
+                     time_t now)
+{
+	int64_t minute = (int64_t)now / 60;
+	int slot = 0;
+	for (int i = 0; i < KEY_USE_MEMO_SIZE; i++) {
+		if (uses->e[i].key == key) {
+			if (uses->e[i].minute == minute)
+				return;
+			slot = i;
+			break;
+		}
+		if (uses->e[i].minute < uses->e[slot].minute)
+			slot = i;
+	}
+	if (db_api_key_touch(db, a, key) == ERR_OK) {
+		uses->e[slot].key = key;
+		uses->e[slot].minute = minute;
+	}
+}
+
 enum err access_api_rate(struct db *db, struct arena *a, const struct api_key_row *key, int limit,
-                         time_t now, int *retry_after)
+                         time_t now, struct key_use_memo *uses, int *retry_after)
 {
 	*retry_after = 0;
-	if (limit <= 0)
+	if (limit <= 0) {
+		key_used(db, a, uses, key->id, now);
 		return ERR_OK;
+	}
 	/* One-minute windows; a deadlock on the key's row is tried again. */
 	int64_t window = (int64_t)now / 60;
 	uint64_t calls = 0;

@@ -44,13 +44,26 @@ enum err access_operator(struct db *db, struct arena *a, struct operator_cache *
  * key, unknown or revoked. */
 enum err access_api_key(struct db *db, struct arena *a, const char *key, struct api_key_row *out);
 
+/* The keys whose last use a worker process recorded this minute (a key's
+ * last_used_at is kept to the minute; README "API keys"). */
+#define KEY_USE_MEMO_SIZE 64
+struct key_use_memo {
+	struct {
+		uint64_t key;   /* 0: free */
+		int64_t minute; /* unix time / 60 of the last write */
+	} e[KEY_USE_MEMO_SIZE];
+};
+
 /*
  * Counts one call of key at time now against limit calls a minute (limit
  * <= 0: unlimited). ERR_TOO_LARGE when over the limit, with *retry_after
  * the seconds until the next minute. The count lives in the key's row, so
- * the limit holds behind several app hosts.
+ * the limit holds behind several app hosts. The call is also the key's
+ * last use: the count's UPDATE writes it; without a limit it is written
+ * at most once a minute per key and process (uses: the process's memo),
+ * so that a call costs no extra write.
  */
 enum err access_api_rate(struct db *db, struct arena *a, const struct api_key_row *key, int limit,
-                         time_t now, int *retry_after);
+                         time_t now, struct key_use_memo *uses, int *retry_after);
 
 #endif

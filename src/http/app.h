@@ -19,7 +19,8 @@ struct app {
 	struct config cfg;
 	struct db *db;
 	struct operator_cache operators;
-	bool draining; /* SIGTERM seen: finish this request, then exit */
+	struct key_use_memo key_uses; /* API keys' last use written this minute */
+	bool draining;                /* SIGTERM seen: finish this request, then exit */
 };
 
 #endif
