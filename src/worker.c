@@ -18,6 +18,7 @@
 #include "domain/actions.h"
 #include "domain/bulk.h"
 #include "domain/closures.h"
+#include "domain/keys.h"
 #include "domain/lifecycle.h"
 #include "http/auth.h"
 #include "http/error.h"
@@ -125,9 +126,10 @@ static json_t *invalid_fields(struct req *r)
 
 /* What each kind of path id looks like, and what to say when it does not. */
 struct arg_def {
-	const char *prefix; /* NULL: a serial number */
+	const char *prefix; /* NULL: a serial number, or digits when numeric */
 	const char *field;
 	const char *message;
+	bool numeric;
 };
 static const struct arg_def arg_defs[ARG__MAX] = {
     [ARG_CUSTOMER] = {"cus", "customerId",
@@ -147,10 +149,25 @@ static const struct arg_def arg_defs[ARG__MAX] = {
                     "serialNumber: use 1 to 40 letters, digits, '-', '_' or '.'."},
     [ARG_WEBHOOK] = {"whk", "id",
                      "id: this is not a webhook endpoint id (they look like whk_0a1b2c3d4e)."},
+    [ARG_API_KEY] = {NULL, "id", "id: this is not an API key's id (a number, like 12).", true},
 };
+
+/* 1 to 19 digits, not starting with 0 (an API key's id). */
+static bool number_valid(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > 19 || s[0] == '0')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return strtoull(s, NULL, 10) <= INT64_MAX;
+}
 
 static bool arg_valid(enum arg_kind k, const char *arg)
 {
+	if (arg_defs[k].numeric)
+		return number_valid(arg);
 	return arg_defs[k].prefix ? public_id_valid(arg, arg_defs[k].prefix) : serial_valid(arg);
 }
 
@@ -169,7 +186,8 @@ static const char *write_action(const struct req *r)
 	 * endpoint's (the path names it; an endpoint's row names no customer) */
 	if (r->route->arg != ARG_NONE && r->route->arg != ARG_RUN)
 		return r->route->action;
-	if (r->page == PAGE_BULK_APPLY || r->page == PAGE_BULK_UNDO)
+	/* (a new API key names nothing yet; its refusal is audited too) */
+	if (r->page == PAGE_BULK_APPLY || r->page == PAGE_BULK_UNDO || r->page == PAGE_API_KEYS)
 		return r->route->action;
 	return NULL;
 }
@@ -192,7 +210,10 @@ static void refuse_write(struct req *r, int status, const char *code, const char
 		                              ? ACTION_SUBSCRIPTION_CANCEL
 		                          : r->route->arg == ARG_SERIAL ? ACTION_DEVICE_STATUS
 		                                                        : ACTION__MAX;
-		if (r->route->arg == ARG_CLOSURE)
+		if (r->page == PAGE_API_KEYS || r->page == PAGE_API_KEY_REVOKE)
+			keys_audit_refusal(r->app->db, r->arena, &who, action,
+			                   r->arg ? strtoull(r->arg, NULL, 10) : 0, code);
+		else if (r->route->arg == ARG_CLOSURE)
 			closure_audit_refusal(r->app->db, r->arena, &who, r->arg, code);
 		else if (r->page == PAGE_BULK_UNDO)
 			bulk_undo_audit_refusal(r->app->db, r->arena, &who, r->arg, code);

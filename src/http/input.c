@@ -7,6 +7,7 @@
 #include "db/customers.h"
 #include "db/orders.h"
 #include "db/types.h"
+#include "domain/keys.h"
 #include "domain/merge.h"
 #include "domain/notes.h"
 #include "domain/profile.h"
@@ -317,6 +318,8 @@ static const struct choice actions[] = {{"deactivate", 0},
                                         {"legal_hold", 20},
                                         {"legal_hold_lift", 21},
                                         {"retention_policy", 22},
+                                        {"api_key_create", 23},
+                                        {"api_key_revoke", 24},
                                         {NULL, 0}};
 static const struct choice modes[] = {
     {"paste", MODE_PASTE},   {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES},
@@ -462,6 +465,9 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_ERASE_MIN] = {"erase_min_months", .check = v_int, .min = 0, .imax = 1200},
     [KEY_FIN_YEARS] = {"financial_years", .check = v_int, .min = 1, .imax = 100},
     [KEY_KEEP_LOCATION] = {"keep_location", .check = v_enum, .choices = yes},
+    [KEY_KEY_LABEL] = {"label", .check = v_text, .max = KEY_LABEL_MAX},
+    [KEY_KEY_ROLE] = {"role", .check = v_name, .names = role_name, .nnames = ROLE__MAX},
+    [KEY_RATE_LIMIT] = {"rate_limit", .check = v_int, .min = 1, .imax = KEY_RATE_MAX},
 };
 
 const char *input_name(enum key k)

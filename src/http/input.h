@@ -129,6 +129,10 @@ enum key {
 	KEY_ERASE_MIN,     /* "erase_min_months": 0 .. 1200 */
 	KEY_FIN_YEARS,     /* "financial_years": 1 .. 100 */
 	KEY_KEEP_LOCATION, /* "keep_location": 1 */
+	/* the API keys page (pages/api_keys.c) */
+	KEY_KEY_LABEL,  /* "label": 1 to 100 characters; the domain checks it again */
+	KEY_KEY_ROLE,   /* "role": viewer, operator or admin */
+	KEY_RATE_LIMIT, /* "rate_limit": calls a minute, 1 .. 1000000 (empty: the default) */
 	KEY__MAX
 };
 

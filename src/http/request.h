@@ -46,6 +46,7 @@ enum arg_kind {
 	ARG_CLOSURE,
 	ARG_SERIAL,  /* a device's serial number */
 	ARG_WEBHOOK, /* a webhook endpoint (whk_...) */
+	ARG_API_KEY, /* an API key's id: 1 to 19 digits */
 	ARG__MAX
 };
 

@@ -70,6 +70,9 @@ static const struct {
     {"policy_saved", "success",
      "The retention policy is saved. The job workers apply it within the hour, and once a day."},
     {"legal_hold_unchanged", "info", "The legal hold was already so; nothing changed."},
+    {"api_key_revoked", "success",
+     "The API key is revoked: every call with it is refused (401) from now on."},
+    {"api_key_already_revoked", "info", "The API key was already revoked; nothing changed."},
 };
 
 static void layout_flash(struct req *r, struct tmpl_dict *root)
@@ -107,11 +110,17 @@ struct tmpl_dict *view_begin(struct req *r, struct view *v, const char *title,
 		         : r->user.role == ROLE_OPERATOR ? "operator"
 		                                         : "viewer");
 		tmpl_set(u, "TENANT_NAME", r->user.tenant_name);
-		static const char *const navs[] = {NULL,          "NAV_CUSTOMERS", "NAV_RETENTION",
-		                                   "NAV_BULK",    "NAV_AUDIT",     "NAV_CLOSURES",
-		                                   "NAV_WEBHOOKS"};
+		static const char *const navs[] = {NULL,           "NAV_CUSTOMERS", "NAV_RETENTION",
+		                                   "NAV_BULK",     "NAV_AUDIT",     "NAV_CLOSURES",
+		                                   "NAV_WEBHOOKS", "NAV_API_KEYS"};
 		if (nav != NAV_NONE)
 			tmpl_show(u, navs[nav]);
+		/* the admins' links */
+		if (r->user.role == ROLE_ADMIN) {
+			struct tmpl_dict *adm = tmpl_add(u, "ADMIN");
+			if (nav == NAV_API_KEYS)
+				tmpl_show(adm, "NAV_API_KEYS");
+		}
 	}
 	layout_flash(r, v->root);
 	v->body = tmpl_include(v->root, "BODY", body_template);

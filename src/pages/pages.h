@@ -65,6 +65,12 @@ void page_webhook_update(struct req *r);
 void page_webhook_test(struct req *r);
 void page_webhook_redeliver(struct req *r);
 
+/* pages/api_keys.c */
+void page_api_keys(struct req *r);
+void page_api_key_create(struct req *r);
+void page_api_key_revoke_form(struct req *r);
+void page_api_key_revoke(struct req *r);
+
 /* pages/health.c */
 void page_healthz(struct req *r);
 
