@@ -380,6 +380,8 @@ static void named(struct db *db, struct arena *a)
 	} list[] = {
 	    {STMT_OPERATOR_BY_NAME, "s", true},
 	    {STMT_API_KEY_BY_HASH, "s", true},
+	    /* the API keys page's list (README "API keys") */
+	    {STMT_API_KEY_TENANT_LIST, "i", true},
 	    {STMT_CUSTOMER_BY_PUBLIC_ID, "si", true},
 	    {STMT_CUSTOMER_LOCK, "si", true},
 	    {STMT_CUSTOMER_COUNTS, "i", true},
