@@ -112,4 +112,10 @@ describe('statements per page (the log line counts them)', () => {
     };
     console.log(`# statements: ${JSON.stringify(seen)}`);
   });
+
+  test('API keys page and a key\'s revoke confirmation <= 1 (the tenant\'s keys, one statement)', async () => {
+    const id = L.sqlValue('SELECT MAX(id) FROM api_keys WHERE tenant_id = 1');
+    const seen = { apiKeys: await budget('admin', '/api-keys', 1), revoke: await budget('admin', `/api-keys/${id}/revoke`, 1) };
+    console.log(`# statements: ${JSON.stringify(seen)}`);
+  });
 });
