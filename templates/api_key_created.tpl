@@ -1,6 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}
 <nav class="crumbs" aria-label="Breadcrumb"><a href="/api-keys">API keys</a> › {{LABEL}}</nav>
-<h1>API key <q>{{LABEL}}</q> created</h1>
+<h1>API key “{{LABEL}}” created</h1>
 <section class="panel danger-zone" aria-labelledby="key-title">
   <h2 id="key-title">The key: copy it now</h2>
   <p><strong>Copy it now: it is not shown again.</strong> Custodian keeps only its fingerprint, so no page can show it after this one. If it is lost, revoke it and make a new one.</p>

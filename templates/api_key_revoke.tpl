@@ -1,6 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}
 <nav class="crumbs" aria-label="Breadcrumb"><a href="/api-keys">API keys</a> › {{LABEL}} › Revoke</nav>
-<h1>Revoke the API key <q>{{LABEL}}</q>?</h1>
+<h1>Revoke the API key “{{LABEL}}”?</h1>
 <section class="panel" aria-labelledby="key-title">
   <h2 id="key-title">The key</h2>
   <dl class="facts">
