@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as L from './lib.mjs';
+import { createKey } from './apilib.mjs';
 
 const { get, post, request, csrfFrom, errorCode, createCustomer, customerState, auditRows } = L;
 
@@ -111,6 +112,30 @@ describe('statements per page (the log line counts them)', () => {
       search: await budget('admin', '/customers?q=anna', 2),
     };
     console.log(`# statements: ${JSON.stringify(seen)}`);
+  });
+
+  // README "API keys": a key's last use is written by the rate limit's own
+  // UPDATE; without a limit, once a minute per key and worker, so a call
+  // then costs one statement less than a rate-limited one's.
+  test('an API call: its last use costs no statement of its own (the rate limit\'s UPDATE, or once a minute without a limit)', async () => {
+    const limited = createKey({ role: 'viewer', rateLimit: 100000 });
+    const free = createKey({ role: 'viewer' });
+    L.sql(`UPDATE api_keys SET rate_limit = 0 WHERE id = ${free.id}`); // 0: no limit at all
+    async function costs(key) {
+      const counts = [];
+      for (let i = 0; i < 8; i++) {
+        const r = await fetch(`${L.BASE_URL}/v1/customers?limit=1`, { headers: { Authorization: `Bearer ${key}`, 'Tenant-ID': 'northwind' } });
+        assert.equal(r.status, 200);
+        await r.arrayBuffer();
+        counts.push(await statementsOf(r.headers.get('x-request-id')));
+      }
+      return counts;
+    }
+    const a = await costs(limited.key);
+    const b = await costs(free.key);
+    assert.equal(Math.min(...b), Math.min(...a) - 1, `limited ${a.join(', ')}; without a limit ${b.join(', ')}`);
+    assert.ok(L.sql(`SELECT last_used_at IS NOT NULL FROM api_keys WHERE id IN (${limited.id}, ${free.id})`).every((x) => x[0] === '1'), 'both have their last use');
+    console.log(`# statements of an API call: rate-limited ${a.join(',')}, without a limit ${b.join(',')}`);
   });
 
   test('API keys page and a key\'s revoke confirmation <= 1 (the tenant\'s keys, one statement)', async () => {
