@@ -20,6 +20,7 @@ struct app {
 	struct db *db;
 	struct operator_cache operators;
 	bool draining; /* SIGTERM seen: finish this request, then exit */
+	int listen_fd; /* the FastCGI socket (its queue is in /metrics) */
 };
 
 #endif

@@ -107,9 +107,11 @@ struct tmpl_dict *view_begin(struct req *r, struct view *v, const char *title,
 		         : r->user.role == ROLE_OPERATOR ? "operator"
 		                                         : "viewer");
 		tmpl_set(u, "TENANT_NAME", r->user.tenant_name);
-		static const char *const navs[] = {NULL,          "NAV_CUSTOMERS", "NAV_RETENTION",
-		                                   "NAV_BULK",    "NAV_AUDIT",     "NAV_CLOSURES",
-		                                   "NAV_WEBHOOKS"};
+		if (r->user.role == ROLE_ADMIN)
+			tmpl_show(u, "ADMIN_NAV");
+		static const char *const navs[] = {NULL,           "NAV_CUSTOMERS", "NAV_RETENTION",
+		                                   "NAV_BULK",     "NAV_AUDIT",     "NAV_CLOSURES",
+		                                   "NAV_WEBHOOKS", "NAV_STATUS"};
 		if (nav != NAV_NONE)
 			tmpl_show(u, navs[nav]);
 	}

@@ -67,5 +67,7 @@ void page_webhook_redeliver(struct req *r);
 
 /* pages/health.c */
 void page_healthz(struct req *r);
+void page_metrics(struct req *r);
+void page_status(struct req *r);
 
 #endif
