@@ -25,7 +25,9 @@
 
 #include "http/app.h"
 #include "jobs_main.h"
+#include "route.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "worker.h"
 
 #define MAX_CHILDREN  512
@@ -38,6 +40,7 @@ struct child {
 	enum kind kind;
 	time_t started;
 	int generation;
+	int slot; /* its counters (util/metrics.h), -1: none */
 };
 
 static struct {
@@ -72,11 +75,18 @@ static int worker_count(void)
 	return n > 0 ? (int)n : 2;
 }
 
+static enum metrics_kind metrics_kind_of(enum kind kind)
+{
+	return kind == KIND_WORKER ? METRICS_WORKER : METRICS_JOBS;
+}
+
 static pid_t spawn(enum kind kind)
 {
+	int slot = metrics_slot_take(metrics_kind_of(kind));
 	pid_t pid = fork();
 	if (pid < 0) {
 		log_error("fork failed: %s", strerror(errno));
+		metrics_slot_release(slot);
 		return -1;
 	}
 	if (pid == 0) {
@@ -87,13 +97,15 @@ static pid_t spawn(enum kind kind)
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
+		metrics_attach(slot);
 		int rc = kind == KIND_WORKER ? worker_main(&sup.app, sup.listen_fd)
 		                             : jobs_main(&sup.app);
 		exit(rc); /* not _exit: LeakSanitizer reports at exit */
 	}
 	for (int i = 0; i < MAX_CHILDREN; i++)
 		if (sup.children[i].pid == 0) {
-			sup.children[i] = (struct child){pid, kind, time(NULL), sup.generation};
+			sup.children[i] =
+			    (struct child){pid, kind, time(NULL), sup.generation, slot};
 			break;
 		}
 	return pid;
@@ -119,8 +131,10 @@ static void reap(void)
 				continue;
 			struct child was = *c;
 			c->pid = 0;
+			metrics_slot_release(was.slot);
 			if (got_term || was.generation != sup.generation)
 				break; /* shutting down, or replaced by a reload */
+			metrics_restarted(metrics_kind_of(was.kind));
 			if (WIFSIGNALED(status))
 				log_error("%s %d killed by signal %d; restarting",
 				          was.kind == KIND_WORKER ? "worker" : "job worker",
@@ -295,11 +309,19 @@ int main(int argc, char **argv)
 		printf("configuration ok\n");
 		return 0;
 	}
+	/* The counters' shared area, before the first fork (util/metrics.h). */
+	if (sup.app.cfg.metrics && metrics_init() == 0) {
+		for (int i = 0; i < PAGE__MAX; i++)
+			metrics_name_route(i, routes[i].name);
+		metrics_name_route(ROUTE_UNKNOWN_HTML, "unknown");
+		metrics_name_route(ROUTE_UNKNOWN_API, "api-unknown");
+	}
 	if (FCGX_Init() != 0) {
 		fprintf(stderr, "custodian: FCGX_Init failed\n");
 		return 1;
 	}
 	sup.listen_fd = open_socket(&sup.app.cfg);
+	sup.app.listen_fd = sup.listen_fd;
 	if (sup.listen_fd < 0) {
 		fprintf(stderr, "custodian: cannot listen on %s: %s\n", sup.app.cfg.socket,
 		        strerror(errno));

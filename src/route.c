@@ -185,6 +185,22 @@ const struct route routes[PAGE__MAX] = {
                       {GET(page_healthz)},
                       .read = ROLE_NONE,
                       .write = ROLE_NONE},
+    /* watching (pages/status.c): Prometheus' scrape answers only the
+     * networks of metrics_allow; the same figures for admins */
+    [PAGE_METRICS] = {"/metrics",
+                      "metrics",
+                      AREA_OPEN,
+                      ARG_NONE,
+                      {GET(page_metrics)},
+                      .read = ROLE_NONE,
+                      .write = ROLE_NONE},
+    [PAGE_STATUS] = {"/status",
+                     "status",
+                     AREA_HTML,
+                     ARG_NONE,
+                     {GET(page_status)},
+                     .read = ROLE_ADMIN,
+                     .write = ROLE_ADMIN},
     /* "close when clear" (pages/closures.c) */
     [PAGE_CLOSURE_FILE] = {"/customers/{}/closure",
                            "closure-file",

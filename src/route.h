@@ -34,6 +34,8 @@ enum page {
 	PAGE_BULK_RUN,
 	PAGE_BULK_UNDO,
 	PAGE_HEALTHZ,
+	PAGE_METRICS,
+	PAGE_STATUS,
 	PAGE_CLOSURE_FILE,
 	PAGE_CLOSURES,
 	PAGE_CLOSURE_WITHDRAW,
@@ -65,6 +67,10 @@ enum page {
 };
 
 extern const struct route routes[PAGE__MAX];
+
+/* The metrics' route indexes of a path that matched nothing (util/metrics.h). */
+#define ROUTE_UNKNOWN_HTML PAGE__MAX
+#define ROUTE_UNKNOWN_API  (PAGE__MAX + 1)
 
 /* Finds the page for path. Sets *arg to the {} segment (in the arena).
  * Returns PAGE__MAX when nothing matches. */

@@ -30,7 +30,10 @@
 #include "tmpl/tmpl.h"
 #include "util/csrf.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "util/text.h"
+
+_Static_assert(ROUTE_UNKNOWN_API < METRICS_ROUTES, "util/metrics.h: METRICS_ROUTES is too small");
 
 static double now_ms(void)
 {
@@ -491,6 +494,22 @@ static void fcgi_abort(void *ctx)
 	shutdown(fr->ipcFd, SHUT_RDWR);
 }
 
+/* The request in /metrics: its route and status, and for a change asked
+ * of a customer or its records (a write with an audit action), its
+ * outcome. */
+static void count_request(const struct req *r, double ms, unsigned queries, double db_ms)
+{
+	int route = r->page < PAGE__MAX        ? r->page
+	            : r->route == &api_unknown ? ROUTE_UNKNOWN_API
+	                                       : ROUTE_UNKNOWN_HTML;
+	metrics_request(route, r->status, ms, queries, db_ms);
+	bool writes =
+	    r->method == METHOD_POST || r->method == METHOD_PUT || r->method == METHOD_DELETE;
+	const char *action = writes && r->route != NULL ? write_action(r) : NULL;
+	if (action != NULL && r->user.name != NULL)
+		metrics_outcome(action, r->status < 400 ? "OK" : r->code ? r->code : "ERROR");
+}
+
 static void free_dicts(struct req *r)
 {
 	for (size_t i = 0; i < r->ndicts; i++)
@@ -519,7 +538,9 @@ int worker_main(struct app *app, int listen_fd)
 		log_error("cannot use template directory %s", app->cfg.templates);
 	if (log_open(app->cfg.log) != 0)
 		log_error("cannot open log %s", app->cfg.log);
+	log_set_json(app->cfg.log_json);
 	app->db = db_new(&app->cfg);
+	app->listen_fd = listen_fd;
 	struct arena *arena = arena_new();
 	if (app->db == NULL || arena == NULL) {
 		log_error("out of memory at start");
@@ -548,6 +569,7 @@ int worker_main(struct app *app, int listen_fd)
 				break;
 			continue;
 		}
+		metrics_state(METRICS_BUSY);
 		struct fcgi_io io = {&fr};
 		struct req r;
 		memset(&r, 0, sizeof(r));
@@ -558,12 +580,17 @@ int worker_main(struct app *app, int listen_fd)
 		r.t_start = now_ms();
 		db_stats_reset(app->db);
 		worker_handle(&r);
-		FCGX_Finish_r(&fr);
+		/* Counted before the answer ends: a client that has its answer
+		 * finds it in the next scrape. */
 		unsigned queries;
 		double db_ms;
 		db_stats(app->db, &queries, &db_ms);
+		double ms = now_ms() - r.t_start;
+		count_request(&r, ms, queries, db_ms);
+		FCGX_Finish_r(&fr);
+		metrics_state(METRICS_IDLE);
 		log_request(r.request_id, r.user.name, r.method_name, r.route ? r.route->name : "-",
-		            r.status, now_ms() - r.t_start, queries, db_ms);
+		            r.status, ms, queries, db_ms);
 		free_dicts(&r);
 		arena_reset(arena);
 	}

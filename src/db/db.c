@@ -15,6 +15,7 @@
 #include "db/sql.h"
 #include "db/stmt_cache.h"
 #include "util/log.h"
+#include "util/metrics.h"
 
 #define DB_MAX_PARAMS 4096 /* bulk inserts bind 4 x 500 */
 #define DB_FMT_PARAMS 48   /* db_exec() formats */
@@ -27,7 +28,8 @@ struct conn {
 	int preferred; /* the endpoint tried first */
 	int avoid;     /* the endpoint that just failed: tried last (-1: none) */
 	time_t connected_at;
-	bool reads; /* the read connection (db_read_spread) */
+	bool reads;  /* the read connection (db_read_spread) */
+	bool opened; /* connected once already: the next is a reconnect */
 };
 
 struct db {
@@ -64,7 +66,7 @@ static void sql_table_load(void)
 	    {db_sql_notes, db_sql_notes_n},         {db_sql_bulk, db_sql_bulk_n},
 	    {db_sql_actions, db_sql_actions_n},     {db_sql_closures, db_sql_closures_n},
 	    {db_sql_merge, db_sql_merge_n},         {db_sql_webhooks, db_sql_webhooks_n},
-	    {db_sql_erasure, db_sql_erasure_n},
+	    {db_sql_erasure, db_sql_erasure_n},     {db_sql_ops, db_sql_ops_n},
 	};
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++)
 		for (size_t i = 0; i < families[f].n; i++) {
@@ -194,6 +196,9 @@ static enum err connect_endpoint(struct db *db, struct conn *c, const struct db_
 	}
 	c->m = m;
 	c->connected_at = time(NULL);
+	if (c->opened)
+		metrics_db(METRICS_DB_RECONNECT);
+	c->opened = true;
 	return ERR_OK;
 }
 
@@ -517,6 +522,9 @@ static enum err run_once(struct db *db, struct conn *c, struct arena *a, const c
 		return rc;
 	}
 	enum err rc = execute(db, c, a, st, sql, out, p, n);
+	if (rc == ERR_RETRY)
+		metrics_db(db->err == ER_LOCK_WAIT_TIMEOUT ? METRICS_DB_LOCK_TIMEOUT
+		                                           : METRICS_DB_DEADLOCK);
 	if (!cached)
 		mysql_stmt_close(st);
 	else if (db->err == ER_NEED_REPREPARE && rc != ERR_OK)
@@ -615,6 +623,7 @@ static enum err run_timed(struct db *db, struct arena *a, const char *sql, struc
 	if (rc == ERR_UNAVAILABLE && !in_tx && (had_conn || (is_read(sql) && !db->no_server))) {
 		log_error("statement failed on endpoint %d (%u: %s); trying again", c->endpoint + 1,
 		          db->err, db->errmsg);
+		metrics_db(METRICS_DB_RETRY);
 		rc = run_once(db, c, a, sql, true, out, p, n);
 	}
 	/* A plain read outside a transaction changes nothing, so it may go on
@@ -626,6 +635,7 @@ static enum err run_timed(struct db *db, struct arena *a, const char *sql, struc
 		for (int t = 0; t < READ_RETRIES && read_retryable(db, rc); t++) {
 			log_error("read failed on endpoint %d (%u: %s); trying again (%d of %d)",
 			          c->endpoint + 1, db->err, db->errmsg, t + 1, READ_RETRIES);
+			metrics_db(METRICS_DB_RETRY);
 			struct timespec pause = {0, (long)(t + 1) * READ_RETRY_PAUSE_MS * 1000000L};
 			if (t > 0 || rc == ERR_RETRY)
 				nanosleep(&pause, NULL);
@@ -635,6 +645,8 @@ static enum err run_timed(struct db *db, struct arena *a, const char *sql, struc
 	if (rc == ERR_UNAVAILABLE && !in_tx && !db->no_server)
 		log_error("statement gave up on endpoint %d (%u: %s)", c->endpoint + 1, db->err,
 		          db->errmsg);
+	if (rc == ERR_UNAVAILABLE)
+		metrics_db(METRICS_DB_UNAVAILABLE);
 	if (rc == ERR_UNAVAILABLE && c == &db->w)
 		db->in_tx = false;
 	/* Galera can abort a transaction for a conflict without reporting it
@@ -766,6 +778,7 @@ enum err db_transaction(struct db *db, struct arena *a, db_tx_fn fn, void *ctx)
 		/* Lock waits already spent their time; do not wait past the budget. */
 		if (now_seconds() - start >= budget)
 			break;
+		metrics_db(METRICS_DB_RETRY);
 		backoff(attempt);
 	}
 	return ERR_RETRY;

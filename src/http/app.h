@@ -21,6 +21,7 @@ struct app {
 	struct operator_cache operators;
 	struct key_use_memo key_uses; /* API keys' last use written this minute */
 	bool draining;                /* SIGTERM seen: finish this request, then exit */
+	int listen_fd;                /* the FastCGI socket (its queue is in /metrics) */
 };
 
 #endif

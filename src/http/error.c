@@ -36,6 +36,7 @@ void http_error(struct req *r, int status, const char *code, const char *message
 {
 	if (r->started)
 		return;
+	r->code = code;
 	if (status == 503)
 		resp_header(r, "Retry-After", "5");
 	if (r->route != NULL && r->route->area == AREA_API) {

@@ -24,6 +24,8 @@ void api_send(struct req *r, int status, json_t *body)
 
 void api_error(struct req *r, int status, const char *code, const char *message, json_t *details)
 {
+	if (!r->started)
+		r->code = code;
 	json_t *err = json_pack("{s:s, s:s}", "code", code, "message", message);
 	if (err != NULL && details != NULL)
 		json_object_set_new(err, "details", details);

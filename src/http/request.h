@@ -122,6 +122,7 @@ struct req {
 
 	/* response */
 	int status;
+	const char *code; /* an error answer's code (http_error, api_error) */
 	bool started;
 	bool aborted; /* resp_abort(): nothing more is written */
 	struct buf headers;

@@ -110,17 +110,13 @@ struct tmpl_dict *view_begin(struct req *r, struct view *v, const char *title,
 		         : r->user.role == ROLE_OPERATOR ? "operator"
 		                                         : "viewer");
 		tmpl_set(u, "TENANT_NAME", r->user.tenant_name);
+		if (r->user.role == ROLE_ADMIN)
+			tmpl_show(u, "ADMIN_NAV");
 		static const char *const navs[] = {NULL,           "NAV_CUSTOMERS", "NAV_RETENTION",
 		                                   "NAV_BULK",     "NAV_AUDIT",     "NAV_CLOSURES",
-		                                   "NAV_WEBHOOKS", "NAV_API_KEYS"};
+		                                   "NAV_WEBHOOKS", "NAV_STATUS",    "NAV_API_KEYS"};
 		if (nav != NAV_NONE)
 			tmpl_show(u, navs[nav]);
-		/* the admins' links */
-		if (r->user.role == ROLE_ADMIN) {
-			struct tmpl_dict *adm = tmpl_add(u, "ADMIN");
-			if (nav == NAV_API_KEYS)
-				tmpl_show(adm, "NAV_API_KEYS");
-		}
 	}
 	layout_flash(r, v->root);
 	v->body = tmpl_include(v->root, "BODY", body_template);

@@ -73,5 +73,7 @@ void page_api_key_revoke(struct req *r);
 
 /* pages/health.c */
 void page_healthz(struct req *r);
+void page_metrics(struct req *r);
+void page_status(struct req *r);
 
 #endif

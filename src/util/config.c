@@ -49,6 +49,8 @@ static const struct ckey keys[] = {
     {"webhook_retry_max_ms", I(webhook_retry_max_ms, 10, 86400000)},
     {"webhook_max_attempts", I(webhook_max_attempts, 1, 100)},
     {"webhook_lease_seconds", I(webhook_lease_seconds, 1, 3600)},
+    {"metrics", I(metrics, 0, 1)},
+    {"metrics_allow", S(metrics_allow)},
 };
 
 void config_defaults(struct config *cfg)
@@ -80,6 +82,8 @@ void config_defaults(struct config *cfg)
 	cfg->webhook_retry_max_ms = 3600000;
 	cfg->webhook_max_attempts = 12;
 	cfg->webhook_lease_seconds = 30;
+	cfg->metrics = 1;
+	snprintf(cfg->metrics_allow, sizeof(cfg->metrics_allow), "127.0.0.0/8, ::1");
 }
 
 static char *trim(char *s)
@@ -142,6 +146,14 @@ static int set_key(struct config *cfg, const char *key, const char *value, char 
 		if (add_endpoint(cfg, key, value) == 0)
 			return 0;
 		snprintf(err, errlen, "line %d: bad or too many database endpoints", lineno);
+		return -1;
+	}
+	if (strcmp(key, "log_format") == 0) {
+		if (strcmp(value, "text") == 0 || strcmp(value, "json") == 0) {
+			cfg->log_json = strcmp(value, "json") == 0;
+			return 0;
+		}
+		snprintf(err, errlen, "line %d: log_format must be text or json", lineno);
 		return -1;
 	}
 	if (strcmp(key, "db_password_file") == 0) {

@@ -59,6 +59,10 @@ struct config {
 	int webhook_retry_max_ms;       /* the longest delay */
 	int webhook_max_attempts;       /* then the delivery is failed */
 	int webhook_lease_seconds;      /* a claimed delivery is claimed again after this */
+	/* watching (README "Watching Custodian") */
+	int metrics;             /* 1: count requests for /metrics and /status */
+	char metrics_allow[256]; /* the networks /metrics answers (CIDRs) */
+	int log_json;            /* log_format = json: one JSON object per request */
 };
 
 /* Fills cfg with defaults, then the file's values. Returns 0, or -1 with a

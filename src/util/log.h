@@ -1,6 +1,8 @@
 #ifndef CUSTODIAN_LOG_H
 #define CUSTODIAN_LOG_H
 
+#include <stdbool.h>
+
 /*
  * Logging. One line per request to the application log (and nothing else
  * there), so it can be parsed; diagnostics go to stderr with the pid.
@@ -8,8 +10,12 @@
  * from concurrent workers never interleave.
  */
 
-/* Opens (or reopens) the request log; -1 if it cannot be opened. */
+/* Opens (or reopens) the request log ("-": standard output); -1 if it
+ * cannot be opened. */
 int log_open(const char *path);
+
+/* One JSON object per request instead of the text line (log_format). */
+void log_set_json(bool on);
 
 /* Appends: time, request id, user, method, route, status, duration, and
  * the database's share (statements / milliseconds waited). */

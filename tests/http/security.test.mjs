@@ -1698,7 +1698,8 @@ describe('roles: every route × method × login against the README\'s rules', ()
       // (and a new API key's, with the key)
       return ['bulk-preview', 'webhooks', 'api-keys'].includes(route.name) ? 200 : 303;
     }
-    if (route.area === 'AREA_OPEN') return allowed ? 200 : 405;
+    // (/metrics: the public site's nginx answers 404 itself; tests/http/metrics.test.mjs)
+    if (route.area === 'AREA_OPEN') return route.name === 'metrics' ? 404 : allowed ? 200 : 405;
     // AREA_API: the route table answers 405 before authentication
     if (!allowed) return 405;
     if (!isKey) return 401;
@@ -1710,7 +1711,7 @@ describe('roles: every route × method × login against the README\'s rules', ()
   test('the route table is the one this matrix knows', () => {
     assert.deepEqual(ROUTES.map((r) => r.pattern), ['/', '/customers', '/customers/{}', '/customers/{}/deactivate', '/customers/{}/reactivate',
       '/customers/{}/edit', '/customers/{}/notes', '/orders/{}/cancel', '/subscriptions/{}/cancel',
-      '/subscriptions/{}/early-return', '/devices/{}/status', '/customers/{}/retention', '/retention', '/retention/policy', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/merge', '/bulk/{}', '/bulk/{}/undo', '/healthz',
+      '/subscriptions/{}/early-return', '/devices/{}/status', '/customers/{}/retention', '/retention', '/retention/policy', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/merge', '/bulk/{}', '/bulk/{}/undo', '/healthz', '/metrics', '/status',
       '/customers/{}/closure', '/closures', '/closures/{}/withdraw', '/customers/{}/merge', '/customers/{}/erase', '/customers/{}/legal-hold',
       '/webhooks', '/webhooks/{}', '/webhooks/{}/test', '/webhooks/{}/redeliver', '/api-keys', '/api-keys/{}/revoke', '/v1/customers',
       '/v1/customers/{}', '/v1/orders', '/v1/orders/{}', '/v1/orders/{}/cancel', '/v1/subscriptions', '/v1/subscriptions/{}',
