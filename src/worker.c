@@ -19,6 +19,7 @@
 #include "domain/bulk.h"
 #include "domain/closures.h"
 #include "domain/lifecycle.h"
+#include "domain/operators.h"
 #include "http/auth.h"
 #include "http/error.h"
 #include "http/json.h"
@@ -147,11 +148,22 @@ static const struct arg_def arg_defs[ARG__MAX] = {
                     "serialNumber: use 1 to 40 letters, digits, '-', '_' or '.'."},
     [ARG_WEBHOOK] = {"whk", "id",
                      "id: this is not a webhook endpoint id (they look like whk_0a1b2c3d4e)."},
+    [ARG_LOGIN] = {NULL, "username",
+                   "username: a login is 1 to 100 letters, digits, '.', '_', '-', '@' or '+'."},
 };
 
 static bool arg_valid(enum arg_kind k, const char *arg)
 {
+	if (k == ARG_LOGIN)
+		return login_valid(arg);
 	return arg_defs[k].prefix ? public_id_valid(arg, arg_defs[k].prefix) : serial_valid(arg);
+}
+
+/* The Operators page's writes: their refusals name the login, no customer. */
+static bool operators_route(enum page p)
+{
+	return p == PAGE_OPERATORS || p == PAGE_OPERATOR_ROLE || p == PAGE_OPERATOR_DISABLE ||
+	       p == PAGE_OPERATOR_ENABLE;
 }
 
 /* The audit action of a write to this route (NULL: not audited). */
@@ -169,7 +181,7 @@ static const char *write_action(const struct req *r)
 	 * endpoint's (the path names it; an endpoint's row names no customer) */
 	if (r->route->arg != ARG_NONE && r->route->arg != ARG_RUN)
 		return r->route->action;
-	if (r->page == PAGE_BULK_APPLY || r->page == PAGE_BULK_UNDO)
+	if (r->page == PAGE_BULK_APPLY || r->page == PAGE_BULK_UNDO || operators_route(r->page))
 		return r->route->action;
 	return NULL;
 }
@@ -192,7 +204,11 @@ static void refuse_write(struct req *r, int status, const char *code, const char
 		                              ? ACTION_SUBSCRIPTION_CANCEL
 		                          : r->route->arg == ARG_SERIAL ? ACTION_DEVICE_STATUS
 		                                                        : ACTION__MAX;
-		if (r->route->arg == ARG_CLOSURE)
+		if (operators_route(r->page))
+			operator_audit_refusal(r->app->db, r->arena, &who,
+			                       r->arg ? r->arg : req_str(r, KEY_USERNAME), action,
+			                       code);
+		else if (r->route->arg == ARG_CLOSURE)
 			closure_audit_refusal(r->app->db, r->arena, &who, r->arg, code);
 		else if (r->page == PAGE_BULK_UNDO)
 			bulk_undo_audit_refusal(r->app->db, r->arena, &who, r->arg, code);

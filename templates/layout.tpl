@@ -25,6 +25,9 @@
       <li><a href="/closures" {{#NAV_CLOSURES}}aria-current="page"{{/NAV_CLOSURES}}>Closures</a></li>
       <li><a href="/retention" {{#NAV_RETENTION}}aria-current="page"{{/NAV_RETENTION}}>Retention</a></li>
       <li><a href="/webhooks" {{#NAV_WEBHOOKS}}aria-current="page"{{/NAV_WEBHOOKS}}>Webhooks</a></li>
+      {{! admins only (src/http/view.c) }}
+      {{#ADMIN_NAV}}<li><a href="/operators">Operators</a></li>{{/ADMIN_NAV}}
+      {{#ADMIN_NAV_CURRENT}}<li><a href="/operators" aria-current="page">Operators</a></li>{{/ADMIN_NAV_CURRENT}}
       <li><a href="/audit" {{#NAV_AUDIT}}aria-current="page"{{/NAV_AUDIT}}>Audit log</a></li>
     </ul>
   </nav>

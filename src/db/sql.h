@@ -40,6 +40,8 @@ extern const struct stmt_sql db_sql_bulk[];
 extern const size_t db_sql_bulk_n;
 extern const struct stmt_sql db_sql_webhooks[];
 extern const size_t db_sql_webhooks_n;
+extern const struct stmt_sql db_sql_operators[];
+extern const size_t db_sql_operators_n;
 extern const struct stmt_sql db_sql_closures[];
 extern const size_t db_sql_closures_n;
 extern const struct stmt_sql db_sql_merge[];

@@ -317,6 +317,10 @@ static const struct choice actions[] = {{"deactivate", 0},
                                         {"legal_hold", 20},
                                         {"legal_hold_lift", 21},
                                         {"retention_policy", 22},
+                                        {"operator_add", 23},
+                                        {"operator_role", 24},
+                                        {"operator_disable", 25},
+                                        {"operator_enable", 26},
                                         {NULL, 0}};
 static const struct choice modes[] = {
     {"paste", MODE_PASTE},   {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES},
@@ -327,6 +331,8 @@ static const struct choice device_statuses[] = {{"returned", ASSET_RETURNED},
                                                 {"unavailable", ASSET_UNAVAILABLE},
                                                 {NULL, 0}};
 static const struct choice yes[] = {{"1", 1}, {NULL, 0}};
+static const struct choice roles[] = {
+    {"viewer", ROLE_VIEWER}, {"operator", ROLE_OPERATOR}, {"admin", ROLE_ADMIN}, {NULL, 0}};
 static const struct choice bools[] = {{"false", 0}, {"true", 1}, {NULL, 0}};
 static const struct choice zero_one[] = {{"0", 0}, {"1", 1}, {NULL, 0}};
 static const struct choice closure_states[] = {{"pending", CLOSURE_PENDING},
@@ -462,6 +468,11 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_ERASE_MIN] = {"erase_min_months", .check = v_int, .min = 0, .imax = 1200},
     [KEY_FIN_YEARS] = {"financial_years", .check = v_int, .min = 1, .imax = 100},
     [KEY_KEEP_LOCATION] = {"keep_location", .check = v_enum, .choices = yes},
+    /* four times the columns' 100 characters in bytes: a longer value
+     * reaches the rule and is named; anything longer is no typing mistake */
+    [KEY_USERNAME] = {"username", .check = v_bounded, .max = 400},
+    [KEY_DISPLAY_NAME] = {"display_name", .check = v_bounded, .max = 400},
+    [KEY_ROLE] = {"role", .check = v_enum, .choices = roles},
 };
 
 const char *input_name(enum key k)

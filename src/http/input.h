@@ -129,6 +129,11 @@ enum key {
 	KEY_ERASE_MIN,     /* "erase_min_months": 0 .. 1200 */
 	KEY_FIN_YEARS,     /* "financial_years": 1 .. 100 */
 	KEY_KEEP_LOCATION, /* "keep_location": 1 */
+	/* the Operators page (pages/operators.c); the domain checks a login's
+	 * characters and a display name's length, so these only bound them */
+	KEY_USERNAME,     /* "username" */
+	KEY_DISPLAY_NAME, /* "display_name" */
+	KEY_ROLE,         /* "role": viewer, operator or admin (enum role) */
 	KEY__MAX
 };
 

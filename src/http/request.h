@@ -46,6 +46,7 @@ enum arg_kind {
 	ARG_CLOSURE,
 	ARG_SERIAL,  /* a device's serial number */
 	ARG_WEBHOOK, /* a webhook endpoint (whk_...) */
+	ARG_LOGIN,   /* an operator's login (util/text.h login_valid) */
 	ARG__MAX
 };
 

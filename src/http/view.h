@@ -16,7 +16,8 @@ enum nav {
 	NAV_BULK,
 	NAV_AUDIT,
 	NAV_CLOSURES,
-	NAV_WEBHOOKS
+	NAV_WEBHOOKS,
+	NAV_OPERATORS
 };
 
 struct view {

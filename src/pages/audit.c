@@ -126,7 +126,9 @@ void page_audit(struct req *r)
 	    "closure_request", "closure_withdraw",    "bulk_undo",
 	    "merge",           "webhook_create",      "webhook_update",
 	    "webhook_test",    "webhook_redeliver",   "erase",
-	    "legal_hold",      "legal_hold_lift",     "retention_policy"};
+	    "legal_hold",      "legal_hold_lift",     "retention_policy",
+	    "operator_add",    "operator_role",       "operator_disable",
+	    "operator_enable"};
 	static const char *const action_labels[] = {"Deactivate",
 	                                            "Reactivate",
 	                                            "Profile edit",
@@ -147,7 +149,11 @@ void page_audit(struct req *r)
 	                                            "Personal data erased",
 	                                            "Legal hold set",
 	                                            "Legal hold lifted",
-	                                            "Retention policy changed"};
+	                                            "Retention policy changed",
+	                                            "Operator added",
+	                                            "Operator's role changed",
+	                                            "Operator disabled",
+	                                            "Operator enabled again"};
 	_Static_assert(sizeof(actions) == sizeof(action_labels), "a label for each action");
 	fill_options(d, "ACTION_OPTION", actions, action_labels,
 	             sizeof(actions) / sizeof(actions[0]), q.action);

@@ -65,6 +65,13 @@ void page_webhook_update(struct req *r);
 void page_webhook_test(struct req *r);
 void page_webhook_redeliver(struct req *r);
 
+/* pages/operators.c */
+void page_operators(struct req *r);
+void page_operator_add(struct req *r);
+void page_operator_role(struct req *r);
+void page_operator_disable(struct req *r);
+void page_operator_enable(struct req *r);
+
 /* pages/health.c */
 void page_healthz(struct req *r);
 
