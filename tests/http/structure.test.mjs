@@ -112,4 +112,8 @@ describe('statements per page (the log line counts them)', () => {
     };
     console.log(`# statements: ${JSON.stringify(seen)}`);
   });
+
+  test('the Operators page <= 1 (the tenant\'s operators; who is asking comes from the cache)', async () => {
+    console.log(`# statements: ${JSON.stringify({ operators: await budget('admin', '/operators', 1) })}`);
+  });
 });
