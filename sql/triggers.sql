@@ -338,6 +338,9 @@ BEGIN
       WHEN 'subscription_complete' THEN 'subscription.ended'
       WHEN 'device_returned' THEN 'asset.returned'
       WHEN 'erase' THEN 'customer.erased'
+      -- and no event for what changes no customer: the webhook endpoints',
+      -- the retention policy's and the Operators page's actions
+      -- (operator_add, operator_role, operator_disable, operator_enable)
       ELSE NULL END;
     -- a merge writes a row per moved record and one per customer: the
     -- duplicate's own row (its status and link changed) is the event
