@@ -17,7 +17,7 @@
           <input type="hidden" name="csrf" value="{{CSRF}}">
           <label for="role-{{INDEX}}" class="sr-only">Role of {{USERNAME}}</label>
           <select id="role-{{INDEX}}" name="role" data-role="{{ROLE}}">{{#ROLE_OPTION}}<option value="{{OPTION_VALUE}}" {{#OPTION_SELECTED}}selected{{/OPTION_SELECTED}}>{{OPTION_LABEL}}</option>{{/ROLE_OPTION}}</select>
-          <button type="submit" class="secondary" aria-label="Change the role of {{USERNAME}}">Change role</button>
+          <button type="submit" class="secondary" aria-label="Change role of {{USERNAME}}">Change role</button>
         </form>{{/ROLE_FORM}}</td>
       <td data-label="State">{{#ENABLED}}<span class="badge badge-active">enabled</span> <span class="sub">{{#SINCE_KNOWN}}since {{SINCE}}{{/SINCE_KNOWN}}{{#SINCE_UNKNOWN}}since before this page{{/SINCE_UNKNOWN}}</span>{{/ENABLED}}{{#DISABLED}}<span class="badge badge-inactive">disabled</span> <span class="sub">since {{SINCE}}, by {{BY}}</span>{{/DISABLED}}</td>
       <td data-label="Disable or enable">{{#DISABLE_FORM}}<form method="post" action="{{STATE_URL}}">
@@ -25,7 +25,7 @@
           <button type="submit" class="danger" aria-label="Disable {{USERNAME}}">Disable</button>
         </form>{{/DISABLE_FORM}}{{#ENABLE_FORM}}<form method="post" action="{{STATE_URL}}">
           <input type="hidden" name="csrf" value="{{CSRF}}">
-          <button type="submit" class="secondary" aria-label="Enable {{USERNAME}} again">Enable again</button>
+          <button type="submit" class="secondary" aria-label="Re-enable {{USERNAME}}">Re-enable</button>
         </form>{{/ENABLE_FORM}}</td>
     </tr>{{/OPERATOR}}</tbody>
   </table>
@@ -42,7 +42,7 @@
     <input id="username" name="username" required maxlength="100" autocomplete="off" spellcheck="false">
   </div>
   <div class="field">
-    <label for="display_name">Name <span class="required">(required)</span> <span class="sub">(shown in the header and the audit log's pages; up to 100 characters)</span></label>
+    <label for="display_name">Name <span class="required">(required)</span> <span class="sub">(shown in the page header when they sign in; up to 100 characters)</span></label>
     <input id="display_name" name="display_name" required maxlength="100" autocomplete="off">
   </div>
   <div class="field">
