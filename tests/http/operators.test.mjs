@@ -17,8 +17,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import {
   CONF_DIR, PASSWORD, errorCode, flashCookie, forgeCsrf, get, lit, mainOf, nowSeconds, post, sql, sqlValue, textOf, uid,
@@ -289,6 +290,40 @@ describe('tenants', () => {
     assert.equal(errorCode(exists.text), 'OPERATOR_EXISTS');
     assert.deepEqual(everyone(), before0, 'nothing changed');
     assert.deepEqual(row('globex'), { tenant: 2, role: 'admin', display: 'Gus Globex', disabledAt: null, disabledBy: null, createdBy: null, enabledAt: null });
+  });
+});
+
+describe('the migration', () => {
+  test('sql/migrations/0001-operators-disabled.sql brings the tables of before to the schema, and does nothing run again', () => {
+    const root = process.env.ROOT || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+    const migration = readFileSync(join(root, 'sql', 'migrations', '0001-operators-disabled.sql'), 'utf8');
+    assert.match(migration, /^-- \S.*\n/, 'a one-line comment on top');
+    const db = `custodian_mig_${uid(4)}`;
+    const columns = (t) => sql(`SELECT column_name, column_type, is_nullable, column_default FROM information_schema.columns
+                                 WHERE table_schema = ${lit(db)} AND table_name = ${lit(t)} ORDER BY ordinal_position`);
+    const want = (t) => sql(`SELECT column_name, column_type, is_nullable, column_default FROM information_schema.columns
+                               WHERE table_schema = 'custodian' AND table_name = ${lit(t)} ORDER BY ordinal_position`);
+    try {
+      // the two tables as sql/schema.sql made them before issue 19, with a row each
+      sql(`CREATE DATABASE ${db}; USE ${db};
+        CREATE TABLE tenants (id INT UNSIGNED NOT NULL PRIMARY KEY, slug VARCHAR(40) NOT NULL, name VARCHAR(100) NOT NULL,
+          currency CHAR(3) NOT NULL DEFAULT 'EUR', erase_min_months SMALLINT UNSIGNED NOT NULL DEFAULT 3,
+          erase_keep_location BOOLEAN NOT NULL DEFAULT TRUE, financial_years SMALLINT UNSIGNED NOT NULL DEFAULT 10,
+          erase_after_months SMALLINT UNSIGNED NULL, UNIQUE KEY ux_tenants_slug (slug)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+        CREATE TABLE operators (username VARCHAR(100) NOT NULL PRIMARY KEY, tenant_id INT UNSIGNED NOT NULL,
+          role ENUM('viewer','operator','admin') NOT NULL, display_name VARCHAR(100) NOT NULL,
+          CONSTRAINT fk_operators_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+        INSERT INTO tenants (id, slug, name) VALUES (1, 'n', 'N');
+        INSERT INTO operators VALUES ('admin', 1, 'admin', 'Ada')`);
+      for (let run = 1; run <= 2; run++) {
+        sql(`USE ${db}; ${migration}`);
+        for (const t of ['tenants', 'operators']) assert.deepEqual(columns(t), want(t), `run ${run}: ${t} as in sql/schema.sql`);
+      }
+      assert.deepEqual(sql(`SELECT username, role, disabled_at, created_at FROM ${db}.operators`), [['admin', 'admin', null, null]], 'the row kept, enabled');
+      assert.deepEqual(sql(`SELECT operators_version FROM ${db}.tenants`), [['0']]);
+    } finally {
+      sql(`DROP DATABASE IF EXISTS ${db}`);
+    }
   });
 });
 
