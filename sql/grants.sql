@@ -19,6 +19,14 @@ GRANT SELECT ON custodian.customer_counts TO 'custodian_app'@'@APP_HOST@';
 -- the search's words: kept by the customers' triggers, read by the search
 GRANT SELECT ON custodian.customer_words TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT ON custodian.operators TO 'custodian_app'@'@APP_HOST@';
+-- the Operators page (README "Operators"): an admin adds an operator of the
+-- tenant, changes its role, disables and enables it again; never removes
+-- one, nor renames a login or moves it to another tenant
+GRANT INSERT ON custodian.operators TO 'custodian_app'@'@APP_HOST@';
+GRANT UPDATE (role, disabled_at, disabled_by, enabled_at)
+  ON custodian.operators TO 'custodian_app'@'@APP_HOST@';
+-- the write that guards a tenant's last admin on a Galera cluster too
+GRANT UPDATE (operators_version) ON custodian.tenants TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT, UPDATE ON custodian.customers TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT, UPDATE ON custodian.addresses TO 'custodian_app'@'@APP_HOST@';
 GRANT SELECT, INSERT, UPDATE ON custodian.orders TO 'custodian_app'@'@APP_HOST@';

@@ -24,6 +24,10 @@ CREATE TABLE IF NOT EXISTS tenants (
   erase_min_months    SMALLINT UNSIGNED NOT NULL DEFAULT 3,
   erase_keep_location BOOLEAN NOT NULL DEFAULT TRUE,
   financial_years     SMALLINT UNSIGNED NOT NULL DEFAULT 10,
+  -- bumped by every change of the Operators page (src/domain/operators.c):
+  -- the write that makes two concurrent changes of one tenant's operators
+  -- conflict on Galera too, where row locks are local to a node
+  operators_version   INT UNSIGNED NOT NULL DEFAULT 0,
   -- The retention policy: erase the personal data of customers deactivated
   -- this many months ago, applied daily by the job workers as a bulk run
   -- (NULL: no policy).
@@ -347,6 +351,14 @@ CREATE TABLE IF NOT EXISTS operators (
   tenant_id    INT UNSIGNED NOT NULL,
   role         ENUM('viewer','operator','admin') NOT NULL,
   display_name VARCHAR(100) NOT NULL,
+  -- the Operators page (README "Operators"): when and by whom the row was
+  -- added, disabled or enabled again (NULL: made by SQL before the page); a
+  -- disabled operator is no operator (db_operator_find)
+  created_at   DATETIME NULL,
+  created_by   VARCHAR(100) NULL,
+  disabled_at  DATETIME NULL,
+  disabled_by  VARCHAR(100) NULL,
+  enabled_at   DATETIME NULL,
   CONSTRAINT fk_operators_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 

@@ -339,8 +339,9 @@ BEGIN
       WHEN 'device_returned' THEN 'asset.returned'
       WHEN 'erase' THEN 'customer.erased'
       -- every other action makes no event: the admins' own writes
-      -- (webhook_*, retention_policy, api_key_create, api_key_revoke) are
-      -- not changes to a customer or a record
+      -- (webhook_*, retention_policy, api_key_create, api_key_revoke, and
+      -- the Operators page's operator_add, operator_role, operator_disable,
+      -- operator_enable) are not changes to a customer or a record
       ELSE NULL END;
     -- a merge writes a row per moved record and one per customer: the
     -- duplicate's own row (its status and link changed) is the event

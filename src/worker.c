@@ -20,6 +20,7 @@
 #include "domain/closures.h"
 #include "domain/keys.h"
 #include "domain/lifecycle.h"
+#include "domain/operators.h"
 #include "http/auth.h"
 #include "http/error.h"
 #include "http/json.h"
@@ -153,6 +154,8 @@ static const struct arg_def arg_defs[ARG__MAX] = {
     [ARG_WEBHOOK] = {"whk", "id",
                      "id: this is not a webhook endpoint id (they look like whk_0a1b2c3d4e)."},
     [ARG_API_KEY] = {NULL, "id", "id: this is not an API key's id (a number, like 12).", true},
+    [ARG_LOGIN] = {NULL, "username",
+                   "username: a login is 1 to 100 letters, digits, '.', '_', '-', '@' or '+'."},
 };
 
 /* 1 to 19 digits, not starting with 0 (an API key's id). */
@@ -171,7 +174,16 @@ static bool arg_valid(enum arg_kind k, const char *arg)
 {
 	if (arg_defs[k].numeric)
 		return number_valid(arg);
+	if (k == ARG_LOGIN)
+		return login_valid(arg);
 	return arg_defs[k].prefix ? public_id_valid(arg, arg_defs[k].prefix) : serial_valid(arg);
+}
+
+/* The Operators page's writes: their refusals name the login, no customer. */
+static bool operators_route(enum page p)
+{
+	return p == PAGE_OPERATORS || p == PAGE_OPERATOR_ROLE || p == PAGE_OPERATOR_DISABLE ||
+	       p == PAGE_OPERATOR_ENABLE;
 }
 
 /* The audit action of a write to this route (NULL: not audited). */
@@ -190,7 +202,8 @@ static const char *write_action(const struct req *r)
 	if (r->route->arg != ARG_NONE && r->route->arg != ARG_RUN)
 		return r->route->action;
 	/* (a new API key names nothing yet; its refusal is audited too) */
-	if (r->page == PAGE_BULK_APPLY || r->page == PAGE_BULK_UNDO || r->page == PAGE_API_KEYS)
+	if (r->page == PAGE_BULK_APPLY || r->page == PAGE_BULK_UNDO || r->page == PAGE_API_KEYS ||
+	    operators_route(r->page))
 		return r->route->action;
 	return NULL;
 }
@@ -216,6 +229,10 @@ static void refuse_write(struct req *r, int status, const char *code, const char
 		if (r->page == PAGE_API_KEYS || r->page == PAGE_API_KEY_REVOKE)
 			keys_audit_refusal(r->app->db, r->arena, &who, action,
 			                   r->arg ? strtoull(r->arg, NULL, 10) : 0, code);
+		else if (operators_route(r->page))
+			operator_audit_refusal(r->app->db, r->arena, &who,
+			                       r->arg ? r->arg : req_str(r, KEY_USERNAME), action,
+			                       code);
 		else if (r->route->arg == ARG_CLOSURE)
 			closure_audit_refusal(r->app->db, r->arena, &who, r->arg, code);
 		else if (r->page == PAGE_BULK_UNDO)

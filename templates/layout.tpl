@@ -26,8 +26,10 @@
       <li><a href="/retention" {{#NAV_RETENTION}}aria-current="page"{{/NAV_RETENTION}}>Retention</a></li>
       <li><a href="/webhooks" {{#NAV_WEBHOOKS}}aria-current="page"{{/NAV_WEBHOOKS}}>Webhooks</a></li>
       <li><a href="/audit" {{#NAV_AUDIT}}aria-current="page"{{/NAV_AUDIT}}>Audit log</a></li>
-      {{#ADMIN_NAV}}<li><a href="/status" {{#NAV_STATUS}}aria-current="page"{{/NAV_STATUS}}>Status</a></li>
-      <li><a href="/api-keys" {{#NAV_API_KEYS}}aria-current="page"{{/NAV_API_KEYS}}>API keys</a></li>{{/ADMIN_NAV}}
+      {{! admins only (src/http/view.c) }}
+      {{#ADMIN_NAV}}<li><a href="/operators" {{#NAV_OPERATORS}}aria-current="page"{{/NAV_OPERATORS}}>Operators</a></li>
+      <li><a href="/api-keys" {{#NAV_API_KEYS}}aria-current="page"{{/NAV_API_KEYS}}>API keys</a></li>
+      <li><a href="/status" {{#NAV_STATUS}}aria-current="page"{{/NAV_STATUS}}>Status</a></li>{{/ADMIN_NAV}}
     </ul>
   </nav>
   <p class="who"><span class="tenant">{{TENANT_NAME}}</span> · {{USER_DISPLAY}} <span class="role role-{{ROLE}}">{{ROLE}}</span></p>

@@ -67,6 +67,7 @@ static void sql_table_load(void)
 	    {db_sql_actions, db_sql_actions_n},     {db_sql_closures, db_sql_closures_n},
 	    {db_sql_merge, db_sql_merge_n},         {db_sql_webhooks, db_sql_webhooks_n},
 	    {db_sql_erasure, db_sql_erasure_n},     {db_sql_ops, db_sql_ops_n},
+	    {db_sql_operators, db_sql_operators_n},
 	};
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++)
 		for (size_t i = 0; i < families[f].n; i++) {

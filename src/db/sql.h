@@ -42,6 +42,8 @@ extern const struct stmt_sql db_sql_webhooks[];
 extern const size_t db_sql_webhooks_n;
 extern const struct stmt_sql db_sql_ops[];
 extern const size_t db_sql_ops_n;
+extern const struct stmt_sql db_sql_operators[];
+extern const size_t db_sql_operators_n;
 extern const struct stmt_sql db_sql_closures[];
 extern const size_t db_sql_closures_n;
 extern const struct stmt_sql db_sql_merge[];

@@ -10,7 +10,7 @@ const struct stmt_sql db_sql_tenants[] = {
     {STMT_OPERATOR_BY_NAME,
      "SELECT o.username, o.display_name, o.role, t.id, t.slug, t.name, t.currency"
      "  FROM operators o JOIN tenants t ON t.id = o.tenant_id"
-     " WHERE o.username = ?"},
+     " WHERE o.username = ? AND o.disabled_at IS NULL"},
     /* key hash as 64 hex digits */
     {STMT_API_KEY_BY_HASH, "SELECT k.id, k.tenant_id, t.slug, t.name, t.currency, k.role, k.label,"
                            "       k.revoked_at IS NOT NULL, k.rate_limit"

@@ -23,7 +23,8 @@ struct operator_row {
 	struct tenant_ref tenant;
 };
 
-/* The operator whose login is username, or ERR_NOT_FOUND. */
+/* The enabled operator whose login is username, or ERR_NOT_FOUND (also
+ * for a disabled one: it is no operator). */
 enum err db_operator_find(struct db *db, struct arena *a, const char *username,
                           struct operator_row *out);
 

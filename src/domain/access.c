@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/api_key.h"
 
@@ -33,6 +34,13 @@ enum err access_operator(struct db *db, struct arena *a, struct operator_cache *
 	slot->at = now;
 	*out = slot;
 	return ERR_OK;
+}
+
+void access_operator_forget(struct operator_cache *cache, const char *username)
+{
+	for (int i = 0; i < OPERATOR_CACHE_SIZE; i++)
+		if (strcasecmp(cache->e[i].username, username) == 0)
+			memset(&cache->e[i], 0, sizeof(cache->e[i]));
 }
 
 enum err access_api_key(struct db *db, struct arena *a, const char *key, struct api_key_row *out)

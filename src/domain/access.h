@@ -12,8 +12,12 @@
  * is stored). Also the key tool's create, list and revoke.
  */
 
+/* Seconds an operator's role and tenant are kept by a worker process: a
+ * change on the Operators page (a role, a disable) reaches every worker of
+ * every host at most this long after it commits (README "Operators"); the
+ * acting worker forgets the login at once. */
 #define OPERATOR_CACHE_SIZE 32
-#define OPERATOR_CACHE_TTL  10 /* seconds an operator's role and tenant are kept */
+#define OPERATOR_CACHE_TTL  5
 
 /* An operator as a worker caches it (copies: they outlive the request). */
 struct operator_entry {
@@ -39,6 +43,10 @@ struct operator_cache {
  */
 enum err access_operator(struct db *db, struct arena *a, struct operator_cache *cache,
                          const char *username, time_t now, const struct operator_entry **out);
+
+/* Drops username's entry from the cache (none: nothing happens), so that
+ * this worker reads the operator again on its next request. */
+void access_operator_forget(struct operator_cache *cache, const char *username);
 
 /* The key named by its text (cust_...), or ERR_NOT_FOUND when it is not a
  * key, unknown or revoked. */

@@ -24,6 +24,7 @@ static const struct {
     [ERR_INVALID] = {400, "INVALID_PARAMETER", "The request is not valid."},
     [ERR_TOO_LARGE] = {413, "PAYLOAD_TOO_LARGE", "The request is larger than allowed."},
     [ERR_REFUSED] = {409, "REFUSED", "The change was refused; nothing was changed."},
+    [ERR_FORBIDDEN] = {403, "FORBIDDEN", "You may not do this; nothing was changed."},
     [ERR_INTERNAL] = {500, "INTERNAL", "Something went wrong on our side; it was logged."},
 };
 

@@ -320,6 +320,10 @@ static const struct choice actions[] = {{"deactivate", 0},
                                         {"retention_policy", 22},
                                         {"api_key_create", 23},
                                         {"api_key_revoke", 24},
+                                        {"operator_add", 25},
+                                        {"operator_role", 26},
+                                        {"operator_disable", 27},
+                                        {"operator_enable", 28},
                                         {NULL, 0}};
 static const struct choice modes[] = {
     {"paste", MODE_PASTE},   {"filter", MODE_FILTER}, {"duplicates", MODE_DUPLICATES},
@@ -330,6 +334,8 @@ static const struct choice device_statuses[] = {{"returned", ASSET_RETURNED},
                                                 {"unavailable", ASSET_UNAVAILABLE},
                                                 {NULL, 0}};
 static const struct choice yes[] = {{"1", 1}, {NULL, 0}};
+static const struct choice roles[] = {
+    {"viewer", ROLE_VIEWER}, {"operator", ROLE_OPERATOR}, {"admin", ROLE_ADMIN}, {NULL, 0}};
 static const struct choice bools[] = {{"false", 0}, {"true", 1}, {NULL, 0}};
 static const struct choice zero_one[] = {{"0", 0}, {"1", 1}, {NULL, 0}};
 static const struct choice closure_states[] = {{"pending", CLOSURE_PENDING},
@@ -468,6 +474,11 @@ static const struct field_def defs[KEY__MAX] = {
     [KEY_KEY_LABEL] = {"label", .check = v_text, .max = KEY_LABEL_MAX},
     [KEY_KEY_ROLE] = {"role", .check = v_name, .names = role_name, .nnames = ROLE__MAX},
     [KEY_RATE_LIMIT] = {"rate_limit", .check = v_int, .min = 1, .imax = KEY_RATE_MAX},
+    /* four times the columns' 100 characters in bytes: a longer value
+     * reaches the rule and is named; anything longer is no typing mistake */
+    [KEY_USERNAME] = {"username", .check = v_bounded, .max = 400},
+    [KEY_DISPLAY_NAME] = {"display_name", .check = v_bounded, .max = 400},
+    [KEY_ROLE] = {"role", .check = v_enum, .choices = roles},
 };
 
 const char *input_name(enum key k)

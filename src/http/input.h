@@ -133,6 +133,11 @@ enum key {
 	KEY_KEY_LABEL,  /* "label": 1 to 100 characters; the domain checks it again */
 	KEY_KEY_ROLE,   /* "role": viewer, operator or admin */
 	KEY_RATE_LIMIT, /* "rate_limit": calls a minute, 1 .. 1000000 (empty: the default) */
+	/* the Operators page (pages/operators.c); the domain checks a login's
+	 * characters and a display name's length, so these only bound them */
+	KEY_USERNAME,     /* "username" */
+	KEY_DISPLAY_NAME, /* "display_name" */
+	KEY_ROLE,         /* "role": viewer, operator or admin (enum role) */
 	KEY__MAX
 };
 

@@ -47,6 +47,7 @@ enum arg_kind {
 	ARG_SERIAL,  /* a device's serial number */
 	ARG_WEBHOOK, /* a webhook endpoint (whk_...) */
 	ARG_API_KEY, /* an API key's id: 1 to 19 digits */
+	ARG_LOGIN,   /* an operator's login (util/text.h login_valid) */
 	ARG__MAX
 };
 

@@ -73,6 +73,14 @@ static const struct {
     {"api_key_revoked", "success",
      "The API key is revoked: every call with it is refused (401) from now on."},
     {"api_key_already_revoked", "info", "The API key was already revoked; nothing changed."},
+    {"operator_added", "success",
+     "The operator was added. They sign in with this login as before (the web server still "
+     "checks their password or single sign-on)."},
+    {"operator_role", "success", "The role was changed; it applies within seconds on every host."},
+    {"operator_role_unchanged", "info", "The operator already had this role; nothing changed."},
+    {"operator_disabled", "success",
+     "The operator was disabled: every page refuses them within seconds, on every host."},
+    {"operator_enabled", "success", "The operator was enabled again."},
 };
 
 static void layout_flash(struct req *r, struct tmpl_dict *root)
@@ -110,11 +118,13 @@ struct tmpl_dict *view_begin(struct req *r, struct view *v, const char *title,
 		         : r->user.role == ROLE_OPERATOR ? "operator"
 		                                         : "viewer");
 		tmpl_set(u, "TENANT_NAME", r->user.tenant_name);
+		/* the admins' links (the pages' routes say who may open them) */
 		if (r->user.role == ROLE_ADMIN)
 			tmpl_show(u, "ADMIN_NAV");
 		static const char *const navs[] = {NULL,           "NAV_CUSTOMERS", "NAV_RETENTION",
 		                                   "NAV_BULK",     "NAV_AUDIT",     "NAV_CLOSURES",
-		                                   "NAV_WEBHOOKS", "NAV_STATUS",    "NAV_API_KEYS"};
+		                                   "NAV_WEBHOOKS", "NAV_STATUS",    "NAV_API_KEYS",
+		                                   "NAV_OPERATORS"};
 		if (nav != NAV_NONE)
 			tmpl_show(u, navs[nav]);
 	}

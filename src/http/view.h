@@ -18,7 +18,8 @@ enum nav {
 	NAV_CLOSURES,
 	NAV_WEBHOOKS,
 	NAV_STATUS,
-	NAV_API_KEYS
+	NAV_API_KEYS,
+	NAV_OPERATORS
 };
 
 struct view {

@@ -127,7 +127,8 @@ void page_audit(struct req *r)
 	    "merge",           "webhook_create",      "webhook_update",
 	    "webhook_test",    "webhook_redeliver",   "erase",
 	    "legal_hold",      "legal_hold_lift",     "retention_policy",
-	    "api_key_create",  "api_key_revoke"};
+	    "api_key_create",  "api_key_revoke",      "operator_add",
+	    "operator_role",   "operator_disable",    "operator_enable"};
 	static const char *const action_labels[] = {"Deactivate",
 	                                            "Reactivate",
 	                                            "Profile edit",
@@ -150,7 +151,11 @@ void page_audit(struct req *r)
 	                                            "Legal hold lifted",
 	                                            "Retention policy changed",
 	                                            "API key created",
-	                                            "API key revoked"};
+	                                            "API key revoked",
+	                                            "Operator added",
+	                                            "Operator's role changed",
+	                                            "Operator disabled",
+	                                            "Operator enabled again"};
 	_Static_assert(sizeof(actions) == sizeof(action_labels), "a label for each action");
 	fill_options(d, "ACTION_OPTION", actions, action_labels,
 	             sizeof(actions) / sizeof(actions[0]), q.action);

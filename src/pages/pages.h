@@ -70,6 +70,12 @@ void page_api_keys(struct req *r);
 void page_api_key_create(struct req *r);
 void page_api_key_revoke_form(struct req *r);
 void page_api_key_revoke(struct req *r);
+/* pages/operators.c */
+void page_operators(struct req *r);
+void page_operator_add(struct req *r);
+void page_operator_role(struct req *r);
+void page_operator_disable(struct req *r);
+void page_operator_enable(struct req *r);
 
 /* pages/health.c */
 void page_healthz(struct req *r);

@@ -17,6 +17,7 @@ enum err {
 	ERR_INVALID,     /* the request's values are wrong (400) */
 	ERR_TOO_LARGE,   /* more than a limit allows (413) */
 	ERR_REFUSED,     /* the rules refuse the change; nothing changed (409) */
+	ERR_FORBIDDEN,   /* the rules refuse it to this user, as they are now (403) */
 	ERR_INTERNAL,    /* anything else: a bug, logged (500) */
 	ERR__MAX
 };

@@ -67,6 +67,20 @@ bool serial_valid(const char *s)
 	return n >= 1 && n <= 40;
 }
 
+bool login_valid(const char *s)
+{
+	if (s == NULL ||
+	    !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+		return false;
+	size_t n = 0;
+	for (const char *p = s; *p; p++, n++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.' ||
+		      *p == '@' || *p == '+'))
+			return false;
+	return n <= 100;
+}
+
 const char *text_problem(const char *s, size_t n, size_t max, const char *allowed, size_t *chars)
 {
 	size_t cps = 0;

@@ -25,6 +25,12 @@ bool public_id_valid(const char *s, const char *prefix);
 /* A device's serial number: 1 to 40 of [A-Za-z0-9._-]. */
 bool serial_valid(const char *s);
 
+/* A staff login as the edge (nginx basic auth, SSO) passes it in
+ * REMOTE_USER and the Operators page accepts it: 1 to 100 of
+ * [A-Za-z0-9._@+-], starting with a letter or a digit (so a login is never
+ * "." or "..", never a path step). NULL is not one. */
+bool login_valid(const char *s);
+
 /* The search's phone key: when term is a phone number (digits with spaces,
  * dashes, dots, parentheses and one leading '+'; 6 to 20 digits), writes
  * its digits reversed to out (cap >= 21) and returns true; "(+31)" counts

@@ -121,6 +121,7 @@ function pages(fx) {
     ['closure requests', go('/closures?state=all')],
     ['audit log', go('/audit')],
     ['audit log, filtered', go('/audit?action=deactivate&outcome=ok')],
+    ['operators (admins)', go('/operators')],
     ['error page (404)', go(`/customers/cus_nobody_${B.uid()}`)],
     ['error page (400)', go('/customers?status=bogus')],
   ];

@@ -171,6 +171,19 @@ const webhookState = (h) => sql(`SELECT url, events, enabled, updated_at,
 /** The CSRF action of each webhook route. */
 const WEBHOOK_ACTIONS = { webhooks: 'webhook_create', webhook: 'webhook_update', 'webhook-test': 'webhook_test', 'webhook-redeliver': 'webhook_redeliver' };
 
+/** An operator of tenant 1 made by SQL (issue 19: the Operators page), a viewer, disabled
+ * when asked, with display name display: its login. No htpasswd line: nobody signs in as it. */
+function staffLogin({ disabled = false, display = 'Security Matrix' } = {}) {
+  const login = `sec${TAG}${++seq}${randomBytes(3).toString('hex')}`;
+  sql(`INSERT INTO operators (username, tenant_id, role, display_name, disabled_at, disabled_by)
+       VALUES (${lit(login)}, 1, 'viewer', ${lit(display)}, ${disabled ? 'UTC_TIMESTAMP()' : 'NULL'}, ${disabled ? "'tests'" : 'NULL'})`);
+  return login;
+}
+/** What an Operators page write changes: the operator's row. */
+const staffState = (login) => sql(`SELECT tenant_id, role, display_name, disabled_at, disabled_by FROM operators WHERE username = ${lit(login)}`);
+/** The CSRF action of each Operators route. */
+const OPERATOR_ACTIONS = { operators: 'operator_add', 'operator-role': 'operator_role', 'operator-disable': 'operator_disable', 'operator-enable': 'operator_enable' };
+
 /** A tenant's retention policy (issue 18): [[erase_after_months, erase_min_months, erase_keep_location, financial_years]]. */
 const policyState = (tenant) => sql(`SELECT erase_after_months, erase_min_months, erase_keep_location, financial_years FROM tenants WHERE id = ${tenant}`);
 /** A policy form that passes: 1200 months (100 years: nothing in the demo data, nor here, was deactivated
@@ -764,6 +777,12 @@ describe('XSS: hostile data is rendered escaped in every page, CSV and JSON', ()
     sql(`UPDATE api_keys SET revoked_at = UTC_TIMESTAMP() WHERE id IN (${keys.map((k) => k.id).join(', ')})`);
   });
 
+  test('operators: hostile display names on the Operators page', async () => {
+    const names = XSS.map((p) => cut(p, 100));
+    for (const display of names) staffLogin({ display });
+    page('operators list', await http('admin', 'GET', '/operators'), { values: names, shown: names }, 'admin: /operators');
+  });
+
   test('a hostile flash cookie shows nothing and is cleared', async () => {
     for (const c of X) {
       const r = await http('admin', 'GET', `/customers/${c.pid}`, { cookie: `flash=${encodeURIComponent(c.p)}` });
@@ -1109,6 +1128,16 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
       badId(await send('POST /api-keys/{id}/revoke', p, 'admin', 'POST', `/api-keys/${q(p)}/revoke`, {
         form: { csrf: tokenFor('admin', 'api_key_revoke', p) },
       }), `POST /api-keys/${p}/revoke`);
+      // ---- the Operators page (issue 19): a role is one of three, a login in the path letters,
+      // digits and . _ - @ + (the front controller's refusals; the form's login, refused by the
+      // domain with an audit row, and the display name, free text, are below)
+      bad400(await send('POST /operators role', p, 'admin', 'POST', '/operators', {
+        form: { csrf: tokenFor('admin', 'operator_add'), username: 'sqli-nobody', display_name: 'SQLi', role: p },
+      }), 'role', what('role'));
+      for (const suffix of ['role', 'disable', 'enable'])
+        badId(await send(`POST /operators/{login}/${suffix}`, p, 'admin', 'POST', `/operators/${q(p)}/${suffix}`, {
+          form: { csrf: tokenFor('admin', `operator_${suffix}`, p), role: 'viewer' },
+        }), `POST /operators/${p}/${suffix}`);
       // ---- API: query parameters
       for (const name of ['limit', 'startAfter', 'status', 'customerType', 'hasActiveRentals', 'sortBy', 'sortDir'])
         bad400(await send(`GET /v1/customers ?${name}`, p, KEYS.admin, 'GET', `/v1/customers?${name}=${q(p)}`), name, what(name));
@@ -1286,6 +1315,26 @@ describe('SQL injection: every parameter refuses or takes the payload as data; t
     for (const p of SQLI)
       assert.deepEqual(notes.filter((n) => n[0] === p).map((n) => n[1]).sort(),
         ['ALREADY_ACTIVE', 'ALREADY_ACTIVE', 'ALREADY_INACTIVE', 'ALREADY_INACTIVE', 'ALREADY_INACTIVE'], `note ${JSON.stringify(p)} stored as typed`);
+  });
+
+  test('an operator\'s display name (the Operators page) is stored byte for byte, with its one audit row; a login is refused by the rule', async () => {
+    for (const p of SQLI) {
+      const before0 = staffState(p);
+      const bad = await send('POST /operators username', p, 'admin', 'POST', '/operators', {
+        form: { csrf: tokenFor('admin', 'operator_add'), username: p, display_name: 'SQLi', role: 'admin' },
+      });
+      bad400(bad, 'username', `username=${JSON.stringify(p)}`);
+      assert.equal(errorCode(bad.text), 'INVALID_USERNAME');
+      assert.deepEqual(sql(`SELECT action, outcome, subject FROM audit_log WHERE request_id = ${lit(bad.headers['x-request-id'])}`), [['operator_add', 'INVALID_USERNAME', p]]);
+      assert.deepEqual(staffState(p), before0, 'no operator added');
+      const login = `sqli${TAG}${randomBytes(4).toString('hex')}`;
+      const r = await send('POST /operators display_name', p, 'admin', 'POST', '/operators', {
+        form: { csrf: tokenFor('admin', 'operator_add'), username: login, display_name: p, role: 'viewer' },
+      });
+      assert.equal(r.status, 303, `display_name ${JSON.stringify(p)}: ${r.status} ${errorCode(r.text)}`);
+      assert.deepEqual(staffState(login).map((x) => x.slice(0, 4)), [['1', 'viewer', p, null]], `display_name ${JSON.stringify(p)}: stored as typed`);
+      assert.deepEqual(sql(`SELECT action, outcome, customer_id FROM audit_log WHERE subject = ${lit(login)} ORDER BY id`), [['operator_add', 'ok', null]]);
+    }
   });
 
   test('the note of a legal hold and of an erasure (page and API) is stored byte for byte in its one audit row; the change is made', async () => {
@@ -1477,6 +1526,32 @@ describe('CSRF: every POST route refuses missing, forged and expired tokens; a r
       make: () => ({ key: apiKeyRow(), id: null }), url: (c) => `/api-keys/${c.key.id}/revoke`, subject: (c) => String(c.key.id),
       form: () => ({}), state: (c) => apiKeyState(c.key), ok: 303,
       changed: (c) => apiKeyState(c.key)[0][2] === '1',
+    },
+    // the Operators page (issue 19): admins only; a refused change is audited under the login
+    // (no customer); a refused addition too, the token having no subject
+    {
+      name: 'operator add', action: 'operator_add', other: 'operator_role', user: 'admin',
+      make: () => ({ login: `csrf${TAG}${randomBytes(4).toString('hex')}`, id: null }), url: () => '/operators', subject: () => '',
+      form: (c) => ({ username: c.login, display_name: 'CSRF test', role: 'viewer' }), state: (c) => staffState(c.login), ok: 303,
+      changed: (c) => staffState(c.login).length === 1,
+    },
+    {
+      name: 'operator role', action: 'operator_role', other: 'operator_disable', user: 'admin',
+      make: () => ({ login: staffLogin(), id: null }), url: (c) => `/operators/${c.login}/role`, subject: (c) => c.login,
+      form: () => ({ role: 'operator' }), state: (c) => staffState(c.login), ok: 303,
+      changed: (c) => staffState(c.login)[0][1] === 'operator',
+    },
+    {
+      name: 'operator disable', action: 'operator_disable', other: 'operator_enable', user: 'admin',
+      make: () => ({ login: staffLogin(), id: null }), url: (c) => `/operators/${c.login}/disable`, subject: (c) => c.login,
+      form: () => ({}), state: (c) => staffState(c.login), ok: 303,
+      changed: (c) => staffState(c.login)[0][3] !== null,
+    },
+    {
+      name: 'operator enable', action: 'operator_enable', other: 'operator_disable', user: 'admin',
+      make: () => ({ login: staffLogin({ disabled: true }), id: null }), url: (c) => `/operators/${c.login}/enable`, subject: (c) => c.login,
+      form: () => ({}), state: (c) => staffState(c.login), ok: 303,
+      changed: (c) => staffState(c.login)[0][3] === null,
     },
   ];
   /** The login a route's token cases are made for, and another one. */
@@ -1713,7 +1788,8 @@ describe('roles: every route × method × login against the README\'s rules', ()
       '/customers/{}/edit', '/customers/{}/notes', '/orders/{}/cancel', '/subscriptions/{}/cancel',
       '/subscriptions/{}/early-return', '/devices/{}/status', '/customers/{}/retention', '/retention', '/retention/policy', '/audit', '/bulk', '/bulk/preview', '/bulk/apply', '/bulk/merge', '/bulk/{}', '/bulk/{}/undo', '/healthz', '/metrics', '/status',
       '/customers/{}/closure', '/closures', '/closures/{}/withdraw', '/customers/{}/merge', '/customers/{}/erase', '/customers/{}/legal-hold',
-      '/webhooks', '/webhooks/{}', '/webhooks/{}/test', '/webhooks/{}/redeliver', '/api-keys', '/api-keys/{}/revoke', '/v1/customers',
+      '/webhooks', '/webhooks/{}', '/webhooks/{}/test', '/webhooks/{}/redeliver', '/api-keys', '/api-keys/{}/revoke',
+      '/operators', '/operators/{}/role', '/operators/{}/disable', '/operators/{}/enable', '/v1/customers',
       '/v1/customers/{}', '/v1/orders', '/v1/orders/{}', '/v1/orders/{}/cancel', '/v1/subscriptions', '/v1/subscriptions/{}',
       '/v1/subscriptions/{}/cancel', '/v1/subscriptions/{}/early-return', '/v1/assets', '/v1/assets/{}', '/v1/payments', '/v1/payments/{}',
       '/v1/customers/{}/merge', '/v1/customers/{}/erase']);
@@ -1789,6 +1865,10 @@ describe('roles: every route × method × login against the README\'s rules', ()
       // an API key's path names one of tenant 1
       const victimKey = route.arg === 'ARG_API_KEY' ? apiKeyRow() : null;
       const victimKeyBefore = victimKey ? apiKeyState(victimKey) : null;
+      // an Operators route's path names an operator of tenant 1 (a disabled one to enable)
+      const staffing = route.name in OPERATOR_ACTIONS;
+      const victimStaff = route.arg === 'ARG_LOGIN' ? staffLogin({ disabled: route.name === 'operator-enable' }) : null;
+      const victimStaffBefore = victimStaff ? staffState(victimStaff) : null;
       const jobs = [];
       for (const method of METHODS) {
         for (const login of LOGINS) {
@@ -1808,6 +1888,9 @@ describe('roles: every route × method × login against the README\'s rules', ()
           // (a webhook write that succeeds: an endpoint of its own, a URL of its own)
           const hook = route.arg === 'ARG_WEBHOOK' ? (changes ? webhookEndpoint() : victimHook) : null;
           const hookUrl = hooking ? `http://127.0.0.1:9/roles-${TAG}-${randomBytes(5).toString('hex')}` : null;
+          // (an Operators write that succeeds: an operator of its own, a new login of its own)
+          const staff = route.arg === 'ARG_LOGIN' ? (changes ? staffLogin({ disabled: route.name === 'operator-enable' }) : victimStaff) : null;
+          const newLogin = staffing ? `roles${TAG}${randomBytes(4).toString('hex')}` : null;
           const clo = target.clo ?? victimClosure;
           // (a revocation that succeeds: a key of its own; a creation: a label of its own)
           const apiKey = route.arg === 'ARG_API_KEY' ? (changes ? apiKeyRow() : victimKey) : null;
@@ -1815,6 +1898,7 @@ describe('roles: every route × method × login against the README\'s rules', ()
           const pathname = route.pattern === '/bulk/{}' ? `/bulk/${NW_RUN}` : route.pattern === '/bulk/{}/undo' ? `/bulk/${undoRun}/undo`
             : hook ? route.pattern.replace('{}', hook.pid)
             : apiKey ? route.pattern.replace('{}', apiKey.id)
+            : staff ? route.pattern.replace('{}', staff)
             : rec ? route.pattern.replace('{}', rec.id)
               : route.arg === 'ARG_CLOSURE' ? route.pattern.replace('{}', clo) : route.pattern.replace('{}', target.pid);
           const opts = {};
@@ -1822,29 +1906,30 @@ describe('roles: every route × method × login against the README\'s rules', ()
             if (method === 'PUT' || method === 'PATCH' || method === 'POST')
               opts.json = rec ? rec.json : merging ? { intoCustomerId: mergeKeep.pid } : erasing ? { note: 'role matrix' } : { status: 'active' };
           } else if (method !== 'GET' && method !== 'HEAD') {
-            const action = hooking ? WEBHOOK_ACTIONS[route.name] : route.pattern.endsWith('/reactivate') ? 'reactivate' : route.name === 'bulk-apply' ? 'bulk_apply'
+            const action = staffing ? OPERATOR_ACTIONS[route.name] : hooking ? WEBHOOK_ACTIONS[route.name] : route.pattern.endsWith('/reactivate') ? 'reactivate' : route.name === 'bulk-apply' ? 'bulk_apply'
               : route.name === 'bulk-preview' ? 'bulk_preview' : route.name === 'customer-edit' ? 'edit' : route.name === 'notes' ? 'note'
                 : route.name === 'closure-file' ? 'closure_request' : route.name === 'closure-withdraw' ? 'closure_withdraw'
                   : route.name === 'customer-merge' ? 'merge' : route.name === 'bulk-undo' ? 'bulk_undo'
                     : route.name === 'bulk-merge' ? 'bulk_merge' : route.name === 'customer-erase' ? 'erase'
                       : route.name === 'customer-legal-hold' ? 'legal_hold' : policing ? 'retention_policy'
                         : route.name === 'api-keys' ? 'api_key_create' : route.name === 'api-key-revoke' ? 'api_key_revoke' : 'deactivate';
-            const subject = rec ? rec.id : hook ? hook.pid : apiKey ? String(apiKey.id) : route.arg === 'ARG_CUSTOMER' ? target.pid : route.arg === 'ARG_CLOSURE' ? clo
+            const subject = staff ? staff : rec ? rec.id : hook ? hook.pid : apiKey ? String(apiKey.id) : route.arg === 'ARG_CUSTOMER' ? target.pid : route.arg === 'ARG_CLOSURE' ? clo
               : route.name === 'bulk-undo' ? undoRun : '';
             opts.form = { csrf: tokenFor(user, rec ? rec.action : action, subject), reason: 'data_cleanup', mode: 'paste', lines: target.pid,
               nonce: randomBytes(16).toString('hex'), select: [target.pid], kind: 'phone', date: '2025-01-31', summary: 'role matrix',
               ...(rec ? rec.form : {}), ...(merging ? { into: mergeKeep.pid, pair: [`${target.pid}>${mergeKeep.pid}`] } : {}),
               ...(hooking ? { url: hookUrl, event: ['*'], delivery: hook?.delivery } : {}),
+              ...(staffing ? { username: newLogin, display_name: 'Role Matrix', role: 'operator' } : {}),
               ...(erasing ? { confirm: '1', hold: '1', note: 'role matrix' } : {}),
               ...(policing ? { ...POLICY_FORM, financial_years: '11' } : {}),
               ...(keyLabel ? { label: keyLabel, role: 'operator' } : {}) };
             if (route.name === 'customer-edit') Object.assign(opts.form, { firstName: 'Roles', lastName: `Matrix ${login}`, customerType: 'individual' });
           }
-          jobs.push(http(who, method, pathname, opts).then((r) => ({ r, method, login, want, target, changes, rec, hook, hookUrl, apiKey, keyLabel })));
+          jobs.push(http(who, method, pathname, opts).then((r) => ({ r, method, login, want, target, changes, rec, hook, hookUrl, apiKey, keyLabel, staff, newLogin })));
         }
       }
       const results = await Promise.all(jobs);
-      for (const { r, method, login, want, target, changes, rec, hook, hookUrl, apiKey, keyLabel } of results) {
+      for (const { r, method, login, want, target, changes, rec, hook, hookUrl, apiKey, keyLabel, staff, newLogin } of results) {
         const what = `${method} ${route.pattern} as ${login}`;
         cells++;
         tally[want] = (tally[want] || 0) + 1;
@@ -1896,6 +1981,12 @@ describe('roles: every route × method × login against the README\'s rules', ()
         } else if (changes && r.status === want && route.name === 'api-key-revoke') {
           assert.equal(apiKeyState(apiKey)[0][2], '1', `${what}: the key was revoked`);
           assert.equal(r.headers.location, '/api-keys', `${what}: back to the list`);
+        } else if (changes && r.status === want && route.name === 'operators') {
+          assert.deepEqual(staffState(newLogin).map((x) => x.slice(0, 4)), [['1', 'operator', 'Role Matrix', null]], `${what}: the operator was added`);
+        } else if (changes && r.status === want && route.name === 'operator-role') {
+          assert.equal(staffState(staff)[0][1], 'operator', `${what}: the role was changed`);
+        } else if (changes && r.status === want && (route.name === 'operator-disable' || route.name === 'operator-enable')) {
+          assert.equal(staffState(staff)[0][3] === null, route.name === 'operator-enable', `${what}: disabled or enabled`);
         } else if (changes && r.status === want && route.name === 'webhook') {
           assert.deepEqual(webhookState(hook)[0].slice(0, 3), [hookUrl, '*', '0'], `${what}: the endpoint was changed`);
         } else if (changes && r.status === want && route.name === 'webhook-test') {
@@ -1929,6 +2020,7 @@ describe('roles: every route × method × login against the README\'s rules', ()
       if (victimClosure) assert.equal(sqlValue(`SELECT state FROM closure_requests WHERE public_id = ${lit(victimClosure)}`), 'pending', `${route.pattern}: no refused call withdrew it`);
       if (victimHook) assert.deepEqual(webhookState(victimHook), victimHookBefore, `${route.pattern}: no refused or read-only call changed the endpoint`);
       if (victimKey) assert.deepEqual(apiKeyState(victimKey), victimKeyBefore, `${route.pattern}: no refused or read-only call revoked the key`);
+      if (victimStaff) assert.deepEqual(staffState(victimStaff), victimStaffBefore, `${route.pattern}: no refused or read-only call changed the operator`);
       // (only the admin's POST set a policy: checked above)
       if (!policing) assert.deepEqual([policyState(1), policyState(2)], [[[null, '3', '1', '10']], [[null, '3', '1', '10']]], `${route.pattern}: no call set a policy`);
     });

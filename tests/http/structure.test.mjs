@@ -143,4 +143,8 @@ describe('statements per page (the log line counts them)', () => {
     const seen = { apiKeys: await budget('admin', '/api-keys', 1), revoke: await budget('admin', `/api-keys/${id}/revoke`, 1) };
     console.log(`# statements: ${JSON.stringify(seen)}`);
   });
+
+  test('the Operators page <= 1 (the tenant\'s operators; who is asking comes from the cache)', async () => {
+    console.log(`# statements: ${JSON.stringify({ operators: await budget('admin', '/operators', 1) })}`);
+  });
 });

@@ -1364,6 +1364,25 @@ static void phone_key_formats(void **state)
 	assert_string_equal(k, "001055502");
 }
 
+/* A login as the Operators page accepts it (and the path's {login}). */
+static void login_valid_rule(void **state)
+{
+	(void)state;
+	char longest[102];
+	memset(longest, 'a', 100);
+	longest[100] = '\0';
+	const char *ok[] = {"admin", "a", "9", "jane.doe@example.com", "x_y-z+tag", "A.B", longest};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		assert_true(login_valid(ok[i]));
+	longest[100] = 'a';
+	longest[101] = '\0';
+	const char *bad[] = {NULL,   "",          ".",    "..",   ".hidden", "-x",
+	                     "@x",   "two words", "a/b",  "a\\b", "a%20b",   "caf\xc3\xa9",
+	                     "x\ty", "a'b",       "a\"b", "<b>",  longest};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(login_valid(bad[i]));
+}
+
 static void phone_key_refused(void **state)
 {
 	(void)state;
@@ -1502,6 +1521,7 @@ int main(void)
 	const struct CMUnitTest search_key_tests[] = {
 	    cmocka_unit_test(phone_key_formats),
 	    cmocka_unit_test(phone_key_refused),
+	    cmocka_unit_test(login_valid_rule),
 	    cmocka_unit_test(search_words_split),
 	    cmocka_unit_test(search_words_hostile),
 	};
