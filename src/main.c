@@ -102,12 +102,15 @@ static pid_t spawn(enum kind kind)
 		                             : jobs_main(&sup.app);
 		exit(rc); /* not _exit: LeakSanitizer reports at exit */
 	}
-	for (int i = 0; i < MAX_CHILDREN; i++)
-		if (sup.children[i].pid == 0) {
-			sup.children[i] =
-			    (struct child){pid, kind, time(NULL), sup.generation, slot};
-			break;
-		}
+	int i = 0;
+	while (i < MAX_CHILDREN && sup.children[i].pid != 0)
+		i++;
+	if (i < MAX_CHILDREN)
+		sup.children[i] = (struct child){pid, kind, time(NULL), sup.generation, slot};
+	else
+		metrics_slot_release(slot); /* not ours to reap: its counts are kept */
+	if (slot < 0 && sup.app.cfg.metrics)
+		log_error("no metrics slot for child %d: its requests are not counted", (int)pid);
 	return pid;
 }
 

@@ -777,7 +777,7 @@ enum err db_transaction(struct db *db, struct arena *a, db_tx_fn fn, void *ctx)
 		if (rc != ERR_RETRY)
 			return rc;
 		/* Lock waits already spent their time; do not wait past the budget. */
-		if (now_seconds() - start >= budget)
+		if (now_seconds() - start >= budget || attempt + 1 == db->cfg->deadlock_retries)
 			break;
 		metrics_db(METRICS_DB_RETRY);
 		backoff(attempt);

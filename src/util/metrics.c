@@ -173,6 +173,12 @@ void metrics_outcome(const char *action, const char *code)
 		return;
 	if (code == NULL || code[0] == '\0')
 		code = "OK";
+	/* compared as stored: a name longer than its field is clipped first */
+	char a[sizeof(mine->outcome[0].action)], c[sizeof(mine->outcome[0].code)];
+	snprintf(a, sizeof(a), "%s", action);
+	snprintf(c, sizeof(c), "%s", code);
+	action = a;
+	code = c;
 	int n = mine->noutcomes;
 	for (int i = 0; i < n; i++) {
 		struct outcome *o = &mine->outcome[i];
@@ -205,8 +211,15 @@ static void add_outcome(struct metrics_totals *t, const struct outcome *o, uint6
 			t->outcome[i].n += n;
 			return;
 		}
-	if (t->noutcomes == (int)(sizeof(t->outcome) / sizeof(t->outcome[0])))
+	int max = (int)(sizeof(t->outcome) / sizeof(t->outcome[0]));
+	if (t->noutcomes == max - 1 &&
+	    !(strcmp(o->action, "other") == 0 && strcmp(o->code, "other") == 0)) {
+		/* the table's last entry stands for every pair past it, as a
+		 * slot's does: no series comes and goes between scrapes */
+		static const struct outcome other = {"other", "other", 0};
+		add_outcome(t, &other, n);
 		return;
+	}
 	struct metrics_outcome_total *d = &t->outcome[t->noutcomes++];
 	memcpy(d->action, o->action, sizeof(d->action));
 	memcpy(d->code, o->code, sizeof(d->code));
@@ -248,8 +261,14 @@ void metrics_read(struct metrics_totals *t)
 			d->count += count;
 			for (int k = 0; k < METRICS_STATUSES; k++)
 				d->status[k] += get(&c->status[k]);
-			for (int k = 0; k < METRICS_BUCKETS; k++)
-				d->bucket[k] += get(&c->bucket[k]);
+			/* the count is the buckets' sum, so that the +Inf bucket
+			 * and _count agree even while a request is being counted */
+			d->count -= count;
+			for (int k = 0; k < METRICS_BUCKETS; k++) {
+				uint64_t b = get(&c->bucket[k]);
+				d->bucket[k] += b;
+				d->count += b;
+			}
 			d->us += get(&c->us);
 			d->statements += get(&c->statements);
 			d->db_us += get(&c->db_us);
@@ -447,8 +466,8 @@ void metrics_render(struct buf *out, const struct metrics_totals *t, long queued
 		}
 	}
 	head(out, "custodian_http_request_duration_seconds", "histogram",
-	     "Time from the request's start to its answer's last byte handed to the web server, "
-	     "by route.");
+	     "Time from the request's start to its answer's end (before the last buffer is "
+	     "flushed to the web server), by route.");
 	for (int r = 0; r < t->nroutes; r++) {
 		const struct metrics_route_totals *d = &t->route[r];
 		if (d->count == 0)

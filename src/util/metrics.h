@@ -22,11 +22,13 @@
  * does nothing.
  */
 
-#define METRICS_SLOTS    128 /* processes alive at once, over reloads */
-#define METRICS_ROUTES   96  /* route table entries, plus the two "unknown" */
-#define METRICS_BUCKETS  12  /* latency buckets, the last one +Inf */
-#define METRICS_STATUSES 25  /* the status codes counted apart, the last "other" */
-#define METRICS_OUTCOMES 64  /* (action, code) pairs per slot */
+/* processes alive at once: two generations of the most workers and job
+ * workers the configuration allows (a reload), and room for a third */
+#define METRICS_SLOTS    832
+#define METRICS_ROUTES   96 /* route table entries, plus the two "unknown" */
+#define METRICS_BUCKETS  12 /* latency buckets, the last one +Inf */
+#define METRICS_STATUSES 25 /* the status codes counted apart, the last "other" */
+#define METRICS_OUTCOMES 64 /* (action, code) pairs per slot */
 
 enum metrics_kind { METRICS_WORKER = 1, METRICS_JOBS = 2 };
 enum metrics_state { METRICS_FREE, METRICS_IDLE, METRICS_BUSY };
