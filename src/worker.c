@@ -130,10 +130,9 @@ static json_t *invalid_fields(struct req *r)
 
 /* What each kind of path id looks like, and what to say when it does not. */
 struct arg_def {
-	const char *prefix; /* NULL: a serial number, or digits when numeric */
+	const char *prefix; /* NULL: a serial number, an API key's digits or a login */
 	const char *field;
 	const char *message;
-	bool numeric;
 };
 static const struct arg_def arg_defs[ARG__MAX] = {
     [ARG_CUSTOMER] = {"cus", "customerId",
@@ -153,7 +152,7 @@ static const struct arg_def arg_defs[ARG__MAX] = {
                     "serialNumber: use 1 to 40 letters, digits, '-', '_' or '.'."},
     [ARG_WEBHOOK] = {"whk", "id",
                      "id: this is not a webhook endpoint id (they look like whk_0a1b2c3d4e)."},
-    [ARG_API_KEY] = {NULL, "id", "id: this is not an API key's id (a number, like 12).", true},
+    [ARG_API_KEY] = {NULL, "id", "id: this is not an API key's id (a number, like 12)."},
     [ARG_LOGIN] = {NULL, "username",
                    "username: a login is 1 to 100 letters, digits, '.', '_', '-', '@' or '+'."},
 };
@@ -172,7 +171,7 @@ static bool number_valid(const char *s)
 
 static bool arg_valid(enum arg_kind k, const char *arg)
 {
-	if (arg_defs[k].numeric)
+	if (k == ARG_API_KEY)
 		return number_valid(arg);
 	if (k == ARG_LOGIN)
 		return login_valid(arg);
