@@ -88,6 +88,10 @@ secret() { # name: a random hex secret kept in $CONF_DIR
 
 # ---- MariaDB ---------------------------------------------------------------
 
+# The median of the numbers on standard input, one a line ("nan" for none):
+# the measurement scripts' (scripts/bench, scripts/measure-*) summaries.
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
 sql_root() { mariadb --no-defaults -S "$DB_SOCK" -u root "$@"; }
 
 # One statement against the custodian schema as root: tab-separated, no header.
